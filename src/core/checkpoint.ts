@@ -1,0 +1,102 @@
+/**
+ * Binomial checkpointing (Griewank's "revolve") for reversing a time-stepping
+ * loop with a bounded number of stored states.
+ *
+ * An adjoint run visits the forward steps n = N-1, ..., 0 in reverse and needs
+ * the forward state at each of them. Storing all N states costs N states of
+ * memory; with `snapshots` stored states the schedule below recomputes the
+ * missing ones from the nearest snapshot, using the minimal possible number of
+ * recomputed forward steps (Griewank 1992; Griewank & Walther 2000): with s
+ * snapshots and r repetitions (each step recomputed at most r times) at most
+ * C(s + r, s) steps can be reversed, and the split rule below attains it.
+ *
+ * The schedule is a sequence of actions that a simulator executes against its
+ * own live state; it knows nothing about the physics.
+ */
+
+/** One step of a checkpointing schedule. */
+export type CheckpointAction =
+  /** Copy the live forward state (at step `step`) into snapshot slot `slot`. */
+  | { readonly kind: "save"; readonly slot: number; readonly step: number }
+  /** Set the live forward state to the one saved in `slot` (at step `step`). */
+  | { readonly kind: "restore"; readonly slot: number; readonly step: number }
+  /** Advance the live state with plain forward steps from `from` to `to`. */
+  | { readonly kind: "advance"; readonly from: number; readonly to: number }
+  /**
+   * The live state is at `step`: run forward step `step` keeping what the
+   * adjoint needs, then the adjoint of that step. The live state is spent.
+   */
+  | { readonly kind: "reverse"; readonly step: number };
+
+/** C(n, k) as a double (exact below 2^53). */
+function binomial(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  k = Math.min(k, n - k);
+  let b = 1;
+  for (let i = 1; i <= k; i++) b = (b * (n - k + i)) / i;
+  return Math.round(b);
+}
+
+/** beta(s, r) = C(s + r, s): the most steps s snapshots reverse with r repetitions. */
+function beta(s: number, r: number): number {
+  return binomial(s + r, s);
+}
+
+function repetitions(steps: number, snapshots: number): number {
+  let r = 0;
+  while (beta(snapshots, r) < steps) r++;
+  return r;
+}
+
+/**
+ * The checkpointing schedule that reverses `steps` forward steps with at most
+ * `snapshots` stored states (slot 0 holds the initial state at step 0).
+ *
+ * @param steps number of forward steps N (>= 0)
+ * @param snapshots stored states allowed, >= 1
+ */
+export function* revolve(steps: number, snapshots: number): Generator<CheckpointAction> {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`revolve: steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isInteger(snapshots) || snapshots < 1) {
+    throw new RangeError(`revolve: snapshots must be an integer >= 1, got ${snapshots}`);
+  }
+  if (steps === 0) return;
+  yield { kind: "save", slot: 0, step: 0 };
+  yield* reverseRange(0, steps, Math.min(snapshots, steps), 0);
+}
+
+function* reverseRange(start: number, end: number, slots: number, slot: number): Generator<CheckpointAction> {
+  const length = end - start;
+  if (length === 1) {
+    yield { kind: "restore", slot, step: start };
+    yield { kind: "reverse", step: start };
+    return;
+  }
+  if (slots === 1) {
+    for (let n = end - 1; n >= start; n--) {
+      yield { kind: "restore", slot, step: start };
+      if (n > start) yield { kind: "advance", from: start, to: n };
+      yield { kind: "reverse", step: n };
+    }
+    return;
+  }
+  const split = splitPoint(length, slots);
+  yield { kind: "restore", slot, step: start };
+  yield { kind: "advance", from: start, to: start + split };
+  yield { kind: "save", slot: slot + 1, step: start + split };
+  yield* reverseRange(start + split, end, slots - 1, slot + 1);
+  yield* reverseRange(start, start + split, slots, slot);
+}
+
+/**
+ * Where to place the next snapshot in a range of `length` steps reversed with
+ * `slots` stored states (one of which holds the range's start): the right part
+ * must be reversible with one slot fewer within the same repetition budget.
+ */
+function splitPoint(length: number, slots: number): number {
+  const r = repetitions(length, slots);
+  // Optimal placements satisfy beta(s, r-2) <= m <= beta(s, r-1) and
+  // beta(s-1, r-1) <= length - m <= beta(s-1, r).
+  const lower = Math.max(length - beta(slots - 1, r), r >= 2 ? beta(slots, r - 2) : 1, 1);
+  return Math.min(lower, length - 1);
+}
