@@ -1,0 +1,33 @@
+/**
+ * Errors that gradscape raises for bad input. The CLI prints their message
+ * (never a stack trace); library users can catch them by class.
+ */
+
+/** Bad input: names the offending field, what was expected and what was received. */
+export class InputError extends Error {
+  /** Dotted path of the offending field, e.g. `shots[2].receivers[0]`. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = "InputError";
+    this.field = field;
+  }
+}
+
+/** A NaN or infinity appeared in a result: a typed error instead of a silent NaN. */
+export class NonFiniteError extends Error {
+  constructor(what: string) {
+    super(`${what} is not finite (NaN or infinity)`);
+    this.name = "NonFiniteError";
+  }
+}
+
+/** Describes a received value briefly for error messages. */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as Float64Array).length}`;
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,299 @@
+/**
+ * Configuration of the 1D wave simulator, its validation, and the layout of
+ * the padded grid the kernels run on.
+ */
+import { InputError, describe } from "../core/errors.js";
+import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
+import { maxFrequency } from "./wavelet.js";
+
+/** How one end of the domain behaves. */
+export type BoundaryKind =
+  /** A convolutional PML of `pml.width` cells appended outside the model. */
+  | "absorbing"
+  /** Pressure-release end (u = 0), mirrored oddly about x = origin - dx/2 (or its right twin). */
+  | "free"
+  /** Rigid end (du/dx = 0), mirrored evenly about the same point. */
+  | "rigid";
+
+/** The absorbing layer (C-PML) appended at absorbing ends. */
+export interface PmlOptions {
+  /** Thickness in cells. Default 20. */
+  width?: number;
+  /** Speed (m/s) the damping profile is tuned for, typically the model's largest velocity. */
+  velocity: number;
+  /** Target reflection coefficient of the continuous layer. Default 1e-4. */
+  reflection?: number;
+}
+
+/** One shot: a point source and its receivers. */
+export interface Shot {
+  /** Source position (m), anywhere in [origin, origin + (nx-1) dx]. */
+  source: number;
+  /** Source time function f(t_n), n = 0..nt-1 (see {@link WaveConfig} for its units). */
+  wavelet: ArrayLike<number>;
+  /** Receiver positions (m); every shot has the same number of receivers. */
+  receivers: ArrayLike<number>;
+}
+
+/** How the gradient gets the forward wavefield it needs. */
+export type Storage =
+  /** Keep one array of N values per time step for every shot (fastest). */
+  | { mode: "full" }
+  /** Keep `snapshots` states (4 arrays of N values each) per shot and recompute the rest (revolve). */
+  | { mode: "checkpoint"; snapshots: number };
+
+/**
+ * A 1D acoustic problem: grid, time axis, boundaries, shots.
+ *
+ * Units are SI: positions and dx in metres, dt in seconds, velocity in m/s.
+ * The source term follows (1/c^2) u_tt - u_xx = f(t) delta(x - x_s), so that in
+ * a homogeneous medium u(x, t) = (c/2) * integral_0^{t - |x - x_s|/c} f.
+ */
+export interface WaveConfig {
+  /** Number of model cells. */
+  nx: number;
+  /** Cell size (m). */
+  dx: number;
+  /** Position of cell 0 (m). Default 0. */
+  origin?: number;
+  /** Time step (s). */
+  dt: number;
+  /** Number of time samples; data are u(t_n) for t_n = n dt, n = 0..nt-1. */
+  nt: number;
+  /** Spatial accuracy order. Default 8. */
+  order?: SpatialOrder;
+  /** Left end. Default "absorbing". */
+  left?: BoundaryKind;
+  /** Right end. Default "absorbing". */
+  right?: BoundaryKind;
+  /** Absorbing layer settings; required when an end is absorbing. */
+  pml?: PmlOptions;
+  /** The shots. */
+  shots: Shot[];
+  /** Gradient memory strategy. Default full storage. */
+  storage?: Storage;
+  /** Receives warnings (e.g. too few points per wavelength). Default: process.emitWarning. */
+  warn?: (message: string) => void;
+}
+
+/** Linear interpolation weights of a position onto the padded grid. */
+export interface PointWeights {
+  readonly index: Int32Array;
+  readonly weight: Float64Array;
+}
+
+/** A validated configuration with everything the kernels need precomputed. */
+export interface Layout {
+  readonly nx: number;
+  readonly dx: number;
+  readonly origin: number;
+  readonly dt: number;
+  readonly nt: number;
+  readonly stencil: Stencil;
+  readonly left: BoundaryKind;
+  readonly right: BoundaryKind;
+  /** Padding cells left/right of the model (PML width or 0). */
+  readonly padLeft: number;
+  readonly padRight: number;
+  /** Length of the working arrays: padded cells plus {@link GHOST} ghost cells each side. */
+  readonly size: number;
+  /** Index of model cell 0 in the working arrays. */
+  readonly first: number;
+  /** C-PML recursion coefficients per working cell (a = 0, b = 1 outside the layer). */
+  readonly pmlA: Float64Array;
+  readonly pmlB: Float64Array;
+  /** Working-array index ranges [start, end) of the left and right layers (empty when not absorbing). */
+  readonly pmlLeft: readonly [number, number];
+  readonly pmlRight: readonly [number, number];
+  readonly sources: PointWeights[];
+  readonly receivers: PointWeights[][];
+  readonly nreceivers: number;
+  readonly wavelets: Float64Array[];
+  /** Highest frequency (Hz) carrying 1% of the peak amplitude of any wavelet. */
+  readonly fmax: number;
+  readonly storage: Storage;
+  readonly warn: (message: string) => void;
+}
+
+/**
+ * Ghost cells on each side of the working arrays: the widest stencil's radius,
+ * so that one kernel (with zero weights beyond the chosen order) serves every order.
+ */
+export const GHOST = 4;
+
+const KNOWN_KEYS = new Set(["nx", "dx", "origin", "dt", "nt", "order", "left", "right", "pml", "shots", "storage", "warn"]);
+
+function positiveInteger(v: unknown, field: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new InputError(field, `expected a positive integer, got ${describe(v)}`);
+  return v;
+}
+
+function positiveNumber(v: unknown, field: string): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new InputError(field, `expected a positive finite number, got ${describe(v)}`);
+  return v;
+}
+
+function finiteNumber(v: unknown, field: string): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(field, `expected a finite number, got ${describe(v)}`);
+  return v;
+}
+
+function boundary(v: unknown, field: string): BoundaryKind {
+  if (v === undefined) return "absorbing";
+  if (v === "absorbing" || v === "free" || v === "rigid") return v;
+  throw new InputError(field, `expected "absorbing", "free" or "rigid", got ${describe(v)}`);
+}
+
+/** Validates a configuration and lays out the padded grid. Throws {@link InputError} naming the field. */
+export function layout(config: WaveConfig): Layout {
+  if (typeof config !== "object" || config === null) throw new InputError("config", `expected an object, got ${describe(config)}`);
+  for (const key of Object.keys(config)) {
+    if (!KNOWN_KEYS.has(key)) throw new InputError(key, `unknown option (known: ${[...KNOWN_KEYS].join(", ")})`);
+  }
+  const nx = positiveInteger(config.nx, "nx");
+  const dx = positiveNumber(config.dx, "dx");
+  const dt = positiveNumber(config.dt, "dt");
+  const nt = positiveInteger(config.nt, "nt");
+  const origin = config.origin === undefined ? 0 : finiteNumber(config.origin, "origin");
+  const order = config.order ?? 8;
+  if (order !== 2 && order !== 4 && order !== 6 && order !== 8) throw new InputError("order", `expected 2, 4, 6 or 8, got ${describe(order)}`);
+  const st = stencil(order);
+  const r = GHOST;
+  if (nx < 2 * GHOST + 1) throw new InputError("nx", `needs at least ${2 * GHOST + 1} cells, got ${nx}`);
+  const left = boundary(config.left, "left");
+  const right = boundary(config.right, "right");
+
+  let width = 0;
+  let pmlVelocity = 0;
+  let reflection = 1e-4;
+  if (left === "absorbing" || right === "absorbing") {
+    if (config.pml === undefined) {
+      throw new InputError("pml", 'required when an end is "absorbing": give { velocity } (m/s, the largest velocity of the model)');
+    }
+    width = config.pml.width === undefined ? 20 : positiveInteger(config.pml.width, "pml.width");
+    pmlVelocity = positiveNumber(config.pml.velocity, "pml.velocity");
+    if (config.pml.reflection !== undefined) {
+      reflection = positiveNumber(config.pml.reflection, "pml.reflection");
+      if (reflection >= 1) throw new InputError("pml.reflection", `expected a number in (0, 1), got ${reflection}`);
+    }
+  }
+  const padLeft = left === "absorbing" ? width : 0;
+  const padRight = right === "absorbing" ? width : 0;
+  const cells = nx + padLeft + padRight;
+  const size = cells + 2 * r;
+  const first = r + padLeft;
+
+  // C-PML: b = exp(-sigma dt), a = b - 1, sigma = sigma_max (d/L)^2 with d the depth into the layer.
+  const pmlA = new Float64Array(size);
+  const pmlB = new Float64Array(size).fill(1);
+  if (width > 0) {
+    const thickness = width * dx;
+    const sigmaMax = (-3 * pmlVelocity * Math.log(reflection)) / (2 * thickness);
+    const set = (i: number, depthCells: number) => {
+      const sigma = sigmaMax * (depthCells / width) ** 2;
+      pmlB[i] = Math.exp(-sigma * dt);
+      pmlA[i] = pmlB[i] - 1;
+    };
+    for (let j = 0; j < padLeft; j++) set(r + j, padLeft - j);
+    for (let j = 0; j < padRight; j++) set(first + nx + j, j + 1);
+  }
+
+  if (!Array.isArray(config.shots) || config.shots.length === 0) {
+    throw new InputError("shots", `expected a non-empty array of shots, got ${describe(config.shots)}`);
+  }
+  const xmax = origin + (nx - 1) * dx;
+  const locate = (x: unknown, field: string): PointWeights => {
+    const pos = finiteNumber(x, field);
+    if (pos < origin || pos > xmax) throw new InputError(field, `position ${pos} m is outside the grid [${origin}, ${xmax}] m`);
+    const s = (pos - origin) / dx;
+    const i0 = Math.min(Math.floor(s), nx - 2);
+    const frac = s - i0;
+    return { index: Int32Array.of(first + i0, first + i0 + 1), weight: Float64Array.of(1 - frac, frac) };
+  };
+  let nreceivers = -1;
+  const sources: PointWeights[] = [];
+  const receivers: PointWeights[][] = [];
+  const wavelets: Float64Array[] = [];
+  config.shots.forEach((shot, s) => {
+    const f = `shots[${s}]`;
+    if (typeof shot !== "object" || shot === null) throw new InputError(f, `expected a shot object, got ${describe(shot)}`);
+    sources.push(locate(shot.source, `${f}.source`));
+    const w = shot.wavelet;
+    if (w === undefined || typeof w.length !== "number" || w.length !== nt) {
+      throw new InputError(`${f}.wavelet`, `expected ${nt} samples (nt), got ${describe(w)}`);
+    }
+    const wave = Float64Array.from(w);
+    const bad = wave.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new InputError(`${f}.wavelet[${bad}]`, `expected a finite number, got ${wave[bad]}`);
+    wavelets.push(wave);
+    const recs = shot.receivers;
+    if (recs === undefined || typeof recs.length !== "number" || recs.length === 0) {
+      throw new InputError(`${f}.receivers`, `expected a non-empty array of positions (m), got ${describe(recs)}`);
+    }
+    if (nreceivers >= 0 && recs.length !== nreceivers) {
+      throw new InputError(`${f}.receivers`, `every shot needs the same number of receivers: shot 0 has ${nreceivers}, this one ${recs.length}`);
+    }
+    nreceivers = recs.length;
+    receivers.push(Array.from(recs, (x, k) => locate(x, `${f}.receivers[${k}]`)));
+  });
+
+  let storage: Storage = { mode: "full" };
+  if (config.storage !== undefined) {
+    if (config.storage.mode === "full") storage = { mode: "full" };
+    else if (config.storage.mode === "checkpoint") {
+      storage = { mode: "checkpoint", snapshots: positiveInteger(config.storage.snapshots, "storage.snapshots") };
+    } else throw new InputError("storage.mode", `expected "full" or "checkpoint", got ${describe((config.storage as { mode: unknown }).mode)}`);
+  }
+  let fmax = 0;
+  for (const w of uniqueWavelets(wavelets)) fmax = Math.max(fmax, maxFrequency(w, dt));
+  const warn = config.warn ?? ((m: string) => process.emitWarning(m, "GradscapeWarning"));
+  return {
+    nx, dx, origin, dt, nt, stencil: st, left, right, padLeft, padRight, size, first,
+    pmlA, pmlB,
+    pmlLeft: [r, r + padLeft], pmlRight: [first + nx, first + nx + padRight],
+    sources, receivers, nreceivers, wavelets, fmax, storage, warn,
+  };
+}
+
+/**
+ * Checks a velocity model against the layout: positive and finite values,
+ * the CFL limit (an error stating the limit and a dt that satisfies it) and
+ * the points per shortest wavelength (a warning below 5).
+ */
+export function checkVelocity(lay: Layout, velocity: Float64Array, field = "velocity"): void {
+  if (velocity.length !== lay.nx) throw new InputError(field, `expected ${lay.nx} values (nx), got ${velocity.length}`);
+  let vmin = Infinity;
+  let vmax = 0;
+  for (let i = 0; i < velocity.length; i++) {
+    const v = velocity[i];
+    if (!Number.isFinite(v) || v <= 0) throw new InputError(`${field}[${i}]`, `expected a positive finite velocity (m/s), got ${v}`);
+    if (v < vmin) vmin = v;
+    if (v > vmax) vmax = v;
+  }
+  const limit = courantLimit(lay.stencil);
+  const courant = (vmax * lay.dt) / lay.dx;
+  if (courant > limit) {
+    const safeDt = (0.95 * limit * lay.dx) / vmax;
+    throw new InputError(
+      "dt",
+      `unstable: c_max dt / dx = ${courant.toPrecision(4)} exceeds the CFL limit ${limit.toPrecision(4)} of order ${lay.stencil.order}` +
+        ` (c_max = ${vmax} m/s, dx = ${lay.dx} m); use dt <= ${(limit * lay.dx / vmax).toPrecision(4)} s, e.g. ${safeDt.toPrecision(3)} s`,
+    );
+  }
+  const fmax = lay.fmax;
+  if (fmax > 0) {
+    const ppw = vmin / (fmax * lay.dx);
+    if (ppw < 5) {
+      lay.warn(
+        `dispersion: only ${ppw.toFixed(1)} points per shortest wavelength (c_min = ${vmin} m/s, f_max = ${fmax.toFixed(1)} Hz, dx = ${lay.dx} m);` +
+          ` at least 5 are advised for order ${lay.stencil.order}: use dx <= ${(vmin / (5 * fmax)).toPrecision(3)} m`,
+      );
+    }
+  }
+}
+
+function uniqueWavelets(ws: Float64Array[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const w of ws) if (!out.some((o) => o.length === w.length && o.every((v, i) => v === w[i]))) out.push(w);
+  return out;
+}

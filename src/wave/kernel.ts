@@ -1,0 +1,267 @@
+/**
+ * Hot loops of the 1D acoustic simulator: one leapfrog step, its discrete
+ * adjoint and the ghost-cell boundary handling.
+ *
+ * Scheme (dimensionless stencils D2 ~ dx^2 d2/dx2, D1 ~ dx d/dx, k = c^2 dt^2 / dx^2):
+ *   psi^n   = b psi^{n-1} + a D1 u^n                  (C-PML memory of du/dx)
+ *   Q^n     = D2 u^n + D1 psi^n
+ *   zeta^n  = b zeta^{n-1} + a Q^n                    (C-PML memory of the second stretch)
+ *   W^n     = Q^n + zeta^n + dx f^n s                 (s: source interpolation weights)
+ *   u^{n+1} = 2 u^n - u^{n-1} + k W^n
+ * with a = b - 1, b = exp(-sigma dt) inside the layer and a = 0 elsewhere.
+ * The gradient with respect to k is sum_n ubar^{n+1} * W^n: one line in `adjointStep`.
+ *
+ * Assumptions: working arrays have GHOST ghost cells each side; k, a, psi,
+ * zeta are zero in the ghosts; b = 1 outside the layers. Mirror ends fill
+ * the ghosts from the first/last cells before every stencil application;
+ * the symmetric D2 with the mirror fill is its own transpose, so the adjoint
+ * uses the same fill.
+ */
+import { GHOST, type Layout, type PointWeights } from "./config.js";
+
+/** Working buffers of one shot's propagation, allocated once and reused. */
+export class Propagator {
+  readonly lay: Layout;
+  /** u^{n-1}, u^n and scratch for u^{n+1}; rotated every step. */
+  prev: Float64Array;
+  cur: Float64Array;
+  next: Float64Array;
+  readonly psi: Float64Array;
+  readonly zeta: Float64Array;
+  /** W^n of the last step. */
+  readonly w: Float64Array;
+  private readonly c: Float64Array;
+  private readonly d: Float64Array;
+  private readonly leftSign: number;
+  private readonly rightSign: number;
+
+  constructor(lay: Layout) {
+    this.lay = lay;
+    const n = lay.size;
+    this.prev = new Float64Array(n);
+    this.cur = new Float64Array(n);
+    this.next = new Float64Array(n);
+    this.psi = new Float64Array(n);
+    this.zeta = new Float64Array(n);
+    this.w = new Float64Array(n);
+    this.c = Float64Array.from({ length: 5 }, (_, i) => lay.stencil.second[i] ?? 0);
+    this.d = Float64Array.from({ length: 5 }, (_, i) => (i === 0 ? 0 : lay.stencil.first[i - 1] ?? 0));
+    this.leftSign = mirrorSign(lay.left);
+    this.rightSign = mirrorSign(lay.right);
+  }
+
+  /** Zero state: u^{-1} = u^0 = 0, no PML memory. */
+  reset(): void {
+    this.prev.fill(0);
+    this.cur.fill(0);
+    this.psi.fill(0);
+    this.zeta.fill(0);
+  }
+
+  /** Copies the state (u^{n-1}, u^n, psi, zeta) into `out` (length 4 * size). */
+  save(out: Float64Array): void {
+    const n = this.lay.size;
+    out.set(this.prev, 0);
+    out.set(this.cur, n);
+    out.set(this.psi, 2 * n);
+    out.set(this.zeta, 3 * n);
+  }
+
+  /** Restores a state written by {@link save}. */
+  restore(from: Float64Array): void {
+    const n = this.lay.size;
+    this.prev.set(from.subarray(0, n));
+    this.cur.set(from.subarray(n, 2 * n));
+    this.psi.set(from.subarray(2 * n, 3 * n));
+    this.zeta.set(from.subarray(3 * n, 4 * n));
+  }
+
+  /**
+   * One leapfrog step: computes W^n into `w`, u^{n+1} = 2u^n - u^{n-1} + k W^n
+   * (+ extra when given: the Born source), and rotates so `cur` is u^{n+1}.
+   */
+  step(k: Float64Array, amplitude: number, source: PointWeights | null, extra: Float64Array | null): void {
+    const lay = this.lay;
+    const u = this.cur;
+    const w = this.w;
+    fillGhosts(u, this.leftSign, this.rightSign);
+    secondDifference(u, w, GHOST, lay.size - GHOST, this.c);
+    this.pmlForward(lay.pmlLeft[0], lay.pmlLeft[1]);
+    this.pmlForward(lay.pmlRight[0], lay.pmlRight[1]);
+    if (source !== null && amplitude !== 0) {
+      const scale = amplitude * lay.dx;
+      for (let j = 0; j < source.index.length; j++) w[source.index[j]] += scale * source.weight[j];
+    }
+    const prev = this.prev;
+    const next = this.next;
+    const end = lay.size - GHOST;
+    if (extra === null) {
+      for (let i = GHOST; i < end; i++) next[i] = 2 * u[i] - prev[i] + k[i] * w[i];
+    } else {
+      for (let i = GHOST; i < end; i++) next[i] = 2 * u[i] - prev[i] + k[i] * w[i] + extra[i];
+    }
+    this.prev = u;
+    this.cur = next;
+    this.next = prev;
+  }
+
+  private pmlForward(start: number, end: number): void {
+    if (start === end) return;
+    const u = this.cur;
+    const psi = this.psi;
+    const zeta = this.zeta;
+    const w = this.w;
+    const a = this.lay.pmlA;
+    const b = this.lay.pmlB;
+    const d = this.d;
+    for (let i = start; i < end; i++) psi[i] = b[i] * psi[i] + a[i] * firstDifference(u, i, d);
+    const lo = Math.max(GHOST, start - GHOST);
+    const hi = Math.min(this.lay.size - GHOST, end + GHOST);
+    for (let i = lo; i < hi; i++) w[i] += firstDifference(psi, i, d);
+    for (let i = start; i < end; i++) {
+      zeta[i] = b[i] * zeta[i] + a[i] * w[i];
+      w[i] += zeta[i];
+    }
+  }
+}
+
+/** Adjoint state of one shot, run backwards in time. */
+export class AdjointPropagator {
+  readonly lay: Layout;
+  /** ubar^{n+1} (complete) and ubar^n (partial), swapped every step. */
+  later: Float64Array;
+  earlier: Float64Array;
+  private readonly psiBar: Float64Array;
+  private readonly zetaBar: Float64Array;
+  private readonly qBar: Float64Array;
+  private readonly pBar: Float64Array;
+  private readonly c: Float64Array;
+  private readonly d: Float64Array;
+  private readonly leftSign: number;
+  private readonly rightSign: number;
+
+  constructor(lay: Layout) {
+    this.lay = lay;
+    const n = lay.size;
+    this.later = new Float64Array(n);
+    this.earlier = new Float64Array(n);
+    this.psiBar = new Float64Array(n);
+    this.zetaBar = new Float64Array(n);
+    this.qBar = new Float64Array(n);
+    this.pBar = new Float64Array(n);
+    this.c = Float64Array.from({ length: 5 }, (_, i) => lay.stencil.second[i] ?? 0);
+    this.d = Float64Array.from({ length: 5 }, (_, i) => (i === 0 ? 0 : lay.stencil.first[i - 1] ?? 0));
+    this.leftSign = mirrorSign(lay.left);
+    this.rightSign = mirrorSign(lay.right);
+  }
+
+  reset(): void {
+    this.later.fill(0);
+    this.earlier.fill(0);
+    this.psiBar.fill(0);
+    this.zetaBar.fill(0);
+  }
+
+  /** Adds R^T residual to ubar^{n+1} (`later`) for receivers `recs` with values taken from `values[offset + r * stride]`. */
+  inject(recs: PointWeights[], values: Float64Array, offset: number, stride: number): void {
+    const a = this.later;
+    for (let r = 0; r < recs.length; r++) {
+      const v = values[offset + r * stride];
+      if (v === 0) continue;
+      const p = recs[r];
+      for (let j = 0; j < p.index.length; j++) a[p.index[j]] += p.weight[j] * v;
+    }
+  }
+
+  /**
+   * Reverses forward step n given W^n: accumulates the gradient with respect
+   * to k into `gradK`, returns the gradient with respect to the source
+   * amplitude f^n, and moves ubar^n into `later`.
+   */
+  adjointStep(k: Float64Array, wn: Float64Array, gradK: Float64Array, source: PointWeights | null): number {
+    const lay = this.lay;
+    const later = this.later;
+    const q = this.qBar;
+    const end = lay.size - GHOST;
+    for (let i = GHOST; i < end; i++) {
+      const v = later[i];
+      q[i] = k[i] * v;
+      gradK[i] += v * wn[i]; // dJ/dk += ubar^{n+1} W^n
+    }
+    let fBar = 0;
+    if (source !== null) for (let j = 0; j < source.index.length; j++) fBar += q[source.index[j]] * source.weight[j] * lay.dx;
+    this.pmlAdjoint(lay.pmlLeft[0], lay.pmlLeft[1]);
+    this.pmlAdjoint(lay.pmlRight[0], lay.pmlRight[1]);
+    fillGhosts(q, this.leftSign, this.rightSign);
+    const earlier = this.earlier;
+    const c0 = this.c[0], c1 = this.c[1], c2 = this.c[2], c3 = this.c[3], c4 = this.c[4];
+    for (let i = GHOST; i < end; i++) {
+      earlier[i] +=
+        2 * later[i] +
+        c0 * q[i] + c1 * (q[i + 1] + q[i - 1]) + c2 * (q[i + 2] + q[i - 2]) + c3 * (q[i + 3] + q[i - 3]) + c4 * (q[i + 4] + q[i - 4]);
+    }
+    this.pmlAdjointPsi(lay.pmlLeft[0], lay.pmlLeft[1]);
+    this.pmlAdjointPsi(lay.pmlRight[0], lay.pmlRight[1]);
+    // ubar^{n-1} receives -ubar^{n+1}: negate in place and swap.
+    for (let i = GHOST; i < end; i++) later[i] = -later[i];
+    this.later = earlier;
+    this.earlier = later;
+    return fBar;
+  }
+
+  /** zeta and psi recursions, reversed: turns W-bar into Q-bar and collects P-bar. */
+  private pmlAdjoint(start: number, end: number): void {
+    if (start === end) return;
+    const a = this.lay.pmlA;
+    const b = this.lay.pmlB;
+    const q = this.qBar;
+    const zb = this.zetaBar;
+    const pb = this.psiBar;
+    const p = this.pBar;
+    const d = this.d;
+    for (let i = start; i < end; i++) {
+      const z = zb[i] + q[i];
+      zb[i] = b[i] * z;
+      q[i] += a[i] * z;
+    }
+    for (let i = start; i < end; i++) {
+      const t = pb[i] - firstDifference(q, i, d);
+      p[i] = a[i] * t;
+      pb[i] = b[i] * t;
+    }
+  }
+
+  /** ubar^n += D1^T P-bar = -D1 P-bar near a layer. */
+  private pmlAdjointPsi(start: number, end: number): void {
+    if (start === end) return;
+    const lo = Math.max(GHOST, start - GHOST);
+    const hi = Math.min(this.lay.size - GHOST, end + GHOST);
+    const e = this.earlier;
+    for (let i = lo; i < hi; i++) e[i] -= firstDifference(this.pBar, i, this.d);
+  }
+}
+
+function mirrorSign(kind: string): number {
+  return kind === "free" ? -1 : kind === "rigid" ? 1 : 0;
+}
+
+/** Fills ghost cells by mirroring about the outer cell faces (sign 0: absorbing end, ghosts stay zero). */
+function fillGhosts(u: Float64Array, leftSign: number, rightSign: number): void {
+  if (leftSign !== 0) for (let j = 0; j < GHOST; j++) u[GHOST - 1 - j] = leftSign * u[GHOST + j];
+  if (rightSign !== 0) {
+    const last = u.length - GHOST - 1;
+    for (let j = 0; j < GHOST; j++) u[last + 1 + j] = rightSign * u[last - j];
+  }
+}
+
+/** out[i] = D2 u at i for i in [lo, hi). */
+function secondDifference(u: Float64Array, out: Float64Array, lo: number, hi: number, c: Float64Array): void {
+  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4];
+  for (let i = lo; i < hi; i++) {
+    out[i] = c0 * u[i] + c1 * (u[i + 1] + u[i - 1]) + c2 * (u[i + 2] + u[i - 2]) + c3 * (u[i + 3] + u[i - 3]) + c4 * (u[i + 4] + u[i - 4]);
+  }
+}
+
+function firstDifference(u: Float64Array, i: number, d: Float64Array): number {
+  return d[1] * (u[i + 1] - u[i - 1]) + d[2] * (u[i + 2] - u[i - 2]) + d[3] * (u[i + 3] - u[i - 3]) + d[4] * (u[i + 4] - u[i - 4]);
+}

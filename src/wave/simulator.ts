@@ -1,0 +1,249 @@
+/**
+ * The public 1D acoustic wave simulator: forward modelling, the discrete
+ * adjoint (gradient with respect to velocity and to source wavelets) and
+ * Born modelling, behind the differentiable contract.
+ */
+import { field, flatten } from "../core/arrays.js";
+import { revolve } from "../core/checkpoint.js";
+import type { Differentiable, Field, Linearization } from "../core/contract.js";
+import { InputError, NonFiniteError } from "../core/errors.js";
+import { GHOST, checkVelocity, layout, type Layout, type WaveConfig } from "./config.js";
+import { AdjointPropagator, Propagator } from "./kernel.js";
+
+/** Gradients of one adjoint run. */
+export interface WaveGradients {
+  /** dJ/dc, shape [nx] (units of J per m/s). */
+  velocity: Field;
+  /** dJ/df for each shot's wavelet, shape [nshots, nt]. */
+  wavelets: Field;
+}
+
+/**
+ * 1D acoustic wave simulator, second order in time and 2nd to 8th order in space.
+ *
+ * Model: `velocity`, shape [nx], m/s. Data: pressure u at the receivers,
+ * shape [nshots, nreceivers, nt], sampled at t_n = n dt. The equation is
+ * (1/c^2) u_tt - u_xx = f(t) delta(x - x_s); the scheme and its adjoint are
+ * described in `kernel.ts`. Density is taken constant (the layout keeps room
+ * for a second model field).
+ *
+ * Memory of {@link linearize}: with full storage, W^n (one float64 per working
+ * cell) for every time step and shot: 8 * nshots * (nt - 1) * (nx + 2 pml + 8)
+ * bytes. With checkpointing, nothing but the model; `vjp` then holds
+ * `snapshots` states of 4 * (nx + 2 pml + 8) float64 each and recomputes the
+ * forward steps it needs (the minimal number, by revolve).
+ */
+export class WaveSimulator implements Differentiable {
+  /** The validated layout. */
+  readonly layout: Layout;
+
+  /** @throws {InputError} naming the offending field of `config`. */
+  constructor(config: WaveConfig) {
+    this.layout = layout(config);
+  }
+
+  /** Shape of the data: [nshots, nreceivers, nt]. */
+  get dataShape(): [number, number, number] {
+    const l = this.layout;
+    return [l.sources.length, l.nreceivers, l.nt];
+  }
+
+  forward(velocity: Field): Field {
+    return this.run(velocity, null).data;
+  }
+
+  vjp(velocity: Field, dData: Field): Field {
+    return this.linearize(velocity).vjp(dData);
+  }
+
+  jvp(velocity: Field, dVelocity: Field): Field {
+    return this.linearize(velocity).jvp(dVelocity);
+  }
+
+  /**
+   * One forward run. The returned closures reuse what it stored (see the class
+   * documentation): `vjp` costs one adjoint run (plus recomputation when
+   * checkpointing), `jvp` one coupled forward + Born run.
+   */
+  linearize(velocity: Field): Linearization & { jvp(dModel: Field): Field; gradients(dData: Field): WaveGradients } {
+    const lay = this.layout;
+    const c = this.velocityArray(velocity);
+    const full = lay.storage.mode === "full";
+    const stored = full ? lay.sources.map(() => new Float64Array((lay.nt - 1) * lay.size)) : null;
+    const { data, k } = this.run(velocity, stored);
+    const gradients = (dData: Field): WaveGradients => this.adjoint(c, k, stored, dData);
+    return {
+      data,
+      vjp: (dData: Field) => gradients(dData).velocity,
+      gradients,
+      jvp: (dVelocity: Field) => this.born(c, k, dVelocity),
+    };
+  }
+
+  /** The simulator seen as a function of the source wavelets (shape [nshots, nt]) at a fixed velocity. */
+  wavelets(velocity: Field): Differentiable {
+    const lay = this.layout;
+    const c = this.velocityArray(velocity);
+    const withWavelets = (w: Field): WaveSimulator => {
+      const flat = flatten(w);
+      if (w.shape.length !== 2 || w.shape[0] !== lay.sources.length || w.shape[1] !== lay.nt) {
+        throw new InputError("wavelets", `expected shape [${lay.sources.length}, ${lay.nt}], got [${w.shape.join(", ")}]`);
+      }
+      const copy = Object.create(WaveSimulator.prototype) as WaveSimulator;
+      (copy as { layout: Layout }).layout = { ...lay, wavelets: lay.wavelets.map((_, s) => flat.slice(s * lay.nt, (s + 1) * lay.nt)) };
+      return copy;
+    };
+    const vfield = field(c, [lay.nx]);
+    const lin = (w: Field): Linearization => {
+      const l = withWavelets(w).linearize(vfield);
+      // The data are linear in the wavelets: J dw = F(dw).
+      return { data: l.data, vjp: (dd) => l.gradients(dd).wavelets, jvp: (dw) => withWavelets(dw).forward(vfield) };
+    };
+    return {
+      forward: (w) => withWavelets(w).forward(vfield),
+      vjp: (w, dd) => lin(w).vjp(dd),
+      jvp: (w, dw) => withWavelets(dw).forward(vfield),
+      linearize: lin,
+    };
+  }
+
+  private velocityArray(velocity: Field): Float64Array {
+    if (velocity.shape.length !== 1) throw new InputError("velocity", `expected a 1D array of ${this.layout.nx} values, got shape [${velocity.shape.join(", ")}]`);
+    const c = flatten(velocity);
+    checkVelocity(this.layout, c);
+    return c;
+  }
+
+  /** k = c^2 dt^2 / dx^2 on the working grid (edge values extended into the layers, zero in ghosts). */
+  private coefficient(c: Float64Array): Float64Array {
+    const lay = this.layout;
+    const k = new Float64Array(lay.size);
+    const s = (lay.dt * lay.dt) / (lay.dx * lay.dx);
+    for (let i = GHOST; i < lay.size - GHOST; i++) {
+      const j = Math.min(Math.max(i - lay.first, 0), lay.nx - 1);
+      k[i] = c[j] * c[j] * s;
+    }
+    return k;
+  }
+
+  private run(velocity: Field, stored: Float64Array[] | null): { data: Field; k: Float64Array } {
+    const lay = this.layout;
+    const k = this.coefficient(this.velocityArray(velocity));
+    const [ns, nr, nt] = this.dataShape;
+    const out = new Float64Array(ns * nr * nt);
+    const prop = new Propagator(lay);
+    for (let s = 0; s < ns; s++) {
+      prop.reset();
+      const wavelet = lay.wavelets[s];
+      const recs = lay.receivers[s];
+      const store = stored === null ? null : stored[s];
+      for (let n = 0; n < nt - 1; n++) {
+        prop.step(k, wavelet[n], lay.sources[s], null);
+        if (store !== null) store.set(prop.w, n * lay.size);
+        record(prop.cur, recs, out, s * nr * nt + n + 1, nt);
+      }
+    }
+    assertFinite(out, "forward data");
+    return { data: field(out, [ns, nr, nt]), k };
+  }
+
+  private adjoint(c: Float64Array, k: Float64Array, stored: Float64Array[] | null, dData: Field): WaveGradients {
+    const lay = this.layout;
+    const [ns, nr, nt] = this.dataShape;
+    checkShape(dData, [ns, nr, nt], "dData");
+    const residual = flatten(dData);
+    const gradK = new Float64Array(lay.size);
+    const gradW = new Float64Array(ns * nt);
+    const adj = new AdjointPropagator(lay);
+    const prop = stored === null ? new Propagator(lay) : null;
+    const snapshots = lay.storage.mode === "checkpoint" ? Math.min(lay.storage.snapshots, Math.max(nt - 1, 1)) : 0;
+    const slots = prop === null ? [] : Array.from({ length: snapshots }, () => new Float64Array(4 * lay.size));
+    for (let s = 0; s < ns; s++) {
+      adj.reset();
+      const recs = lay.receivers[s];
+      const base = s * nr * nt;
+      adj.inject(recs, residual, base + nt - 1, nt);
+      const reverse = (n: number, wn: Float64Array) => {
+        gradW[s * nt + n] = adj.adjointStep(k, wn, gradK, lay.sources[s]);
+        adj.inject(recs, residual, base + n, nt);
+      };
+      if (stored !== null) {
+        const store = stored[s];
+        for (let n = nt - 2; n >= 0; n--) reverse(n, store.subarray(n * lay.size, (n + 1) * lay.size));
+      } else if (prop !== null) {
+        const wavelet = lay.wavelets[s];
+        prop.reset();
+        for (const action of revolve(nt - 1, snapshots)) {
+          switch (action.kind) {
+            case "save": prop.save(slots[action.slot]); break;
+            case "restore": prop.restore(slots[action.slot]); break;
+            case "advance":
+              for (let n = action.from; n < action.to; n++) prop.step(k, wavelet[n], lay.sources[s], null);
+              break;
+            case "reverse":
+              prop.step(k, wavelet[action.step], lay.sources[s], null);
+              reverse(action.step, prop.w);
+              break;
+          }
+        }
+      }
+    }
+    // dk/dc = 2 c dt^2 / dx^2; layer cells fold back onto the edge cells they copy.
+    const gradC = new Float64Array(lay.nx);
+    const scale = (2 * lay.dt * lay.dt) / (lay.dx * lay.dx);
+    for (let i = GHOST; i < lay.size - GHOST; i++) {
+      const j = Math.min(Math.max(i - lay.first, 0), lay.nx - 1);
+      gradC[j] += gradK[i] * scale * c[j];
+    }
+    assertFinite(gradC, "velocity gradient");
+    return { velocity: field(gradC, [lay.nx]), wavelets: field(gradW, [ns, nt]) };
+  }
+
+  private born(c: Float64Array, k: Float64Array, dVelocity: Field): Field {
+    const lay = this.layout;
+    checkShape(dVelocity, [lay.nx], "dVelocity");
+    const dc = flatten(dVelocity);
+    const dk = new Float64Array(lay.size);
+    const scale = (2 * lay.dt * lay.dt) / (lay.dx * lay.dx);
+    for (let i = GHOST; i < lay.size - GHOST; i++) {
+      const j = Math.min(Math.max(i - lay.first, 0), lay.nx - 1);
+      dk[i] = scale * c[j] * dc[j];
+    }
+    const [ns, nr, nt] = this.dataShape;
+    const out = new Float64Array(ns * nr * nt);
+    const base = new Propagator(lay);
+    const pert = new Propagator(lay);
+    const extra = new Float64Array(lay.size);
+    for (let s = 0; s < ns; s++) {
+      base.reset();
+      pert.reset();
+      for (let n = 0; n < nt - 1; n++) {
+        base.step(k, lay.wavelets[s][n], lay.sources[s], null);
+        for (let i = 0; i < extra.length; i++) extra[i] = dk[i] * base.w[i];
+        pert.step(k, 0, null, extra);
+        record(pert.cur, lay.receivers[s], out, s * nr * nt + n + 1, nt);
+      }
+    }
+    assertFinite(out, "Born data");
+    return field(out, [ns, nr, nt]);
+  }
+}
+
+function record(u: Float64Array, recs: readonly { index: Int32Array; weight: Float64Array }[], out: Float64Array, offset: number, stride: number): void {
+  for (let r = 0; r < recs.length; r++) {
+    const p = recs[r];
+    let v = 0;
+    for (let j = 0; j < p.index.length; j++) v += p.weight[j] * u[p.index[j]];
+    out[offset + r * stride] = v;
+  }
+}
+
+function checkShape(a: Field, shape: number[], name: string): void {
+  if (a.shape.length !== shape.length || a.shape.some((n, i) => n !== shape[i])) {
+    throw new InputError(name, `expected shape [${shape.join(", ")}], got [${a.shape.join(", ")}]`);
+  }
+}
+
+function assertFinite(a: Float64Array, what: string): void {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new NonFiniteError(`${what} (at flat index ${i})`);
+}
