@@ -10,6 +10,14 @@ import { InputError, NonFiniteError } from "../core/errors.js";
 import { GHOST, checkVelocity, layout, type Layout, type WaveConfig } from "./config.js";
 import { AdjointPropagator, Propagator } from "./kernel.js";
 
+/** Observation of a forward run. */
+export interface ForwardOptions {
+  /** Called with (shot, time index n, u(t_n) on the model cells) every `every` time indices, from n = 0. */
+  onStep?: (shot: number, timeIndex: number, wavefield: Float64Array) => void;
+  /** Interval of `onStep` calls in time indices. Default 1. */
+  every?: number;
+}
+
 /** Gradients of one adjoint run. */
 export interface WaveGradients {
   /** dJ/dc, shape [nx] (units of J per m/s). */
@@ -48,8 +56,13 @@ export class WaveSimulator implements Differentiable {
     return [l.sources.length, l.nreceivers, l.nt];
   }
 
-  forward(velocity: Field): Field {
-    return this.run(velocity, null).data;
+  /**
+   * F(velocity): receiver data, shape [nshots, nreceivers, nt].
+   * `options.onStep` sees the wavefield on the model cells (a view, valid during
+   * the call) at every `options.every`-th time index, for progress and snapshots.
+   */
+  forward(velocity: Field, options: ForwardOptions = {}): Field {
+    return this.run(velocity, null, options).data;
   }
 
   vjp(velocity: Field, dData: Field): Field {
@@ -126,21 +139,26 @@ export class WaveSimulator implements Differentiable {
     return k;
   }
 
-  private run(velocity: Field, stored: Float64Array[] | null): { data: Field; k: Float64Array } {
+  private run(velocity: Field, stored: Float64Array[] | null, options: ForwardOptions = {}): { data: Field; k: Float64Array } {
     const lay = this.layout;
     const k = this.coefficient(this.velocityArray(velocity));
     const [ns, nr, nt] = this.dataShape;
     const out = new Float64Array(ns * nr * nt);
     const prop = new Propagator(lay);
+    const onStep = options.onStep;
+    const every = options.every ?? 1;
+    if (!Number.isInteger(every) || every < 1) throw new InputError("every", `expected a positive integer, got ${every}`);
     for (let s = 0; s < ns; s++) {
       prop.reset();
       const wavelet = lay.wavelets[s];
       const recs = lay.receivers[s];
       const store = stored === null ? null : stored[s];
+      if (onStep) onStep(s, 0, prop.cur.subarray(lay.first, lay.first + lay.nx));
       for (let n = 0; n < nt - 1; n++) {
         prop.step(k, wavelet[n], lay.sources[s], null);
         if (store !== null) store.set(prop.w, n * lay.size);
         record(prop.cur, recs, out, s * nr * nt + n + 1, nt);
+        if (onStep && (n + 1) % every === 0) onStep(s, n + 1, prop.cur.subarray(lay.first, lay.first + lay.nx));
       }
     }
     assertFinite(out, "forward data");

@@ -1,0 +1,25 @@
+/**
+ * gradscape: differentiable physics simulators with exact adjoint gradients.
+ *
+ * @packageDocumentation
+ */
+export type { Differentiable, Field, Linearization } from "./core/contract.js";
+export { field, zeros, flatten, dot, axpy, norm } from "./core/arrays.js";
+export { taylorTest, dotTest } from "./core/gradcheck.js";
+export type { TaylorResult, TaylorOptions, DotTestResult, DotTestOptions, ValueAndGradient } from "./core/gradcheck.js";
+export { revolve } from "./core/checkpoint.js";
+export type { CheckpointAction } from "./core/checkpoint.js";
+export { Random } from "./core/random.js";
+export { InputError, NonFiniteError } from "./core/errors.js";
+export { WaveSimulator } from "./wave/simulator.js";
+export type { WaveGradients, ForwardOptions } from "./wave/simulator.js";
+export type { WaveConfig, Shot, BoundaryKind, PmlOptions, Storage } from "./wave/config.js";
+export { ricker } from "./wave/wavelet.js";
+export { courantLimit, stencil } from "./wave/stencil.js";
+export type { SpatialOrder, Stencil } from "./wave/stencil.js";
+export { encodeNpy, decodeNpy } from "./run/npy.js";
+export { RunWriter, readRun } from "./run/folder.js";
+export type { Manifest, ArrayEntry, Axis } from "./run/folder.js";
+export { loadScene, parseScene } from "./scene/load.js";
+export { sceneJsonSchema } from "./scene/schema.js";
+export { runWaveForward } from "./scene/wave-forward.js";

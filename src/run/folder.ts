@@ -1,0 +1,85 @@
+/**
+ * Run folders: a `manifest.json` describing every array (name, file, shape,
+ * units, axes) plus one .npy file per array. Every file is written to a
+ * temporary name and renamed into place, so a killed run never leaves a
+ * half-written file; the manifest is written last.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Field } from "../core/contract.js";
+import { decodeNpy, fieldToNpy } from "./npy.js";
+
+/** One axis of an array: what it indexes, and for regular axes its start and step. */
+export interface Axis {
+  name: string;
+  units?: string;
+  start?: number;
+  step?: number;
+}
+
+/** An array's entry in the manifest. */
+export interface ArrayEntry {
+  name: string;
+  file: string;
+  dtype: "<f8";
+  shape: number[];
+  units: string;
+  axes: Axis[];
+  description?: string;
+}
+
+/** The manifest of a run folder. */
+export interface Manifest {
+  format: "gradscape-run";
+  version: 1;
+  kind: string;
+  scene: unknown;
+  arrays: ArrayEntry[];
+  [extra: string]: unknown;
+}
+
+/** Writes `bytes` to `path` atomically (temporary file in the same folder, then rename). */
+export function writeAtomic(path: string, bytes: Uint8Array | string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}
+
+/** Writes arrays into a run folder and keeps the manifest entries. */
+export class RunWriter {
+  readonly dir: string;
+  private readonly entries: ArrayEntry[] = [];
+
+  constructor(dir: string) {
+    this.dir = dir;
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** Writes one array as `<name>.npy` and records it for the manifest. */
+  array(name: string, a: Field, meta: { units: string; axes: Axis[]; description?: string }): void {
+    if (meta.axes.length !== a.shape.length) throw new RangeError(`RunWriter.array(${name}): ${meta.axes.length} axes for ${a.shape.length} dimensions`);
+    const file = `${name}.npy`;
+    writeAtomic(join(this.dir, file), fieldToNpy(a));
+    this.entries.push({ name, file, dtype: "<f8", shape: [...a.shape], ...meta });
+  }
+
+  /** Writes the manifest (last, atomically). */
+  finish(kind: string, scene: unknown, extra: Record<string, unknown> = {}): Manifest {
+    const manifest: Manifest = { format: "gradscape-run", version: 1, kind, scene, arrays: this.entries, ...extra };
+    writeAtomic(join(this.dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    return manifest;
+  }
+}
+
+/** Reads a run folder: its manifest and a loader for each array. */
+export function readRun(dir: string): { manifest: Manifest; load(name: string): Field } {
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
+  return {
+    manifest,
+    load(name: string): Field {
+      const entry = manifest.arrays.find((e) => e.name === name);
+      if (entry === undefined) throw new Error(`readRun: no array named ${JSON.stringify(name)} in ${dir} (has: ${manifest.arrays.map((e) => e.name).join(", ")})`);
+      return decodeNpy(readFileSync(join(dir, entry.file)));
+    },
+  };
+}
