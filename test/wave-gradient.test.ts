@@ -47,6 +47,16 @@ describe("wave simulator adjoint", () => {
     for (const rate of r.rates2) expect(Math.abs(rate - 2)).toBeLessThan(0.1);
   });
 
+  test("full storage is reused: only the latest linearization can pull back, an older one says so", () => {
+    const { config, velocity } = smallProblem();
+    const sim = new WaveSimulator(config);
+    const first = sim.linearize(velocity);
+    const g = flatten(first.vjp(first.data));
+    const second = sim.linearize(velocity);
+    expect(() => first.vjp(first.data)).toThrow(/reused by a later linearize\(\)/);
+    expect([...flatten(second.vjp(second.data))]).toEqual([...g]);
+  });
+
   test("checkpointing gives the full-storage gradient to 1e-13 relative", () => {
     const { config, velocity } = smallProblem();
     const full = new WaveSimulator(config);

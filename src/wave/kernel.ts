@@ -28,8 +28,8 @@ export class Propagator {
   next: Float64Array;
   readonly psi: Float64Array;
   readonly zeta: Float64Array;
-  /** W^n of the last step. */
-  readonly w: Float64Array;
+  /** W^n of the last step; point it into a storage buffer to keep W^n without a copy. */
+  w: Float64Array;
   private readonly c: Float64Array;
   private readonly d: Float64Array;
   private readonly leftSign: number;
@@ -84,30 +84,32 @@ export class Propagator {
     const lay = this.lay;
     const u = this.cur;
     const w = this.w;
-    fillGhosts(u, this.leftSign, this.rightSign);
-    secondDifference(u, w, GHOST, lay.size - GHOST, this.c);
-    this.pmlForward(lay.pmlLeft[0], lay.pmlLeft[1]);
-    this.pmlForward(lay.pmlRight[0], lay.pmlRight[1]);
-    if (source !== null && amplitude !== 0) {
-      const scale = amplitude * lay.dx;
-      for (let j = 0; j < source.index.length; j++) w[source.index[j]] += scale * source.weight[j];
-    }
     const prev = this.prev;
     const next = this.next;
-    const end = lay.size - GHOST;
-    if (extra === null) {
-      for (let i = GHOST; i < end; i++) next[i] = 2 * u[i] - prev[i] + k[i] * w[i];
-    } else {
-      for (let i = GHOST; i < end; i++) next[i] = 2 * u[i] - prev[i] + k[i] * w[i] + extra[i];
+    fillGhosts(u, this.leftSign, this.rightSign);
+    leapfrog(u, prev, next, k, w, this.c);
+    if (extra !== null) for (let i = GHOST; i < lay.size - GHOST; i++) next[i] += extra[i];
+    this.pmlForward(lay.pmlLeft[0], lay.pmlLeft[1], k);
+    this.pmlForward(lay.pmlRight[0], lay.pmlRight[1], k);
+    if (source !== null && amplitude !== 0) {
+      const scale = amplitude * lay.dx;
+      for (let j = 0; j < source.index.length; j++) {
+        const i = source.index[j];
+        const s = scale * source.weight[j];
+        w[i] += s;
+        next[i] += k[i] * s;
+      }
     }
     this.prev = u;
     this.cur = next;
     this.next = prev;
   }
 
-  private pmlForward(start: number, end: number): void {
+  /** Adds the C-PML terms D1 psi + zeta to W and k (D1 psi + zeta) to u^{n+1} near a layer. */
+  private pmlForward(start: number, end: number, k: Float64Array): void {
     if (start === end) return;
     const u = this.cur;
+    const next = this.next;
     const psi = this.psi;
     const zeta = this.zeta;
     const w = this.w;
@@ -117,10 +119,15 @@ export class Propagator {
     for (let i = start; i < end; i++) psi[i] = b[i] * psi[i] + a[i] * firstDifference(u, i, d);
     const lo = Math.max(GHOST, start - GHOST);
     const hi = Math.min(this.lay.size - GHOST, end + GHOST);
-    for (let i = lo; i < hi; i++) w[i] += firstDifference(psi, i, d);
+    for (let i = lo; i < hi; i++) {
+      const t = firstDifference(psi, i, d);
+      w[i] += t;
+      next[i] += k[i] * t;
+    }
     for (let i = start; i < end; i++) {
       zeta[i] = b[i] * zeta[i] + a[i] * w[i];
       w[i] += zeta[i];
+      next[i] += k[i] * zeta[i];
     }
   }
 }
@@ -194,20 +201,14 @@ export class AdjointPropagator {
     this.pmlAdjoint(lay.pmlRight[0], lay.pmlRight[1]);
     fillGhosts(q, this.leftSign, this.rightSign);
     const earlier = this.earlier;
-    const c0 = this.c[0], c1 = this.c[1], c2 = this.c[2], c3 = this.c[3], c4 = this.c[4];
-    for (let i = GHOST; i < end; i++) {
-      earlier[i] +=
-        2 * later[i] +
-        c0 * q[i] + c1 * (q[i + 1] + q[i - 1]) + c2 * (q[i + 2] + q[i - 2]) + c3 * (q[i + 3] + q[i - 3]) + c4 * (q[i + 4] + q[i - 4]);
-    }
-    this.pmlAdjointPsi(lay.pmlLeft[0], lay.pmlLeft[1]);
-    this.pmlAdjointPsi(lay.pmlRight[0], lay.pmlRight[1]);
-    // ubar^{n-1} receives -ubar^{n+1}: negate in place and swap.
-    for (let i = GHOST; i < end; i++) later[i] = -later[i];
+    adjointLeapfrog(q, later, earlier, this.c);
     this.later = earlier;
     this.earlier = later;
+    this.pmlAdjointPsi(lay.pmlLeft[0], lay.pmlLeft[1]);
+    this.pmlAdjointPsi(lay.pmlRight[0], lay.pmlRight[1]);
     return fBar;
   }
+
 
   /** zeta and psi recursions, reversed: turns W-bar into Q-bar and collects P-bar. */
   private pmlAdjoint(start: number, end: number): void {
@@ -231,12 +232,12 @@ export class AdjointPropagator {
     }
   }
 
-  /** ubar^n += D1^T P-bar = -D1 P-bar near a layer. */
+  /** ubar^n += D1^T P-bar = -D1 P-bar near a layer (ubar^n is `later` once swapped). */
   private pmlAdjointPsi(start: number, end: number): void {
     if (start === end) return;
     const lo = Math.max(GHOST, start - GHOST);
     const hi = Math.min(this.lay.size - GHOST, end + GHOST);
-    const e = this.earlier;
+    const e = this.later;
     for (let i = lo; i < hi; i++) e[i] -= firstDifference(this.pBar, i, this.d);
   }
 }
@@ -254,11 +255,38 @@ function fillGhosts(u: Float64Array, leftSign: number, rightSign: number): void 
   }
 }
 
-/** out[i] = D2 u at i for i in [lo, hi). */
-function secondDifference(u: Float64Array, out: Float64Array, lo: number, hi: number, c: Float64Array): void {
+/**
+ * The interior leapfrog update over every non-ghost cell: w = D2 u and
+ * next = 2 u - prev + k w. The nine stencil values slide through locals so
+ * each cell loads u once (the loop is bound by loads, not arithmetic).
+ */
+function leapfrog(u: Float64Array, prev: Float64Array, next: Float64Array, k: Float64Array, w: Float64Array, c: Float64Array): void {
   const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4];
-  for (let i = lo; i < hi; i++) {
-    out[i] = c0 * u[i] + c1 * (u[i + 1] + u[i - 1]) + c2 * (u[i + 2] + u[i - 2]) + c3 * (u[i + 3] + u[i - 3]) + c4 * (u[i + 4] + u[i - 4]);
+  const end = u.length - GHOST;
+  let m4 = u[0], m3 = u[1], m2 = u[2], m1 = u[3], z = u[4], p1 = u[5], p2 = u[6], p3 = u[7];
+  for (let i = GHOST; i < end; i++) {
+    const p4 = u[i + 4];
+    const d = c0 * z + c1 * (p1 + m1) + c2 * (p2 + m2) + c3 * (p3 + m3) + c4 * (p4 + m4);
+    w[i] = d;
+    next[i] = 2 * z - prev[i] + k[i] * d;
+    m4 = m3; m3 = m2; m2 = m1; m1 = z; z = p1; p1 = p2; p2 = p3; p3 = p4;
+  }
+}
+
+/**
+ * earlier += 2 later + D2 q over every non-ghost cell (sliding window as in
+ * {@link leapfrog}); then later = -later, the contribution of step n to ubar^{n-1}.
+ */
+function adjointLeapfrog(q: Float64Array, later: Float64Array, earlier: Float64Array, c: Float64Array): void {
+  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4];
+  const end = q.length - GHOST;
+  let m4 = q[0], m3 = q[1], m2 = q[2], m1 = q[3], z = q[4], p1 = q[5], p2 = q[6], p3 = q[7];
+  for (let i = GHOST; i < end; i++) {
+    const p4 = q[i + 4];
+    const l = later[i];
+    earlier[i] += 2 * l + c0 * z + c1 * (p1 + m1) + c2 * (p2 + m2) + c3 * (p3 + m3) + c4 * (p4 + m4);
+    later[i] = -l;
+    m4 = m3; m3 = m2; m2 = m1; m1 = z; z = p1; p1 = p2; p2 = p3; p3 = p4;
   }
 }
 

@@ -37,13 +37,18 @@ export interface WaveGradients {
  *
  * Memory of {@link linearize}: with full storage, W^n (one float64 per working
  * cell) for every time step and shot: 8 * nshots * (nt - 1) * (nx + 2 pml + 8)
- * bytes. With checkpointing, nothing but the model; `vjp` then holds
+ * bytes, allocated once per simulator and reused by every `linearize` call, so
+ * only the latest linearization of a simulator can run `vjp` (an older one
+ * throws; its `jvp` and data stay valid). With checkpointing, nothing but the model; `vjp` then holds
  * `snapshots` states of 4 * (nx + 2 pml + 8) float64 each and recomputes the
  * forward steps it needs (the minimal number, by revolve).
  */
 export class WaveSimulator implements Differentiable {
   /** The validated layout. */
   readonly layout: Layout;
+  /** Full-storage buffers, reused by the next `linearize` (which retires the previous linearization). */
+  private stores: Float64Array[] | null = null;
+  private generation = 0;
 
   /** @throws {InputError} naming the offending field of `config`. */
   constructor(config: WaveConfig) {
@@ -82,9 +87,16 @@ export class WaveSimulator implements Differentiable {
     const lay = this.layout;
     const c = this.velocityArray(velocity);
     const full = lay.storage.mode === "full";
-    const stored = full ? lay.sources.map(() => new Float64Array((lay.nt - 1) * lay.size)) : null;
+    if (full && this.stores === null) this.stores = lay.sources.map(() => new Float64Array((lay.nt - 1) * lay.size));
+    const stored = full ? this.stores : null;
+    const generation = ++this.generation;
     const { data, k } = this.run(velocity, stored);
-    const gradients = (dData: Field): WaveGradients => this.adjoint(c, k, stored, dData);
+    const gradients = (dData: Field): WaveGradients => {
+      if (full && generation !== this.generation) {
+        throw new Error("WaveSimulator: this linearization's stored wavefield was reused by a later linearize(); linearize again (or use checkpoint storage)");
+      }
+      return this.adjoint(c, k, stored, dData);
+    };
     return {
       data,
       vjp: (dData: Field) => gradients(dData).velocity,
@@ -154,12 +166,14 @@ export class WaveSimulator implements Differentiable {
       const recs = lay.receivers[s];
       const store = stored === null ? null : stored[s];
       if (onStep) onStep(s, 0, prop.cur.subarray(lay.first, lay.first + lay.nx));
+      const scratch = prop.w;
       for (let n = 0; n < nt - 1; n++) {
+        if (store !== null) prop.w = store.subarray(n * lay.size, (n + 1) * lay.size);
         prop.step(k, wavelet[n], lay.sources[s], null);
-        if (store !== null) store.set(prop.w, n * lay.size);
         record(prop.cur, recs, out, s * nr * nt + n + 1, nt);
         if (onStep && (n + 1) % every === 0) onStep(s, n + 1, prop.cur.subarray(lay.first, lay.first + lay.nx));
       }
+      prop.w = scratch;
     }
     assertFinite(out, "forward data");
     return { data: field(out, [ns, nr, nt]), k };
