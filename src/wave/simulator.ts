@@ -50,9 +50,13 @@ export class WaveSimulator implements Differentiable {
   private stores: Float64Array[] | null = null;
   private generation = 0;
 
-  /** @throws {InputError} naming the offending field of `config`. */
-  constructor(config: WaveConfig) {
-    this.layout = layout(config);
+  /**
+   * @param config the problem; see {@link WaveConfig}
+   * @param prepared internal: an already validated layout (used to vary wavelets)
+   * @throws {InputError} naming the offending field of `config`.
+   */
+  constructor(config: WaveConfig, prepared?: Layout) {
+    this.layout = prepared ?? layout(config);
   }
 
   /** Shape of the data: [nshots, nreceivers, nt]. */
@@ -114,9 +118,8 @@ export class WaveSimulator implements Differentiable {
       if (w.shape.length !== 2 || w.shape[0] !== lay.sources.length || w.shape[1] !== lay.nt) {
         throw new InputError("wavelets", `expected shape [${lay.sources.length}, ${lay.nt}], got [${w.shape.join(", ")}]`);
       }
-      const copy = Object.create(WaveSimulator.prototype) as WaveSimulator;
-      (copy as { layout: Layout }).layout = { ...lay, wavelets: lay.wavelets.map((_, s) => flat.slice(s * lay.nt, (s + 1) * lay.nt)) };
-      return copy;
+      const wavelets = lay.wavelets.map((_, s) => flat.slice(s * lay.nt, (s + 1) * lay.nt));
+      return new WaveSimulator({ nx: lay.nx, dx: lay.dx, dt: lay.dt, nt: lay.nt, shots: [] }, { ...lay, wavelets });
     };
     const vfield = field(c, [lay.nx]);
     const lin = (w: Field): Linearization => {
