@@ -19,9 +19,27 @@
  */
 import { GHOST, type Layout, type PointWeights } from "./config.js";
 
-/** Working buffers of one shot's propagation, allocated once and reused. */
-export class Propagator {
+/** What forward and adjoint sweeps share: the layout, stencil weights padded to radius 4, mirror signs. */
+abstract class Sweep {
   readonly lay: Layout;
+  /** Second-difference weights, centre first; zero beyond the chosen order. */
+  protected readonly c: Float64Array;
+  /** First-difference weights d[1..4] (d[0] unused). */
+  protected readonly d: Float64Array;
+  protected readonly leftSign: number;
+  protected readonly rightSign: number;
+
+  constructor(lay: Layout) {
+    this.lay = lay;
+    this.c = Float64Array.from({ length: 5 }, (_, i) => lay.stencil.second[i] ?? 0);
+    this.d = Float64Array.from({ length: 5 }, (_, i) => (i === 0 ? 0 : lay.stencil.first[i - 1] ?? 0));
+    this.leftSign = mirrorSign(lay.left);
+    this.rightSign = mirrorSign(lay.right);
+  }
+}
+
+/** Working buffers of one shot's propagation, allocated once and reused. */
+export class Propagator extends Sweep {
   /** u^{n-1}, u^n and scratch for u^{n+1}; rotated every step. */
   prev: Float64Array;
   cur: Float64Array;
@@ -30,13 +48,9 @@ export class Propagator {
   readonly zeta: Float64Array;
   /** W^n of the last step; point it into a storage buffer to keep W^n without a copy. */
   w: Float64Array;
-  private readonly c: Float64Array;
-  private readonly d: Float64Array;
-  private readonly leftSign: number;
-  private readonly rightSign: number;
 
   constructor(lay: Layout) {
-    this.lay = lay;
+    super(lay);
     const n = lay.size;
     this.prev = new Float64Array(n);
     this.cur = new Float64Array(n);
@@ -44,10 +58,6 @@ export class Propagator {
     this.psi = new Float64Array(n);
     this.zeta = new Float64Array(n);
     this.w = new Float64Array(n);
-    this.c = Float64Array.from({ length: 5 }, (_, i) => lay.stencil.second[i] ?? 0);
-    this.d = Float64Array.from({ length: 5 }, (_, i) => (i === 0 ? 0 : lay.stencil.first[i - 1] ?? 0));
-    this.leftSign = mirrorSign(lay.left);
-    this.rightSign = mirrorSign(lay.right);
   }
 
   /** Zero state: u^{-1} = u^0 = 0, no PML memory. */
@@ -133,8 +143,7 @@ export class Propagator {
 }
 
 /** Adjoint state of one shot, run backwards in time. */
-export class AdjointPropagator {
-  readonly lay: Layout;
+export class AdjointPropagator extends Sweep {
   /** ubar^{n+1} (complete) and ubar^n (partial), swapped every step. */
   later: Float64Array;
   earlier: Float64Array;
@@ -142,13 +151,9 @@ export class AdjointPropagator {
   private readonly zetaBar: Float64Array;
   private readonly qBar: Float64Array;
   private readonly pBar: Float64Array;
-  private readonly c: Float64Array;
-  private readonly d: Float64Array;
-  private readonly leftSign: number;
-  private readonly rightSign: number;
 
   constructor(lay: Layout) {
-    this.lay = lay;
+    super(lay);
     const n = lay.size;
     this.later = new Float64Array(n);
     this.earlier = new Float64Array(n);
@@ -156,10 +161,6 @@ export class AdjointPropagator {
     this.zetaBar = new Float64Array(n);
     this.qBar = new Float64Array(n);
     this.pBar = new Float64Array(n);
-    this.c = Float64Array.from({ length: 5 }, (_, i) => lay.stencil.second[i] ?? 0);
-    this.d = Float64Array.from({ length: 5 }, (_, i) => (i === 0 ? 0 : lay.stencil.first[i - 1] ?? 0));
-    this.leftSign = mirrorSign(lay.left);
-    this.rightSign = mirrorSign(lay.right);
   }
 
   reset(): void {
