@@ -18,6 +18,12 @@ describe("wave simulator adjoint", () => {
     });
   }
 
+  test("dot test on an odd number of working cells (the SIMD kernels' scalar last cell)", () => {
+    const { config, velocity } = smallProblem({ nx: 121 });
+    const r = dotTest(new WaveSimulator(config), velocity, { seed: 11 });
+    expect(r.relativeError).toBeLessThan(DOT_TOLERANCE);
+  });
+
   for (const [left, right] of [["free", "absorbing"], ["rigid", "free"]] as const) {
     test(`dot test with ${left} left end and ${right} right end`, () => {
       const { config, velocity } = smallProblem({ left, right });

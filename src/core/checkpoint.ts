@@ -55,37 +55,40 @@ function repetitions(steps: number, snapshots: number): number {
  * @param steps number of forward steps N (>= 0)
  * @param snapshots stored states allowed, >= 1
  */
-export function* revolve(steps: number, snapshots: number): Generator<CheckpointAction> {
+export function revolve(steps: number, snapshots: number): CheckpointAction[] {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`revolve: steps must be a non-negative integer, got ${steps}`);
   if (!Number.isInteger(snapshots) || snapshots < 1) {
     throw new RangeError(`revolve: snapshots must be an integer >= 1, got ${snapshots}`);
   }
-  if (steps === 0) return;
-  yield { kind: "save", slot: 0, step: 0 };
-  yield* reverseRange(0, steps, Math.min(snapshots, steps), 0);
+  const out: CheckpointAction[] = [];
+  if (steps === 0) return out;
+  out.push({ kind: "save", slot: 0, step: 0 });
+  reverseRange(out, 0, steps, Math.min(snapshots, steps), 0);
+  return out;
 }
 
-function* reverseRange(start: number, end: number, slots: number, slot: number): Generator<CheckpointAction> {
+function reverseRange(out: CheckpointAction[], start: number, end: number, slots: number, slot: number): void {
   const length = end - start;
   if (length === 1) {
-    yield { kind: "restore", slot, step: start };
-    yield { kind: "reverse", step: start };
+    out.push({ kind: "restore", slot, step: start }, { kind: "reverse", step: start });
     return;
   }
   if (slots === 1) {
     for (let n = end - 1; n >= start; n--) {
-      yield { kind: "restore", slot, step: start };
-      if (n > start) yield { kind: "advance", from: start, to: n };
-      yield { kind: "reverse", step: n };
+      out.push({ kind: "restore", slot, step: start });
+      if (n > start) out.push({ kind: "advance", from: start, to: n });
+      out.push({ kind: "reverse", step: n });
     }
     return;
   }
   const split = splitPoint(length, slots);
-  yield { kind: "restore", slot, step: start };
-  yield { kind: "advance", from: start, to: start + split };
-  yield { kind: "save", slot: slot + 1, step: start + split };
-  yield* reverseRange(start + split, end, slots - 1, slot + 1);
-  yield* reverseRange(start, start + split, slots, slot);
+  out.push(
+    { kind: "restore", slot, step: start },
+    { kind: "advance", from: start, to: start + split },
+    { kind: "save", slot: slot + 1, step: start + split },
+  );
+  reverseRange(out, start + split, end, slots - 1, slot + 1);
+  reverseRange(out, start, start + split, slots, slot);
 }
 
 /**

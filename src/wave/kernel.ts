@@ -18,6 +18,7 @@
  * uses the same fill.
  */
 import { GHOST, type Layout, type PointWeights } from "./config.js";
+import { arena, type Kernels } from "./wasm.js";
 
 /** What forward and adjoint sweeps share: the layout, stencil weights padded to radius 4, mirror signs. */
 abstract class Sweep {
@@ -28,9 +29,13 @@ abstract class Sweep {
   protected readonly d: Float64Array;
   protected readonly leftSign: number;
   protected readonly rightSign: number;
+  /** Working arrays, all in one WebAssembly memory shared with {@link kernels}. */
+  protected readonly arrays: Float64Array[];
+  protected readonly kernels: Kernels;
 
-  constructor(lay: Layout) {
+  constructor(lay: Layout, count: number) {
     this.lay = lay;
+    ({ arrays: this.arrays, kernels: this.kernels } = arena(count, lay.size));
     this.c = Float64Array.from({ length: 5 }, (_, i) => lay.stencil.second[i] ?? 0);
     this.d = Float64Array.from({ length: 5 }, (_, i) => (i === 0 ? 0 : lay.stencil.first[i - 1] ?? 0));
     this.leftSign = mirrorSign(lay.left);
@@ -46,18 +51,19 @@ export class Propagator extends Sweep {
   next: Float64Array;
   readonly psi: Float64Array;
   readonly zeta: Float64Array;
-  /** W^n of the last step; point it into a storage buffer to keep W^n without a copy. */
-  w: Float64Array;
+  /** W^n of the last step. */
+  readonly w: Float64Array;
+  /** k = c^2 dt^2 / dx^2 per working cell; set with {@link setCoefficient}. */
+  readonly k: Float64Array;
 
   constructor(lay: Layout) {
-    super(lay);
-    const n = lay.size;
-    this.prev = new Float64Array(n);
-    this.cur = new Float64Array(n);
-    this.next = new Float64Array(n);
-    this.psi = new Float64Array(n);
-    this.zeta = new Float64Array(n);
-    this.w = new Float64Array(n);
+    super(lay, 7);
+    [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k] = this.arrays;
+  }
+
+  /** Sets k (length `size`, zero in the ghosts). */
+  setCoefficient(k: Float64Array): void {
+    this.k.set(k);
   }
 
   /** Zero state: u^{-1} = u^0 = 0, no PML memory. */
@@ -90,14 +96,21 @@ export class Propagator extends Sweep {
    * One leapfrog step: computes W^n into `w`, u^{n+1} = 2u^n - u^{n-1} + k W^n
    * (+ extra when given: the Born source), and rotates so `cur` is u^{n+1}.
    */
-  step(k: Float64Array, amplitude: number, source: PointWeights | null, extra: Float64Array | null): void {
+  step(amplitude: number, source: PointWeights | null, extra: Float64Array | null): void {
     const lay = this.lay;
+    const k = this.k;
     const u = this.cur;
     const w = this.w;
     const prev = this.prev;
     const next = this.next;
+    const c = this.c;
     fillGhosts(u, this.leftSign, this.rightSign);
-    leapfrog(u, prev, next, k, w, this.c);
+    const end = lay.size - GHOST;
+    const done = this.kernels.leapfrog(u.byteOffset, prev.byteOffset, next.byteOffset, k.byteOffset, w.byteOffset, end, c[0], c[1], c[2], c[3], c[4]);
+    for (let i = done; i < end; i++) {
+      w[i] = secondDifference(u, i, c);
+      next[i] = 2 * u[i] - prev[i] + k[i] * w[i];
+    }
     if (extra !== null) for (let i = GHOST; i < lay.size - GHOST; i++) next[i] += extra[i];
     this.pmlForward(lay.pmlLeft[0], lay.pmlLeft[1], k);
     this.pmlForward(lay.pmlRight[0], lay.pmlRight[1], k);
@@ -151,16 +164,21 @@ export class AdjointPropagator extends Sweep {
   private readonly zetaBar: Float64Array;
   private readonly qBar: Float64Array;
   private readonly pBar: Float64Array;
+  /** k per working cell; set with {@link setCoefficient}. */
+  readonly k: Float64Array;
+  /** dJ/dk per working cell, summed over every step and shot reversed (not cleared by {@link reset}). */
+  readonly gradK: Float64Array;
+  /** W^n of the step being reversed (copied in from storage). */
+  private readonly wn: Float64Array;
 
   constructor(lay: Layout) {
-    super(lay);
-    const n = lay.size;
-    this.later = new Float64Array(n);
-    this.earlier = new Float64Array(n);
-    this.psiBar = new Float64Array(n);
-    this.zetaBar = new Float64Array(n);
-    this.qBar = new Float64Array(n);
-    this.pBar = new Float64Array(n);
+    super(lay, 9);
+    [this.later, this.earlier, this.psiBar, this.zetaBar, this.qBar, this.pBar, this.k, this.gradK, this.wn] = this.arrays;
+  }
+
+  /** Sets k (length `size`, zero in the ghosts). */
+  setCoefficient(k: Float64Array): void {
+    this.k.set(k);
   }
 
   reset(): void {
@@ -183,18 +201,21 @@ export class AdjointPropagator extends Sweep {
 
   /**
    * Reverses forward step n given W^n: accumulates the gradient with respect
-   * to k into `gradK`, returns the gradient with respect to the source
+   * to k into {@link gradK}, returns the gradient with respect to the source
    * amplitude f^n, and moves ubar^n into `later`.
    */
-  adjointStep(k: Float64Array, wn: Float64Array, gradK: Float64Array, source: PointWeights | null): number {
+  adjointStep(wn: Float64Array, source: PointWeights | null): number {
     const lay = this.lay;
     const later = this.later;
     const q = this.qBar;
+    const k = this.k;
+    const gradK = this.gradK;
     const end = lay.size - GHOST;
-    for (let i = GHOST; i < end; i++) {
-      const v = later[i];
-      q[i] = k[i] * v;
-      gradK[i] += v * wn[i]; // dJ/dk += ubar^{n+1} W^n
+    if (wn !== this.wn) this.wn.set(wn);
+    const w = this.wn;
+    for (let i = this.kernels.adjointPrepare(later.byteOffset, k.byteOffset, w.byteOffset, q.byteOffset, gradK.byteOffset, end); i < end; i++) {
+      q[i] = k[i] * later[i];
+      gradK[i] += later[i] * w[i]; // dJ/dk += ubar^{n+1} W^n
     }
     let fBar = 0;
     if (source !== null) for (let j = 0; j < source.index.length; j++) fBar += q[source.index[j]] * source.weight[j] * lay.dx;
@@ -202,7 +223,12 @@ export class AdjointPropagator extends Sweep {
     this.pmlAdjoint(lay.pmlRight[0], lay.pmlRight[1]);
     fillGhosts(q, this.leftSign, this.rightSign);
     const earlier = this.earlier;
-    adjointLeapfrog(q, later, earlier, this.c);
+    const c = this.c;
+    const done = this.kernels.adjointLeapfrog(q.byteOffset, later.byteOffset, earlier.byteOffset, end, c[0], c[1], c[2], c[3], c[4]);
+    for (let i = done; i < end; i++) {
+      earlier[i] += 2 * later[i] + secondDifference(q, i, c);
+      later[i] = -later[i];
+    }
     this.later = earlier;
     this.earlier = later;
     this.pmlAdjointPsi(lay.pmlLeft[0], lay.pmlLeft[1]);
@@ -256,39 +282,9 @@ function fillGhosts(u: Float64Array, leftSign: number, rightSign: number): void 
   }
 }
 
-/**
- * The interior leapfrog update over every non-ghost cell: w = D2 u and
- * next = 2 u - prev + k w. The nine stencil values slide through locals so
- * each cell loads u once (the loop is bound by loads, not arithmetic).
- */
-function leapfrog(u: Float64Array, prev: Float64Array, next: Float64Array, k: Float64Array, w: Float64Array, c: Float64Array): void {
-  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4];
-  const end = u.length - GHOST;
-  let m4 = u[0], m3 = u[1], m2 = u[2], m1 = u[3], z = u[4], p1 = u[5], p2 = u[6], p3 = u[7];
-  for (let i = GHOST; i < end; i++) {
-    const p4 = u[i + 4];
-    const d = c0 * z + c1 * (p1 + m1) + c2 * (p2 + m2) + c3 * (p3 + m3) + c4 * (p4 + m4);
-    w[i] = d;
-    next[i] = 2 * z - prev[i] + k[i] * d;
-    m4 = m3; m3 = m2; m2 = m1; m1 = z; z = p1; p1 = p2; p2 = p3; p3 = p4;
-  }
-}
-
-/**
- * earlier += 2 later + D2 q over every non-ghost cell (sliding window as in
- * {@link leapfrog}); then later = -later, the contribution of step n to ubar^{n-1}.
- */
-function adjointLeapfrog(q: Float64Array, later: Float64Array, earlier: Float64Array, c: Float64Array): void {
-  const c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4];
-  const end = q.length - GHOST;
-  let m4 = q[0], m3 = q[1], m2 = q[2], m1 = q[3], z = q[4], p1 = q[5], p2 = q[6], p3 = q[7];
-  for (let i = GHOST; i < end; i++) {
-    const p4 = q[i + 4];
-    const l = later[i];
-    earlier[i] += 2 * l + c0 * z + c1 * (p1 + m1) + c2 * (p2 + m2) + c3 * (p3 + m3) + c4 * (p4 + m4);
-    later[i] = -l;
-    m4 = m3; m3 = m2; m2 = m1; m1 = z; z = p1; p1 = p2; p2 = p3; p3 = p4;
-  }
+/** D2 u at cell i (the scalar twin of the SIMD kernels, for an odd last cell). */
+function secondDifference(u: Float64Array, i: number, c: Float64Array): number {
+  return c[0] * u[i] + c[1] * (u[i + 1] + u[i - 1]) + c[2] * (u[i + 2] + u[i - 2]) + c[3] * (u[i + 3] + u[i - 3]) + c[4] * (u[i + 4] + u[i - 4]);
 }
 
 function firstDifference(u: Float64Array, i: number, d: Float64Array): number {

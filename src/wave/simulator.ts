@@ -160,6 +160,7 @@ export class WaveSimulator implements Differentiable {
     const [ns, nr, nt] = this.dataShape;
     const out = new Float64Array(ns * nr * nt);
     const prop = new Propagator(lay);
+    prop.setCoefficient(k);
     const onStep = options.onStep;
     const every = options.every ?? 1;
     if (!Number.isInteger(every) || every < 1) throw new InputError("every", `expected a positive integer, got ${every}`);
@@ -169,14 +170,12 @@ export class WaveSimulator implements Differentiable {
       const recs = lay.receivers[s];
       const store = stored === null ? null : stored[s];
       if (onStep) onStep(s, 0, prop.cur.subarray(lay.first, lay.first + lay.nx));
-      const scratch = prop.w;
       for (let n = 0; n < nt - 1; n++) {
-        if (store !== null) prop.w = store.subarray(n * lay.size, (n + 1) * lay.size);
-        prop.step(k, wavelet[n], lay.sources[s], null);
+        prop.step(wavelet[n], lay.sources[s], null);
+        if (store !== null) store.set(prop.w, n * lay.size);
         record(prop.cur, recs, out, s * nr * nt + n + 1, nt);
         if (onStep && (n + 1) % every === 0) onStep(s, n + 1, prop.cur.subarray(lay.first, lay.first + lay.nx));
       }
-      prop.w = scratch;
     }
     assertFinite(out, "forward data");
     return { data: field(out, [ns, nr, nt]), k };
@@ -187,10 +186,12 @@ export class WaveSimulator implements Differentiable {
     const [ns, nr, nt] = this.dataShape;
     checkShape(dData, [ns, nr, nt], "dData");
     const residual = flatten(dData);
-    const gradK = new Float64Array(lay.size);
     const gradW = new Float64Array(ns * nt);
     const adj = new AdjointPropagator(lay);
+    adj.setCoefficient(k);
+    const gradK = adj.gradK;
     const prop = stored === null ? new Propagator(lay) : null;
+    prop?.setCoefficient(k);
     const snapshots = lay.storage.mode === "checkpoint" ? Math.min(lay.storage.snapshots, Math.max(nt - 1, 1)) : 0;
     const slots = prop === null ? [] : Array.from({ length: snapshots }, () => new Float64Array(4 * lay.size));
     for (let s = 0; s < ns; s++) {
@@ -199,7 +200,7 @@ export class WaveSimulator implements Differentiable {
       const base = s * nr * nt;
       adj.inject(recs, residual, base + nt - 1, nt);
       const reverse = (n: number, wn: Float64Array) => {
-        gradW[s * nt + n] = adj.adjointStep(k, wn, gradK, lay.sources[s]);
+        gradW[s * nt + n] = adj.adjointStep(wn, lay.sources[s]);
         adj.inject(recs, residual, base + n, nt);
       };
       if (stored !== null) {
@@ -208,16 +209,23 @@ export class WaveSimulator implements Differentiable {
       } else if (prop !== null) {
         const wavelet = lay.wavelets[s];
         prop.reset();
+        let live = 0; // time step of the live state, -1 once a reverse has spent it
         for (const action of revolve(nt - 1, snapshots)) {
           switch (action.kind) {
             case "save": prop.save(slots[action.slot]); break;
-            case "restore": prop.restore(slots[action.slot]); break;
+            case "restore":
+              // Restoring the state the live one already is (just saved) would only copy it onto itself.
+              if (live !== action.step) prop.restore(slots[action.slot]);
+              live = action.step;
+              break;
             case "advance":
-              for (let n = action.from; n < action.to; n++) prop.step(k, wavelet[n], lay.sources[s], null);
+              for (let n = action.from; n < action.to; n++) prop.step(wavelet[n], lay.sources[s], null);
+              live = action.to;
               break;
             case "reverse":
-              prop.step(k, wavelet[action.step], lay.sources[s], null);
+              prop.step(wavelet[action.step], lay.sources[s], null);
               reverse(action.step, prop.w);
+              live = -1;
               break;
           }
         }
@@ -248,14 +256,16 @@ export class WaveSimulator implements Differentiable {
     const out = new Float64Array(ns * nr * nt);
     const base = new Propagator(lay);
     const pert = new Propagator(lay);
+    base.setCoefficient(k);
+    pert.setCoefficient(k);
     const extra = new Float64Array(lay.size);
     for (let s = 0; s < ns; s++) {
       base.reset();
       pert.reset();
       for (let n = 0; n < nt - 1; n++) {
-        base.step(k, lay.wavelets[s][n], lay.sources[s], null);
+        base.step(lay.wavelets[s][n], lay.sources[s], null);
         for (let i = 0; i < extra.length; i++) extra[i] = dk[i] * base.w[i];
-        pert.step(k, 0, null, extra);
+        pert.step(0, null, extra);
         record(pert.cur, lay.receivers[s], out, s * nr * nt + n + 1, nt);
       }
     }

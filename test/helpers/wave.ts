@@ -23,9 +23,10 @@ export function smallProblem(overrides: Partial<WaveConfig> = {}): { config: Wav
     warn: () => {},
     ...overrides,
   };
-  const c = new Float64Array(nx);
-  for (let i = 0; i < nx; i++) c[i] = 2000 + 600 * Math.tanh((i - 60) / 8) + 200 * Math.sin(i / 7);
-  return { config, velocity: field(c, [nx]) };
+  const n = config.nx;
+  const c = new Float64Array(n);
+  for (let i = 0; i < n; i++) c[i] = 2000 + 600 * Math.tanh((i - 60) / 8) + 200 * Math.sin(i / 7);
+  return { config, velocity: field(c, [n]) };
 }
 
 /** J(c) = 0.5 ||F(c) - observed||^2 with its adjoint gradient. */

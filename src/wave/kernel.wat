@@ -1,0 +1,115 @@
+;; SIMD kernels of the 1D wave simulator (WebAssembly text; assembled by src/build/wasm.mjs
+;; into kernel-wasm.ts). Two cells per iteration with f64x2; the nine stencil values come from
+;; five aligned vectors sliding through locals, odd offsets made by shuffling neighbours, so each
+;; pair of cells loads u once. Pointers are byte offsets of 16-byte aligned float64 arrays; i runs
+;; over pairs from cell 4 while i + 2 <= end; the return value is the first cell not done (the
+;; caller finishes an odd last cell). Weights c0..c4 are the centred second-difference stencil.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; w[i] = D2 u[i];  next[i] = 2 u[i] - prev[i] + k[i] w[i]
+  (func (export "leapfrog") (param $u i32) (param $prev i32) (param $next i32) (param $k i32) (param $w i32) (param $end i32)
+        (param $c0 f64) (param $c1 f64) (param $c2 f64) (param $c3 f64) (param $c4 f64) (result i32)
+    (local $i i32) (local $o i32) (local $d v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $v4 v128)
+    (local $am2 v128) (local $am1 v128) (local $a0 v128) (local $a1 v128) (local $a2 v128)
+    (local.set $v0 (f64x2.splat (local.get $c0)))
+    (local.set $v1 (f64x2.splat (local.get $c1)))
+    (local.set $v2 (f64x2.splat (local.get $c2)))
+    (local.set $v3 (f64x2.splat (local.get $c3)))
+    (local.set $v4 (f64x2.splat (local.get $c4)))
+    (local.set $i (i32.const 4))
+    (local.set $am2 (v128.load (local.get $u)))
+    (local.set $am1 (v128.load offset=16 (local.get $u)))
+    (local.set $a0 (v128.load offset=32 (local.get $u)))
+    (local.set $a1 (v128.load offset=48 (local.get $u)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $end)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $a2 (v128.load offset=32 (i32.add (local.get $u) (local.get $o))))
+        (local.set $d
+          (f64x2.add
+            (f64x2.add
+              (f64x2.mul (local.get $v0) (local.get $a0))
+              (f64x2.mul (local.get $v1) (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $a1)) (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $am1) (local.get $a0)))))
+            (f64x2.add
+              (f64x2.add
+                (f64x2.mul (local.get $v2) (f64x2.add (local.get $a1) (local.get $am1)))
+                (f64x2.mul (local.get $v3) (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $a1) (local.get $a2)) (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $am2) (local.get $am1)))))
+              (f64x2.mul (local.get $v4) (f64x2.add (local.get $a2) (local.get $am2))))))
+        (v128.store (i32.add (local.get $w) (local.get $o)) (local.get $d))
+        (v128.store (i32.add (local.get $next) (local.get $o))
+          (f64x2.add
+            (f64x2.sub (f64x2.add (local.get $a0) (local.get $a0))
+                       (v128.load (i32.add (local.get $prev) (local.get $o))))
+            (f64x2.mul (v128.load (i32.add (local.get $k) (local.get $o))) (local.get $d))))
+        (local.set $am2 (local.get $am1))
+        (local.set $am1 (local.get $a0))
+        (local.set $a0 (local.get $a1))
+        (local.set $a1 (local.get $a2))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $l)))
+    (local.get $i))
+
+  ;; earlier[i] += 2 later[i] + D2 q[i];  later[i] = -later[i]
+  (func (export "adjointLeapfrog") (param $q i32) (param $later i32) (param $earlier i32) (param $end i32)
+        (param $c0 f64) (param $c1 f64) (param $c2 f64) (param $c3 f64) (param $c4 f64) (result i32)
+    (local $l v128) (local $pe i32) (local $pl i32)
+    (local $i i32) (local $o i32) (local $d v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $v4 v128)
+    (local $am2 v128) (local $am1 v128) (local $a0 v128) (local $a1 v128) (local $a2 v128)
+    (local.set $v0 (f64x2.splat (local.get $c0)))
+    (local.set $v1 (f64x2.splat (local.get $c1)))
+    (local.set $v2 (f64x2.splat (local.get $c2)))
+    (local.set $v3 (f64x2.splat (local.get $c3)))
+    (local.set $v4 (f64x2.splat (local.get $c4)))
+    (local.set $i (i32.const 4))
+    (local.set $am2 (v128.load (local.get $q)))
+    (local.set $am1 (v128.load offset=16 (local.get $q)))
+    (local.set $a0 (v128.load offset=32 (local.get $q)))
+    (local.set $a1 (v128.load offset=48 (local.get $q)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $end)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $a2 (v128.load offset=32 (i32.add (local.get $q) (local.get $o))))
+        (local.set $d
+          (f64x2.add
+            (f64x2.add
+              (f64x2.mul (local.get $v0) (local.get $a0))
+              (f64x2.mul (local.get $v1) (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $a1)) (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $am1) (local.get $a0)))))
+            (f64x2.add
+              (f64x2.add
+                (f64x2.mul (local.get $v2) (f64x2.add (local.get $a1) (local.get $am1)))
+                (f64x2.mul (local.get $v3) (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $a1) (local.get $a2)) (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $am2) (local.get $am1)))))
+              (f64x2.mul (local.get $v4) (f64x2.add (local.get $a2) (local.get $am2))))))
+        (local.set $pl (i32.add (local.get $later) (local.get $o)))
+        (local.set $pe (i32.add (local.get $earlier) (local.get $o)))
+        (local.set $l (v128.load (local.get $pl)))
+        (v128.store (local.get $pe)
+          (f64x2.add (v128.load (local.get $pe)) (f64x2.add (f64x2.add (local.get $l) (local.get $l)) (local.get $d))))
+        (v128.store (local.get $pl) (f64x2.neg (local.get $l)))
+        (local.set $am2 (local.get $am1))
+        (local.set $am1 (local.get $a0))
+        (local.set $a0 (local.get $a1))
+        (local.set $a1 (local.get $a2))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $l)))
+    (local.get $i))
+;; q[i] = k[i] later[i];  gradK[i] += later[i] wn[i]  (the gradient accumulation)
+  (func (export "adjointPrepare") (param $later i32) (param $k i32) (param $wn i32) (param $q i32) (param $gradK i32) (param $end i32) (result i32)
+    (local $i i32) (local $o i32) (local $l v128) (local $p i32)
+    (local.set $i (i32.const 4))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $end)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $l (v128.load (i32.add (local.get $later) (local.get $o))))
+        (v128.store (i32.add (local.get $q) (local.get $o)) (f64x2.mul (v128.load (i32.add (local.get $k) (local.get $o))) (local.get $l)))
+        (local.set $p (i32.add (local.get $gradK) (local.get $o)))
+        (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $l) (v128.load (i32.add (local.get $wn) (local.get $o))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $loop)))
+    (local.get $i))
+)
