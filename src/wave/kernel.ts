@@ -55,10 +55,15 @@ export class Propagator extends Sweep {
   readonly w: Float64Array;
   /** k = c^2 dt^2 / dx^2 per working cell; set with {@link setCoefficient}. */
   readonly k: Float64Array;
+  /** The layout's C-PML coefficients, copied into the kernels' memory. */
+  private readonly pmlA: Float64Array;
+  private readonly pmlB: Float64Array;
 
   constructor(lay: Layout) {
-    super(lay, 7);
-    [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k] = this.arrays;
+    super(lay, 9);
+    [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k, this.pmlA, this.pmlB] = this.arrays;
+    this.pmlA.set(lay.pmlA);
+    this.pmlB.set(lay.pmlB);
   }
 
   /** Sets k (length `size`, zero in the ghosts). */
@@ -131,27 +136,12 @@ export class Propagator extends Sweep {
   /** Adds the C-PML terms D1 psi + zeta to W and k (D1 psi + zeta) to u^{n+1} near a layer. */
   private pmlForward(start: number, end: number, k: Float64Array): void {
     if (start === end) return;
-    const u = this.cur;
-    const next = this.next;
-    const psi = this.psi;
-    const zeta = this.zeta;
-    const w = this.w;
-    const a = this.lay.pmlA;
-    const b = this.lay.pmlB;
     const d = this.d;
-    for (let i = start; i < end; i++) psi[i] = b[i] * psi[i] + a[i] * firstDifference(u, i, d);
-    const lo = Math.max(GHOST, start - GHOST);
-    const hi = Math.min(this.lay.size - GHOST, end + GHOST);
-    for (let i = lo; i < hi; i++) {
-      const t = firstDifference(psi, i, d);
-      w[i] += t;
-      next[i] += k[i] * t;
-    }
-    for (let i = start; i < end; i++) {
-      zeta[i] = b[i] * zeta[i] + a[i] * w[i];
-      w[i] += zeta[i];
-      next[i] += k[i] * zeta[i];
-    }
+    this.kernels.pmlForward(
+      this.cur.byteOffset, this.psi.byteOffset, this.zeta.byteOffset, this.w.byteOffset, this.next.byteOffset,
+      k.byteOffset, this.pmlA.byteOffset, this.pmlB.byteOffset,
+      start, end, Math.max(GHOST, start - GHOST), Math.min(this.lay.size - GHOST, end + GHOST), d[1], d[2], d[3], d[4],
+    );
   }
 }
 

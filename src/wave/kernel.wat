@@ -112,4 +112,49 @@
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $loop)))
     (local.get $i))
+
+;; Values below 1e-290 in the decaying C-PML memory variables, and in u inside the layer where
+  ;; the absorbed wave decays, are set to zero before they become
+  ;; subnormal (below 2.2e-308), where every operation on them would cost about a hundred cycles.
+  (func $flush (param $x f64) (result f64)
+    (select (f64.const 0) (local.get $x) (f64.lt (f64.abs (local.get $x)) (f64.const 1e-290))))
+
+  ;; C-PML terms of one layer [start, end), scalar (few cells; psi, zeta and u^{n+1} flushed as above):
+  ;;   psi = b psi + a D1 u on the layer;  t = D1 psi on [lo, hi): w += t, next += k t;
+  ;;   zeta = b zeta + a w on the layer: w += zeta, next += k zeta
+  (func (export "pmlForward") (param $u i32) (param $psi i32) (param $zeta i32) (param $w i32) (param $next i32)
+        (param $k i32) (param $a i32) (param $b i32) (param $start i32) (param $end i32) (param $lo i32) (param $hi i32)
+        (param $d1 f64) (param $d2 f64) (param $d3 f64) (param $d4 f64)
+    (local $i i32) (local $o i32) (local $p i32) (local $t f64)
+    (local.set $i (local.get $start))
+    (block $d0 (loop $l0
+      (br_if $d0 (i32.ge_s (local.get $i) (local.get $end)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $p (i32.add (local.get $u) (local.get $o)))
+      (local.set $t (f64.add (f64.mul (f64.load (i32.add (local.get $b) (local.get $o))) (f64.load (i32.add (local.get $psi) (local.get $o)))) (f64.mul (f64.load (i32.add (local.get $a) (local.get $o))) (f64.add (f64.add (f64.mul (local.get $d1) (f64.sub (f64.load offset=8 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 8))))) (f64.mul (local.get $d2) (f64.sub (f64.load offset=16 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 16)))))) (f64.add (f64.mul (local.get $d3) (f64.sub (f64.load offset=24 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 24))))) (f64.mul (local.get $d4) (f64.sub (f64.load offset=32 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 32))))))))))
+      (f64.store (i32.add (local.get $psi) (local.get $o)) (call $flush (local.get $t)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l0)))
+    (local.set $i (local.get $lo))
+    (block $d1b (loop $l1
+      (br_if $d1b (i32.ge_s (local.get $i) (local.get $hi)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $p (i32.add (local.get $psi) (local.get $o)))
+      (local.set $t (f64.add (f64.add (f64.mul (local.get $d1) (f64.sub (f64.load offset=8 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 8))))) (f64.mul (local.get $d2) (f64.sub (f64.load offset=16 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 16)))))) (f64.add (f64.mul (local.get $d3) (f64.sub (f64.load offset=24 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 24))))) (f64.mul (local.get $d4) (f64.sub (f64.load offset=32 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 32))))))))
+      (f64.store (i32.add (local.get $w) (local.get $o)) (f64.add (f64.load (i32.add (local.get $w) (local.get $o))) (local.get $t)))
+      (f64.store (i32.add (local.get $next) (local.get $o)) (f64.add (f64.load (i32.add (local.get $next) (local.get $o))) (f64.mul (f64.load (i32.add (local.get $k) (local.get $o))) (local.get $t))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l1)))
+    (local.set $i (local.get $start))
+    (block $d2b (loop $l2
+      (br_if $d2b (i32.ge_s (local.get $i) (local.get $end)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $t (f64.add (f64.mul (f64.load (i32.add (local.get $b) (local.get $o))) (f64.load (i32.add (local.get $zeta) (local.get $o)))) (f64.mul (f64.load (i32.add (local.get $a) (local.get $o))) (f64.load (i32.add (local.get $w) (local.get $o))))))
+      (local.set $t (call $flush (local.get $t)))
+      (f64.store (i32.add (local.get $zeta) (local.get $o)) (local.get $t))
+      (f64.store (i32.add (local.get $w) (local.get $o)) (f64.add (f64.load (i32.add (local.get $w) (local.get $o))) (local.get $t)))
+      (f64.store (i32.add (local.get $next) (local.get $o)) (call $flush (f64.add (f64.load (i32.add (local.get $next) (local.get $o))) (f64.mul (f64.load (i32.add (local.get $k) (local.get $o))) (local.get $t)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l2)))
+  )
 )

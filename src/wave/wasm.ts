@@ -15,6 +15,8 @@ function kernelModule(): WebAssembly.Module {
 /** The exported kernels; pointers are byte offsets (a view's `byteOffset`), `end` a cell index. */
 export interface Kernels {
   leapfrog(u: number, prev: number, next: number, k: number, w: number, end: number, c0: number, c1: number, c2: number, c3: number, c4: number): number;
+  pmlForward(u: number, psi: number, zeta: number, w: number, next: number, k: number, a: number, b: number,
+    start: number, end: number, lo: number, hi: number, d1: number, d2: number, d3: number, d4: number): void;
   adjointPrepare(later: number, k: number, wn: number, q: number, gradK: number, end: number): number;
   adjointLeapfrog(q: number, later: number, earlier: number, end: number, c0: number, c1: number, c2: number, c3: number, c4: number): number;
 }
