@@ -1,0 +1,123 @@
+/**
+ * The loop shared by the gradient-descent family (steepest descent, nonlinear
+ * CG, L-BFGS): a direction rule supplies search directions, a line search the
+ * step, and this loop applies the stopping rules and emits one event per
+ * iteration. `iterate` is a generator; `run` drains it.
+ */
+import { InputError } from "../core/errors.js";
+import { backtracking, strongWolfe, type LineSearchOptions, type LinePoint } from "./line-search.js";
+import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
+import { allFinite, dotv, normv } from "./vector.js";
+
+/** How a method turns gradients into search directions. */
+export interface DirectionRule {
+  /** Writes the search direction for gradient `g` into `p`. */
+  direction(g: Float64Array, p: Float64Array): void;
+  /** Learns from an accepted step: s = x_new - x, y = g_new - g. */
+  update(s: Float64Array, y: Float64Array, gNew: Float64Array): void;
+  /** Forgets curvature information (after a non-descent direction). */
+  reset(): void;
+  /** Which line search the method needs. */
+  readonly lineSearch: "strong-wolfe" | "backtracking";
+  /** Default line-search constants of the method. */
+  readonly lineSearchDefaults: LineSearchOptions;
+  /** Whether a unit step is the natural first trial (quasi-Newton) or the previous step is rescaled. */
+  readonly unitStep: boolean;
+}
+
+/** Options of every descent method. */
+export interface DescentOptions extends StoppingRules {
+  lineSearch?: LineSearchOptions;
+}
+
+/** Runs a descent method to the end, calling `observer` after each iteration. */
+export function run(iterations: Generator<IterationEvent, OptimizeResult>, observer?: (e: IterationEvent) => void): OptimizeResult {
+  for (;;) {
+    const r = iterations.next();
+    if (r.done) return r.value;
+    observer?.(r.value);
+  }
+}
+
+function positive(v: number | undefined, fallback: number, name: string, integer = false): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !(v >= 0) || (integer && !Number.isInteger(v))) {
+    throw new InputError(name, `expected a non-negative ${integer ? "integer" : "number"}, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** The descent loop: see the module documentation. */
+export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, options: DescentOptions = {}): Generator<IterationEvent, OptimizeResult> {
+  const gtol = positive(options.gradientTolerance, 1e-8, "gradientTolerance");
+  const ftol = positive(options.relativeDecrease, 0, "relativeDecrease");
+  const maxIterations = positive(options.maxIterations, 1000, "maxIterations", true);
+  const maxEvaluations = positive(options.maxEvaluations, 10 * maxIterations, "maxEvaluations", true);
+  const ls = { ...rule.lineSearchDefaults, ...options.lineSearch };
+  const search = rule.lineSearch === "strong-wolfe" ? strongWolfe : backtracking;
+  const n = x0.length;
+  const t0 = performance.now();
+
+  let x: Float64Array = Float64Array.from(x0);
+  let g: Float64Array = new Float64Array(n);
+  let value = f(x, g);
+  let evaluations = 1;
+  const p = new Float64Array(n);
+  const s = new Float64Array(n);
+  const y = new Float64Array(n);
+  let trial: LinePoint = { x: new Float64Array(n), gradient: new Float64Array(n) };
+  let previousStep = 0;
+  let previousSlope = 0;
+  let iteration = 0;
+
+  const finish = (status: Status): OptimizeResult => ({
+    x, value, gradientNorm: normv(g), iterations: iteration, evaluations,
+    success: status === "gradient-tolerance" || status === "relative-decrease",
+    status, message: STATUS_MESSAGES[status],
+  });
+
+  if (!Number.isFinite(value) || !allFinite(g)) return finish("non-finite");
+  for (;;) {
+    const gnorm = normv(g);
+    if (gnorm <= gtol) return finish("gradient-tolerance");
+    if (iteration >= maxIterations) return finish("max-iterations");
+    if (evaluations >= maxEvaluations) return finish("max-evaluations");
+
+    rule.direction(g, p);
+    let slope = dotv(g, p);
+    if (!(slope < 0)) {
+      rule.reset();
+      for (let i = 0; i < n; i++) p[i] = -g[i];
+      slope = -gnorm * gnorm;
+    }
+    let initial: number;
+    if (iteration === 0) initial = Math.min(1, 1 / gnorm);
+    else if (rule.unitStep) initial = 1;
+    else initial = Math.min(1e10, (previousStep * previousSlope) / slope);
+
+    const r = search(f, x, p, value, slope, initial, trial, { ...ls, maxEvaluations: Math.min(ls.maxEvaluations ?? 25, maxEvaluations - evaluations) });
+    evaluations += r.evaluations;
+    if (!r.success) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "line-search-failed");
+    if (!allFinite(trial.gradient)) return finish("non-finite");
+
+    for (let i = 0; i < n; i++) {
+      s[i] = trial.x[i] - x[i];
+      y[i] = trial.gradient[i] - g[i];
+    }
+    rule.update(s, y, trial.gradient);
+    const previousValue = value;
+    // The accepted point becomes the iterate; the old buffers become the next trial's scratch.
+    const oldX = x, oldG = g;
+    x = trial.x;
+    g = trial.gradient;
+    trial = { x: oldX, gradient: oldG };
+    value = r.value;
+    previousStep = r.step;
+    previousSlope = slope;
+    iteration++;
+
+    yield { iteration, value, gradientNorm: normv(g), step: r.step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000 };
+    const decrease = (previousValue - value) / Math.max(Math.abs(previousValue), Math.abs(value), 1e-300);
+    if (ftol > 0 && decrease <= ftol) return finish("relative-decrease");
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The optimizer's view of a problem, its result and its per-iteration events.
+ * The engine knows no physics: it sees a function that returns a value and
+ * writes its gradient.
+ */
+
+/**
+ * An objective: returns f(x) and writes the gradient df/dx into `gradient`
+ * (same length as x). One call is one evaluation (for a simulator: one forward
+ * and one adjoint run).
+ */
+export type Objective = (x: Float64Array, gradient: Float64Array) => number;
+
+/** Why an optimizer stopped. */
+export type Status =
+  | "gradient-tolerance"
+  | "relative-decrease"
+  | "max-iterations"
+  | "max-evaluations"
+  | "line-search-failed"
+  | "non-finite";
+
+/** One table of status messages, shared by every optimizer. */
+export const STATUS_MESSAGES: Readonly<Record<Status, string>> = {
+  "gradient-tolerance": "converged: the gradient norm fell below gradientTolerance",
+  "relative-decrease": "converged: the relative decrease of the objective fell below relativeDecrease",
+  "max-iterations": "stopped: the iteration budget (maxIterations) is spent",
+  "max-evaluations": "stopped: the evaluation budget (maxEvaluations) is spent",
+  "line-search-failed": "stopped: the line search found no acceptable step (the gradient may be wrong, or the problem at round-off)",
+  "non-finite": "stopped: the objective or its gradient is NaN or infinite",
+};
+
+/** What every optimizer returns. */
+export interface OptimizeResult {
+  /** The best point found. */
+  x: Float64Array;
+  /** f(x). */
+  value: number;
+  /** |grad f(x)| (Euclidean). */
+  gradientNorm: number;
+  /** Iterations taken. */
+  iterations: number;
+  /** Objective evaluations (value and gradient together). */
+  evaluations: number;
+  /** Whether a convergence criterion (not a budget or a failure) ended the run. */
+  success: boolean;
+  status: Status;
+  /** The status in words, from {@link STATUS_MESSAGES}. */
+  message: string;
+}
+
+/** Emitted after every iteration. */
+export interface IterationEvent {
+  iteration: number;
+  value: number;
+  gradientNorm: number;
+  /** Step length accepted by the line search. */
+  step: number;
+  /** Evaluations so far. */
+  evaluations: number;
+  /** The current iterate (a copy, safe to keep). */
+  x: Float64Array;
+  /** Wall time since the start (s). */
+  seconds: number;
+}
+
+/** Stopping rules shared by every optimizer. */
+export interface StoppingRules {
+  /** Stop when |grad f| <= gradientTolerance. Default 1e-8. */
+  gradientTolerance?: number;
+  /** Stop when (f_prev - f) / max(|f_prev|, |f|, 1e-300) <= relativeDecrease. Default 0 (off). */
+  relativeDecrease?: number;
+  /** Iteration budget. Default 1000. */
+  maxIterations?: number;
+  /** Evaluation budget. Default 10 * maxIterations. */
+  maxEvaluations?: number;
+}
