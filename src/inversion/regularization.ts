@@ -1,0 +1,76 @@
+/**
+ * Regularizers R(m) on a model vector, with gradients. Differences run along
+ * the last axis of a model of shape [..., n] (a 1D profile when the shape is [n]).
+ */
+import { InputError } from "../core/errors.js";
+
+/** A penalty on the model. */
+export interface Regularizer {
+  readonly name: string;
+  /** Returns R(m) and writes dR/dm into `gradient`. */
+  evaluate(m: Float64Array, gradient: Float64Array): number;
+}
+
+/** Tikhonov damping 0.5 |m - reference|^2. */
+export function damping(reference?: Float64Array): Regularizer {
+  return {
+    name: "damping",
+    evaluate(m, g) {
+      let v = 0;
+      for (let i = 0; i < m.length; i++) {
+        const d = m[i] - (reference === undefined ? 0 : reference[i]);
+        v += 0.5 * d * d;
+        g[i] = d;
+      }
+      return v;
+    },
+  };
+}
+
+function checkLength(n: number): void {
+  if (!Number.isInteger(n) || n < 2) throw new InputError("length", `expected the profile length (an integer >= 2), got ${n}`);
+}
+
+/** Tikhonov smoothness 0.5 sum (m_{i+1} - m_i)^2 along profiles of `length` cells. */
+export function smoothness(length: number): Regularizer {
+  checkLength(length);
+  return {
+    name: "smoothness",
+    evaluate(m, g) {
+      g.fill(0);
+      let v = 0;
+      for (let s = 0; s < m.length; s += length) {
+        for (let i = s; i < s + length - 1; i++) {
+          const d = m[i + 1] - m[i];
+          v += 0.5 * d * d;
+          g[i + 1] += d;
+          g[i] -= d;
+        }
+      }
+      return v;
+    },
+  };
+}
+
+/** Smoothed total variation sum sqrt((m_{i+1} - m_i)^2 + epsilon^2) along profiles: keeps sharp interfaces. */
+export function totalVariation(length: number, epsilon: number): Regularizer {
+  checkLength(length);
+  if (!(epsilon > 0)) throw new InputError("totalVariation.epsilon", `expected a positive smoothing, got ${epsilon}`);
+  return {
+    name: "total-variation",
+    evaluate(m, g) {
+      g.fill(0);
+      let v = 0;
+      for (let s = 0; s < m.length; s += length) {
+        for (let i = s; i < s + length - 1; i++) {
+          const d = m[i + 1] - m[i];
+          const r = Math.sqrt(d * d + epsilon * epsilon);
+          v += r;
+          g[i + 1] += d / r;
+          g[i] -= d / r;
+        }
+      }
+      return v;
+    },
+  };
+}
