@@ -18,7 +18,14 @@
  * uses the same fill.
  */
 import { GHOST, type Layout, type PointWeights } from "./config.js";
-import { arena, type Kernels } from "./wasm.js";
+import { arena, type Arena, type Kernels } from "./wasm.js";
+
+/**
+ * Cells one step can carry a nonzero value: the stencil radius, doubled for
+ * the C-PML term D1 (a D1 u).
+ */
+const RANGE_GROWTH = 2 * GHOST;
+
 
 /** What forward and adjoint sweeps share: the layout, stencil weights padded to radius 4, mirror signs. */
 abstract class Sweep {
@@ -33,9 +40,10 @@ abstract class Sweep {
   protected readonly arrays: Float64Array[];
   protected readonly kernels: Kernels;
 
-  constructor(lay: Layout, count: number) {
+  /** Takes its `count` working arrays from `shared` (whose first `count` arrays must have length `size`), or from a new arena. */
+  constructor(lay: Layout, count: number, shared?: Arena) {
     this.lay = lay;
-    ({ arrays: this.arrays, kernels: this.kernels } = arena(count, lay.size));
+    ({ arrays: this.arrays, kernels: this.kernels } = shared ?? arena(new Array<number>(count).fill(lay.size)));
     this.c = Float64Array.from({ length: 5 }, (_, i) => lay.stencil.second[i] ?? 0);
     this.d = Float64Array.from({ length: 5 }, (_, i) => (i === 0 ? 0 : lay.stencil.first[i - 1] ?? 0));
     this.leftSign = mirrorSign(lay.left);
@@ -51,16 +59,22 @@ export class Propagator extends Sweep {
   next: Float64Array;
   readonly psi: Float64Array;
   readonly zeta: Float64Array;
-  /** W^n of the last step. */
-  readonly w: Float64Array;
+  /**
+   * W^n of the last step. Point it at an array in the same arena (a slice of
+   * storage) to keep W^n where the step writes it, without a copy.
+   */
+  w: Float64Array;
   /** k = c^2 dt^2 / dx^2 per working cell; set with {@link setCoefficient}. */
   readonly k: Float64Array;
   /** The layout's C-PML coefficients, copied into the kernels' memory. */
   private readonly pmlA: Float64Array;
   private readonly pmlB: Float64Array;
 
-  constructor(lay: Layout) {
-    super(lay, 9);
+  /** Number of working arrays a propagator takes from an arena. */
+  static readonly ARRAYS = 9;
+
+  constructor(lay: Layout, shared?: Arena) {
+    super(lay, Propagator.ARRAYS, shared);
     [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k, this.pmlA, this.pmlB] = this.arrays;
     this.pmlA.set(lay.pmlA);
     this.pmlB.set(lay.pmlB);
@@ -71,12 +85,23 @@ export class Propagator extends Sweep {
     this.k.set(k);
   }
 
+  /**
+   * Cells [lo, hi) outside which u^n and u^{n-1} are exactly zero. An explicit
+   * stencil moves information at most RANGE_GROWTH cells a step, so cells
+   * beyond the domain of dependence of the sources need no update.
+   */
+  private lo = 0;
+  private hi = 0;
+
   /** Zero state: u^{-1} = u^0 = 0, no PML memory. */
   reset(): void {
     this.prev.fill(0);
     this.cur.fill(0);
+    this.next.fill(0);
     this.psi.fill(0);
     this.zeta.fill(0);
+    this.w.fill(0);
+    this.lo = this.hi = 0;
   }
 
   /** Copies the state (u^{n-1}, u^n, psi, zeta) into `out` (length 4 * size). */
@@ -88,9 +113,11 @@ export class Propagator extends Sweep {
     out.set(this.zeta, 3 * n);
   }
 
-  /** Restores a state written by {@link save}. */
+  /** Restores a state written by {@link save} (the update range becomes the whole grid). */
   restore(from: Float64Array): void {
     const n = this.lay.size;
+    this.lo = GHOST;
+    this.hi = n - GHOST;
     this.prev.set(from.subarray(0, n));
     this.cur.set(from.subarray(n, 2 * n));
     this.psi.set(from.subarray(2 * n, 3 * n));
@@ -110,15 +137,47 @@ export class Propagator extends Sweep {
     const next = this.next;
     const c = this.c;
     fillGhosts(u, this.leftSign, this.rightSign);
-    const end = lay.size - GHOST;
-    const done = this.kernels.leapfrog(u.byteOffset, prev.byteOffset, next.byteOffset, k.byteOffset, w.byteOffset, end, c[0], c[1], c[2], c[3], c[4]);
-    for (let i = done; i < end; i++) {
-      w[i] = secondDifference(u, i, c);
-      next[i] = 2 * u[i] - prev[i] + k[i] * w[i];
+    const last = lay.size - GHOST;
+    // Grow the update range by the reach of one step, take in the source, or all cells for a Born source.
+    let lo = this.lo, hi = this.hi;
+    if (extra !== null || this.leftSign !== 0 || this.rightSign !== 0) {
+      lo = GHOST;
+      hi = last;
+    } else {
+      if (hi > lo) {
+        lo = Math.max(GHOST, lo - RANGE_GROWTH);
+        hi = Math.min(last, hi + RANGE_GROWTH);
+      }
+      if (source !== null && amplitude !== 0) {
+        for (let j = 0; j < source.index.length; j++) {
+          const i = source.index[j];
+          if (hi <= lo) {
+            lo = i;
+            hi = i + 1;
+          } else {
+            lo = Math.min(lo, i);
+            hi = Math.max(hi, i + 1);
+          }
+        }
+      }
     }
-    if (extra !== null) for (let i = GHOST; i < lay.size - GHOST; i++) next[i] += extra[i];
-    this.pmlForward(lay.pmlLeft[0], lay.pmlLeft[1], k);
-    this.pmlForward(lay.pmlRight[0], lay.pmlRight[1], k);
+    this.lo = lo;
+    this.hi = hi;
+    // W^n is exactly zero outside the range (w may be a reused slice of storage).
+    if (hi <= lo) w.fill(0);
+    if (hi > lo) {
+      const start = lo & ~1; // even, as the SIMD sweep's aligned window needs
+      w.fill(0, 0, start);
+      w.fill(0, hi);
+      const done = this.kernels.leapfrog(u.byteOffset, prev.byteOffset, next.byteOffset, k.byteOffset, w.byteOffset, start, hi, c[0], c[1], c[2], c[3], c[4]);
+      for (let i = done; i < hi; i++) {
+        w[i] = secondDifference(u, i, c);
+        next[i] = 2 * u[i] - prev[i] + k[i] * w[i];
+      }
+      if (extra !== null) for (let i = GHOST; i < last; i++) next[i] += extra[i];
+      if (lay.pmlLeft[1] > lo - GHOST) this.pmlForward(lay.pmlLeft[0], lay.pmlLeft[1], k);
+      if (lay.pmlRight[0] < hi + GHOST) this.pmlForward(lay.pmlRight[0], lay.pmlRight[1], k);
+    }
     if (source !== null && amplitude !== 0) {
       const scale = amplitude * lay.dx;
       for (let j = 0; j < source.index.length; j++) {
@@ -161,9 +220,17 @@ export class AdjointPropagator extends Sweep {
   /** W^n of the step being reversed (copied in from storage). */
   private readonly wn: Float64Array;
 
-  constructor(lay: Layout) {
-    super(lay, 9);
-    [this.later, this.earlier, this.psiBar, this.zetaBar, this.qBar, this.pBar, this.k, this.gradK, this.wn] = this.arrays;
+  /** Number of working arrays an adjoint propagator takes from an arena. */
+  static readonly ARRAYS = 11;
+  /** The layout's C-PML coefficients, copied into the kernels' memory. */
+  private readonly pmlA: Float64Array;
+  private readonly pmlB: Float64Array;
+
+  constructor(lay: Layout, shared?: Arena) {
+    super(lay, AdjointPropagator.ARRAYS, shared);
+    [this.later, this.earlier, this.psiBar, this.zetaBar, this.qBar, this.pBar, this.k, this.gradK, this.wn, this.pmlA, this.pmlB] = this.arrays;
+    this.pmlA.set(lay.pmlA);
+    this.pmlB.set(lay.pmlB);
   }
 
   /** Sets k (length `size`, zero in the ghosts). */
@@ -192,17 +259,22 @@ export class AdjointPropagator extends Sweep {
   /**
    * Reverses forward step n given W^n: accumulates the gradient with respect
    * to k into {@link gradK}, returns the gradient with respect to the source
-   * amplitude f^n, and moves ubar^n into `later`.
+   * amplitude f^n, and moves ubar^n into `later`. `inArena` says that `wn`
+   * lives in this propagator's arena (shared storage), so it is read in place.
    */
-  adjointStep(wn: Float64Array, source: PointWeights | null): number {
+  adjointStep(wn: Float64Array, source: PointWeights | null, inArena: boolean): number {
     const lay = this.lay;
     const later = this.later;
     const q = this.qBar;
     const k = this.k;
     const gradK = this.gradK;
     const end = lay.size - GHOST;
-    if (wn !== this.wn) this.wn.set(wn);
-    const w = this.wn;
+    // W^n stored in this arena (`inArena`) is read in place; from elsewhere it is copied in.
+    let w = wn;
+    if (!inArena) {
+      this.wn.set(wn);
+      w = this.wn;
+    }
     for (let i = this.kernels.adjointPrepare(later.byteOffset, k.byteOffset, w.byteOffset, q.byteOffset, gradK.byteOffset, end); i < end; i++) {
       q[i] = k[i] * later[i];
       gradK[i] += later[i] * w[i]; // dJ/dk += ubar^{n+1} W^n
@@ -230,32 +302,20 @@ export class AdjointPropagator extends Sweep {
   /** zeta and psi recursions, reversed: turns W-bar into Q-bar and collects P-bar. */
   private pmlAdjoint(start: number, end: number): void {
     if (start === end) return;
-    const a = this.lay.pmlA;
-    const b = this.lay.pmlB;
-    const q = this.qBar;
-    const zb = this.zetaBar;
-    const pb = this.psiBar;
-    const p = this.pBar;
     const d = this.d;
-    for (let i = start; i < end; i++) {
-      const z = zb[i] + q[i];
-      zb[i] = b[i] * z;
-      q[i] += a[i] * z;
-    }
-    for (let i = start; i < end; i++) {
-      const t = pb[i] - firstDifference(q, i, d);
-      p[i] = a[i] * t;
-      pb[i] = b[i] * t;
-    }
+    this.kernels.pmlAdjoint(
+      this.qBar.byteOffset, this.zetaBar.byteOffset, this.psiBar.byteOffset, this.pBar.byteOffset,
+      this.pmlA.byteOffset, this.pmlB.byteOffset, start, end, d[1], d[2], d[3], d[4],
+    );
   }
 
   /** ubar^n += D1^T P-bar = -D1 P-bar near a layer (ubar^n is `later` once swapped). */
   private pmlAdjointPsi(start: number, end: number): void {
     if (start === end) return;
-    const lo = Math.max(GHOST, start - GHOST);
-    const hi = Math.min(this.lay.size - GHOST, end + GHOST);
-    const e = this.later;
-    for (let i = lo; i < hi; i++) e[i] -= firstDifference(this.pBar, i, this.d);
+    const d = this.d;
+    this.kernels.pmlAdjointPsi(
+      this.later.byteOffset, this.pBar.byteOffset, Math.max(GHOST, start - GHOST), Math.min(this.lay.size - GHOST, end + GHOST), d[1], d[2], d[3], d[4],
+    );
   }
 }
 
@@ -275,8 +335,4 @@ function fillGhosts(u: Float64Array, leftSign: number, rightSign: number): void 
 /** D2 u at cell i (the scalar twin of the SIMD kernels, for an odd last cell). */
 function secondDifference(u: Float64Array, i: number, c: Float64Array): number {
   return c[0] * u[i] + c[1] * (u[i + 1] + u[i - 1]) + c[2] * (u[i + 2] + u[i - 2]) + c[3] * (u[i + 3] + u[i - 3]) + c[4] * (u[i + 4] + u[i - 4]);
-}
-
-function firstDifference(u: Float64Array, i: number, d: Float64Array): number {
-  return d[1] * (u[i + 1] - u[i - 1]) + d[2] * (u[i + 2] - u[i - 2]) + d[3] * (u[i + 3] - u[i - 3]) + d[4] * (u[i + 4] - u[i - 4]);
 }

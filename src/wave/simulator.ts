@@ -9,6 +9,39 @@ import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError, NonFiniteError } from "../core/errors.js";
 import { GHOST, checkVelocity, layout, type Layout, type WaveConfig } from "./config.js";
 import { AdjointPropagator, Propagator } from "./kernel.js";
+import { arena } from "./wasm.js";
+
+/**
+ * What full storage keeps between `linearize` and `vjp`: W^n of every step and
+ * shot, and the propagators that write and read it, all in one WebAssembly
+ * memory so the kernels write W^n in place and the adjoint reads it in place.
+ * `steps[s][n]` views W^n of shot s. Beyond the arena's size limit the
+ * storage lives in ordinary arrays and is copied (`steps` is null).
+ */
+interface Workspace {
+  prop: Propagator;
+  adj: AdjointPropagator;
+  stores: Float64Array[];
+  steps: Float64Array[][] | null;
+}
+
+function workspace(lay: Layout): Workspace {
+  const P = Propagator.ARRAYS, A = AdjointPropagator.ARRAYS;
+  const ns = lay.sources.length, steps = lay.nt - 1, size = lay.size;
+  try {
+    const { arrays, kernels } = arena([...new Array<number>(P + A).fill(size), ...new Array<number>(ns).fill(steps * size)]);
+    const stores = arrays.slice(P + A);
+    return {
+      prop: new Propagator(lay, { arrays: arrays.slice(0, P), kernels }),
+      adj: new AdjointPropagator(lay, { arrays: arrays.slice(P, P + A), kernels }),
+      stores,
+      steps: stores.map((st) => Array.from({ length: steps }, (_, n) => st.subarray(n * size, (n + 1) * size))),
+    };
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { prop: new Propagator(lay), adj: new AdjointPropagator(lay), stores: lay.sources.map(() => new Float64Array(steps * size)), steps: null };
+  }
+}
 
 /** Observation of a forward run. */
 export interface ForwardOptions {
@@ -46,8 +79,8 @@ export interface WaveGradients {
 export class WaveSimulator implements Differentiable {
   /** The validated layout. */
   readonly layout: Layout;
-  /** Full-storage buffers, reused by the next `linearize` (which retires the previous linearization). */
-  private stores: Float64Array[] | null = null;
+  /** Full-storage workspace, reused by the next `linearize` (which retires the previous linearization). */
+  private workspace: Workspace | null = null;
   private generation = 0;
 
   /**
@@ -91,8 +124,8 @@ export class WaveSimulator implements Differentiable {
     const lay = this.layout;
     const c = this.velocityArray(velocity);
     const full = lay.storage.mode === "full";
-    if (full && this.stores === null) this.stores = lay.sources.map(() => new Float64Array((lay.nt - 1) * lay.size));
-    const stored = full ? this.stores : null;
+    if (full && this.workspace === null) this.workspace = workspace(lay);
+    const stored = full ? this.workspace : null;
     const generation = ++this.generation;
     const { data, k } = this.run(velocity, stored);
     const gradients = (dData: Field): WaveGradients => {
@@ -154,41 +187,47 @@ export class WaveSimulator implements Differentiable {
     return k;
   }
 
-  private run(velocity: Field, stored: Float64Array[] | null, options: ForwardOptions = {}): { data: Field; k: Float64Array } {
+  private run(velocity: Field, stored: Workspace | null, options: ForwardOptions = {}): { data: Field; k: Float64Array } {
     const lay = this.layout;
     const k = this.coefficient(this.velocityArray(velocity));
     const [ns, nr, nt] = this.dataShape;
     const out = new Float64Array(ns * nr * nt);
-    const prop = new Propagator(lay);
+    const prop = stored?.prop ?? new Propagator(lay);
     prop.setCoefficient(k);
+    const scratch = prop.w;
     const onStep = options.onStep;
     const every = options.every ?? 1;
     if (!Number.isInteger(every) || every < 1) throw new InputError("every", `expected a positive integer, got ${every}`);
     for (let s = 0; s < ns; s++) {
+      prop.w = scratch; // reset clears w: never a slice of storage
       prop.reset();
       const wavelet = lay.wavelets[s];
       const recs = lay.receivers[s];
-      const store = stored === null ? null : stored[s];
+      const store = stored === null ? null : stored.stores[s];
+      const views = stored === null || stored.steps === null ? null : stored.steps[s];
       if (onStep) onStep(s, 0, prop.cur.subarray(lay.first, lay.first + lay.nx));
       for (let n = 0; n < nt - 1; n++) {
+        if (views !== null) prop.w = views[n];
         prop.step(wavelet[n], lay.sources[s], null);
-        if (store !== null) store.set(prop.w, n * lay.size);
+        if (store !== null && views === null) store.set(prop.w, n * lay.size);
         record(prop.cur, recs, out, s * nr * nt + n + 1, nt);
         if (onStep && (n + 1) % every === 0) onStep(s, n + 1, prop.cur.subarray(lay.first, lay.first + lay.nx));
       }
     }
+    prop.w = scratch;
     assertFinite(out, "forward data");
     return { data: field(out, [ns, nr, nt]), k };
   }
 
-  private adjoint(c: Float64Array, k: Float64Array, stored: Float64Array[] | null, dData: Field): WaveGradients {
+  private adjoint(c: Float64Array, k: Float64Array, stored: Workspace | null, dData: Field): WaveGradients {
     const lay = this.layout;
     const [ns, nr, nt] = this.dataShape;
     checkShape(dData, [ns, nr, nt], "dData");
     const residual = flatten(dData);
     const gradW = new Float64Array(ns * nt);
-    const adj = new AdjointPropagator(lay);
+    const adj = stored?.adj ?? new AdjointPropagator(lay);
     adj.setCoefficient(k);
+    adj.gradK.fill(0);
     const gradK = adj.gradK;
     const prop = stored === null ? new Propagator(lay) : null;
     prop?.setCoefficient(k);
@@ -199,13 +238,15 @@ export class WaveSimulator implements Differentiable {
       const recs = lay.receivers[s];
       const base = s * nr * nt;
       adj.inject(recs, residual, base + nt - 1, nt);
+      const inArena = stored !== null && stored.steps !== null;
       const reverse = (n: number, wn: Float64Array) => {
-        gradW[s * nt + n] = adj.adjointStep(wn, lay.sources[s]);
+        gradW[s * nt + n] = adj.adjointStep(wn, lay.sources[s], inArena);
         adj.inject(recs, residual, base + n, nt);
       };
       if (stored !== null) {
-        const store = stored[s];
-        for (let n = nt - 2; n >= 0; n--) reverse(n, store.subarray(n * lay.size, (n + 1) * lay.size));
+        const store = stored.stores[s];
+        const views = stored.steps?.[s];
+        for (let n = nt - 2; n >= 0; n--) reverse(n, views ? views[n] : store.subarray(n * lay.size, (n + 1) * lay.size));
       } else if (prop !== null) {
         const wavelet = lay.wavelets[s];
         prop.reset();

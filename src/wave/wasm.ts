@@ -14,19 +14,41 @@ function kernelModule(): WebAssembly.Module {
 
 /** The exported kernels; pointers are byte offsets (a view's `byteOffset`), `end` a cell index. */
 export interface Kernels {
-  leapfrog(u: number, prev: number, next: number, k: number, w: number, end: number, c0: number, c1: number, c2: number, c3: number, c4: number): number;
+  leapfrog(u: number, prev: number, next: number, k: number, w: number, start: number, end: number, c0: number, c1: number, c2: number, c3: number, c4: number): number;
   pmlForward(u: number, psi: number, zeta: number, w: number, next: number, k: number, a: number, b: number,
     start: number, end: number, lo: number, hi: number, d1: number, d2: number, d3: number, d4: number): void;
+  pmlAdjoint(q: number, zetaBar: number, psiBar: number, pBar: number, a: number, b: number, start: number, end: number,
+    d1: number, d2: number, d3: number, d4: number): void;
+  pmlAdjointPsi(earlier: number, pBar: number, lo: number, hi: number, d1: number, d2: number, d3: number, d4: number): void;
   adjointPrepare(later: number, k: number, wn: number, q: number, gradK: number, end: number): number;
   adjointLeapfrog(q: number, later: number, earlier: number, end: number, c0: number, c1: number, c2: number, c3: number, c4: number): number;
 }
 
-/** `count` zeroed float64 arrays of `length` values in one fresh WebAssembly memory, with the kernels bound to it. */
-export function arena(count: number, length: number): { arrays: Float64Array[]; kernels: Kernels } {
-  const stride = (length + 3) & ~1; // even (16-byte aligned starts) with at least two doubles of slack
-  const pages = Math.ceil((count * stride * 8) / 65536) || 1;
-  const memory = new WebAssembly.Memory({ initial: pages });
+/** Float64 arrays living in one WebAssembly memory, with the kernels bound to that memory. */
+export interface Arena {
+  arrays: Float64Array[];
+  kernels: Kernels;
+}
+
+/** Largest memory the arena asks for (2 GiB), so that it works on every 32-bit WebAssembly engine. */
+export const MAX_ARENA_BYTES = 2 ** 31;
+
+/**
+ * Zeroed float64 arrays of the given lengths in one fresh WebAssembly memory,
+ * each starting 16-byte aligned and followed by at least two doubles of slack.
+ * @throws RangeError when they would need more than {@link MAX_ARENA_BYTES}.
+ */
+export function arena(lengths: readonly number[]): Arena {
+  const strides = lengths.map((n) => (n + 3) & ~1);
+  const bytes = strides.reduce((a, b) => a + b, 0) * 8;
+  if (bytes > MAX_ARENA_BYTES) throw new RangeError(`arena: ${bytes} bytes exceed the ${MAX_ARENA_BYTES}-byte limit`);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) || 1 });
   const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
-  const arrays = Array.from({ length: count }, (_, j) => new Float64Array(memory.buffer, j * stride * 8, length));
+  let offset = 0;
+  const arrays = lengths.map((n, j) => {
+    const a = new Float64Array(memory.buffer, offset, n);
+    offset += strides[j] * 8;
+    return a;
+  });
   return { arrays, kernels: instance.exports as unknown as Kernels };
 }
