@@ -13,7 +13,7 @@ import { ricker } from "../wave/wavelet.js";
 import type { Storage } from "../wave/config.js";
 
 const nx = 2000, nb = 50, dx = 5, dt = 5e-4, nt = Number(process.env.BENCH_NT ?? 4000), f0 = 15;
-const reps = Number(process.env.BENCH_REPS ?? 5);
+const reps = Number(process.env.BENCH_REPS ?? 10);
 const cells = nx + 2 * nb;
 
 function simulator(storage: Storage): WaveSimulator {

@@ -78,6 +78,12 @@ export class Propagator extends Sweep {
     [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k, this.pmlA, this.pmlB] = this.arrays;
     this.pmlA.set(lay.pmlA);
     this.pmlB.set(lay.pmlB);
+    const c = this.c, d = this.d;
+    this.kernels.configure(
+      this.k.byteOffset, this.pmlA.byteOffset, this.pmlB.byteOffset, this.psi.byteOffset, this.zeta.byteOffset,
+      lay.pmlLeft[0], lay.pmlLeft[1], lay.pmlRight[0], lay.pmlRight[1], lay.size - GHOST,
+      c[0], c[1], c[2], c[3], c[4], d[1], d[2], d[3], d[4],
+    );
   }
 
   /** Sets k (length `size`, zero in the ghosts). */
@@ -135,7 +141,6 @@ export class Propagator extends Sweep {
     const w = this.w;
     const prev = this.prev;
     const next = this.next;
-    const c = this.c;
     fillGhosts(u, this.leftSign, this.rightSign);
     const last = lay.size - GHOST;
     // Grow the update range by the reach of one step, take in the source, or all cells for a Born source.
@@ -169,14 +174,8 @@ export class Propagator extends Sweep {
       const start = lo & ~1; // even, as the SIMD sweep's aligned window needs
       w.fill(0, 0, start);
       w.fill(0, hi);
-      const done = this.kernels.leapfrog(u.byteOffset, prev.byteOffset, next.byteOffset, k.byteOffset, w.byteOffset, start, hi, c[0], c[1], c[2], c[3], c[4]);
-      for (let i = done; i < hi; i++) {
-        w[i] = secondDifference(u, i, c);
-        next[i] = 2 * u[i] - prev[i] + k[i] * w[i];
-      }
+      this.kernels.forwardStep(u.byteOffset, prev.byteOffset, next.byteOffset, w.byteOffset, lo, hi);
       if (extra !== null) for (let i = GHOST; i < last; i++) next[i] += extra[i];
-      if (lay.pmlLeft[1] > lo - GHOST) this.pmlForward(lay.pmlLeft[0], lay.pmlLeft[1], k);
-      if (lay.pmlRight[0] < hi + GHOST) this.pmlForward(lay.pmlRight[0], lay.pmlRight[1], k);
     }
     if (source !== null && amplitude !== 0) {
       const scale = amplitude * lay.dx;
@@ -190,17 +189,6 @@ export class Propagator extends Sweep {
     this.prev = u;
     this.cur = next;
     this.next = prev;
-  }
-
-  /** Adds the C-PML terms D1 psi + zeta to W and k (D1 psi + zeta) to u^{n+1} near a layer. */
-  private pmlForward(start: number, end: number, k: Float64Array): void {
-    if (start === end) return;
-    const d = this.d;
-    this.kernels.pmlForward(
-      this.cur.byteOffset, this.psi.byteOffset, this.zeta.byteOffset, this.w.byteOffset, this.next.byteOffset,
-      k.byteOffset, this.pmlA.byteOffset, this.pmlB.byteOffset,
-      start, end, Math.max(GHOST, start - GHOST), Math.min(this.lay.size - GHOST, end + GHOST), d[1], d[2], d[3], d[4],
-    );
   }
 }
 

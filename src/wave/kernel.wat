@@ -8,7 +8,7 @@
   (import "env" "memory" (memory 1))
 
   ;; w[i] = D2 u[i];  next[i] = 2 u[i] - prev[i] + k[i] w[i]
-  (func (export "leapfrog") (param $u i32) (param $prev i32) (param $next i32) (param $k i32) (param $w i32) (param $start i32) (param $end i32)
+  (func $leapfrog (export "leapfrog") (param $u i32) (param $prev i32) (param $next i32) (param $k i32) (param $w i32) (param $start i32) (param $end i32)
         (param $c0 f64) (param $c1 f64) (param $c2 f64) (param $c3 f64) (param $c4 f64) (result i32)
     (local $i i32) (local $o i32) (local $d v128) (local $e v128)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $v4 v128)
@@ -191,7 +191,7 @@
   ;; C-PML terms of one layer [start, end), two cells at a time (unaligned loads), flushed as above:
   ;;   psi = b psi + a D1 u on the layer;  t = D1 psi on [lo, hi): w += t, next += k t;
   ;;   zeta = b zeta + a w on the layer: w += zeta, next += k zeta
-  (func (export "pmlForward") (param $u i32) (param $psi i32) (param $zeta i32) (param $w i32) (param $next i32)
+  (func $pmlForward (export "pmlForward") (param $u i32) (param $psi i32) (param $zeta i32) (param $w i32) (param $next i32)
         (param $k i32) (param $a i32) (param $b i32) (param $start i32) (param $end i32) (param $lo i32) (param $hi i32)
         (param $d1 f64) (param $d2 f64) (param $d3 f64) (param $d4 f64)
     (local $i i32) (local $o i32) (local $p i32) (local $t v128) (local $ts f64) (local $tiny v128)
@@ -318,4 +318,65 @@
       (local.set $p (i32.add (local.get $pbar) (local.get $o)))
       (f64.store (i32.add (local.get $e) (local.get $o)) (f64.sub (f64.load (i32.add (local.get $e) (local.get $o))) (f64.add (f64.add (f64.mul (local.get $d1) (f64.sub (f64.load offset=8 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 8))))) (f64.mul (local.get $d2) (f64.sub (f64.load offset=16 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 16)))))) (f64.add (f64.mul (local.get $d3) (f64.sub (f64.load offset=24 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 24))))) (f64.mul (local.get $d4) (f64.sub (f64.load offset=32 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 32)))))))))))
   )
+
+  ;; One whole forward step in a single call: the constants of a propagator are set once by
+  ;; `configure`, so each step crosses from JavaScript into WebAssembly only once.
+  (global $k (mut i32) (i32.const 0))
+  (global $a (mut i32) (i32.const 0))
+  (global $b (mut i32) (i32.const 0))
+  (global $psi (mut i32) (i32.const 0))
+  (global $zeta (mut i32) (i32.const 0))
+  (global $pl0 (mut i32) (i32.const 0))
+  (global $pl1 (mut i32) (i32.const 0))
+  (global $pr0 (mut i32) (i32.const 0))
+  (global $pr1 (mut i32) (i32.const 0))
+  (global $last (mut i32) (i32.const 0))
+  (global $c0 (mut f64) (f64.const 0))
+  (global $c1 (mut f64) (f64.const 0))
+  (global $c2 (mut f64) (f64.const 0))
+  (global $c3 (mut f64) (f64.const 0))
+  (global $c4 (mut f64) (f64.const 0))
+  (global $d1 (mut f64) (f64.const 0))
+  (global $d2 (mut f64) (f64.const 0))
+  (global $d3 (mut f64) (f64.const 0))
+  (global $d4 (mut f64) (f64.const 0))
+
+  (func (export "configure") (param $k i32) (param $a i32) (param $b i32) (param $psi i32) (param $zeta i32)
+        (param $pl0 i32) (param $pl1 i32) (param $pr0 i32) (param $pr1 i32) (param $last i32)
+        (param $c0 f64) (param $c1 f64) (param $c2 f64) (param $c3 f64) (param $c4 f64)
+        (param $d1 f64) (param $d2 f64) (param $d3 f64) (param $d4 f64)
+    (global.set $k (local.get $k)) (global.set $a (local.get $a)) (global.set $b (local.get $b))
+    (global.set $psi (local.get $psi)) (global.set $zeta (local.get $zeta))
+    (global.set $pl0 (local.get $pl0)) (global.set $pl1 (local.get $pl1))
+    (global.set $pr0 (local.get $pr0)) (global.set $pr1 (local.get $pr1)) (global.set $last (local.get $last))
+    (global.set $c0 (local.get $c0)) (global.set $c1 (local.get $c1)) (global.set $c2 (local.get $c2))
+    (global.set $c3 (local.get $c3)) (global.set $c4 (local.get $c4))
+    (global.set $d1 (local.get $d1)) (global.set $d2 (local.get $d2)) (global.set $d3 (local.get $d3)) (global.set $d4 (local.get $d4)))
+
+  ;; w = D2 u and next = 2 u - prev + k w on [lo & ~1, hi), then the C-PML terms of every layer
+  ;; within reach of the range (the caller keeps u zero outside [lo, hi)).
+  (func (export "forwardStep") (param $u i32) (param $prev i32) (param $next i32) (param $w i32) (param $lo i32) (param $hi i32)
+    (local $i i32) (local $o i32) (local $p i32) (local $d f64)
+    (local.set $i (call $leapfrog (local.get $u) (local.get $prev) (local.get $next) (global.get $k) (local.get $w)
+      (i32.and (local.get $lo) (i32.const -2)) (local.get $hi)
+      (global.get $c0) (global.get $c1) (global.get $c2) (global.get $c3) (global.get $c4)))
+    (if (i32.lt_s (local.get $i) (local.get $hi)) (then
+      (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $p (i32.add (local.get $u) (local.get $o)))
+      (local.set $d (f64.add (f64.add (f64.mul (global.get $c0) (f64.load (local.get $p))) (f64.mul (global.get $c1) (f64.add (f64.load offset=8 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 8)))))) (f64.add (f64.add (f64.mul (global.get $c2) (f64.add (f64.load offset=16 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 16))))) (f64.mul (global.get $c3) (f64.add (f64.load offset=24 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 24)))))) (f64.mul (global.get $c4) (f64.add (f64.load offset=32 (local.get $p)) (f64.load (i32.sub (local.get $p) (i32.const 32))))))))
+      (f64.store (i32.add (local.get $w) (local.get $o)) (local.get $d))
+      (f64.store (i32.add (local.get $next) (local.get $o))
+        (f64.add (f64.sub (f64.add (f64.load (local.get $p)) (f64.load (local.get $p))) (f64.load (i32.add (local.get $prev) (local.get $o))))
+                 (f64.mul (f64.load (i32.add (global.get $k) (local.get $o))) (local.get $d))))))
+    (if (i32.and (i32.lt_s (global.get $pl0) (global.get $pl1)) (i32.gt_s (global.get $pl1) (i32.sub (local.get $lo) (i32.const 4)))) (then
+      (call $pmlForward (local.get $u) (global.get $psi) (global.get $zeta) (local.get $w) (local.get $next) (global.get $k) (global.get $a) (global.get $b)
+        (global.get $pl0) (global.get $pl1) (call $max (i32.const 4) (i32.sub (global.get $pl0) (i32.const 4))) (call $min (global.get $last) (i32.add (global.get $pl1) (i32.const 4)))
+        (global.get $d1) (global.get $d2) (global.get $d3) (global.get $d4))))
+    (if (i32.and (i32.lt_s (global.get $pr0) (global.get $pr1)) (i32.lt_s (global.get $pr0) (i32.add (local.get $hi) (i32.const 4)))) (then
+      (call $pmlForward (local.get $u) (global.get $psi) (global.get $zeta) (local.get $w) (local.get $next) (global.get $k) (global.get $a) (global.get $b)
+        (global.get $pr0) (global.get $pr1) (call $max (i32.const 4) (i32.sub (global.get $pr0) (i32.const 4))) (call $min (global.get $last) (i32.add (global.get $pr1) (i32.const 4)))
+        (global.get $d1) (global.get $d2) (global.get $d3) (global.get $d4)))))
+
+  (func $max (param $x i32) (param $y i32) (result i32) (select (local.get $x) (local.get $y) (i32.gt_s (local.get $x) (local.get $y))))
+  (func $min (param $x i32) (param $y i32) (result i32) (select (local.get $x) (local.get $y) (i32.lt_s (local.get $x) (local.get $y))))
 )

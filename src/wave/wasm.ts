@@ -15,6 +15,9 @@ function kernelModule(): WebAssembly.Module {
 /** The exported kernels; pointers are byte offsets (a view's `byteOffset`), `end` a cell index. */
 export interface Kernels {
   leapfrog(u: number, prev: number, next: number, k: number, w: number, start: number, end: number, c0: number, c1: number, c2: number, c3: number, c4: number): number;
+  configure(k: number, a: number, b: number, psi: number, zeta: number, pl0: number, pl1: number, pr0: number, pr1: number, last: number,
+    c0: number, c1: number, c2: number, c3: number, c4: number, d1: number, d2: number, d3: number, d4: number): void;
+  forwardStep(u: number, prev: number, next: number, w: number, lo: number, hi: number): void;
   pmlForward(u: number, psi: number, zeta: number, w: number, next: number, k: number, a: number, b: number,
     start: number, end: number, lo: number, hi: number, d1: number, d2: number, d3: number, d4: number): void;
   pmlAdjoint(q: number, zetaBar: number, psiBar: number, pBar: number, a: number, b: number, start: number, end: number,
