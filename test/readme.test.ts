@@ -2,14 +2,15 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, vi } from "vitest";
 
-test("the README's library tour runs and prints a dot test at round-off and Taylor orders 1 and 2", async () => {
+/** Runs the README block marked `<!-- readme-snippet: NAME` and returns what it printed. */
+async function runSnippet(name: string): Promise<string> {
   const readme = readFileSync("README.md", "utf8");
-  const marker = readme.indexOf("<!-- readme-snippet: tour");
+  const marker = readme.indexOf(`<!-- readme-snippet: ${name}`);
   expect(marker).toBeGreaterThan(0);
   const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(marker))![1];
   const dir = join(process.cwd(), "node_modules/.cache/gradscape-test");
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, "readme-tour.ts");
+  const file = join(dir, `readme-${name}.ts`);
   writeFileSync(file, block.replace(/from "gradscape"/, `from ${JSON.stringify(join(process.cwd(), "src/index.ts"))}`));
   const lines: string[] = [];
   const spy = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
@@ -18,9 +19,21 @@ test("the README's library tour runs and prints a dot test at round-off and Tayl
   } finally {
     spy.mockRestore();
   }
-  const m = /dot test (\S+), Taylor orders (\S+) (\S+)/.exec(lines.join("\n"));
+  return lines.join("\n");
+}
+
+test("the README's library tour runs and prints a dot test at round-off and Taylor orders 1 and 2", async () => {
+  const out = await runSnippet("tour");
+  const m = /dot test (\S+), Taylor orders (\S+) (\S+)/.exec(out);
   expect(m).not.toBeNull();
   expect(Number(m![1])).toBeLessThan(1e-12);
   expect(Math.abs(Number(m![2]) - 1)).toBeLessThan(0.1);
   expect(Math.abs(Number(m![3]) - 2)).toBeLessThan(0.1);
+});
+
+test("the README's inversion example runs and at least halves the model error", async () => {
+  const out = await runSnippet("inversion");
+  const m = /model error (\S+) -> (\S+)/.exec(out);
+  expect(m).not.toBeNull();
+  expect(Number(m![2])).toBeLessThan(0.5 * Number(m![1]));
 });
