@@ -31,20 +31,24 @@ function checkLength(n: number): void {
   if (!Number.isInteger(n) || n < 2) throw new InputError("length", `expected the profile length (an integer >= 2), got ${n}`);
 }
 
-/** Tikhonov smoothness 0.5 sum (m_{i+1} - m_i)^2 along profiles of `length` cells. */
-export function smoothness(length: number): Regularizer {
+/**
+ * sum over neighbour differences d = m_{i+1} - m_i along profiles of `length`
+ * cells of rho(d), whose derivative is `slope(d)`.
+ */
+function differencePenalty(name: string, length: number, rho: (d: number) => number, slope: (d: number) => number): Regularizer {
   checkLength(length);
   return {
-    name: "smoothness",
+    name,
     evaluate(m, g) {
       g.fill(0);
       let v = 0;
       for (let s = 0; s < m.length; s += length) {
         for (let i = s; i < s + length - 1; i++) {
           const d = m[i + 1] - m[i];
-          v += 0.5 * d * d;
-          g[i + 1] += d;
-          g[i] -= d;
+          const t = slope(d);
+          v += rho(d);
+          g[i + 1] += t;
+          g[i] -= t;
         }
       }
       return v;
@@ -52,25 +56,13 @@ export function smoothness(length: number): Regularizer {
   };
 }
 
+/** Tikhonov smoothness 0.5 sum (m_{i+1} - m_i)^2 along profiles of `length` cells. */
+export function smoothness(length: number): Regularizer {
+  return differencePenalty("smoothness", length, (d) => 0.5 * d * d, (d) => d);
+}
+
 /** Smoothed total variation sum sqrt((m_{i+1} - m_i)^2 + epsilon^2) along profiles: keeps sharp interfaces. */
 export function totalVariation(length: number, epsilon: number): Regularizer {
-  checkLength(length);
   if (!(epsilon > 0)) throw new InputError("totalVariation.epsilon", `expected a positive smoothing, got ${epsilon}`);
-  return {
-    name: "total-variation",
-    evaluate(m, g) {
-      g.fill(0);
-      let v = 0;
-      for (let s = 0; s < m.length; s += length) {
-        for (let i = s; i < s + length - 1; i++) {
-          const d = m[i + 1] - m[i];
-          const r = Math.sqrt(d * d + epsilon * epsilon);
-          v += r;
-          g[i + 1] += d / r;
-          g[i] -= d / r;
-        }
-      }
-      return v;
-    },
-  };
+  return differencePenalty("total-variation", length, (d) => Math.sqrt(d * d + epsilon * epsilon), (d) => d / Math.sqrt(d * d + epsilon * epsilon));
 }
