@@ -46,18 +46,21 @@ const emit = (o: Record<string, unknown>) => {
   process.stdout.write(JSON.stringify(o) + "\n");
 };
 
+// Runs go from the least memory to the most, so the process's peak resident size after each
+// run (peak_rss_bytes) is that run's peak; memory_bytes is what the run itself holds.
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
 const full = simulator({ mode: "full" });
 const size = full.layout.size;
 const forwardS = best(() => full.forward(velocity));
-emit({ problem: "wave1d-standard", impl: "gradscape", run: "forward", cells, steps: nt, seconds: +forwardS.toFixed(5), mcells_per_s: +((cells * nt) / forwardS / 1e6).toFixed(1), memory_bytes: 6 * size * 8 });
+emit({ problem: "wave1d-standard", impl: "gradscape", run: "forward", cells, steps: nt, seconds: +forwardS.toFixed(5), mcells_per_s: +((cells * nt) / forwardS / 1e6).toFixed(1), memory_bytes: 9 * size * 8, peak_rss_bytes: peakRss() });
 const dData = full.forward(velocity);
-const gradientS = best(() => full.linearize(velocity).vjp(dData));
-emit({ problem: "wave1d-standard", impl: "gradscape", run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / forwardS).toFixed(2), memory_bytes: (nt - 1) * size * 8 });
-for (const snapshots of [200, 50, 10]) {
+for (const snapshots of [10, 50, 200]) {
   const sim = simulator({ mode: "checkpoint", snapshots });
   const s = best(() => sim.linearize(velocity).vjp(dData));
-  emit({ problem: "wave1d-standard", impl: "gradscape", run: "gradient", storage: `checkpoint-${snapshots}`, seconds: +s.toFixed(5), gradient_over_forward: +(s / forwardS).toFixed(2), memory_bytes: snapshots * 4 * size * 8 });
+  emit({ problem: "wave1d-standard", impl: "gradscape", run: "gradient", storage: `checkpoint-${snapshots}`, seconds: +s.toFixed(5), gradient_over_forward: +(s / forwardS).toFixed(2), memory_bytes: snapshots * 4 * size * 8, peak_rss_bytes: peakRss() });
 }
+const gradientS = best(() => full.linearize(velocity).vjp(dData));
+emit({ problem: "wave1d-standard", impl: "gradscape", run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / forwardS).toFixed(2), memory_bytes: (nt - 1) * size * 8, peak_rss_bytes: peakRss() });
 
 const script = resolve(process.cwd(), "../shared/bench/run-ref.sh");
 let hasCc = false;
