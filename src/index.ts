@@ -38,3 +38,7 @@ export { identity, logarithm, slowness, squaredSlowness } from "./inversion/para
 export type { Parametrization } from "./inversion/parametrization.js";
 export { dataObjective } from "./inversion/objective.js";
 export type { DataObjective, DataObjectiveSpec, WeightedRegularizer } from "./inversion/objective.js";
+export { projectedLbfgs, project, boxOf } from "./inversion/projected.js";
+export type { Bounds, ProjectedOptions } from "./inversion/projected.js";
+export { fista, softThreshold } from "./inversion/fista.js";
+export type { FistaOptions } from "./inversion/fista.js";

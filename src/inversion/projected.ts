@@ -1,0 +1,130 @@
+/**
+ * Box constraints by projection: projected L-BFGS (a projected quasi-Newton
+ * method in the manner of Kim, Sra & Dhillon 2010): variables held at a bound
+ * by the gradient are fixed for the step, the L-BFGS direction moves the free
+ * ones, and an Armijo backtracking search runs along the projected path.
+ */
+import { InputError } from "../core/errors.js";
+import { LbfgsMemory } from "./lbfgs-memory.js";
+import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
+import { allFinite, dotv, normv } from "./vector.js";
+
+/** Lower and upper bounds, per variable or one number for all; omitted sides are unbounded. */
+export interface Bounds {
+  lower?: Float64Array | number;
+  upper?: Float64Array | number;
+}
+
+/** Options of {@link projectedLbfgs}. */
+export interface ProjectedOptions extends StoppingRules {
+  /** L-BFGS pairs kept. Default 10. */
+  memory?: number;
+  /** Armijo constant. Default 1e-4. */
+  c1?: number;
+  /** Most step halvings per iteration. Default 30. */
+  maxBacktracks?: number;
+}
+
+/** Expands bounds to arrays of length n, checking lower <= upper. */
+export function boxOf(bounds: Bounds, n: number): { lower: Float64Array; upper: Float64Array } {
+  const expand = (b: Float64Array | number | undefined, fill: number, name: string) => {
+    if (b === undefined || typeof b === "number") return new Float64Array(n).fill(b ?? fill);
+    if (b.length !== n) throw new InputError(name, `expected ${n} values, got ${b.length}`);
+    return b;
+  };
+  const lower = expand(bounds.lower, -Infinity, "bounds.lower");
+  const upper = expand(bounds.upper, Infinity, "bounds.upper");
+  for (let i = 0; i < n; i++) {
+    if (!(lower[i] <= upper[i])) throw new InputError(`bounds[${i}]`, `lower ${lower[i]} exceeds upper ${upper[i]}`);
+  }
+  return { lower, upper };
+}
+
+/** out = clamp(x, lower, upper); out may be x. */
+export function project(x: Float64Array, lower: Float64Array, upper: Float64Array, out: Float64Array = x): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = Math.min(Math.max(x[i], lower[i]), upper[i]);
+  return out;
+}
+
+/** Minimizes f over the box; the gradient criterion uses the projected gradient |P(x - g) - x|. */
+export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, options: ProjectedOptions = {}): Generator<IterationEvent, OptimizeResult> {
+  const n = x0.length;
+  const { lower, upper } = boxOf(bounds, n);
+  const gtol = options.gradientTolerance ?? 1e-8;
+  const ftol = options.relativeDecrease ?? 0;
+  const maxIterations = options.maxIterations ?? 1000;
+  const maxEvaluations = options.maxEvaluations ?? 10 * maxIterations;
+  const c1 = options.c1 ?? 1e-4;
+  const maxBacktracks = options.maxBacktracks ?? 30;
+  const memory = new LbfgsMemory(options.memory ?? 10);
+  const t0 = performance.now();
+
+  let x: Float64Array = project(Float64Array.from(x0), lower, upper);
+  let g: Float64Array = new Float64Array(n);
+  let value = f(x, g);
+  let evaluations = 1;
+  let xt: Float64Array = new Float64Array(n);
+  let gt: Float64Array = new Float64Array(n);
+  const p = new Float64Array(n);
+  const s = new Float64Array(n);
+  const y = new Float64Array(n);
+  const free = new Uint8Array(n);
+  let iteration = 0;
+
+  const projectedGradientNorm = () => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const d = Math.min(Math.max(x[i] - g[i], lower[i]), upper[i]) - x[i];
+      sum += d * d;
+    }
+    return Math.sqrt(sum);
+  };
+  const finish = (status: Status): OptimizeResult => ({
+    x, value, gradientNorm: projectedGradientNorm(), iterations: iteration, evaluations,
+    success: status === "gradient-tolerance" || status === "relative-decrease", status, message: STATUS_MESSAGES[status],
+  });
+
+  if (!Number.isFinite(value) || !allFinite(g)) return finish("non-finite");
+  for (;;) {
+    if (projectedGradientNorm() <= gtol) return finish("gradient-tolerance");
+    if (iteration >= maxIterations) return finish("max-iterations");
+    if (evaluations >= maxEvaluations) return finish("max-evaluations");
+
+    for (let i = 0; i < n; i++) free[i] = (x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0) ? 0 : 1;
+    memory.direction(g, p, free);
+    if (!(dotv(g, p) < 0)) {
+      memory.reset();
+      for (let i = 0; i < n; i++) p[i] = free[i] ? -g[i] : 0;
+    }
+    let step = iteration === 0 ? Math.min(1, 1 / normv(g)) : 1;
+    let accepted = false;
+    let trialValue = NaN;
+    for (let b = 0; b <= maxBacktracks && evaluations < maxEvaluations; b++) {
+      for (let i = 0; i < n; i++) xt[i] = Math.min(Math.max(x[i] + step * p[i], lower[i]), upper[i]);
+      let decrease = 0;
+      for (let i = 0; i < n; i++) decrease += g[i] * (xt[i] - x[i]);
+      trialValue = f(xt, gt);
+      evaluations++;
+      if (Number.isFinite(trialValue) && trialValue <= value + c1 * decrease) {
+        accepted = true;
+        break;
+      }
+      step *= 0.5;
+    }
+    if (!accepted) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "line-search-failed");
+    if (!allFinite(gt)) return finish("non-finite");
+    for (let i = 0; i < n; i++) {
+      s[i] = xt[i] - x[i];
+      y[i] = gt[i] - g[i];
+    }
+    memory.update(s, y);
+    const previousValue = value;
+    [x, xt] = [xt, x];
+    [g, gt] = [gt, g];
+    value = trialValue;
+    iteration++;
+    yield { iteration, value, gradientNorm: projectedGradientNorm(), step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000 };
+    const rel = (previousValue - value) / Math.max(Math.abs(previousValue), Math.abs(value), 1e-300);
+    if (ftol > 0 && rel <= ftol) return finish("relative-decrease");
+  }
+}
