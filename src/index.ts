@@ -42,3 +42,5 @@ export { projectedLbfgs, project, boxOf } from "./inversion/projected.js";
 export type { Bounds, ProjectedOptions } from "./inversion/projected.js";
 export { fista, softThreshold } from "./inversion/fista.js";
 export type { FistaOptions } from "./inversion/fista.js";
+export { gaussNewton } from "./inversion/gauss-newton.js";
+export type { GaussNewtonSpec, GaussNewtonOptions } from "./inversion/gauss-newton.js";
