@@ -44,3 +44,7 @@ export { fista, softThreshold } from "./inversion/fista.js";
 export type { FistaOptions } from "./inversion/fista.js";
 export { gaussNewton } from "./inversion/gauss-newton.js";
 export type { GaussNewtonSpec, GaussNewtonOptions } from "./inversion/gauss-newton.js";
+export { continuation, lbfgsOptimizer } from "./inversion/continuation.js";
+export type { Band, BandEvent, Optimizer } from "./inversion/continuation.js";
+export { lowPass } from "./inversion/filter.js";
+export { trialValue } from "./inversion/line-search.js";

@@ -3,7 +3,7 @@
  * Wright, Algorithms 3.5 and 3.6, with safeguarded cubic interpolation) and
  * Armijo backtracking.
  */
-import { InputError } from "../core/errors.js";
+import { InputError, NonFiniteError } from "../core/errors.js";
 import type { Objective } from "./types.js";
 import { axpyv, dotv } from "./vector.js";
 
@@ -29,6 +29,20 @@ export interface LineSearchResult {
 export interface LinePoint {
   x: Float64Array;
   gradient: Float64Array;
+}
+
+/**
+ * f at a trial point. A point the objective rejects as input (an InputError,
+ * e.g. a model past a stability limit) or whose value is not finite counts as
+ * +Infinity, so the search shortens the step; other errors propagate.
+ */
+export function trialValue(f: Objective, x: Float64Array, gradient: Float64Array): number {
+  try {
+    return f(x, gradient);
+  } catch (e) {
+    if (e instanceof InputError || e instanceof NonFiniteError) return Infinity;
+    throw e;
+  }
 }
 
 function checkConstants(c1: number, c2: number): void {
@@ -71,8 +85,8 @@ export function strongWolfe(
   const phi = (a: number): [number, number] => {
     evaluations++;
     axpyv(out.x, x, a, p);
-    const v = f(out.x, out.gradient);
-    return [v, dotv(out.gradient, p)];
+    const v = trialValue(f, out.x, out.gradient);
+    return [v, Number.isFinite(v) ? dotv(out.gradient, p) : NaN];
   };
   const done = (step: number, value: number): LineSearchResult => ({ success: true, step, value, evaluations });
   const fail = (step: number, value: number): LineSearchResult => ({ success: false, step, value, evaluations });
@@ -129,7 +143,7 @@ export function backtracking(
   let a = initialStep;
   for (let evaluations = 1; evaluations <= budget; evaluations++) {
     axpyv(out.x, x, a, p);
-    const v = f(out.x, out.gradient);
+    const v = trialValue(f, out.x, out.gradient);
     if (Number.isFinite(v) && v <= value0 + c1 * a * slope0) return { success: true, step: a, value: v, evaluations };
     const q = Number.isFinite(v) ? (-slope0 * a * a) / (2 * (v - value0 - slope0 * a)) : 0.5 * a;
     a = Math.min(Math.max(q, 0.1 * a), 0.5 * a);

@@ -6,6 +6,7 @@
  */
 import { InputError } from "../core/errors.js";
 import { LbfgsMemory } from "./lbfgs-memory.js";
+import { trialValue as trialValueOf } from "./line-search.js";
 import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
 import { allFinite, dotv, normv } from "./vector.js";
 
@@ -103,7 +104,7 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
       for (let i = 0; i < n; i++) xt[i] = Math.min(Math.max(x[i] + step * p[i], lower[i]), upper[i]);
       let decrease = 0;
       for (let i = 0; i < n; i++) decrease += g[i] * (xt[i] - x[i]);
-      trialValue = f(xt, gt);
+      trialValue = trialValueOf(f, xt, gt);
       evaluations++;
       if (Number.isFinite(trialValue) && trialValue <= value + c1 * decrease) {
         accepted = true;
