@@ -31,7 +31,7 @@ export interface DescentOptions extends StoppingRules {
 }
 
 /** Runs a descent method to the end, calling `observer` after each iteration. */
-export function run(iterations: Generator<IterationEvent, OptimizeResult>, observer?: (e: IterationEvent) => void): OptimizeResult {
+export function run<E extends IterationEvent>(iterations: Generator<E, OptimizeResult>, observer?: (e: E) => void): OptimizeResult {
   for (;;) {
     const r = iterations.next();
     if (r.done) return r.value;
