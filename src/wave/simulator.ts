@@ -168,6 +168,35 @@ export class WaveSimulator implements Differentiable {
     };
   }
 
+  /**
+   * Source-side illumination: per model cell, the sum over shots of the
+   * time-integrated squared second time derivative of the forward wavefield,
+   * sum_s sum_n (d2u/dt2)^2 dt, with d2u/dt2 = k W^n / dt^2 exactly as the
+   * scheme steps it. The diagonal pseudo-Hessian used to precondition
+   * gradients (units (u/s^2)^2 s); one forward run per shot.
+   */
+  illumination(velocity: Field): Field {
+    const lay = this.layout;
+    const k = this.coefficient(this.velocityArray(velocity));
+    const prop = new Propagator(lay);
+    prop.setCoefficient(k);
+    const out = new Float64Array(lay.nx);
+    const scale = 1 / (lay.dt * lay.dt);
+    for (let s = 0; s < lay.sources.length; s++) {
+      prop.reset();
+      for (let n = 0; n < lay.nt - 1; n++) {
+        prop.step(lay.wavelets[s][n], lay.sources[s], null);
+        const w = prop.w;
+        for (let i = 0; i < lay.nx; i++) {
+          const a = k[lay.first + i] * w[lay.first + i] * scale;
+          out[i] += a * a * lay.dt;
+        }
+      }
+    }
+    assertFinite(out, "illumination");
+    return field(out, [lay.nx]);
+  }
+
   private velocityArray(velocity: Field): Float64Array {
     if (velocity.shape.length !== 1) throw new InputError("velocity", `expected a 1D array of ${this.layout.nx} values, got shape [${velocity.shape.join(", ")}]`);
     const c = flatten(velocity);
