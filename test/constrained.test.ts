@@ -11,6 +11,18 @@ const rosenbrock: Objective = (x, g) => {
   return 100 * a * a + b * b;
 };
 
+/** f = 0.5 sum w_i (x_i - b_i)^2. */
+function weightedQuadratic(w: Float64Array, b: Float64Array): Objective {
+  return (x, g) => {
+    let v = 0;
+    for (let i = 0; i < x.length; i++) {
+      v += 0.5 * w[i] * (x[i] - b[i]) ** 2;
+      g[i] = w[i] * (x[i] - b[i]);
+    }
+    return v;
+  };
+}
+
 describe("projected L-BFGS", () => {
   test("Rosenbrock with x <= 0.5 ends at the KKT point (0.5, 0.25), f = 0.25", () => {
     // At x = 0.5 the bound is active (df/dx = -1 < 0 pushes outward) and df/dy = 0 gives y = x^2.
@@ -23,15 +35,7 @@ describe("projected L-BFGS", () => {
 
   test("a quadratic over a box lands on the clipped unconstrained minimizer", () => {
     const b = Float64Array.of(-1, 0.3, 2, 0.7, -0.2);
-    const w = Float64Array.of(1, 10, 100, 3, 0.5);
-    const f: Objective = (x, g) => {
-      let v = 0;
-      for (let i = 0; i < x.length; i++) {
-        v += 0.5 * w[i] * (x[i] - b[i]) ** 2;
-        g[i] = w[i] * (x[i] - b[i]);
-      }
-      return v;
-    };
+    const f = weightedQuadratic(Float64Array.of(1, 10, 100, 3, 0.5), b);
     const r = run(projectedLbfgs(f, new Float64Array(5).fill(0.5), { lower: 0, upper: 1 }));
     expect(r.success).toBe(true);
     const expected = b.map((v) => Math.min(Math.max(v, 0), 1));
@@ -53,14 +57,7 @@ describe("FISTA", () => {
     const b = Float64Array.of(3, -0.2, 0.05, -4, 1, 0.5);
     const w = Float64Array.of(1, 2, 5, 0.5, 8, 1);
     const mu = 0.6;
-    const f: Objective = (x, g) => {
-      let v = 0;
-      for (let i = 0; i < x.length; i++) {
-        v += 0.5 * w[i] * (x[i] - b[i]) ** 2;
-        g[i] = w[i] * (x[i] - b[i]);
-      }
-      return v;
-    };
+    const f = weightedQuadratic(w, b);
     const r = run(fista(f, new Float64Array(6), { l1: mu, gradientTolerance: 1e-10, maxIterations: 5000 }));
     expect(r.status).toBe("gradient-tolerance");
     b.forEach((bi, i) => {
