@@ -50,3 +50,5 @@ export { lowPass } from "./inversion/filter.js";
 export { trialValue } from "./inversion/line-search.js";
 export { diagonalPreconditioner } from "./inversion/precondition.js";
 export type { Preconditioned } from "./inversion/precondition.js";
+export { ShotPool, serialShotObjective } from "./parallel/pool.js";
+export type { ShotProblem, MisfitSpec } from "./parallel/shot-term.js";

@@ -11,6 +11,8 @@ import { field } from "../core/arrays.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { ricker } from "../wave/wavelet.js";
 import type { Storage } from "../wave/config.js";
+import { ShotPool, serialShotObjective } from "../parallel/pool.js";
+import { availableParallelism } from "node:os";
 
 const nx = 2000, nb = 50, dx = 5, dt = 5e-4, nt = Number(process.env.BENCH_NT ?? 4000), f0 = 15;
 const reps = Number(process.env.BENCH_REPS ?? 10);
@@ -61,6 +63,26 @@ for (const snapshots of [10, 50, 200]) {
 }
 const gradientS = best(() => full.linearize(velocity).vjp(dData));
 emit({ problem: "wave1d-standard", impl: "gradscape", run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / forwardS).toFixed(2), memory_bytes: (nt - 1) * size * 8, peak_rss_bytes: peakRss() });
+
+// A 16-shot gradient, serial against the worker pool (one thread per core). Smaller grid so
+// that 16 shots' full storage fits twice (main thread and workers): 1,000 cells, 2,000 steps.
+{
+  const n = 1000, steps = 2000;
+  const shotC = new Float64Array(n).map((_, j) => 1500 + (2500 * j) / (n - 1));
+  const shots = Array.from({ length: 16 }, (_, s) => ({ source: (30 + 60 * s) * dx, wavelet: ricker(f0, steps, dt, 1 / f0), receivers: [10 * dx, 500 * dx, 990 * dx] }));
+  const config = { nx: n, dx, dt, nt: steps, order: 8 as const, pml: { width: nb, velocity: 4000 }, shots };
+  const observed = shots.map(() => new Float64Array(3 * steps));
+  const problem = { config, observed, misfit: { kind: "least-squares" as const } };
+  const serial = serialShotObjective(problem);
+  const g = new Float64Array(n);
+  const serialS = best(() => serial(shotC, g));
+  const workers = availableParallelism();
+  const pool = new ShotPool(problem, workers);
+  await pool.ready();
+  const poolS = best(() => pool.objective(shotC, g));
+  await pool.close();
+  emit({ problem: "wave1d-16-shots", impl: "gradscape", run: "gradient", cells: n + 2 * nb, steps, shots: 16, workers, serial_s: +serialS.toFixed(4), pool_s: +poolS.toFixed(4), speedup: +(serialS / poolS).toFixed(2) });
+}
 
 const script = resolve(process.cwd(), "../shared/bench/run-ref.sh");
 let hasCc = false;

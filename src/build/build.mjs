@@ -14,7 +14,7 @@ const common = {
   packages: "external",
   logLevel: "warning",
 };
-await build({ ...common, entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts", bench: "src/bench/main.ts" }, outdir: "dist" });
+await build({ ...common, entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts", bench: "src/bench/main.ts", "shot-worker": "src/parallel/shot-worker.ts" }, outdir: "dist" });
 execFileSync(
   process.execPath,
   ["node_modules/typescript/bin/tsc", "--emitDeclarationOnly", "--declaration", "--rootDir", "src", "--outDir", "dist/types", "--project", "tsconfig.build.json"],

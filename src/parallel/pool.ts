@@ -1,0 +1,99 @@
+/**
+ * Shots in parallel: a pool of worker threads, each holding single-shot
+ * simulators for its share of the shots. An evaluation is a map over shots
+ * (independent tasks) and a reduction in shot order, so the result is
+ * identical bit for bit to the serial loop, whatever the number of workers.
+ * The evaluation is synchronous (the main thread waits on shared memory), so
+ * the pool plugs into any optimizer as an ordinary objective.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { InputError } from "../core/errors.js";
+import type { Objective } from "../inversion/types.js";
+import { misfitOf, reduceShots, shotSimulators, shotTerm, type ShotProblem } from "./shot-term.js";
+
+/** The serial twin of {@link ShotPool}: same per-shot terms, same reduction order. */
+export function serialShotObjective(problem: ShotProblem): Objective {
+  const sims = shotSimulators(problem);
+  const misfit = misfitOf(problem.misfit);
+  const nx = problem.config.nx;
+  const values = new Float64Array(sims.length);
+  const gradients = new Float64Array(sims.length * nx);
+  return (velocity, gradient) => {
+    for (let s = 0; s < sims.length; s++) values[s] = shotTerm(sims[s], problem.observed[s], misfit, velocity, gradients.subarray(s * nx, (s + 1) * nx));
+    return reduceShots(values, gradients, nx, gradient);
+  };
+}
+
+/** A pool of worker threads evaluating a shot objective; close it when done. */
+export class ShotPool {
+  readonly workers: number;
+  private readonly threads: Worker[];
+  private readonly control: Int32Array;
+  private readonly model: Float64Array;
+  private readonly values: Float64Array;
+  private readonly gradients: Float64Array;
+  private readonly nx: number;
+  private readonly failure: Uint8Array;
+
+  /**
+   * Starts the workers (call {@link ready} before timing anything).
+   * @param workers threads; default one per core
+   * @param workerFile the built worker script; default dist/shot-worker.js beside the library bundle
+   */
+  constructor(problem: ShotProblem, workers = availableParallelism(), workerFile: string | URL = new URL("./shot-worker.js", import.meta.url)) {
+    if (!Number.isInteger(workers) || workers < 1) throw new InputError("workers", `expected a positive integer, got ${workers}`);
+    this.workers = workers;
+    this.nx = problem.config.nx;
+    const ns = problem.config.shots.length;
+    const control = new SharedArrayBuffer(4 * 4);
+    const failure = new SharedArrayBuffer(1024);
+    this.failure = new Uint8Array(failure);
+    const model = new SharedArrayBuffer(this.nx * 8);
+    const values = new SharedArrayBuffer(ns * 8);
+    const gradients = new SharedArrayBuffer(ns * this.nx * 8);
+    this.control = new Int32Array(control);
+    this.model = new Float64Array(model);
+    this.values = new Float64Array(values);
+    this.gradients = new Float64Array(gradients);
+    this.threads = Array.from({ length: workers }, (_, index) =>
+      new Worker(workerFile, { workerData: { problem, index, workers, control, failure, model, values, gradients } }),
+    );
+  }
+
+  /** Resolves when every worker has built its simulators. */
+  ready(): Promise<void> {
+    return Promise.all(this.threads.map((t) => new Promise<void>((resolve, reject) => {
+      t.once("message", () => resolve());
+      t.once("error", reject);
+    }))).then(() => undefined);
+  }
+
+  /** The objective: misfit summed over shots and its velocity gradient, computed by the workers. */
+  readonly objective: Objective = (velocity, gradient) => {
+    this.model.set(velocity);
+    Atomics.store(this.control, 2, 0);
+    Atomics.add(this.control, 0, 1);
+    Atomics.notify(this.control, 0);
+    for (;;) {
+      const done = Atomics.load(this.control, 2);
+      if (done === this.workers) break;
+      Atomics.wait(this.control, 2, done, 60_000);
+    }
+    const failed = Atomics.exchange(this.control, 3, 0);
+    if (failed !== 0) {
+      const text = new TextDecoder().decode(this.failure.slice(0, this.failure.indexOf(0) < 0 ? undefined : this.failure.indexOf(0)));
+      this.failure.fill(0);
+      throw new InputError(`shots[${failed - 1}]`, `failed in a worker: ${text}`);
+    }
+    return reduceShots(this.values, this.gradients, this.nx, gradient);
+  };
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    Atomics.store(this.control, 1, 1);
+    Atomics.add(this.control, 0, 1);
+    Atomics.notify(this.control, 0);
+    await Promise.all(this.threads.map((t) => t.terminate()));
+  }
+}

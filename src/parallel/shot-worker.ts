@@ -1,0 +1,48 @@
+/**
+ * Worker thread of {@link ShotPool}: waits on shared memory for a model, runs
+ * the shots assigned to it (shot s goes to worker s mod W), writes each shot's
+ * value and gradient into shared memory, and signals.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { misfitOf, shotSimulators, shotTerm, type ShotProblem } from "./shot-term.js";
+
+interface Init {
+  problem: ShotProblem;
+  index: number;
+  workers: number;
+  control: SharedArrayBuffer; // Int32Array: [generation, stop, done count, failed shot + 1]
+  failure: SharedArrayBuffer; // Uint8Array: the failure's message, UTF-8
+  model: SharedArrayBuffer; // Float64Array(nx)
+  values: SharedArrayBuffer; // Float64Array(nshots)
+  gradients: SharedArrayBuffer; // Float64Array(nshots * nx)
+}
+
+const init = workerData as Init;
+const control = new Int32Array(init.control);
+const model = new Float64Array(init.model);
+const values = new Float64Array(init.values);
+const gradients = new Float64Array(init.gradients);
+const failure = new Uint8Array(init.failure);
+const sims = shotSimulators(init.problem);
+const misfit = misfitOf(init.problem.misfit);
+const nx = model.length;
+let seen = 0;
+parentPort?.postMessage("ready");
+for (;;) {
+  Atomics.wait(control, 0, seen);
+  if (Atomics.load(control, 1) === 1) break;
+  seen = Atomics.load(control, 0);
+  const velocity = Float64Array.from(model);
+  for (let s = init.index; s < sims.length; s += init.workers) {
+    try {
+      values[s] = shotTerm(sims[s], init.problem.observed[s], misfit, velocity, gradients.subarray(s * nx, (s + 1) * nx));
+    } catch (e) {
+      if (Atomics.compareExchange(control, 3, 0, s + 1) === 0) {
+        new TextEncoder().encodeInto(e instanceof Error ? e.message : String(e), failure.subarray(0, failure.length - 1));
+      }
+      break;
+    }
+  }
+  Atomics.add(control, 2, 1);
+  Atomics.notify(control, 2);
+}
