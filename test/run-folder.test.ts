@@ -8,6 +8,7 @@ import { decodeNpy, encodeNpy } from "../src/run/npy.js";
 import { readRun } from "../src/run/folder.js";
 import { runWaveForward } from "../src/scene/wave-forward.js";
 import { loadScene, parseScene } from "../src/scene/load.js";
+import type { WaveForwardScene } from "../src/scene/schema.js";
 import { WaveSimulator } from "../src/wave/simulator.js";
 
 describe(".npy format", () => {
@@ -44,8 +45,14 @@ describe(".npy format", () => {
   });
 });
 
+/** Narrows a parsed scene to the forward kind. */
+function forwardScene(s: ReturnType<typeof parseScene>): WaveForwardScene {
+  if (s.kind !== "wave-forward") throw new Error(`expected a wave-forward scene, got ${s.kind}`);
+  return s;
+}
+
 describe("wave-forward scene", () => {
-  const scene = parseScene({
+  const scene = forwardScene(parseScene({
     kind: "wave-forward",
     grid: { nx: 200, dx: 5 },
     time: { dt: 5e-4, nt: 400 },
@@ -56,7 +63,7 @@ describe("wave-forward scene", () => {
       { source: 800, receivers: [10, 20, 30, 40, 50] },
     ],
     output: { wavefieldEvery: 8 },
-  });
+  }));
 
   let dir = "";
   beforeAll(() => {
@@ -92,7 +99,7 @@ describe("wave-forward scene", () => {
   test("a scene with unknown keys, a bad value or a receiver off the grid is refused with its path", () => {
     expect(() => parseScene({ ...scene, extra: 1 })).toThrow(/Unrecognized key: "extra"/);
     expect(() => parseScene({ ...scene, grid: { nx: 200, dx: -5 } })).toThrow(/^grid\.dx: Too small/);
-    const off = parseScene({ ...scene, shots: [{ source: 100, receivers: [5000] }] });
+    const off = forwardScene(parseScene({ ...scene, shots: [{ source: 100, receivers: [5000] }] }));
     expect(() => runWaveForward(off, join(dir, "never"))).toThrow(/^shots\[0\]\.receivers\[0\]: position 5000 m is outside the grid \[0, 995\] m/);
     expect(existsSync(join(dir, "never"))).toBe(false);
   });

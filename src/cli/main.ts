@@ -7,6 +7,7 @@ import { InputError, NonFiniteError } from "../core/errors.js";
 import { loadScene } from "../scene/load.js";
 import { sceneJsonSchema } from "../scene/schema.js";
 import { runWaveForward } from "../scene/wave-forward.js";
+import { runWaveInversion } from "../scene/wave-inversion.js";
 import { terminalProgress } from "./progress.js";
 
 function fail(message: string): never {
@@ -33,11 +34,21 @@ program
       fail(`--out: ${opts.out} already exists and is not empty; choose another folder or pass --force`);
     }
     const warn = (m: string) => process.stderr.write(`gradscape: warning: ${m}\n`);
-    const summary = runWaveForward(scene, dir, terminalProgress(), warn);
-    process.stdout.write(
-      `wrote ${summary.arrays.length} arrays (${summary.arrays.join(", ")}) and manifest.json to ${summary.dir} in ${summary.seconds.toFixed(1)} s\n` +
-        `read them with numpy.load, or with readRun() from gradscape\n`,
-    );
+    if (scene.kind === "wave-forward") {
+      const summary = runWaveForward(scene, dir, terminalProgress(), warn);
+      process.stdout.write(
+        `wrote ${summary.arrays.length} arrays (${summary.arrays.join(", ")}) and manifest.json to ${summary.dir} in ${summary.seconds.toFixed(1)} s\n` +
+          `read them with numpy.load, or with readRun() from gradscape\n`,
+      );
+    } else {
+      const t0 = performance.now();
+      const summary = runWaveInversion(scene, dir, terminalProgress(), warn);
+      process.stdout.write(
+        `${summary.message} after ${summary.iterations} iterations (${((performance.now() - t0) / 1000).toFixed(1)} s)\n` +
+          `model error ${(100 * summary.startError).toFixed(1)}% -> ${(100 * summary.finalError).toFixed(1)}%\n` +
+          `run folder: ${summary.dir} (manifest.json + .npy arrays; numpy.load or readRun() from gradscape)\n`,
+      );
+    }
   });
 
 program

@@ -6,17 +6,17 @@ import type { Progress } from "../scene/progress.js";
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { stream, format: "{label} [{bar}] {percentage}% | {value}/{total} steps | eta {eta_formatted}", hideCursor: true },
+      { stream, format: "{label} [{bar}] {percentage}% | {value}/{total} | {status}", hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
     let label = "";
     return {
       start(total, l) {
         label = l;
-        bar.start(total, 0, { label });
+        bar.start(total, 0, { label, status: "" });
       },
-      update(done) {
-        bar.update(done, { label });
+      update(done, status = "") {
+        bar.update(done, { label, status });
       },
       stop() {
         bar.stop();
@@ -32,10 +32,10 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       label = l;
       nextReport = 0;
     },
-    update(done) {
+    update(done, status) {
       const pct = Math.floor((100 * done) / total);
       if (pct >= nextReport) {
-        stream.write(`${label}: ${pct}% (${done}/${total} steps)\n`);
+        stream.write(`${label}: ${pct}% (${done}/${total})${status ? ` ${status}` : ""}\n`);
         nextReport = pct + 10;
       }
     },

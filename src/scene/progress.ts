@@ -1,7 +1,8 @@
 /** How scene runners report progress; the CLI supplies a bar or plain lines. */
 export interface Progress {
   start(total: number, label: string): void;
-  update(done: number): void;
+  /** `status`: a short line of what is happening (band, misfit, model error). */
+  update(done: number, status?: string): void;
   stop(): void;
 }
 

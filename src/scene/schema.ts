@@ -23,6 +23,18 @@ export const VelocityModel = z
       )
       .min(1)
       .describe("layers in increasing order of top"),
+    anomalies: z
+      .array(
+        z
+          .object({
+            center: position.describe("centre of a Gaussian anomaly (m)"),
+            width: positive.describe("its standard deviation (m)"),
+            amplitude: z.number().finite().describe("its peak velocity change (m/s)"),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("Gaussian anomalies added to the layers"),
   })
   .strict()
   .describe("procedural velocity model");
@@ -39,44 +51,47 @@ const Receivers = z.union([
     .describe("`count` receivers evenly spread from `from` to `to` (m)"),
 ]);
 
+/** What every 1D wave scene has: grid, time axis, stencil, ends, wavelet and shots. */
+const waveCommon = {
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  grid: z
+    .object({
+      nx: z.number().int().min(9).describe("number of cells"),
+      dx: positive.describe("cell size (m)"),
+      origin: z.number().finite().default(0).describe("position of cell 0 (m)"),
+    })
+    .strict(),
+  time: z
+    .object({
+      dt: positive.describe("time step (s)"),
+      nt: z.number().int().min(2).describe("number of time samples"),
+    })
+    .strict(),
+  order: z.union([z.literal(2), z.literal(4), z.literal(6), z.literal(8)]).default(8).describe("spatial accuracy order"),
+  boundaries: z
+    .object({
+      left: z.enum(["absorbing", "free", "rigid"]).default("absorbing"),
+      right: z.enum(["absorbing", "free", "rigid"]).default("absorbing"),
+      pmlWidth: z.number().int().min(1).default(20).describe("absorbing layer thickness (cells)"),
+    })
+    .strict()
+    .default({ left: "absorbing", right: "absorbing", pmlWidth: 20 }),
+  wavelet: z
+    .object({
+      type: z.literal("ricker"),
+      frequency: positive.describe("peak frequency (Hz)"),
+      delay: positive.optional().describe("time of the peak (s); default 1.5 / frequency"),
+    })
+    .strict(),
+  shots: z.array(z.object({ source: position.describe("source position (m)"), receivers: Receivers }).strict()).min(1),
+};
+
 export const WaveForwardScene = z
   .object({
-    $schema: z.string().optional(),
+    ...waveCommon,
     kind: z.literal("wave-forward").describe("forward modelling of 1D acoustic waves"),
-    description: z.string().optional(),
-    grid: z
-      .object({
-        nx: z.number().int().min(9).describe("number of cells"),
-        dx: positive.describe("cell size (m)"),
-        origin: z.number().finite().default(0).describe("position of cell 0 (m)"),
-      })
-      .strict(),
-    time: z
-      .object({
-        dt: positive.describe("time step (s)"),
-        nt: z.number().int().min(2).describe("number of time samples"),
-      })
-      .strict(),
-    order: z.union([z.literal(2), z.literal(4), z.literal(6), z.literal(8)]).default(8).describe("spatial accuracy order"),
-    boundaries: z
-      .object({
-        left: z.enum(["absorbing", "free", "rigid"]).default("absorbing"),
-        right: z.enum(["absorbing", "free", "rigid"]).default("absorbing"),
-        pmlWidth: z.number().int().min(1).default(20).describe("absorbing layer thickness (cells)"),
-      })
-      .strict()
-      .default({ left: "absorbing", right: "absorbing", pmlWidth: 20 }),
     model: z.object({ velocity: VelocityModel }).strict(),
-    wavelet: z
-      .object({
-        type: z.literal("ricker"),
-        frequency: positive.describe("peak frequency (Hz)"),
-        delay: positive.optional().describe("time of the peak (s); default 1.5 / frequency"),
-      })
-      .strict(),
-    shots: z
-      .array(z.object({ source: position.describe("source position (m)"), receivers: Receivers }).strict())
-      .min(1),
     output: z
       .object({
         wavefieldEvery: z.number().int().min(1).default(10).describe("keep the wavefield every this many time steps"),
@@ -86,10 +101,65 @@ export const WaveForwardScene = z
   })
   .strict();
 
+export const WaveInversionScene = z
+  .object({
+    ...waveCommon,
+    kind: z.literal("wave-inversion").describe("full-waveform inversion of synthetic 1D acoustic data"),
+    model: z
+      .object({
+        true: VelocityModel.describe("the model that makes the observed data"),
+        start: z
+          .object({ smoothing: positive.describe("the true model averaged over this half-width (m)") })
+          .strict()
+          .or(VelocityModel)
+          .describe("starting model: a smoothed truth, or a model of its own"),
+      })
+      .strict(),
+    noise: z
+      .object({
+        relative: z.number().min(0).describe("Gaussian noise standard deviation, relative to the largest |observed| value"),
+        seed: z.number().int().describe("seed of the noise"),
+      })
+      .strict()
+      .optional(),
+    misfit: z
+      .discriminatedUnion("kind", [
+        z.object({ kind: z.literal("least-squares") }).strict(),
+        z.object({ kind: z.literal("huber"), delta: positive.describe("threshold, in data units") }).strict(),
+      ])
+      .default({ kind: "least-squares" }),
+    parametrization: z.enum(["velocity", "log", "slowness", "squared-slowness"]).default("log"),
+    regularization: z
+      .array(
+        z
+          .object({
+            kind: z.enum(["damping", "smoothness", "total-variation"]),
+            weight: z.number().min(0),
+            epsilon: positive.optional().describe("total-variation smoothing (m/s)"),
+          })
+          .strict(),
+      )
+      .default([]),
+    optimizer: z
+      .object({
+        kind: z.enum(["lbfgs", "nonlinear-cg", "steepest-descent"]).default("lbfgs"),
+        iterations: z.number().int().min(1).describe("iterations per band"),
+      })
+      .strict(),
+    bands: z
+      .array(z.union([positive, z.literal("full")]))
+      .min(1)
+      .default(["full"])
+      .describe("frequency continuation: low-pass cutoffs (Hz), low to high; \"full\" for the whole band"),
+  })
+  .strict();
+
+export type WaveInversionScene = z.infer<typeof WaveInversionScene>;
+
 export type WaveForwardScene = z.infer<typeof WaveForwardScene>;
 
 /** Every kind of scene (more join as the engine grows). */
-export const Scene = z.discriminatedUnion("kind", [WaveForwardScene]);
+export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene]);
 export type Scene = z.infer<typeof Scene>;
 
 /** The JSON Schema of scene files. */

@@ -2,6 +2,7 @@
 import { field } from "../core/arrays.js";
 import { InputError } from "../core/errors.js";
 import { RunWriter } from "../run/folder.js";
+import type { WaveConfig } from "../wave/config.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { ricker } from "../wave/wavelet.js";
 import { silentProgress, type Progress } from "./progress.js";
@@ -15,7 +16,10 @@ export interface ForwardRunSummary {
   seconds: number;
 }
 
-function receiverPositions(r: WaveForwardScene["shots"][number]["receivers"]): number[] {
+/** The parts every wave scene shares. */
+export type WaveSceneCommon = Pick<WaveForwardScene, "grid" | "time" | "order" | "boundaries" | "wavelet" | "shots">;
+
+export function receiverPositions(r: WaveForwardScene["shots"][number]["receivers"]): number[] {
   if (Array.isArray(r)) return r;
   if (r.count === 1) return [r.from];
   return Array.from({ length: r.count }, (_, k) => r.from + ((r.to - r.from) * k) / (r.count - 1));
@@ -26,9 +30,16 @@ function receiverPositions(r: WaveForwardScene["shots"][number]["receivers"]): n
  * the scene's own paths in the errors.
  */
 export function waveSimulatorOf(scene: WaveForwardScene, warn: (m: string) => void): { sim: WaveSimulator; velocity: Float64Array } {
+  const velocity = layeredVelocity(scene.model.velocity, scene.grid.nx, scene.grid.dx, scene.grid.origin);
+  let vmax = 0;
+  for (const v of velocity) vmax = Math.max(vmax, v);
+  return { sim: new WaveSimulator(waveConfigOf(scene, vmax, warn)), velocity };
+}
+
+/** The simulator configuration of a scene's grid, time axis, ends and shots (positions checked with scene paths). */
+export function waveConfigOf(scene: WaveSceneCommon, pmlVelocity: number, warn: (m: string) => void): WaveConfig {
   const { nx, dx, origin } = scene.grid;
   const { dt, nt } = scene.time;
-  const velocity = layeredVelocity(scene.model.velocity, nx, dx, origin);
   const xmax = origin + (nx - 1) * dx;
   const inside = (x: number, path: string) => {
     if (x < origin || x > xmax) throw new InputError(path, `position ${x} m is outside the grid [${origin}, ${xmax}] m`);
@@ -43,18 +54,15 @@ export function waveSimulatorOf(scene: WaveForwardScene, warn: (m: string) => vo
     }
     return { source: shot.source, wavelet, receivers };
   });
-  let vmax = 0;
-  for (const v of velocity) vmax = Math.max(vmax, v);
-  const sim = new WaveSimulator({
+  return {
     nx, dx, origin, dt, nt,
     order: scene.order,
     left: scene.boundaries.left,
     right: scene.boundaries.right,
-    pml: { width: scene.boundaries.pmlWidth, velocity: vmax },
+    pml: { width: scene.boundaries.pmlWidth, velocity: pmlVelocity },
     shots,
     warn,
-  });
-  return { sim, velocity };
+  };
 }
 
 /**

@@ -1,0 +1,142 @@
+/**
+ * Runs a `wave-inversion` scene: synthetic observed data from the true model
+ * (with seeded noise), then the inversion engine from the starting model,
+ * band after band, with a progress line per iteration; writes the run folder.
+ */
+import { field, flatten } from "../core/arrays.js";
+import { Random } from "../core/random.js";
+import { continuation, type Optimizer } from "../inversion/continuation.js";
+import { run } from "../inversion/descent.js";
+import { lowPass } from "../inversion/filter.js";
+import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
+import { huber, leastSquares } from "../inversion/misfit.js";
+import { dataObjective, type DataObjective } from "../inversion/objective.js";
+import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
+import { damping, smoothness, totalVariation } from "../inversion/regularization.js";
+import { RunWriter } from "../run/folder.js";
+import { WaveSimulator } from "../wave/simulator.js";
+import { silentProgress, type Progress } from "./progress.js";
+import type { WaveInversionScene } from "./schema.js";
+import { layeredVelocity, smoothed } from "./velocity.js";
+import { waveConfigOf } from "./wave-forward.js";
+
+/** What a finished inversion reports. */
+export interface InversionSummary {
+  dir: string;
+  iterations: number;
+  message: string;
+  /** |c - c_true| / |c_true| at the start and at the end. */
+  startError: number;
+  finalError: number;
+}
+
+const PARAMETRIZATIONS: Record<WaveInversionScene["parametrization"], Parametrization> = {
+  velocity: identity,
+  log: logarithm,
+  slowness,
+  "squared-slowness": squaredSlowness,
+};
+
+const OPTIMIZERS: Record<WaveInversionScene["optimizer"]["kind"], Optimizer> = {
+  lbfgs: (f, x0, maxIterations) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0 }),
+  "nonlinear-cg": (f, x0, maxIterations) => nonlinearCG(f, x0, { maxIterations, gradientTolerance: 0 }),
+  "steepest-descent": (f, x0, maxIterations) => steepestDescent(f, x0, { maxIterations, gradientTolerance: 0 }),
+};
+
+/** Runs the scene into `dir`; everything is validated before the folder is created. */
+export function runWaveInversion(scene: WaveInversionScene, dir: string, progress: Progress = silentProgress, warn: (m: string) => void = () => {}): InversionSummary {
+  const { nx, dx, origin } = scene.grid;
+  const { dt, nt } = scene.time;
+  const truth = layeredVelocity(scene.model.true, nx, dx, origin, "model.true");
+  const start = "smoothing" in scene.model.start ? smoothed(truth, dx, scene.model.start.smoothing) : layeredVelocity(scene.model.start, nx, dx, origin, "model.start");
+  let vmax = 0;
+  for (const v of truth) vmax = Math.max(vmax, v);
+  const config = waveConfigOf(scene, vmax, warn);
+  const sim = new WaveSimulator(config);
+  const observed = flatten(sim.forward(field(truth, [nx])));
+  if (scene.noise !== undefined) {
+    const rng = new Random(scene.noise.seed);
+    let peak = 0;
+    for (const v of observed) peak = Math.max(peak, Math.abs(v));
+    for (let i = 0; i < observed.length; i++) observed[i] += scene.noise.relative * peak * rng.normal();
+  }
+  const shape = sim.dataShape;
+  const cutoffs = scene.bands.map((b) => (b === "full" ? Infinity : b));
+  const param = PARAMETRIZATIONS[scene.parametrization];
+  const regularization = scene.regularization.map((r) => ({
+    weight: r.weight,
+    term: r.kind === "damping" ? damping() : r.kind === "smoothness" ? smoothness(nx) : totalVariation(nx, r.epsilon ?? 1),
+  }));
+  const objectiveOf = (cutoff: number): DataObjective =>
+    dataObjective({
+      simulator: cutoff === Infinity ? sim : new WaveSimulator({ ...config, shots: config.shots.map((s) => ({ ...s, wavelet: lowPass(Float64Array.from(s.wavelet), nt, dt, cutoff) })) }),
+      observed: field(lowPass(observed, nt, dt, cutoff), shape),
+      misfit: scene.misfit.kind === "huber" ? huber(scene.misfit.delta) : leastSquares(),
+      modelShape: [nx],
+      parametrization: param,
+      regularization,
+    });
+  const error = (m: Float64Array) => {
+    let num = 0, den = 0;
+    for (let i = 0; i < nx; i++) {
+      num += (m[i] - truth[i]) ** 2;
+      den += truth[i] ** 2;
+    }
+    return Math.sqrt(num / den);
+  };
+  const x0 = new Float64Array(nx);
+  param.toParameter(start, x0);
+
+  const models: Float64Array[] = [start];
+  const history = { value: [] as number[], gradientNorm: [] as number[], modelError: [] as number[], band: [] as number[], step: [] as number[] };
+  const total = cutoffs.length * scene.optimizer.iterations;
+  progress.start(total, "inversion");
+  const m = new Float64Array(nx);
+  const result = run(
+    continuation(cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => objectiveOf(band.cutoff).objective, x0, OPTIMIZERS[scene.optimizer.kind]),
+    (e) => {
+      param.toModel(e.x, m);
+      const err = error(m);
+      models.push(Float64Array.from(m));
+      history.value.push(e.value);
+      history.gradientNorm.push(e.gradientNorm);
+      history.modelError.push(err);
+      history.band.push(e.band);
+      history.step.push(e.step);
+      const bandName = e.cutoff === Infinity ? "full band" : `${e.cutoff} Hz`;
+      progress.update(Math.min(e.iteration, total), `${bandName} | misfit ${e.value.toExponential(3)} | model error ${(100 * err).toFixed(2)}%`);
+    },
+  );
+  progress.update(total);
+  progress.stop();
+
+  const final = new Float64Array(nx);
+  param.toModel(result.x, final);
+  const full = objectiveOf(Infinity);
+  const gradient = new Float64Array(nx);
+  full.objective(result.x, gradient);
+  const predicted = flatten(sim.forward(field(final, [nx])));
+
+  const writer = new RunWriter(dir);
+  const xAxis = { name: "x", units: "m", start: origin, step: dx };
+  const iterAxis = { name: "iteration", start: 1, step: 1 };
+  const k = models.length - 1;
+  writer.array("true_velocity", field(truth, [nx]), { units: "m/s", axes: [xAxis], description: "the model that made the observed data" });
+  writer.array("start_velocity", field(start, [nx]), { units: "m/s", axes: [xAxis], description: "starting model" });
+  writer.array("velocity", field(final, [nx]), { units: "m/s", axes: [xAxis], description: "final model" });
+  const stacked = new Float64Array((k + 1) * nx);
+  models.forEach((mm, i) => stacked.set(mm, i * nx));
+  writer.array("models", field(stacked, [k + 1, nx]), { units: "m/s", axes: [{ name: "iteration", start: 0, step: 1 }, xAxis], description: "model after every iteration (row 0: the start)" });
+  for (const [name, values, units] of [["misfit", history.value, "objective"], ["gradient_norm", history.gradientNorm, "objective per parameter"], ["model_error", history.modelError, "relative"], ["band", history.band, "index into bands"], ["step", history.step, "line-search step"]] as const) {
+    writer.array(name, field(Float64Array.from(values), [k]), { units, axes: [iterAxis] });
+  }
+  writer.array("gradient", field(gradient, [nx]), { units: `objective per ${scene.parametrization} unit`, axes: [xAxis], description: "full-band gradient at the final model, in the optimization variables" });
+  const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
+  writer.array("observed", field(observed, shape), { units: "pressure", axes: dataAxes });
+  writer.array("predicted", field(predicted, shape), { units: "pressure", axes: dataAxes, description: "data of the final model" });
+  writer.array("residual", field(predicted.map((v, i) => v - observed[i]), shape), { units: "pressure", axes: dataAxes, description: "predicted - observed" });
+  const startError = error(start);
+  const finalError = error(final);
+  writer.finish(scene.kind, scene, { result: { message: result.message, iterations: result.iterations, evaluations: result.evaluations, startError, finalError } });
+  return { dir, iterations: result.iterations, message: result.message, startError, finalError };
+}
