@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,8 +22,9 @@ describe("wave-inversion scenes", () => {
     const summary = runWaveInversion(flagship(8), dir);
     const run = readRun(dir);
     expect(run.manifest.arrays.map((a) => a.name)).toEqual([
-      "true_velocity", "start_velocity", "velocity", "models", "misfit", "gradient_norm", "model_error", "band", "step", "gradient", "observed", "predicted", "residual",
+      "true_velocity", "start_velocity", "observed", "models", "misfit", "gradient_norm", "model_error", "band", "step", "velocity", "gradient", "predicted", "residual",
     ]);
+    expect(run.manifest.status).toBe("finished");
     const k = summary.iterations;
     expect(run.load("models").shape).toEqual([k + 1, 200]);
     expect(run.load("band").shape).toEqual([k]);
@@ -44,5 +46,39 @@ describe("wave-inversion scenes", () => {
       expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
     }
     expect(readFileSync(join(a, "observed.npy")).equals(readFileSync(join(c, "observed.npy")))).toBe(false);
+  });
+});
+
+describe("a killed inversion", () => {
+  test("SIGKILL mid-run leaves a readable folder whose manifest, models and history agree", async () => {
+    const { build } = await import("esbuild");
+    const cli = join(process.cwd(), "node_modules/.cache/gradscape-test/cli.js");
+    await build({ entryPoints: ["src/cli/main.ts"], outfile: cli, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
+    const dir = mkdtempSync(join(tmpdir(), "killed-"));
+    const out = join(dir, "run");
+    const child = spawn(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", out], { stdio: "ignore" });
+    // Wait until at least 10 iterations are on disk, then kill without warning.
+    for (let waited = 0; waited < 60_000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+      try {
+        const m = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { iterations?: number };
+        if ((m.iterations ?? 0) >= 10) break;
+      } catch {
+        // not written yet
+      }
+    }
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    const run = readRun(out);
+    expect(run.manifest.status).toBe("running");
+    const k = run.manifest.iterations as number;
+    expect(k).toBeGreaterThanOrEqual(10);
+    // The manifest is written after the arrays of its iteration: they hold at least k iterations.
+    const models = run.load("models");
+    const misfit = run.load("misfit");
+    expect(models.shape[1]).toBe(200);
+    expect(models.shape[0]).toBeGreaterThanOrEqual(k + 1);
+    expect(misfit.shape[0]).toBe(models.shape[0] - 1);
+    for (const v of flatten(misfit)) expect(Number.isFinite(v)).toBe(true);
   });
 });

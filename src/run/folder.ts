@@ -55,15 +55,18 @@ export class RunWriter {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** Writes one array as `<name>.npy` and records it for the manifest. */
+  /** Writes one array as `<name>.npy` (replacing an earlier one of that name) and records it for the manifest. */
   array(name: string, a: Field, meta: { units: string; axes: Axis[]; description?: string }): void {
     if (meta.axes.length !== a.shape.length) throw new RangeError(`RunWriter.array(${name}): ${meta.axes.length} axes for ${a.shape.length} dimensions`);
     const file = `${name}.npy`;
     writeAtomic(join(this.dir, file), fieldToNpy(a));
-    this.entries.push({ name, file, dtype: "<f8", shape: [...a.shape], ...meta });
+    const entry: ArrayEntry = { name, file, dtype: "<f8", shape: [...a.shape], ...meta };
+    const k = this.entries.findIndex((e) => e.name === name);
+    if (k >= 0) this.entries[k] = entry;
+    else this.entries.push(entry);
   }
 
-  /** Writes the manifest (last, atomically). */
+  /** Writes the manifest atomically; call it again to describe a folder that has grown (a running inversion). */
   finish(kind: string, scene: unknown, extra: Record<string, unknown> = {}): Manifest {
     const manifest: Manifest = { format: "gradscape-run", version: 1, kind, scene, arrays: this.entries, ...extra };
     writeAtomic(join(this.dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");

@@ -87,8 +87,28 @@ export function runWaveInversion(scene: WaveInversionScene, dir: string, progres
   const x0 = new Float64Array(nx);
   param.toParameter(start, x0);
 
+  // Everything is validated; from here on the folder is written, every file atomically, and after
+  // each iteration the models so far, their history and a manifest with status "running", so a
+  // killed run leaves a readable folder.
+  const writer = new RunWriter(dir);
+  const xAxis = { name: "x", units: "m", start: origin, step: dx };
+  const iterAxis = { name: "iteration", start: 1, step: 1 };
+  const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
+  writer.array("true_velocity", field(truth, [nx]), { units: "m/s", axes: [xAxis], description: "the model that made the observed data" });
+  writer.array("start_velocity", field(start, [nx]), { units: "m/s", axes: [xAxis], description: "starting model" });
+  writer.array("observed", field(observed, shape), { units: "pressure", axes: dataAxes });
   const models: Float64Array[] = [start];
   const history = { value: [] as number[], gradientNorm: [] as number[], modelError: [] as number[], band: [] as number[], step: [] as number[] };
+  const writeHistory = () => {
+    const k = models.length - 1;
+    const stacked = new Float64Array((k + 1) * nx);
+    models.forEach((mm, i) => stacked.set(mm, i * nx));
+    writer.array("models", field(stacked, [k + 1, nx]), { units: "m/s", axes: [{ name: "iteration", start: 0, step: 1 }, xAxis], description: "model after every iteration (row 0: the start)" });
+    for (const [name, values, units] of [["misfit", history.value, "objective"], ["gradient_norm", history.gradientNorm, "objective per parameter"], ["model_error", history.modelError, "relative"], ["band", history.band, "index into bands"], ["step", history.step, "line-search step"]] as const) {
+      writer.array(name, field(Float64Array.from(values), [k]), { units, axes: [iterAxis] });
+    }
+  };
+  writeHistory();
   const total = cutoffs.length * scene.optimizer.iterations;
   progress.start(total, "inversion");
   const m = new Float64Array(nx);
@@ -105,6 +125,8 @@ export function runWaveInversion(scene: WaveInversionScene, dir: string, progres
       history.step.push(e.step);
       const bandName = e.cutoff === Infinity ? "full band" : `${e.cutoff} Hz`;
       progress.update(Math.min(e.iteration, total), `${bandName} | misfit ${e.value.toExponential(3)} | model error ${(100 * err).toFixed(2)}%`);
+      writeHistory();
+      writer.finish(scene.kind, scene, { status: "running", iterations: e.iteration });
     },
   );
   progress.update(total);
@@ -117,26 +139,12 @@ export function runWaveInversion(scene: WaveInversionScene, dir: string, progres
   full.objective(result.x, gradient);
   const predicted = flatten(sim.forward(field(final, [nx])));
 
-  const writer = new RunWriter(dir);
-  const xAxis = { name: "x", units: "m", start: origin, step: dx };
-  const iterAxis = { name: "iteration", start: 1, step: 1 };
-  const k = models.length - 1;
-  writer.array("true_velocity", field(truth, [nx]), { units: "m/s", axes: [xAxis], description: "the model that made the observed data" });
-  writer.array("start_velocity", field(start, [nx]), { units: "m/s", axes: [xAxis], description: "starting model" });
   writer.array("velocity", field(final, [nx]), { units: "m/s", axes: [xAxis], description: "final model" });
-  const stacked = new Float64Array((k + 1) * nx);
-  models.forEach((mm, i) => stacked.set(mm, i * nx));
-  writer.array("models", field(stacked, [k + 1, nx]), { units: "m/s", axes: [{ name: "iteration", start: 0, step: 1 }, xAxis], description: "model after every iteration (row 0: the start)" });
-  for (const [name, values, units] of [["misfit", history.value, "objective"], ["gradient_norm", history.gradientNorm, "objective per parameter"], ["model_error", history.modelError, "relative"], ["band", history.band, "index into bands"], ["step", history.step, "line-search step"]] as const) {
-    writer.array(name, field(Float64Array.from(values), [k]), { units, axes: [iterAxis] });
-  }
   writer.array("gradient", field(gradient, [nx]), { units: `objective per ${scene.parametrization} unit`, axes: [xAxis], description: "full-band gradient at the final model, in the optimization variables" });
-  const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
-  writer.array("observed", field(observed, shape), { units: "pressure", axes: dataAxes });
   writer.array("predicted", field(predicted, shape), { units: "pressure", axes: dataAxes, description: "data of the final model" });
   writer.array("residual", field(predicted.map((v, i) => v - observed[i]), shape), { units: "pressure", axes: dataAxes, description: "predicted - observed" });
   const startError = error(start);
   const finalError = error(final);
-  writer.finish(scene.kind, scene, { result: { message: result.message, iterations: result.iterations, evaluations: result.evaluations, startError, finalError } });
+  writer.finish(scene.kind, scene, { status: "finished", result: { message: result.message, iterations: result.iterations, evaluations: result.evaluations, startError, finalError } });
   return { dir, iterations: result.iterations, message: result.message, startError, finalError };
 }
