@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { flatten } from "../src/core/arrays.js";
 import { readRun } from "../src/run/folder.js";
 import { loadScene } from "../src/scene/load.js";
@@ -50,25 +50,33 @@ describe("wave-inversion scenes", () => {
 });
 
 describe("a killed inversion", () => {
-  test("SIGKILL mid-run leaves a readable folder whose manifest, models and history agree", async () => {
+  let cli = "";
+  beforeAll(async () => {
     const { build } = await import("esbuild");
-    const cli = join(process.cwd(), "node_modules/.cache/gradscape-test/cli.js");
+    cli = join(process.cwd(), "node_modules/.cache/gradscape-test/cli.js");
     await build({ entryPoints: ["src/cli/main.ts"], outfile: cli, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
-    const dir = mkdtempSync(join(tmpdir(), "killed-"));
-    const out = join(dir, "run");
+  });
+
+  /** Starts the flagship run and SIGKILLs it once `atLeast` iterations are on disk. */
+  async function killedRun(out: string, atLeast: number): Promise<void> {
     const child = spawn(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", out], { stdio: "ignore" });
     // Wait until at least 10 iterations are on disk, then kill without warning.
     for (let waited = 0; waited < 60_000; waited += 20) {
       await new Promise((r) => setTimeout(r, 20));
       try {
         const m = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { iterations?: number };
-        if ((m.iterations ?? 0) >= 10) break;
+        if ((m.iterations ?? 0) >= atLeast) break;
       } catch {
         // not written yet
       }
     }
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
+  }
+
+  test("SIGKILL mid-run leaves a readable folder whose manifest, models and history agree", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "killed-")), "run");
+    await killedRun(out, 10);
     const run = readRun(out);
     expect(run.manifest.status).toBe("running");
     const k = run.manifest.iterations as number;
@@ -80,5 +88,46 @@ describe("a killed inversion", () => {
     expect(models.shape[0]).toBeGreaterThanOrEqual(k + 1);
     expect(misfit.shape[0]).toBe(models.shape[0] - 1);
     for (const v of flatten(misfit)) expect(Number.isFinite(v)).toBe(true);
+  });
+});
+
+describe("--resume", () => {
+  test("a run killed mid-way and resumed ends with the same bytes as an uninterrupted run", async () => {
+    const { build } = await import("esbuild");
+    const cli = join(process.cwd(), "node_modules/.cache/gradscape-test/cli.js");
+    await build({ entryPoints: ["src/cli/main.ts"], outfile: cli, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
+    const root = mkdtempSync(join(tmpdir(), "resume-"));
+    const whole = join(root, "whole"), resumed = join(root, "resumed");
+    expect(spawnSync(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", whole]).status).toBe(0);
+    // Kill inside the second band, then resume.
+    const child = spawn(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", resumed], { stdio: "ignore" });
+    for (let waited = 0; waited < 60_000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+      try {
+        if ((JSON.parse(readFileSync(join(resumed, "manifest.json"), "utf8")).iterations ?? 0) >= 40) break;
+      } catch {
+        // not written yet
+      }
+    }
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    expect(readRun(resumed).manifest.status).toBe("running");
+    const r = spawnSync(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", resumed, "--resume"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    for (const f of readdirSync(whole).filter((f) => f.endsWith(".npy") || f === "manifest.json")) {
+      expect(readFileSync(join(resumed, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
+    }
+  });
+
+  test("resuming a finished run or a forward scene is refused with the reason", () => {
+    const root = mkdtempSync(join(tmpdir(), "resume-"));
+    const cli = join(process.cwd(), "node_modules/.cache/gradscape-test/cli.js");
+    const done = join(root, "done");
+    runWaveInversion(flagship(1), done);
+    const r = spawnSync(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", done, "--resume"], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--resume: the run in .* (is finished, not running|was made from a different scene)/);
+    const f = spawnSync(process.execPath, [cli, "run", "scenes/layered-forward.json", "--out", done, "--resume"], { encoding: "utf8" });
+    expect(f.stderr).toMatch(/--resume: only inversion scenes can be resumed/);
   });
 });

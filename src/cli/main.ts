@@ -27,10 +27,12 @@ program
   .argument("<scene>", "scene file (JSON); `gradscape schema` prints its JSON Schema")
   .requiredOption("-o, --out <dir>", "run folder to write")
   .option("-f, --force", "overwrite a run folder that already holds a run")
-  .action((sceneFile: string, opts: { out: string; force?: boolean }) => {
+  .option("--resume", "continue an interrupted inversion in --out from its last completed iteration (same bytes as an uninterrupted run)")
+  .action((sceneFile: string, opts: { out: string; force?: boolean; resume?: boolean }) => {
     const scene = loadScene(sceneFile);
     const dir = resolve(opts.out);
-    if (existsSync(dir) && readdirSync(dir).length > 0 && !opts.force) {
+    if (opts.resume && scene.kind !== "wave-inversion") fail("--resume: only inversion scenes can be resumed");
+    if (existsSync(dir) && readdirSync(dir).length > 0 && !opts.force && !opts.resume) {
       fail(`--out: ${opts.out} already exists and is not empty; choose another folder or pass --force`);
     }
     const warn = (m: string) => process.stderr.write(`gradscape: warning: ${m}\n`);
@@ -42,7 +44,7 @@ program
       );
     } else {
       const t0 = performance.now();
-      const summary = runWaveInversion(scene, dir, terminalProgress(), warn);
+      const summary = runWaveInversion(scene, dir, terminalProgress(), warn, opts.resume === true);
       process.stdout.write(
         `${summary.message} after ${summary.iterations} iterations (${((performance.now() - t0) / 1000).toFixed(1)} s)\n` +
           `model error ${(100 * summary.startError).toFixed(1)}% -> ${(100 * summary.finalError).toFixed(1)}%\n` +

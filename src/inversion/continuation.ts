@@ -6,7 +6,7 @@
  * zero-phase filter, e.g. {@link lowPass}).
  */
 import { lbfgs } from "./methods.js";
-import type { IterationEvent, Objective, OptimizeResult } from "./types.js";
+import type { IterationEvent, Objective, OptimizeResult, OptimizerState } from "./types.js";
 
 /** One band of a continuation schedule. */
 export interface Band {
@@ -21,13 +21,26 @@ export interface BandEvent extends IterationEvent {
   /** Index of the band in the schedule. */
   band: number;
   cutoff: number;
+  /** Where the run stands, for resuming (when the optimizer reports its state). */
+  continuation?: ContinuationState;
 }
 
-/** An optimizer as continuation uses it: objective, start, iteration budget. */
-export type Optimizer = (f: Objective, x0: Float64Array, maxIterations: number) => Generator<IterationEvent, OptimizeResult>;
+/** An optimizer as continuation uses it: objective, start, iteration budget, and a state to resume from. */
+export type Optimizer = (f: Objective, x0: Float64Array, maxIterations: number, resume?: OptimizerState) => Generator<IterationEvent, OptimizeResult>;
 
 /** L-BFGS with gradient tolerance 0, so each band spends its iteration budget unless the line search gives up. */
-export const lbfgsOptimizer: Optimizer = (f, x0, maxIterations) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0 });
+export const lbfgsOptimizer: Optimizer = (f, x0, maxIterations, resume) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0, resume });
+
+/** Where a continuation run stood after an iteration: enough to resume it exactly. */
+export interface ContinuationState {
+  /** Index of the band in progress. */
+  band: number;
+  /** Iterations and evaluations of the bands before it. */
+  iterationsBefore: number;
+  evaluationsBefore: number;
+  /** The optimizer's state within the band. */
+  optimizer: OptimizerState;
+}
 
 /**
  * Runs the schedule: band k starts from band k-1's result. Returns the
@@ -35,20 +48,27 @@ export const lbfgsOptimizer: Optimizer = (f, x0, maxIterations) => lbfgs(f, x0, 
  */
 export function* continuation(
   bands: readonly Band[], objectiveFor: (band: Band, index: number) => Objective, x0: Float64Array, optimizer: Optimizer = lbfgsOptimizer,
+  resume?: ContinuationState,
 ): Generator<BandEvent, OptimizeResult> {
   let x: Float64Array = Float64Array.from(x0);
-  let iterations = 0;
-  let evaluations = 0;
+  let iterations = resume?.iterationsBefore ?? 0;
+  let evaluations = resume?.evaluationsBefore ?? 0;
   let result: OptimizeResult | null = null;
   for (const [index, band] of bands.entries()) {
-    const gen = optimizer(objectiveFor(band, index), x, band.iterations);
+    if (resume !== undefined && index < resume.band) continue;
+    const state = resume !== undefined && index === resume.band ? resume.optimizer : undefined;
+    const gen = optimizer(objectiveFor(band, index), x, band.iterations, state);
     for (;;) {
       const r = gen.next();
       if (r.done) {
         result = r.value;
         break;
       }
-      yield { ...r.value, iteration: iterations + r.value.iteration, evaluations: evaluations + r.value.evaluations, band: index, cutoff: band.cutoff };
+      const e = r.value;
+      yield {
+        ...e, iteration: iterations + e.iteration, evaluations: evaluations + e.evaluations, band: index, cutoff: band.cutoff,
+        continuation: e.state === undefined ? undefined : { band: index, iterationsBefore: iterations, evaluationsBefore: evaluations, optimizer: e.state },
+      };
     }
     x = result.x;
     iterations += result.iterations;

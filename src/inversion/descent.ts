@@ -6,7 +6,7 @@
  */
 import { InputError } from "../core/errors.js";
 import { backtracking, strongWolfe, type LineSearchOptions, type LinePoint } from "./line-search.js";
-import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
+import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
 import { allFinite, dotv, normv } from "./vector.js";
 
 /** How a method turns gradients into search directions. */
@@ -17,6 +17,9 @@ export interface DirectionRule {
   update(s: Float64Array, y: Float64Array, gNew: Float64Array): void;
   /** Forgets curvature information (after a non-descent direction). */
   reset(): void;
+  /** The rule's memory as plain JSON, and back. */
+  save(): unknown;
+  load(state: unknown): void;
   /** Which line search the method needs. */
   readonly lineSearch: "strong-wolfe" | "backtracking";
   /** Default line-search constants of the method. */
@@ -28,6 +31,10 @@ export interface DirectionRule {
 /** Options of every descent method. */
 export interface DescentOptions extends StoppingRules {
   lineSearch?: LineSearchOptions;
+  /** Continue from a state an earlier run's event carried, instead of starting at x0. */
+  resume?: OptimizerState;
+  /** Name of the method, recorded in states (set by the method functions). */
+  method?: string;
 }
 
 /** Runs a descent method to the end, calling `observer` after each iteration. */
@@ -58,17 +65,38 @@ export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, op
   const n = x0.length;
   const t0 = performance.now();
 
+  const method = options.method ?? "descent";
+  const resume = options.resume;
   let x: Float64Array = Float64Array.from(x0);
   let g: Float64Array = new Float64Array(n);
-  let value = f(x, g);
-  let evaluations = 1;
+  let value: number;
+  let evaluations: number;
+  let previousStep = 0;
+  let previousSlope = 0;
+  let iteration = 0;
+  if (resume !== undefined) {
+    if (resume.method !== method || resume.x.length !== n) {
+      throw new InputError("resume", `the saved state is of ${resume.method} with ${resume.x.length} variables, this run is ${method} with ${n}`);
+    }
+    x = Float64Array.from(resume.x);
+    g = Float64Array.from(resume.gradient);
+    value = resume.value;
+    evaluations = resume.evaluations;
+    iteration = resume.iteration;
+    previousStep = resume.previousStep;
+    previousSlope = resume.previousSlope;
+    rule.load(resume.rule);
+  } else {
+    value = f(x, g);
+    evaluations = 1;
+  }
   const p = new Float64Array(n);
   const s = new Float64Array(n);
   const y = new Float64Array(n);
   let trial: LinePoint = { x: new Float64Array(n), gradient: new Float64Array(n) };
-  let previousStep = 0;
-  let previousSlope = 0;
-  let iteration = 0;
+  const snapshot = (): OptimizerState => ({
+    method, x: Array.from(x), gradient: Array.from(g), value, evaluations, iteration, previousStep, previousSlope, rule: rule.save(),
+  });
 
   const finish = (status: Status): OptimizeResult => ({
     x, value, gradientNorm: normv(g), iterations: iteration, evaluations,
@@ -116,7 +144,7 @@ export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, op
     previousSlope = slope;
     iteration++;
 
-    yield { iteration, value, gradientNorm: normv(g), step: r.step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000 };
+    yield { iteration, value, gradientNorm: normv(g), step: r.step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000, state: snapshot() };
     const decrease = (previousValue - value) / Math.max(Math.abs(previousValue), Math.abs(value), 1e-300);
     if (ftol > 0 && decrease <= ftol) return finish("relative-decrease");
   }

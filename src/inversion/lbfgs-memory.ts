@@ -62,4 +62,20 @@ export class LbfgsMemory {
     this.Y.length = 0;
     this.rho.length = 0;
   }
+
+  /** The pairs as plain JSON. */
+  save(): { s: number[][]; y: number[][]; rho: number[] } {
+    return { s: this.S.map((v) => Array.from(v)), y: this.Y.map((v) => Array.from(v)), rho: [...this.rho] };
+  }
+
+  /** Restores pairs written by {@link save}. */
+  load(state: unknown): void {
+    const st = state as { s: number[][]; y: number[][]; rho: number[] };
+    this.reset();
+    st.s.forEach((v, j) => {
+      this.S.push(Float64Array.from(v));
+      this.Y.push(Float64Array.from(st.y[j]));
+      this.rho.push(st.rho[j]);
+    });
+  }
 }

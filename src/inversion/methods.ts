@@ -15,11 +15,13 @@ export function steepestDescent(f: Objective, x0: Float64Array, options: Descent
     },
     update() {},
     reset() {},
+    save: () => null,
+    load() {},
     lineSearch: "backtracking",
     lineSearchDefaults: { c1: 1e-4 },
     unitStep: false,
   };
-  return descend(f, x0, rule, options);
+  return descend(f, x0, rule, { ...options, method: "steepest-descent" });
 }
 
 /** Nonlinear conjugate gradients, Polak-Ribiere+ (beta clipped at 0), with a strong-Wolfe search (c2 = 0.1). */
@@ -44,11 +46,19 @@ export function nonlinearCG(f: Objective, x0: Float64Array, options: DescentOpti
     reset() {
       fresh = true;
     },
+    save: () => ({ previous: Array.from(previous), gPrev: Array.from(gPrev), fresh, beta }),
+    load(state) {
+      const st = state as { previous: number[]; gPrev: number[]; fresh: boolean; beta: number };
+      previous.set(st.previous);
+      gPrev.set(st.gPrev);
+      fresh = st.fresh;
+      beta = st.beta;
+    },
     lineSearch: "strong-wolfe",
     lineSearchDefaults: { c1: 1e-4, c2: 0.1 },
     unitStep: false,
   };
-  return descend(f, x0, rule, options);
+  return descend(f, x0, rule, { ...options, method: "nonlinear-cg" });
 }
 
 /** Options of {@link lbfgs}. */
@@ -64,9 +74,11 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
     direction: (g, p) => memory.direction(g, p),
     update: (s, y) => memory.update(s, y),
     reset: () => memory.reset(),
+    save: () => memory.save(),
+    load: (state) => memory.load(state),
     lineSearch: "strong-wolfe",
     lineSearchDefaults: { c1: 1e-4, c2: 0.9 },
     unitStep: true,
   };
-  return descend(f, x0, rule, options);
+  return descend(f, x0, rule, { ...options, method: "lbfgs" });
 }

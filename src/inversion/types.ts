@@ -49,6 +49,24 @@ export interface OptimizeResult {
   message: string;
 }
 
+/**
+ * Everything a descent method needs to continue exactly where it was: plain
+ * JSON (numbers round-trip exactly), so a run can be resumed from disk and end
+ * with the same bytes as an uninterrupted one.
+ */
+export interface OptimizerState {
+  method: string;
+  x: number[];
+  gradient: number[];
+  value: number;
+  evaluations: number;
+  iteration: number;
+  previousStep: number;
+  previousSlope: number;
+  /** The direction rule's own memory (L-BFGS pairs, CG direction). */
+  rule: unknown;
+}
+
 /** Emitted after every iteration. */
 export interface IterationEvent {
   iteration: number;
@@ -62,6 +80,8 @@ export interface IterationEvent {
   x: Float64Array;
   /** Wall time since the start (s). */
   seconds: number;
+  /** The optimizer's state after this iteration, for resuming (methods that support it). */
+  state?: OptimizerState;
 }
 
 /** Stopping rules shared by every optimizer. */

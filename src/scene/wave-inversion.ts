@@ -5,7 +5,7 @@
  */
 import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
-import { continuation, type Optimizer } from "../inversion/continuation.js";
+import { continuation, type ContinuationState, type Optimizer } from "../inversion/continuation.js";
 import { run } from "../inversion/descent.js";
 import { lowPass } from "../inversion/filter.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
@@ -13,7 +13,10 @@ import { huber, leastSquares } from "../inversion/misfit.js";
 import { dataObjective, type DataObjective } from "../inversion/objective.js";
 import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
 import { damping, smoothness, totalVariation } from "../inversion/regularization.js";
-import { RunWriter } from "../run/folder.js";
+import { RunWriter, readRun, writeAtomic } from "../run/folder.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../core/errors.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { silentProgress, type Progress } from "./progress.js";
 import type { WaveInversionScene } from "./schema.js";
@@ -38,13 +41,31 @@ const PARAMETRIZATIONS: Record<WaveInversionScene["parametrization"], Parametriz
 };
 
 const OPTIMIZERS: Record<WaveInversionScene["optimizer"]["kind"], Optimizer> = {
-  lbfgs: (f, x0, maxIterations) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0 }),
-  "nonlinear-cg": (f, x0, maxIterations) => nonlinearCG(f, x0, { maxIterations, gradientTolerance: 0 }),
-  "steepest-descent": (f, x0, maxIterations) => steepestDescent(f, x0, { maxIterations, gradientTolerance: 0 }),
+  lbfgs: (f, x0, maxIterations, resume) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "nonlinear-cg": (f, x0, maxIterations, resume) => nonlinearCG(f, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "steepest-descent": (f, x0, maxIterations, resume) => steepestDescent(f, x0, { maxIterations, gradientTolerance: 0, resume }),
 };
 
+/** Reads where a killed run stood: its continuation state and the history up to it. */
+function resumePoint(dir: string, scene: WaveInversionScene): { state: ContinuationState; load(name: string): Float64Array } {
+  let run: ReturnType<typeof readRun>;
+  let state: ContinuationState;
+  try {
+    run = readRun(dir);
+    state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as ContinuationState;
+  } catch {
+    throw new InputError("--resume", `${dir} holds no resumable run (no manifest.json or state.json)`);
+  }
+  if (run.manifest.status !== "running") throw new InputError("--resume", `the run in ${dir} is ${String(run.manifest.status)}, not running: nothing to resume`);
+  if (JSON.stringify(run.manifest.scene) !== JSON.stringify(scene)) throw new InputError("--resume", `the run in ${dir} was made from a different scene`);
+  return { state, load: (name) => flatten(run.load(name)) };
+}
+
 /** Runs the scene into `dir`; everything is validated before the folder is created. */
-export function runWaveInversion(scene: WaveInversionScene, dir: string, progress: Progress = silentProgress, warn: (m: string) => void = () => {}): InversionSummary {
+export function runWaveInversion(
+  scene: WaveInversionScene, dir: string, progress: Progress = silentProgress, warn: (m: string) => void = () => {}, resume = false,
+): InversionSummary {
+  const from = resume ? resumePoint(dir, scene) : null;
   const { nx, dx, origin } = scene.grid;
   const { dt, nt } = scene.time;
   const truth = layeredVelocity(scene.model.true, nx, dx, origin, "model.true");
@@ -99,6 +120,17 @@ export function runWaveInversion(scene: WaveInversionScene, dir: string, progres
   writer.array("observed", field(observed, shape), { units: "pressure", axes: dataAxes });
   const models: Float64Array[] = [start];
   const history = { value: [] as number[], gradientNorm: [] as number[], modelError: [] as number[], band: [] as number[], step: [] as number[] };
+  if (from !== null) {
+    // The history up to the saved state (arrays may hold one iteration more, written just before a kill).
+    const k = from.state.iterationsBefore + from.state.optimizer.iteration;
+    const saved = from.load("models");
+    for (let i = 1; i <= k; i++) models.push(saved.slice(i * nx, (i + 1) * nx));
+    history.value = Array.from(from.load("misfit").subarray(0, k));
+    history.gradientNorm = Array.from(from.load("gradient_norm").subarray(0, k));
+    history.modelError = Array.from(from.load("model_error").subarray(0, k));
+    history.band = Array.from(from.load("band").subarray(0, k));
+    history.step = Array.from(from.load("step").subarray(0, k));
+  }
   const writeHistory = () => {
     const k = models.length - 1;
     const stacked = new Float64Array((k + 1) * nx);
@@ -111,9 +143,13 @@ export function runWaveInversion(scene: WaveInversionScene, dir: string, progres
   writeHistory();
   const total = cutoffs.length * scene.optimizer.iterations;
   progress.start(total, "inversion");
+  if (from !== null) progress.update(models.length - 1, "resumed");
   const m = new Float64Array(nx);
   const result = run(
-    continuation(cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => objectiveOf(band.cutoff).objective, x0, OPTIMIZERS[scene.optimizer.kind]),
+    continuation(
+      cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => objectiveOf(band.cutoff).objective, x0,
+      OPTIMIZERS[scene.optimizer.kind], from?.state,
+    ),
     (e) => {
       param.toModel(e.x, m);
       const err = error(m);
@@ -126,6 +162,7 @@ export function runWaveInversion(scene: WaveInversionScene, dir: string, progres
       const bandName = e.cutoff === Infinity ? "full band" : `${e.cutoff} Hz`;
       progress.update(Math.min(e.iteration, total), `${bandName} | misfit ${e.value.toExponential(3)} | model error ${(100 * err).toFixed(2)}%`);
       writeHistory();
+      if (e.continuation !== undefined) writeAtomic(join(dir, "state.json"), JSON.stringify(e.continuation));
       writer.finish(scene.kind, scene, { status: "running", iterations: e.iteration });
     },
   );
