@@ -131,3 +131,22 @@ describe("--resume", () => {
     expect(f.stderr).toMatch(/--resume: only inversion scenes can be resumed/);
   });
 });
+
+describe("outlier traces", () => {
+  test("Huber ends with less than half the model error of least squares on data with 8 outlier traces", () => {
+    const errors = ["huber-outliers.json", "l2-outliers.json"].map((f) => {
+      const s = loadScene(join("scenes", f));
+      if (s.kind !== "wave-inversion") throw new Error("expected an inversion scene");
+      return runWaveInversion(s, mkdtempSync(join(tmpdir(), "outliers-"))).finalError;
+    });
+    // Measured (the shipped scenes, 40 iterations): Huber 2.8% -> 0.8%, least squares 2.8% -> 2.1%.
+    expect(errors[0]).toBeLessThan(0.5 * errors[1]);
+  });
+
+  test("asking for more outlier traces than there are is refused with the field named", () => {
+    const s = loadScene("scenes/huber-outliers.json");
+    if (s.kind !== "wave-inversion" || s.noise === undefined) throw new Error("expected noise");
+    const bad = { ...s, noise: { ...s.noise, outliers: { traces: 1000, relative: 0.3 } } };
+    expect(() => runWaveInversion(bad, join(mkdtempSync(join(tmpdir(), "outliers-")), "x"))).toThrow(/^noise\.outliers\.traces: there are only 90 traces, got 1000/);
+  });
+});

@@ -118,7 +118,15 @@ export const WaveInversionScene = z
     noise: z
       .object({
         relative: z.number().min(0).describe("Gaussian noise standard deviation, relative to the largest |observed| value"),
-        seed: z.number().int().describe("seed of the noise"),
+        seed: z.number().int().describe("seed of the noise (and of the outlier traces)"),
+        outliers: z
+          .object({
+            traces: z.number().int().min(1).describe("number of traces (shot, receiver) replaced by large noise"),
+            relative: positive.describe("their noise standard deviation, relative to the largest |observed| value"),
+          })
+          .strict()
+          .optional()
+          .describe("outlier traces, e.g. dead or noisy channels"),
       })
       .strict()
       .optional(),

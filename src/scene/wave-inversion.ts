@@ -80,6 +80,19 @@ export function runWaveInversion(
     let peak = 0;
     for (const v of observed) peak = Math.max(peak, Math.abs(v));
     for (let i = 0; i < observed.length; i++) observed[i] += scene.noise.relative * peak * rng.normal();
+    const outliers = scene.noise.outliers;
+    if (outliers !== undefined) {
+      const traces = observed.length / nt;
+      if (outliers.traces > traces) throw new InputError("noise.outliers.traces", `there are only ${traces} traces, got ${outliers.traces}`);
+      // A seeded choice of distinct traces (partial Fisher-Yates), each drowned in strong noise.
+      const order = Array.from({ length: traces }, (_, t) => t);
+      for (let j = 0; j < outliers.traces; j++) {
+        const pick = j + Math.floor(rng.uniform() * (traces - j));
+        [order[j], order[pick]] = [order[pick], order[j]];
+        const t = order[j];
+        for (let i = t * nt; i < (t + 1) * nt; i++) observed[i] += outliers.relative * peak * rng.normal();
+      }
+    }
   }
   const shape = sim.dataShape;
   const cutoffs = scene.bands.map((b) => (b === "full" ? Infinity : b));
