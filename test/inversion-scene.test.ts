@@ -150,3 +150,16 @@ describe("outlier traces", () => {
     expect(() => runWaveInversion(bad, join(mkdtempSync(join(tmpdir(), "outliers-")), "x"))).toThrow(/^noise\.outliers\.traces: there are only 90 traces, got 1000/);
   });
 });
+
+describe("a non-finite objective", () => {
+  test("stops the run with the iteration and the term named, the last good iterate on disk and the manifest saying failed", () => {
+    const s = flagship(2);
+    const dir = join(mkdtempSync(join(tmpdir(), "nan-")), "run");
+    // A damping weight so large that the term overflows to infinity at the first evaluation.
+    const bad = { ...s, regularization: [{ kind: "damping" as const, weight: 1e308 }] };
+    expect(() => runWaveInversion(bad, dir)).toThrow(/^iteration 1: regularization term "damping" is not finite \(NaN or infinity\); the last good iterate \(iteration 0\) is the last row of models\.npy/);
+    const run = readRun(dir);
+    expect(run.manifest.status).toBe("failed");
+    expect([...flatten(run.load("models"))]).toEqual([...flatten(run.load("start_velocity"))]);
+  });
+});

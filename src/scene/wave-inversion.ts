@@ -16,7 +16,7 @@ import { damping, smoothness, totalVariation } from "../inversion/regularization
 import { RunWriter, readRun, writeAtomic } from "../run/folder.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../core/errors.js";
+import { InputError, NonFiniteError } from "../core/errors.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { silentProgress, type Progress } from "./progress.js";
 import type { WaveInversionScene } from "./schema.js";
@@ -158,27 +158,39 @@ export function runWaveInversion(
   progress.start(total, "inversion");
   if (from !== null) progress.update(models.length - 1, "resumed");
   const m = new Float64Array(nx);
-  const result = run(
-    continuation(
-      cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => objectiveOf(band.cutoff).objective, x0,
-      OPTIMIZERS[scene.optimizer.kind], from?.state,
-    ),
-    (e) => {
-      param.toModel(e.x, m);
-      const err = error(m);
-      models.push(Float64Array.from(m));
-      history.value.push(e.value);
-      history.gradientNorm.push(e.gradientNorm);
-      history.modelError.push(err);
-      history.band.push(e.band);
-      history.step.push(e.step);
-      const bandName = e.cutoff === Infinity ? "full band" : `${e.cutoff} Hz`;
-      progress.update(Math.min(e.iteration, total), `${bandName} | misfit ${e.value.toExponential(3)} | model error ${(100 * err).toFixed(2)}%`);
-      writeHistory();
-      if (e.continuation !== undefined) writeAtomic(join(dir, "state.json"), JSON.stringify(e.continuation));
-      writer.finish(scene.kind, scene, { status: "running", iterations: e.iteration });
-    },
-  );
+  let result: ReturnType<typeof run>;
+  try {
+    result = run(
+      continuation(
+        cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => objectiveOf(band.cutoff).objective, x0,
+        OPTIMIZERS[scene.optimizer.kind], from?.state,
+      ),
+      (e) => {
+        param.toModel(e.x, m);
+        const err = error(m);
+        models.push(Float64Array.from(m));
+        history.value.push(e.value);
+        history.gradientNorm.push(e.gradientNorm);
+        history.modelError.push(err);
+        history.band.push(e.band);
+        history.step.push(e.step);
+        const bandName = e.cutoff === Infinity ? "full band" : `${e.cutoff} Hz`;
+        progress.update(Math.min(e.iteration, total), `${bandName} | misfit ${e.value.toExponential(3)} | model error ${(100 * err).toFixed(2)}%`);
+        writeHistory();
+        if (e.continuation !== undefined) writeAtomic(join(dir, "state.json"), JSON.stringify(e.continuation));
+        writer.finish(scene.kind, scene, { status: "running", iterations: e.iteration });
+      },
+    );
+  } catch (e) {
+    if (!(e instanceof NonFiniteError)) throw e;
+    // Stop with the last good iterate on disk, the manifest saying why.
+    progress.stop();
+    const k = models.length - 1;
+    const error = new NonFiniteError(`iteration ${k + 1}: ${e.message.replace(/ is not finite \(NaN or infinity\)$/, "")}`);
+    error.message += `; the last good iterate (iteration ${k}) is the last row of models.npy in ${dir}`;
+    writer.finish(scene.kind, scene, { status: "failed", iterations: k, error: error.message });
+    throw error;
+  }
   progress.update(total);
   progress.stop();
 
