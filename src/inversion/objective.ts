@@ -40,12 +40,25 @@ export interface DataObjective {
   toParameter(model: Field): Float64Array;
 }
 
-/** Builds J(x); see the module documentation. Throws {@link NonFiniteError} naming the term that is NaN or infinite. */
-export function dataObjective(spec: DataObjectiveSpec): DataObjective {
+/** What {@link modelObjective} needs besides the data term. */
+export interface ModelObjectiveSpec {
+  /** Name of the data term in `terms`. */
+  name: string;
+  modelShape: readonly number[];
+  regularization?: WeightedRegularizer[];
+  parametrization?: Parametrization;
+}
+
+/**
+ * J(x) = dataTerm(m(x)) + sum_j weight_j R_j(m(x)) for a data term given as an
+ * objective on the model m (value and gradient with respect to m) — a
+ * simulator with a misfit ({@link dataObjective}), or a pool of workers
+ * summing shots. Throws {@link NonFiniteError} naming the term that is NaN or infinite.
+ */
+export function modelObjective(dataTerm: Objective, spec: ModelObjectiveSpec): DataObjective {
   const param = spec.parametrization ?? identity;
   const shape = [...spec.modelShape];
   const n = shape.reduce((a, b) => a * b, 1);
-  const observed = flatten(spec.observed);
   for (const [j, r] of (spec.regularization ?? []).entries()) {
     if (!(r.weight >= 0) || !Number.isFinite(r.weight)) throw new InputError(`regularization[${j}].weight`, `expected a non-negative finite weight, got ${r.weight}`);
   }
@@ -53,19 +66,12 @@ export function dataObjective(spec: DataObjectiveSpec): DataObjective {
   const m = new Float64Array(n);
   const gm = new Float64Array(n);
   const gr = new Float64Array(n);
-  let residual = new Float64Array(0);
 
   const objective: Objective = (x, gx) => {
     param.toModel(x, m);
-    const model = field(m, shape);
-    const lin = spec.simulator.linearize(model);
-    const predicted = flatten(lin.data);
-    if (predicted.length !== observed.length) throw new InputError("observed", `has ${observed.length} values, the simulator predicts ${predicted.length}`);
-    if (residual.length !== predicted.length) residual = new Float64Array(predicted.length);
-    const misfit = spec.misfit.evaluate(predicted, observed, residual);
-    if (!Number.isFinite(misfit)) throw new NonFiniteError(`misfit term "${spec.misfit.name}"`);
-    terms[spec.misfit.name] = misfit;
-    gm.set(flatten(lin.vjp(field(residual, lin.data.shape))));
+    const misfit = dataTerm(m, gm);
+    if (!Number.isFinite(misfit)) throw new NonFiniteError(`misfit term "${spec.name}"`);
+    terms[spec.name] = misfit;
     let total = misfit;
     for (const { term, weight } of spec.regularization ?? []) {
       const v = weight * term.evaluate(m, gr);
@@ -92,4 +98,22 @@ export function dataObjective(spec: DataObjectiveSpec): DataObjective {
       return out;
     },
   };
+}
+
+/** Builds J(x) for a simulator and a misfit; see the module documentation. */
+export function dataObjective(spec: DataObjectiveSpec): DataObjective {
+  const shape = [...spec.modelShape];
+  const observed = flatten(spec.observed);
+  let residual = new Float64Array(0);
+  const dataTerm: Objective = (m, gm) => {
+    const lin = spec.simulator.linearize(field(m, shape));
+    const predicted = flatten(lin.data);
+    if (predicted.length !== observed.length) throw new InputError("observed", `has ${observed.length} values, the simulator predicts ${predicted.length}`);
+    if (residual.length !== predicted.length) residual = new Float64Array(predicted.length);
+    const misfit = spec.misfit.evaluate(predicted, observed, residual);
+    if (!Number.isFinite(misfit)) throw new NonFiniteError(`misfit term "${spec.misfit.name}"`);
+    gm.set(flatten(lin.vjp(field(residual, lin.data.shape))));
+    return misfit;
+  };
+  return modelObjective(dataTerm, { name: spec.misfit.name, modelShape: spec.modelShape, regularization: spec.regularization, parametrization: spec.parametrization });
 }
