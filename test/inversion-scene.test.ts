@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -161,5 +161,26 @@ describe("a non-finite objective", () => {
     const run = readRun(dir);
     expect(run.manifest.status).toBe("failed");
     expect([...flatten(run.load("models"))]).toEqual([...flatten(run.load("start_velocity"))]);
+  });
+});
+
+describe("--workers", () => {
+  test("1 and 2 worker threads give the same bytes", async () => {
+    const { build } = await import("esbuild");
+    const cache = join(process.cwd(), "node_modules/.cache/gradscape-test");
+    const cli = join(cache, "cli.js");
+    const common = { bundle: true, platform: "node" as const, format: "esm" as const, packages: "external" as const, logLevel: "error" as const };
+    await build({ ...common, entryPoints: ["src/cli/main.ts"], outfile: cli });
+    await build({ ...common, entryPoints: ["src/parallel/shot-worker.ts"], outfile: join(cache, "shot-worker.js") });
+    const root = mkdtempSync(join(tmpdir(), "workers-"));
+    const sceneFile = join(root, "scene.json");
+    writeFileSync(sceneFile, JSON.stringify({ ...JSON.parse(readFileSync("scenes/continuation-fwi.json", "utf8")), optimizer: { kind: "lbfgs", iterations: 3 } }));
+    for (const w of ["1", "2"]) {
+      const r = spawnSync(process.execPath, [cli, "run", sceneFile, "--out", join(root, w), "--workers", w], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    for (const f of ["velocity.npy", "models.npy", "misfit.npy", "gradient.npy", "manifest.json"]) {
+      expect(readFileSync(join(root, "1", f)).equals(readFileSync(join(root, "2", f))), f).toBe(true);
+    }
   });
 });

@@ -28,7 +28,10 @@ program
   .requiredOption("-o, --out <dir>", "run folder to write")
   .option("-f, --force", "overwrite a run folder that already holds a run")
   .option("--resume", "continue an interrupted inversion in --out from its last completed iteration (same bytes as an uninterrupted run)")
-  .action((sceneFile: string, opts: { out: string; force?: boolean; resume?: boolean }) => {
+  .option("-w, --workers <n>", "inversion scenes: evaluate shots on n worker threads (any n gives the same bytes)")
+  .action((sceneFile: string, opts: { out: string; force?: boolean; resume?: boolean; workers?: string }) => {
+    const workers = opts.workers === undefined ? undefined : Number(opts.workers);
+    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) fail(`--workers: expected a positive integer, got ${JSON.stringify(opts.workers)}`);
     const scene = loadScene(sceneFile);
     const dir = resolve(opts.out);
     if (opts.resume && scene.kind !== "wave-inversion") fail("--resume: only inversion scenes can be resumed");
@@ -44,7 +47,7 @@ program
       );
     } else {
       const t0 = performance.now();
-      const summary = runWaveInversion(scene, dir, terminalProgress(), warn, opts.resume === true);
+      const summary = runWaveInversion(scene, dir, terminalProgress(), warn, opts.resume === true, workers);
       process.stdout.write(
         `${summary.message} after ${summary.iterations} iterations (${((performance.now() - t0) / 1000).toFixed(1)} s)\n` +
           `model error ${(100 * summary.startError).toFixed(1)}% -> ${(100 * summary.finalError).toFixed(1)}%\n` +

@@ -9,8 +9,9 @@ import { continuation, type ContinuationState, type Optimizer } from "../inversi
 import { run } from "../inversion/descent.js";
 import { lowPass } from "../inversion/filter.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
-import { huber, leastSquares } from "../inversion/misfit.js";
-import { dataObjective, type DataObjective } from "../inversion/objective.js";
+import { dataObjective, modelObjective, type DataObjective } from "../inversion/objective.js";
+import { ShotPool, serialShotObjective } from "../parallel/pool.js";
+import { misfitOf, type MisfitSpec, type ShotProblem } from "../parallel/shot-term.js";
 import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
 import { damping, smoothness, totalVariation } from "../inversion/regularization.js";
 import { RunWriter, readRun, writeAtomic } from "../run/folder.js";
@@ -64,7 +65,9 @@ function resumePoint(dir: string, scene: WaveInversionScene): { state: Continuat
 /** Runs the scene into `dir`; everything is validated before the folder is created. */
 export function runWaveInversion(
   scene: WaveInversionScene, dir: string, progress: Progress = silentProgress, warn: (m: string) => void = () => {}, resume = false,
+  workers?: number,
 ): InversionSummary {
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new InputError("--workers", `expected a positive integer, got ${workers}`);
   const from = resume ? resumePoint(dir, scene) : null;
   const { nx, dx, origin } = scene.grid;
   const { dt, nt } = scene.time;
@@ -101,15 +104,33 @@ export function runWaveInversion(
     weight: r.weight,
     term: r.kind === "damping" ? damping() : r.kind === "smoothness" ? smoothness(nx) : totalVariation(nx, r.epsilon ?? 1),
   }));
-  const objectiveOf = (cutoff: number): DataObjective =>
-    dataObjective({
-      simulator: cutoff === Infinity ? sim : new WaveSimulator({ ...config, shots: config.shots.map((s) => ({ ...s, wavelet: lowPass(Float64Array.from(s.wavelet), nt, dt, cutoff) })) }),
-      observed: field(lowPass(observed, nt, dt, cutoff), shape),
-      misfit: scene.misfit.kind === "huber" ? huber(scene.misfit.delta) : leastSquares(),
+  const misfitSpec: MisfitSpec = scene.misfit.kind === "huber" ? { kind: "huber", delta: scene.misfit.delta } : { kind: "least-squares" };
+  const pools: ShotPool[] = [];
+  const bandConfig = (cutoff: number) =>
+    cutoff === Infinity ? config : { ...config, shots: config.shots.map((s) => ({ ...s, wavelet: lowPass(Float64Array.from(s.wavelet), nt, dt, cutoff) })) };
+  // Without --workers one simulator runs all shots; with --workers N the shots are summed one by
+  // one in shot order (on N threads, or serially for N = 1), which gives the same bytes for every N.
+  const objectiveOf = (cutoff: number): DataObjective => {
+    const observedBand = lowPass(observed, nt, dt, cutoff);
+    const spec = { name: misfitOf(misfitSpec).name, modelShape: [nx], parametrization: param, regularization };
+    if (workers !== undefined) {
+      const { warn: _ignored, ...plain } = bandConfig(cutoff);
+      const per = shape[1] * shape[2];
+      const problem: ShotProblem = { config: plain, observed: plain.shots.map((_, s) => observedBand.slice(s * per, (s + 1) * per)), misfit: misfitSpec };
+      if (workers === 1) return modelObjective(serialShotObjective(problem), spec);
+      const pool = new ShotPool(problem, workers);
+      pools.push(pool);
+      return modelObjective(pool.objective, spec);
+    }
+    return dataObjective({
+      simulator: cutoff === Infinity ? sim : new WaveSimulator(bandConfig(cutoff)),
+      observed: field(observedBand, shape),
+      misfit: misfitOf(misfitSpec),
       modelShape: [nx],
       parametrization: param,
       regularization,
     });
+  };
   const error = (m: Float64Array) => {
     let num = 0, den = 0;
     for (let i = 0; i < nx; i++) {
@@ -182,6 +203,7 @@ export function runWaveInversion(
       },
     );
   } catch (e) {
+    for (const pool of pools) void pool.close();
     if (!(e instanceof NonFiniteError)) throw e;
     // Stop with the last good iterate on disk, the manifest saying why.
     progress.stop();
@@ -199,6 +221,7 @@ export function runWaveInversion(
   const full = objectiveOf(Infinity);
   const gradient = new Float64Array(nx);
   full.objective(result.x, gradient);
+  for (const pool of pools) void pool.close();
   const predicted = flatten(sim.forward(field(final, [nx])));
 
   writer.array("velocity", field(final, [nx]), { units: "m/s", axes: [xAxis], description: "final model" });
