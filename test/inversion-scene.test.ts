@@ -10,6 +10,20 @@ import { loadScene } from "../src/scene/load.js";
 import type { WaveInversionScene } from "../src/scene/schema.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
 
+let bundled: Promise<string> | null = null;
+/** Bundles the CLI and the shot worker once for this file (its own folder, so test files never race). */
+function cliBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const { build } = await import("esbuild");
+    const cache = join(process.cwd(), "node_modules/.cache/gradscape-test/inversion-scene");
+    const common = { bundle: true, platform: "node" as const, format: "esm" as const, packages: "external" as const, logLevel: "error" as const };
+    await build({ ...common, entryPoints: ["src/cli/main.ts"], outfile: join(cache, "cli.js") });
+    await build({ ...common, entryPoints: ["src/parallel/shot-worker.ts"], outfile: join(cache, "shot-worker.js") });
+    return join(cache, "cli.js");
+  })();
+  return bundled;
+}
+
 function flagship(iterations: number, seed = 7): WaveInversionScene {
   const s = loadScene("scenes/continuation-fwi.json");
   if (s.kind !== "wave-inversion") throw new Error("expected an inversion scene");
@@ -52,9 +66,7 @@ describe("wave-inversion scenes", () => {
 describe("a killed inversion", () => {
   let cli = "";
   beforeAll(async () => {
-    const { build } = await import("esbuild");
-    cli = join(process.cwd(), "node_modules/.cache/gradscape-test/cli.js");
-    await build({ entryPoints: ["src/cli/main.ts"], outfile: cli, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
+    cli = await cliBundle();
   });
 
   /** Starts the flagship run and SIGKILLs it once `atLeast` iterations are on disk. */
@@ -93,9 +105,7 @@ describe("a killed inversion", () => {
 
 describe("--resume", () => {
   test("a run killed mid-way and resumed ends with the same bytes as an uninterrupted run", async () => {
-    const { build } = await import("esbuild");
-    const cli = join(process.cwd(), "node_modules/.cache/gradscape-test/cli.js");
-    await build({ entryPoints: ["src/cli/main.ts"], outfile: cli, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
+    const cli = await cliBundle();
     const root = mkdtempSync(join(tmpdir(), "resume-"));
     const whole = join(root, "whole"), resumed = join(root, "resumed");
     expect(spawnSync(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", whole]).status).toBe(0);
@@ -119,9 +129,9 @@ describe("--resume", () => {
     }
   });
 
-  test("resuming a finished run or a forward scene is refused with the reason", () => {
+  test("resuming a finished run or a forward scene is refused with the reason", async () => {
     const root = mkdtempSync(join(tmpdir(), "resume-"));
-    const cli = join(process.cwd(), "node_modules/.cache/gradscape-test/cli.js");
+    const cli = await cliBundle();
     const done = join(root, "done");
     runWaveInversion(flagship(1), done);
     const r = spawnSync(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", done, "--resume"], { encoding: "utf8" });
@@ -166,12 +176,7 @@ describe("a non-finite objective", () => {
 
 describe("--workers", () => {
   test("1 and 2 worker threads give the same bytes", async () => {
-    const { build } = await import("esbuild");
-    const cache = join(process.cwd(), "node_modules/.cache/gradscape-test");
-    const cli = join(cache, "cli.js");
-    const common = { bundle: true, platform: "node" as const, format: "esm" as const, packages: "external" as const, logLevel: "error" as const };
-    await build({ ...common, entryPoints: ["src/cli/main.ts"], outfile: cli });
-    await build({ ...common, entryPoints: ["src/parallel/shot-worker.ts"], outfile: join(cache, "shot-worker.js") });
+    const cli = await cliBundle();
     const root = mkdtempSync(join(tmpdir(), "workers-"));
     const sceneFile = join(root, "scene.json");
     writeFileSync(sceneFile, JSON.stringify({ ...JSON.parse(readFileSync("scenes/continuation-fwi.json", "utf8")), optimizer: { kind: "lbfgs", iterations: 3 } }));

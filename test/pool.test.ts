@@ -9,7 +9,7 @@ import { ricker } from "../src/wave/wavelet.js";
 /** Bundles the worker with esbuild next to node_modules, so its imports resolve. */
 async function buildWorker(): Promise<string> {
   const { build } = await import("esbuild");
-  const outfile = join(process.cwd(), "node_modules/.cache/gradscape-test/shot-worker.js");
+  const outfile = join(process.cwd(), "node_modules/.cache/gradscape-test/pool/shot-worker.js");
   await build({ entryPoints: ["src/parallel/shot-worker.ts"], outfile, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
   return outfile;
 }

@@ -166,7 +166,7 @@ describe("gradscape CLI", () => {
 /** Bundles the CLI with esbuild next to node_modules, so its imports resolve. */
 async function buildCli(): Promise<string> {
   const { build } = await import("esbuild");
-  const outfile = join(process.cwd(), "node_modules/.cache/gradscape-test/cli.js");
+  const outfile = join(process.cwd(), "node_modules/.cache/gradscape-test/run-folder/cli.js");
   await build({ entryPoints: ["src/cli/main.ts"], outfile, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
   return outfile;
 }
