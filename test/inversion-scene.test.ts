@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -187,5 +187,32 @@ describe("--workers", () => {
     for (const f of ["velocity.npy", "models.npy", "misfit.npy", "gradient.npy", "manifest.json"]) {
       expect(readFileSync(join(root, "1", f)).equals(readFileSync(join(root, "2", f))), f).toBe(true);
     }
+  });
+});
+
+describe("velocity bounds", () => {
+  test("every iterate stays inside [vmin, vmax] and the bound is reached where the data pull past it", () => {
+    const s = flagship(8);
+    const dir = mkdtempSync(join(tmpdir(), "bounds-"));
+    // The truth reaches 2800 m/s; capping at 2500 makes the bound active in the fast half.
+    runWaveInversion({ ...s, bounds: { velocity: [1900, 2500] } }, dir);
+    const models = flatten(readRun(dir).load("models"));
+    let max = 0, min = Infinity;
+    for (const v of models) {
+      max = Math.max(max, v);
+      min = Math.min(min, v);
+    }
+    // log/exp round trips can move the bound by an ulp or two.
+    expect(max).toBeLessThanOrEqual(2500 * (1 + 1e-12));
+    expect(min).toBeGreaterThanOrEqual(1900 * (1 - 1e-12));
+    expect(max).toBeGreaterThan(2499);
+  });
+
+  test("a starting model outside the bounds is refused with the field named, before anything is written", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "bounds-")), "x");
+    expect(() => runWaveInversion({ ...flagship(1), bounds: { velocity: [2100, 3000] } }, dir)).toThrow(
+      /^bounds\.velocity: the starting model is 2000 m\/s at cell 0, outside \[2100, 3000\]/,
+    );
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -137,6 +137,11 @@ export const WaveInversionScene = z
       ])
       .default({ kind: "least-squares" }),
     parametrization: z.enum(["velocity", "log", "slowness", "squared-slowness"]).default("log"),
+    bounds: z
+      .object({ velocity: z.tuple([positive, positive]).describe("[vmin, vmax] (m/s)") })
+      .strict()
+      .optional()
+      .describe("box bounds on the velocity, kept by projection (projected L-BFGS; the optimizer's kind is then ignored)"),
     regularization: z
       .array(
         z

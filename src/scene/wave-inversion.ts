@@ -9,6 +9,7 @@ import { continuation, type ContinuationState, type Optimizer } from "../inversi
 import { run } from "../inversion/descent.js";
 import { lowPass } from "../inversion/filter.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
+import { projectedLbfgs } from "../inversion/projected.js";
 import { dataObjective, modelObjective, type DataObjective } from "../inversion/objective.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
 import { misfitOf, type MisfitSpec, type ShotProblem } from "../parallel/shot-term.js";
@@ -141,6 +142,18 @@ export function runWaveInversion(
   };
   const x0 = new Float64Array(nx);
   param.toParameter(start, x0);
+  let optimizer = OPTIMIZERS[scene.optimizer.kind];
+  if (scene.bounds !== undefined) {
+    const [vmin, vmax] = scene.bounds.velocity;
+    if (!(vmin < vmax)) throw new InputError("bounds.velocity", `expected vmin < vmax, got [${vmin}, ${vmax}]`);
+    const bad = start.findIndex((v) => v < vmin || v > vmax);
+    if (bad >= 0) throw new InputError("bounds.velocity", `the starting model is ${start[bad]} m/s at cell ${bad}, outside [${vmin}, ${vmax}]`);
+    // Bounds on the velocity become bounds on the optimization variables (the maps are monotone).
+    const ends = new Float64Array(2);
+    param.toParameter(Float64Array.of(vmin, vmax), ends);
+    const lower = Math.min(ends[0], ends[1]), upper = Math.max(ends[0], ends[1]);
+    optimizer = (f, xStart, maxIterations) => projectedLbfgs(f, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0 });
+  }
 
   // Everything is validated; from here on the folder is written, every file atomically, and after
   // each iteration the models so far, their history and a manifest with status "running", so a
@@ -184,7 +197,7 @@ export function runWaveInversion(
     result = run(
       continuation(
         cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => objectiveOf(band.cutoff).objective, x0,
-        OPTIMIZERS[scene.optimizer.kind], from?.state,
+        optimizer, from?.state,
       ),
       (e) => {
         param.toModel(e.x, m);
