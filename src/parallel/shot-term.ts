@@ -4,8 +4,7 @@
  * worker compute shot terms with this one function, and the sum over shots is
  * taken in shot order, so parallel and serial results are identical bit for bit.
  */
-import { field } from "../core/arrays.js";
-import { flatten } from "../core/arrays.js";
+import { field, flatten } from "../core/arrays.js";
 import { huber, leastSquares, type Misfit } from "../inversion/misfit.js";
 import type { WaveConfig } from "../wave/config.js";
 import { WaveSimulator } from "../wave/simulator.js";

@@ -104,7 +104,7 @@ export class WaveSimulator implements Differentiable {
    * the call) at every `options.every`-th time index, for progress and snapshots.
    */
   forward(velocity: Field, options: ForwardOptions = {}): Field {
-    return this.run(velocity, null, options).data;
+    return this.run(this.velocityArray(velocity), null, options).data;
   }
 
   vjp(velocity: Field, dData: Field): Field {
@@ -127,7 +127,7 @@ export class WaveSimulator implements Differentiable {
     if (full && this.workspace === null) this.workspace = workspace(lay);
     const stored = full ? this.workspace : null;
     const generation = ++this.generation;
-    const { data, k } = this.run(velocity, stored);
+    const { data, k } = this.run(c, stored);
     const gradients = (dData: Field): WaveGradients => {
       if (full && generation !== this.generation) {
         throw new Error("WaveSimulator: this linearization's stored wavefield was reused by a later linearize(); linearize again (or use checkpoint storage)");
@@ -216,9 +216,10 @@ export class WaveSimulator implements Differentiable {
     return k;
   }
 
-  private run(velocity: Field, stored: Workspace | null, options: ForwardOptions = {}): { data: Field; k: Float64Array } {
+  /** Forward run on a validated velocity array (see {@link velocityArray}). */
+  private run(c: Float64Array, stored: Workspace | null, options: ForwardOptions = {}): { data: Field; k: Float64Array } {
     const lay = this.layout;
-    const k = this.coefficient(this.velocityArray(velocity));
+    const k = this.coefficient(c);
     const [ns, nr, nt] = this.dataShape;
     const out = new Float64Array(ns * nr * nt);
     const prop = stored?.prop ?? new Propagator(lay);
