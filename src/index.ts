@@ -48,7 +48,7 @@ export { continuation, lbfgsOptimizer } from "./inversion/continuation.js";
 export type { Band, BandEvent, Optimizer } from "./inversion/continuation.js";
 export { lowPass } from "./inversion/filter.js";
 export { trialValue } from "./inversion/line-search.js";
-export { diagonalPreconditioner } from "./inversion/precondition.js";
+export { diagonalPreconditioner, preconditionerScale, scaledObjective } from "./inversion/precondition.js";
 export type { Preconditioned } from "./inversion/precondition.js";
 export { ShotPool, serialShotObjective } from "./parallel/pool.js";
 export type { ShotProblem, MisfitSpec } from "./parallel/shot-term.js";

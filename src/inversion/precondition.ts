@@ -18,10 +18,13 @@ export interface Preconditioned {
 }
 
 /**
+ * The scales s_i = sqrt(max(h) / (h_i + epsilon max(h))) of a stabilized
+ * diagonal Hessian estimate h, normalized so that the best-lit variable keeps
+ * its scale.
  * @param hessianDiagonal h >= 0 per variable (e.g. illumination)
  * @param waterLevel epsilon, relative to max(h), keeping poorly lit cells from exploding. Default 1e-3.
  */
-export function diagonalPreconditioner(f: Objective, hessianDiagonal: Float64Array, waterLevel = 1e-3): Preconditioned {
+export function preconditionerScale(hessianDiagonal: Float64Array, waterLevel = 1e-3): Float64Array {
   if (!(waterLevel > 0)) throw new InputError("waterLevel", `expected a positive fraction of max(h), got ${waterLevel}`);
   let hmax = 0;
   hessianDiagonal.forEach((h, i) => {
@@ -29,18 +32,27 @@ export function diagonalPreconditioner(f: Objective, hessianDiagonal: Float64Arr
     hmax = Math.max(hmax, h);
   });
   if (hmax === 0) throw new InputError("hessianDiagonal", "is zero everywhere: nothing to precondition with");
-  const n = hessianDiagonal.length;
-  // Normalized so that the best-lit variable keeps its scale.
-  const scale = hessianDiagonal.map((h) => Math.sqrt(hmax / (h + waterLevel * hmax)));
+  return hessianDiagonal.map((h) => Math.sqrt(hmax / (h + waterLevel * hmax)));
+}
+
+/** f in the variables z of x = scale * z (the gradient in z is scale * g). */
+export function scaledObjective(f: Objective, scale: Float64Array): Objective {
+  const n = scale.length;
   const x = new Float64Array(n);
+  return (z, gz) => {
+    for (let i = 0; i < n; i++) x[i] = scale[i] * z[i];
+    const v = f(x, gz);
+    for (let i = 0; i < n; i++) gz[i] *= scale[i];
+    return v;
+  };
+}
+
+/** f preconditioned by a stabilized diagonal Hessian estimate; see {@link preconditionerScale}. */
+export function diagonalPreconditioner(f: Objective, hessianDiagonal: Float64Array, waterLevel = 1e-3): Preconditioned {
+  const scale = preconditionerScale(hessianDiagonal, waterLevel);
   return {
     scale,
-    objective: (z, gz) => {
-      for (let i = 0; i < n; i++) x[i] = scale[i] * z[i];
-      const v = f(x, gz);
-      for (let i = 0; i < n; i++) gz[i] *= scale[i];
-      return v;
-    },
+    objective: scaledObjective(f, scale),
     toX: (z) => z.map((v, i) => v * scale[i]),
     toZ: (xv) => xv.map((v, i) => v / scale[i]),
   };

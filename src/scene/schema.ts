@@ -159,6 +159,15 @@ export const WaveInversionScene = z
         iterations: z.number().int().min(1).describe("iterations per band"),
       })
       .strict(),
+    preconditioning: z
+      .object({
+        kind: z.literal("illumination"),
+        waterLevel: positive.default(1e-2).describe("epsilon: the illumination is stabilized by epsilon * its maximum"),
+        receiverSide: z.boolean().default(false).describe("multiply each shot's source-side illumination by its receivers'"),
+      })
+      .strict()
+      .optional()
+      .describe("diagonal pseudo-Hessian (illumination) preconditioning, computed once at the starting model with the full-band wavelets"),
     bands: z
       .array(z.union([positive, z.literal("full")]))
       .min(1)

@@ -10,6 +10,7 @@ import { run } from "../inversion/descent.js";
 import { lowPass } from "../inversion/filter.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
 import { projectedLbfgs } from "../inversion/projected.js";
+import { preconditionerScale, scaledObjective } from "../inversion/precondition.js";
 import { dataObjective, modelObjective, type DataObjective } from "../inversion/objective.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
 import { misfitOf, type MisfitSpec, type ShotProblem } from "../parallel/shot-term.js";
@@ -47,6 +48,18 @@ const OPTIMIZERS: Record<WaveInversionScene["optimizer"]["kind"], Optimizer> = {
   "nonlinear-cg": (f, x0, maxIterations, resume) => nonlinearCG(f, x0, { maxIterations, gradientTolerance: 0, resume }),
   "steepest-descent": (f, x0, maxIterations, resume) => steepestDescent(f, x0, { maxIterations, gradientTolerance: 0, resume }),
 };
+
+/**
+ * The illumination h_m (a diagonal Hessian estimate for squared slowness
+ * m = 1/c^2) in the optimization variables x: h_x = h_m (dm/dx)^2, with
+ * dm/dx = (-2 / c^3) dc/dx taken through the parametrization's chain rule.
+ */
+function parameterHessian(illumination: Float64Array, velocity: Float64Array, x: Float64Array, param: Parametrization): Float64Array {
+  const gm = illumination.map((h, i) => (2 * Math.sqrt(h)) / velocity[i] ** 3);
+  const gx = new Float64Array(x.length);
+  param.chain(x, velocity, gm, gx);
+  return gx.map((v) => v * v);
+}
 
 /** Reads where a killed run stood: its continuation state and the history up to it. */
 function resumePoint(dir: string, scene: WaveInversionScene): { state: ContinuationState; load(name: string): Float64Array } {
@@ -142,6 +155,12 @@ export function runWaveInversion(
   };
   const x0 = new Float64Array(nx);
   param.toParameter(start, x0);
+  // Preconditioning is a change of variables x = scale * z fixed for the whole run, so the
+  // optimizer (and its saved state) works in z and every band shares the same z.
+  const illumination = scene.preconditioning === undefined ? null : flatten(sim.illumination(field(start, [nx]), { receiverSide: scene.preconditioning.receiverSide }));
+  const scale = illumination === null ? new Float64Array(nx).fill(1) : preconditionerScale(parameterHessian(illumination, start, x0, param), scene.preconditioning!.waterLevel);
+  const toX = (z: Float64Array) => z.map((v, i) => v * scale[i]);
+  const z0 = x0.map((v, i) => v / scale[i]);
   let optimizer = OPTIMIZERS[scene.optimizer.kind];
   if (scene.bounds !== undefined) {
     const [vmin, vmax] = scene.bounds.velocity;
@@ -151,7 +170,8 @@ export function runWaveInversion(
     // Bounds on the velocity become bounds on the optimization variables (the maps are monotone).
     const ends = new Float64Array(2);
     param.toParameter(Float64Array.of(vmin, vmax), ends);
-    const lower = Math.min(ends[0], ends[1]), upper = Math.max(ends[0], ends[1]);
+    // In the preconditioned variables z = x / scale the box is scaled cell by cell.
+    const lower = scale.map((v) => Math.min(ends[0], ends[1]) / v), upper = scale.map((v) => Math.max(ends[0], ends[1]) / v);
     optimizer = (f, xStart, maxIterations) => projectedLbfgs(f, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0 });
   }
 
@@ -196,11 +216,11 @@ export function runWaveInversion(
   try {
     result = run(
       continuation(
-        cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => objectiveOf(band.cutoff).objective, x0,
+        cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => scaledObjective(objectiveOf(band.cutoff).objective, scale), z0,
         optimizer, from?.state,
       ),
       (e) => {
-        param.toModel(e.x, m);
+        param.toModel(toX(e.x), m);
         const err = error(m);
         models.push(Float64Array.from(m));
         history.value.push(e.value);
@@ -230,15 +250,20 @@ export function runWaveInversion(
   progress.stop();
 
   const final = new Float64Array(nx);
-  param.toModel(result.x, final);
+  const xFinal = toX(result.x);
+  param.toModel(xFinal, final);
   const full = objectiveOf(Infinity);
   const gradient = new Float64Array(nx);
-  full.objective(result.x, gradient);
+  full.objective(xFinal, gradient);
   for (const pool of pools) void pool.close();
   const predicted = flatten(sim.forward(field(final, [nx])));
 
   writer.array("velocity", field(final, [nx]), { units: "m/s", axes: [xAxis], description: "final model" });
   writer.array("gradient", field(gradient, [nx]), { units: `objective per ${scene.parametrization} unit`, axes: [xAxis], description: "full-band gradient at the final model, in the optimization variables" });
+  if (illumination !== null) {
+    writer.array("illumination", field(illumination, [nx]), { units: scene.preconditioning!.receiverSide ? "(u/s^2)^4 s^2" : "(u/s^2)^2 s", axes: [xAxis], description: "diagonal pseudo-Hessian (for squared slowness) at the starting model" });
+    writer.array("preconditioner", field(scale.map((v) => v * v), [nx]), { units: "relative", axes: [xAxis], description: "factor applied to the gradient in the optimization variables: max(h) / (h + epsilon max(h))" });
+  }
   writer.array("predicted", field(predicted, shape), { units: "pressure", axes: dataAxes, description: "data of the final model" });
   writer.array("residual", field(predicted.map((v, i) => v - observed[i]), shape), { units: "pressure", axes: dataAxes, description: "predicted - observed" });
   const startError = error(start);

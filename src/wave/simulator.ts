@@ -7,7 +7,7 @@ import { field, flatten } from "../core/arrays.js";
 import { revolve } from "../core/checkpoint.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError, NonFiniteError } from "../core/errors.js";
-import { GHOST, checkVelocity, layout, type Layout, type WaveConfig } from "./config.js";
+import { GHOST, checkVelocity, layout, type Layout, type PointWeights, type WaveConfig } from "./config.js";
 import { AdjointPropagator, Propagator } from "./kernel.js";
 import { arena } from "./wasm.js";
 
@@ -169,29 +169,64 @@ export class WaveSimulator implements Differentiable {
   }
 
   /**
-   * Source-side illumination: per model cell, the sum over shots of the
+   * Illumination: the diagonal pseudo-Hessian used to precondition gradients.
+   * Source side (the default): per model cell, the sum over shots of the
    * time-integrated squared second time derivative of the forward wavefield,
    * sum_s sum_n (d2u/dt2)^2 dt, with d2u/dt2 = k W^n / dt^2 exactly as the
-   * scheme steps it. The diagonal pseudo-Hessian used to precondition
-   * gradients (units (u/s^2)^2 s); one forward run per shot.
+   * scheme steps it (units (u/s^2)^2 s); one forward run per shot.
+   *
+   * With `receiverSide`, each shot's source term is multiplied cell by cell by
+   * its receivers' illumination — the same quantity for the shot's wavelet
+   * fired from each of its receivers, summed over them — so cells that the
+   * recorded data barely see are weighted down too:
+   * sum_s S_s(x) R_s(x) (units (u/s^2)^4 s^2; one extra forward run per
+   * distinct receiver and wavelet).
    */
-  illumination(velocity: Field): Field {
+  illumination(velocity: Field, options: { receiverSide?: boolean } = {}): Field {
     const lay = this.layout;
     const k = this.coefficient(this.velocityArray(velocity));
     const prop = new Propagator(lay);
     prop.setCoefficient(k);
     const out = new Float64Array(lay.nx);
-    const scale = 1 / (lay.dt * lay.dt);
-    for (let s = 0; s < lay.sources.length; s++) {
+    const source = new Float64Array(lay.nx);
+    const receivers = new Float64Array(lay.nx);
+    const byReceiver = new Map<string, Float64Array>();
+    const waveletIds = new Map<string, number>();
+    const energy = (wavelet: Float64Array, at: PointWeights, into: Float64Array) => {
+      const scale = 1 / (lay.dt * lay.dt);
       prop.reset();
       for (let n = 0; n < lay.nt - 1; n++) {
-        prop.step(lay.wavelets[s][n], lay.sources[s], null);
+        prop.step(wavelet[n], at, null);
         const w = prop.w;
         for (let i = 0; i < lay.nx; i++) {
           const a = k[lay.first + i] * w[lay.first + i] * scale;
-          out[i] += a * a * lay.dt;
+          into[i] += a * a * lay.dt;
         }
       }
+    };
+    for (let s = 0; s < lay.sources.length; s++) {
+      source.fill(0);
+      energy(lay.wavelets[s], lay.sources[s], source);
+      if (options.receiverSide !== true) {
+        for (let i = 0; i < lay.nx; i++) out[i] += source[i];
+        continue;
+      }
+      receivers.fill(0);
+      // Shots often share receivers and wavelets: each (receiver, wavelet) pair runs once.
+      const text = lay.wavelets[s].join(",");
+      const wid = waveletIds.get(text) ?? waveletIds.size;
+      waveletIds.set(text, wid);
+      for (const r of lay.receivers[s]) {
+        const key = `${r.index.join(",")}:${r.weight.join(",")}:${wid}`;
+        let e = byReceiver.get(key);
+        if (e === undefined) {
+          e = new Float64Array(lay.nx);
+          energy(lay.wavelets[s], r, e);
+          byReceiver.set(key, e);
+        }
+        for (let i = 0; i < lay.nx; i++) receivers[i] += e[i];
+      }
+      for (let i = 0; i < lay.nx; i++) out[i] += source[i] * receivers[i];
     }
     assertFinite(out, "illumination");
     return field(out, [lay.nx]);
