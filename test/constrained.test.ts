@@ -24,6 +24,20 @@ function weightedQuadratic(w: Float64Array, b: Float64Array): Objective {
 }
 
 describe("projected L-BFGS", () => {
+  test("resumed from the JSON state of iteration 7, it ends with the same bytes as an uninterrupted run", () => {
+    const bounds = { lower: -2, upper: Float64Array.of(0.5, 2) };
+    const whole = run(projectedLbfgs(rosenbrock, Float64Array.of(-1.2, 1), bounds, { maxIterations: 25, gradientTolerance: 0 }));
+    let saved = "";
+    run(projectedLbfgs(rosenbrock, Float64Array.of(-1.2, 1), bounds, { maxIterations: 7, gradientTolerance: 0 }), (e) => {
+      saved = JSON.stringify(e.state);
+    });
+    const resumed = run(projectedLbfgs(rosenbrock, Float64Array.of(9, 9), bounds, { maxIterations: 25, gradientTolerance: 0, resume: JSON.parse(saved) }));
+    expect([...resumed.x]).toEqual([...whole.x]);
+    expect(resumed.value).toBe(whole.value);
+    expect([resumed.iterations, resumed.evaluations]).toEqual([whole.iterations, whole.evaluations]);
+    expect(() => run(projectedLbfgs(rosenbrock, Float64Array.of(0, 0, 0), { upper: 1 }, { resume: JSON.parse(saved) }))).toThrow(/^resume: the saved state is of projected-lbfgs with 2 variables/);
+  });
+
   test("Rosenbrock with x <= 0.5 ends at the KKT point (0.5, 0.25), f = 0.25", () => {
     // At x = 0.5 the bound is active (df/dx = -1 < 0 pushes outward) and df/dy = 0 gives y = x^2.
     const r = run(projectedLbfgs(rosenbrock, Float64Array.of(-1.2, 1), { lower: -2, upper: Float64Array.of(0.5, 2) }, { gradientTolerance: 1e-9 }));

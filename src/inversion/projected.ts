@@ -7,7 +7,7 @@
 import { InputError } from "../core/errors.js";
 import { LbfgsMemory } from "./lbfgs-memory.js";
 import { trialValue as trialValueOf } from "./line-search.js";
-import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
+import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
 import { allFinite, dotv, normv } from "./vector.js";
 
 /** Lower and upper bounds, per variable or one number for all; omitted sides are unbounded. */
@@ -24,6 +24,8 @@ export interface ProjectedOptions extends StoppingRules {
   c1?: number;
   /** Most step halvings per iteration. Default 30. */
   maxBacktracks?: number;
+  /** Continue from a state an earlier run's event carried, instead of starting at x0. */
+  resume?: OptimizerState;
 }
 
 /** Expands bounds to arrays of length n, checking lower <= upper. */
@@ -47,6 +49,8 @@ export function project(x: Float64Array, lower: Float64Array, upper: Float64Arra
   return out;
 }
 
+const METHOD = "projected-lbfgs";
+
 /** Minimizes f over the box; the gradient criterion uses the projected gradient |P(x - g) - x|. */
 export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, options: ProjectedOptions = {}): Generator<IterationEvent, OptimizeResult> {
   const n = x0.length;
@@ -60,17 +64,32 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
   const memory = new LbfgsMemory(options.memory ?? 10);
   const t0 = performance.now();
 
+  const resume = options.resume;
   let x: Float64Array = project(Float64Array.from(x0), lower, upper);
   let g: Float64Array = new Float64Array(n);
-  let value = f(x, g);
-  let evaluations = 1;
+  let value: number;
+  let evaluations: number;
+  let iteration = 0;
+  if (resume !== undefined) {
+    if (resume.method !== METHOD || resume.x.length !== n) {
+      throw new InputError("resume", `the saved state is of ${resume.method} with ${resume.x.length} variables, this run is ${METHOD} with ${n}`);
+    }
+    x = Float64Array.from(resume.x);
+    g = Float64Array.from(resume.gradient);
+    value = resume.value;
+    evaluations = resume.evaluations;
+    iteration = resume.iteration;
+    memory.load(resume.rule);
+  } else {
+    value = f(x, g);
+    evaluations = 1;
+  }
   let xt: Float64Array = new Float64Array(n);
   let gt: Float64Array = new Float64Array(n);
   const p = new Float64Array(n);
   const s = new Float64Array(n);
   const y = new Float64Array(n);
   const free = new Uint8Array(n);
-  let iteration = 0;
 
   const projectedGradientNorm = () => {
     let sum = 0;
@@ -124,7 +143,10 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
     [g, gt] = [gt, g];
     value = trialValue;
     iteration++;
-    yield { iteration, value, gradientNorm: projectedGradientNorm(), step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000 };
+    const state: OptimizerState = {
+      method: METHOD, x: Array.from(x), gradient: Array.from(g), value, evaluations, iteration, previousStep: step, previousSlope: 0, rule: memory.save(),
+    };
+    yield { iteration, value, gradientNorm: projectedGradientNorm(), step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000, state };
     const rel = (previousValue - value) / Math.max(Math.abs(previousValue), Math.abs(value), 1e-300);
     if (ftol > 0 && rel <= ftol) return finish("relative-decrease");
   }

@@ -172,7 +172,7 @@ export function runWaveInversion(
     param.toParameter(Float64Array.of(vmin, vmax), ends);
     // In the preconditioned variables z = x / scale the box is scaled cell by cell.
     const lower = scale.map((v) => Math.min(ends[0], ends[1]) / v), upper = scale.map((v) => Math.max(ends[0], ends[1]) / v);
-    optimizer = (f, xStart, maxIterations) => projectedLbfgs(f, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0 });
+    optimizer = (f, xStart, maxIterations, resume) => projectedLbfgs(f, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0, resume });
   }
 
   // Everything is validated; from here on the folder is written, every file atomically, and after
