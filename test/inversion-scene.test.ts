@@ -36,7 +36,7 @@ describe("wave-inversion scenes", () => {
     const summary = runWaveInversion(flagship(8), dir);
     const run = readRun(dir);
     expect(run.manifest.arrays.map((a) => a.name)).toEqual([
-      "true_velocity", "start_velocity", "observed", "models", "misfit", "gradient_norm", "model_error", "band", "step", "velocity", "gradient", "predicted", "residual",
+      "true_velocity", "start_velocity", "observed", "models", "misfit", "gradient_norm", "model_error", "band", "step", "terms", "velocity", "gradient", "predicted", "residual",
     ]);
     expect(run.manifest.status).toBe("finished");
     const k = summary.iterations;
@@ -48,6 +48,29 @@ describe("wave-inversion scenes", () => {
     // residual = predicted - observed, to the last bit.
     const [p, o, r] = ["predicted", "observed", "residual"].map((n) => flatten(run.load(n)));
     for (let i = 0; i < r.length; i += 97) expect(r[i]).toBe(p[i] - o[i]);
+  });
+
+  test("each term of the objective is recorded per iteration, and the terms sum to the misfit", () => {
+    const dir = mkdtempSync(join(tmpdir(), "inv-"));
+    const scene: WaveInversionScene = {
+      ...flagship(3), bands: [4, "full"],
+      regularization: [{ kind: "smoothness", weight: 1e-3 }, { kind: "damping", weight: 1e-6 }],
+    };
+    runWaveInversion(scene, dir);
+    const run = readRun(dir);
+    const entry = run.manifest.arrays.find((a) => a.name === "terms")!;
+    expect(entry.axes[1].labels).toEqual(["least-squares", "smoothness", "damping"]);
+    const terms = flatten(run.load("terms")), misfit = flatten(run.load("misfit"));
+    expect(run.load("terms").shape).toEqual([6, 3]);
+    for (let k = 0; k < 6; k++) {
+      const [a, b, c] = terms.slice(3 * k, 3 * k + 3);
+      expect(b).toBeGreaterThan(0);
+      expect(c).toBeGreaterThan(0);
+      // The same three numbers summed in the same order: equal to the last bit.
+      expect(a + b + c).toBe(misfit[k]);
+    }
+    const twice = { ...scene, regularization: [{ kind: "damping" as const, weight: 1 }, { kind: "damping" as const, weight: 2 }] };
+    expect(() => runWaveInversion(twice, join(dir, "x"))).toThrow(/^regularization\[1\]\.kind: "damping" appears twice/);
   });
 
   test("the same scene and seed give the same bytes; another noise seed gives other data", () => {

@@ -5,6 +5,8 @@ import { ShotPool, serialShotObjective } from "../src/parallel/pool.js";
 import type { ShotProblem } from "../src/parallel/shot-term.js";
 import { WaveSimulator } from "../src/wave/simulator.js";
 import { ricker } from "../src/wave/wavelet.js";
+import { normalizedCrossCorrelation } from "../src/inversion/misfit.js";
+import { dataObjective } from "../src/inversion/objective.js";
 
 /** Bundles the worker with esbuild next to node_modules, so its imports resolve. */
 async function buildWorker(): Promise<string> {
@@ -62,5 +64,25 @@ describe("shots in parallel", () => {
     const bad = start.slice();
     bad[3] = -5;
     expect(() => pool.objective(bad, new Float64Array(nx))).toThrow(/^shots\[\d+\]: failed in a worker: velocity\[3\]: expected a positive finite velocity/);
+  });
+
+  test("the normalized cross-correlation misfit crosses to the workers: pool = serial bit for bit, = the all-shots objective to round-off", async () => {
+    const ncc: ShotProblem = { ...problem, misfit: { kind: "normalized-cross-correlation", traceLength: nt } };
+    const nccPool = new ShotPool(ncc, 2, await buildWorker());
+    try {
+      await nccPool.ready();
+      const gSerial = new Float64Array(nx), gPool = new Float64Array(nx);
+      const vSerial = serialShotObjective(ncc)(start, gSerial);
+      expect(nccPool.objective(start, gPool)).toBe(vSerial);
+      expect(Buffer.from(gPool.buffer).equals(Buffer.from(gSerial.buffer))).toBe(true);
+      const whole = dataObjective({ simulator: new WaveSimulator({ ...config, warn: () => {} }), observed: field(data, [16, 4, nt]), misfit: normalizedCrossCorrelation(nt), modelShape: [nx] });
+      const g = new Float64Array(nx);
+      // Another summation order: equal to 1e-12 relative.
+      expect(Math.abs(whole.objective(start, g) - vSerial)).toBeLessThan(1e-12 * vSerial);
+      const scale = Math.max(...g.map(Math.abs));
+      for (let i = 0; i < nx; i++) expect(Math.abs(gPool[i] - g[i])).toBeLessThan(1e-12 * scale);
+    } finally {
+      await nccPool.close();
+    }
   });
 });

@@ -5,15 +5,25 @@
  * taken in shot order, so parallel and serial results are identical bit for bit.
  */
 import { field, flatten } from "../core/arrays.js";
-import { huber, leastSquares, type Misfit } from "../inversion/misfit.js";
+import { huber, leastSquares, normalizedCrossCorrelation, type Misfit } from "../inversion/misfit.js";
 import type { WaveConfig } from "../wave/config.js";
 import { WaveSimulator } from "../wave/simulator.js";
 
 /** A misfit that can cross to a worker (plain data). */
-export type MisfitSpec = { kind: "least-squares" } | { kind: "huber"; delta: number };
+export type MisfitSpec =
+  | { kind: "least-squares" }
+  | { kind: "huber"; delta: number }
+  | { kind: "normalized-cross-correlation"; traceLength: number };
 
 export function misfitOf(spec: MisfitSpec): Misfit {
-  return spec.kind === "huber" ? huber(spec.delta) : leastSquares();
+  switch (spec.kind) {
+    case "huber":
+      return huber(spec.delta);
+    case "normalized-cross-correlation":
+      return normalizedCrossCorrelation(spec.traceLength);
+    default:
+      return leastSquares();
+  }
 }
 
 /** A wave problem that can cross to a worker: the config without its warn callback, plus the observed data per shot. */

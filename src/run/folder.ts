@@ -15,6 +15,8 @@ export interface Axis {
   units?: string;
   start?: number;
   step?: number;
+  /** Names of the entries of a categorical axis (e.g. the terms of an objective). */
+  labels?: string[];
 }
 
 /** An array's entry in the manifest. */

@@ -134,6 +134,7 @@ export const WaveInversionScene = z
       .discriminatedUnion("kind", [
         z.object({ kind: z.literal("least-squares") }).strict(),
         z.object({ kind: z.literal("huber"), delta: positive.describe("threshold, in data units") }).strict(),
+        z.object({ kind: z.literal("normalized-cross-correlation").describe("per trace 1 - <p, o> / (|p| |o|): blind to amplitude") }).strict(),
       ])
       .default({ kind: "least-squares" }),
     parametrization: z.enum(["velocity", "log", "slowness", "squared-slowness"]).default("log"),

@@ -118,7 +118,14 @@ export function runWaveInversion(
     weight: r.weight,
     term: r.kind === "damping" ? damping() : r.kind === "smoothness" ? smoothness(nx) : totalVariation(nx, r.epsilon ?? 1),
   }));
-  const misfitSpec: MisfitSpec = scene.misfit.kind === "huber" ? { kind: "huber", delta: scene.misfit.delta } : { kind: "least-squares" };
+  scene.regularization.forEach((r, j) => {
+    if (scene.regularization.findIndex((q) => q.kind === r.kind) < j) throw new InputError(`regularization[${j}].kind`, `"${r.kind}" appears twice: give one term per kind (weights add)`);
+  });
+  const misfitSpec: MisfitSpec =
+    scene.misfit.kind === "huber" ? { kind: "huber", delta: scene.misfit.delta }
+    : scene.misfit.kind === "normalized-cross-correlation" ? { kind: "normalized-cross-correlation", traceLength: nt }
+    : { kind: "least-squares" };
+  const termNames = [misfitOf(misfitSpec).name, ...regularization.map((r) => r.term.name)];
   const pools: ShotPool[] = [];
   const bandConfig = (cutoff: number) =>
     cutoff === Infinity ? config : { ...config, shots: config.shots.map((s) => ({ ...s, wavelet: lowPass(Float64Array.from(s.wavelet), nt, dt, cutoff) })) };
@@ -186,7 +193,7 @@ export function runWaveInversion(
   writer.array("start_velocity", field(start, [nx]), { units: "m/s", axes: [xAxis], description: "starting model" });
   writer.array("observed", field(observed, shape), { units: "pressure", axes: dataAxes });
   const models: Float64Array[] = [start];
-  const history = { value: [] as number[], gradientNorm: [] as number[], modelError: [] as number[], band: [] as number[], step: [] as number[] };
+  const history = { value: [] as number[], gradientNorm: [] as number[], modelError: [] as number[], band: [] as number[], step: [] as number[], terms: [] as number[] };
   if (from !== null) {
     // The history up to the saved state (arrays may hold one iteration more, written just before a kill).
     const k = from.state.iterationsBefore + from.state.optimizer.iteration;
@@ -197,6 +204,7 @@ export function runWaveInversion(
     history.modelError = Array.from(from.load("model_error").subarray(0, k));
     history.band = Array.from(from.load("band").subarray(0, k));
     history.step = Array.from(from.load("step").subarray(0, k));
+    history.terms = Array.from(from.load("terms").subarray(0, k * termNames.length));
   }
   const writeHistory = () => {
     const k = models.length - 1;
@@ -206,8 +214,13 @@ export function runWaveInversion(
     for (const [name, values, units] of [["misfit", history.value, "objective"], ["gradient_norm", history.gradientNorm, "objective per parameter"], ["model_error", history.modelError, "relative"], ["band", history.band, "index into bands"], ["step", history.step, "line-search step"]] as const) {
       writer.array(name, field(Float64Array.from(values), [k]), { units, axes: [iterAxis] });
     }
+    writer.array("terms", field(Float64Array.from(history.terms), [k, termNames.length]), {
+      units: "objective", axes: [iterAxis, { name: "term", labels: termNames }], description: "each term of the objective (weighted), per iteration; they sum to misfit",
+    });
   };
   writeHistory();
+  let current: DataObjective | null = null;
+  const last = { z: new Float64Array(nx), terms: [] as number[] };
   const total = cutoffs.length * scene.optimizer.iterations;
   progress.start(total, "inversion");
   if (from !== null) progress.update(models.length - 1, "resumed");
@@ -216,7 +229,16 @@ export function runWaveInversion(
   try {
     result = run(
       continuation(
-        cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => scaledObjective(objectiveOf(band.cutoff).objective, scale), z0,
+        cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations })), (band) => {
+          current = objectiveOf(band.cutoff);
+          const f = scaledObjective(current.objective, scale);
+          return (z, g) => {
+            const v = f(z, g);
+            last.z.set(z);
+            last.terms = termNames.map((t) => current!.terms[t]);
+            return v;
+          };
+        }, z0,
         optimizer, from?.state,
       ),
       (e) => {
@@ -228,6 +250,11 @@ export function runWaveInversion(
         history.modelError.push(err);
         history.band.push(e.band);
         history.step.push(e.step);
+        // Line searches end on the accepted point, so its terms are the last evaluation's;
+        // evaluated again only if a method ever ends elsewhere.
+        const atLast = e.x.every((v, i) => Object.is(v, last.z[i]));
+        if (!atLast) scaledObjective(current!.objective, scale)(e.x, new Float64Array(nx));
+        history.terms.push(...(atLast ? last.terms : termNames.map((t) => current!.terms[t])));
         const bandName = e.cutoff === Infinity ? "full band" : `${e.cutoff} Hz`;
         progress.update(Math.min(e.iteration, total), `${bandName} | misfit ${e.value.toExponential(3)} | model error ${(100 * err).toFixed(2)}%`);
         writeHistory();
