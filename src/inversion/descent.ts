@@ -46,6 +46,14 @@ export function run<E extends IterationEvent>(iterations: Generator<E, OptimizeR
   }
 }
 
+/** The iterate of a saved state, checked against the method and size of the run resuming it. */
+export function restore(resume: OptimizerState, method: string, n: number): { x: Float64Array; g: Float64Array; value: number; evaluations: number; iteration: number } {
+  if (resume.method !== method || resume.x.length !== n) {
+    throw new InputError("resume", `the saved state is of ${resume.method} with ${resume.x.length} variables, this run is ${method} with ${n}`);
+  }
+  return { x: Float64Array.from(resume.x), g: Float64Array.from(resume.gradient), value: resume.value, evaluations: resume.evaluations, iteration: resume.iteration };
+}
+
 function positive(v: number | undefined, fallback: number, name: string, integer = false): number {
   if (v === undefined) return fallback;
   if (typeof v !== "number" || !(v >= 0) || (integer && !Number.isInteger(v))) {
@@ -75,14 +83,7 @@ export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, op
   let previousSlope = 0;
   let iteration = 0;
   if (resume !== undefined) {
-    if (resume.method !== method || resume.x.length !== n) {
-      throw new InputError("resume", `the saved state is of ${resume.method} with ${resume.x.length} variables, this run is ${method} with ${n}`);
-    }
-    x = Float64Array.from(resume.x);
-    g = Float64Array.from(resume.gradient);
-    value = resume.value;
-    evaluations = resume.evaluations;
-    iteration = resume.iteration;
+    ({ x, g, value, evaluations, iteration } = restore(resume, method, n));
     previousStep = resume.previousStep;
     previousSlope = resume.previousSlope;
     rule.load(resume.rule);

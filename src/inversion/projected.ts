@@ -5,6 +5,7 @@
  * ones, and an Armijo backtracking search runs along the projected path.
  */
 import { InputError } from "../core/errors.js";
+import { restore } from "./descent.js";
 import { LbfgsMemory } from "./lbfgs-memory.js";
 import { trialValue as trialValueOf } from "./line-search.js";
 import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
@@ -71,14 +72,7 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
   let evaluations: number;
   let iteration = 0;
   if (resume !== undefined) {
-    if (resume.method !== METHOD || resume.x.length !== n) {
-      throw new InputError("resume", `the saved state is of ${resume.method} with ${resume.x.length} variables, this run is ${METHOD} with ${n}`);
-    }
-    x = Float64Array.from(resume.x);
-    g = Float64Array.from(resume.gradient);
-    value = resume.value;
-    evaluations = resume.evaluations;
-    iteration = resume.iteration;
+    ({ x, g, value, evaluations, iteration } = restore(resume, METHOD, n));
     memory.load(resume.rule);
   } else {
     value = f(x, g);
