@@ -82,3 +82,16 @@ export function axpy(a: Field, alpha: number, b: Field): Field {
 export function norm(a: Field): number {
   return Math.sqrt(dot(a, a));
 }
+
+/**
+ * Samples u at points given by interpolation weights: out[offset + r stride] =
+ * sum_j weight_j u[index_j] for each point r (receivers, sensors).
+ */
+export function samplePoints(u: Float64Array, points: readonly { index: Int32Array; weight: Float64Array }[], out: Float64Array, offset: number, stride: number): void {
+  for (let r = 0; r < points.length; r++) {
+    const p = points[r];
+    let v = 0;
+    for (let j = 0; j < p.index.length; j++) v += p.weight[j] * u[p.index[j]];
+    out[offset + r * stride] = v;
+  }
+}

@@ -3,6 +3,7 @@
  * the padded grid the kernels run on.
  */
 import { InputError, describe } from "../core/errors.js";
+import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
 import { maxFrequency } from "./wavelet.js";
 
@@ -122,21 +123,6 @@ export interface Layout {
 export const GHOST = 4;
 
 const KNOWN_KEYS = new Set(["nx", "dx", "origin", "dt", "nt", "order", "left", "right", "pml", "shots", "storage", "warn"]);
-
-function positiveInteger(v: unknown, field: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new InputError(field, `expected a positive integer, got ${describe(v)}`);
-  return v;
-}
-
-function positiveNumber(v: unknown, field: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new InputError(field, `expected a positive finite number, got ${describe(v)}`);
-  return v;
-}
-
-function finiteNumber(v: unknown, field: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(field, `expected a finite number, got ${describe(v)}`);
-  return v;
-}
 
 function boundary(v: unknown, field: string): BoundaryKind {
   if (v === undefined) return "absorbing";

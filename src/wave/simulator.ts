@@ -3,7 +3,8 @@
  * adjoint (gradient with respect to velocity and to source wavelets) and
  * Born modelling, behind the differentiable contract.
  */
-import { field, flatten } from "../core/arrays.js";
+import { field, flatten, samplePoints } from "../core/arrays.js";
+import { assertFinite, checkShape } from "../core/validate.js";
 import { revolve } from "../core/checkpoint.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError, NonFiniteError } from "../core/errors.js";
@@ -275,7 +276,7 @@ export class WaveSimulator implements Differentiable {
         if (views !== null) prop.w = views[n];
         prop.step(wavelet[n], lay.sources[s], null);
         if (store !== null && views === null) store.set(prop.w, n * lay.size);
-        record(prop.cur, recs, out, s * nr * nt + n + 1, nt);
+        samplePoints(prop.cur, recs, out, s * nr * nt + n + 1, nt);
         if (onStep && (n + 1) % every === 0) onStep(s, n + 1, prop.cur.subarray(lay.first, lay.first + lay.nx));
       }
     }
@@ -372,29 +373,10 @@ export class WaveSimulator implements Differentiable {
         base.step(lay.wavelets[s][n], lay.sources[s], null);
         for (let i = 0; i < extra.length; i++) extra[i] = dk[i] * base.w[i];
         pert.step(0, null, extra);
-        record(pert.cur, lay.receivers[s], out, s * nr * nt + n + 1, nt);
+        samplePoints(pert.cur, lay.receivers[s], out, s * nr * nt + n + 1, nt);
       }
     }
     assertFinite(out, "Born data");
     return field(out, [ns, nr, nt]);
   }
-}
-
-function record(u: Float64Array, recs: readonly { index: Int32Array; weight: Float64Array }[], out: Float64Array, offset: number, stride: number): void {
-  for (let r = 0; r < recs.length; r++) {
-    const p = recs[r];
-    let v = 0;
-    for (let j = 0; j < p.index.length; j++) v += p.weight[j] * u[p.index[j]];
-    out[offset + r * stride] = v;
-  }
-}
-
-function checkShape(a: Field, shape: number[], name: string): void {
-  if (a.shape.length !== shape.length || a.shape.some((n, i) => n !== shape[i])) {
-    throw new InputError(name, `expected shape [${shape.join(", ")}], got [${a.shape.join(", ")}]`);
-  }
-}
-
-function assertFinite(a: Float64Array, what: string): void {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new NonFiniteError(`${what} (at flat index ${i})`);
 }

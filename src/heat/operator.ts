@@ -1,0 +1,382 @@
+/**
+ * The discrete conduction operator of one conductivity field, split by
+ * direction: A = Ax + Ay, with (A T)_p the net heat flow (W) out of cell p.
+ *
+ * Faces between cells carry the conductance g = k_f * area / distance with the
+ * harmonic mean k_f = 2 k_a k_b / (k_a + k_b) (exact for a conductivity that
+ * jumps at the face). A Dirichlet side adds g_b = k area / (h / 2) to its edge
+ * cells, a Robin side the series conductance area / (1/coefficient + h/(2k));
+ * both with heat flow g_b (value - T_edge) into the cell, carried by the
+ * right-hand side b. A Neumann side only adds its flux * area to b. Sources add
+ * their pattern times strength to b. Every matrix is symmetric, so each
+ * implicit solve is its own transpose (the adjoint reuses the factorizations).
+ *
+ * Solves of (M + alpha Ax) run along x lines, of (M + alpha Ay) along y lines
+ * (all columns swept together, row by row, so memory is read contiguously).
+ */
+import type { HeatLayout } from "./config.js";
+
+/** Values below this magnitude are flushed to zero in solves (far from any result, and never subnormal). */
+const TINY = 1e-290;
+
+/** Index of a side in layout.sides. */
+const LEFT = 0, RIGHT = 1, BOTTOM = 2, TOP = 3;
+
+export class HeatOperator {
+  readonly lay: HeatLayout;
+  /** Conductance of the face between p and p + 1 (zero on the last column). */
+  readonly gx: Float64Array;
+  /** Conductance of the face between p and p + nx (zero on the last row). */
+  readonly gy: Float64Array;
+  /** d gx_p / d k_p and d gx_p / d k_{p+1} (likewise for y). */
+  private readonly dgxA: Float64Array;
+  private readonly dgxB: Float64Array;
+  private readonly dgyA: Float64Array;
+  private readonly dgyB: Float64Array;
+  /** Boundary conductance of each side's edge cells (zero for Neumann sides), and its derivative in k. */
+  readonly gSide: Float64Array[];
+  private readonly dgSide: Float64Array[];
+  /** Face area of each side's cells (dy for left/right, dx for bottom/top). */
+  private readonly area: number[];
+  /** Thomas factors of (M + alphaX Ax) and (M + alphaY Ay). */
+  private readonly cpX: Float64Array;
+  private readonly invX: Float64Array;
+  private readonly cpY: Float64Array;
+  private readonly invY: Float64Array;
+  private alphaX = 0;
+  private alphaY = 0;
+
+  constructor(lay: HeatLayout) {
+    this.lay = lay;
+    const n = lay.size;
+    this.gx = new Float64Array(n);
+    this.gy = new Float64Array(n);
+    this.dgxA = new Float64Array(n);
+    this.dgxB = new Float64Array(n);
+    this.dgyA = new Float64Array(n);
+    this.dgyB = new Float64Array(n);
+    this.gSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
+    this.dgSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
+    this.area = lay.sides.map((_, s) => (s < 2 ? lay.dy : lay.dx));
+    this.cpX = new Float64Array(n);
+    this.invX = new Float64Array(n);
+    this.cpY = new Float64Array(n);
+    this.invY = new Float64Array(n);
+  }
+
+  /** Cell index of the k-th edge cell of side s. */
+  edgeCell(s: number, k: number): number {
+    const { nx, ny } = this.lay;
+    return s === LEFT ? k * nx : s === RIGHT ? k * nx + nx - 1 : s === BOTTOM ? k : (ny - 1) * nx + k;
+  }
+
+  /**
+   * Sets the conductivity (validated by the caller: positive and finite) and
+   * factorizes M + alphaX Ax and M + alphaY Ay (alpha = 0 skips a factorization).
+   */
+  setConductivity(k: Float64Array, alphaX: number, alphaY: number): void {
+    const { nx, ny, dx, dy, sides } = this.lay;
+    const fx = dy / dx, fy = dx / dy;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const p = j * nx + i;
+        if (i < nx - 1) {
+          const a = k[p], b = k[p + 1], s = a + b;
+          this.gx[p] = (2 * a * b * fx) / s;
+          this.dgxA[p] = (2 * b * b * fx) / (s * s);
+          this.dgxB[p] = (2 * a * a * fx) / (s * s);
+        }
+        if (j < ny - 1) {
+          const a = k[p], b = k[p + nx], s = a + b;
+          this.gy[p] = (2 * a * b * fy) / s;
+          this.dgyA[p] = (2 * b * b * fy) / (s * s);
+          this.dgyB[p] = (2 * a * a * fy) / (s * s);
+        }
+      }
+    }
+    sides.forEach((side, s) => {
+      const half = s < 2 ? dx / 2 : dy / 2, area = this.area[s];
+      const g = this.gSide[s], dg = this.dgSide[s];
+      for (let c = 0; c < g.length; c++) {
+        const kc = k[this.edgeCell(s, c)];
+        if (side.kind === "dirichlet") {
+          g[c] = (kc * area) / half;
+          dg[c] = area / half;
+        } else if (side.kind === "robin") {
+          const r = 1 / side.coefficient + half / kc;
+          g[c] = area / r;
+          dg[c] = (area * half) / (kc * kc * r * r);
+        } else {
+          g[c] = 0;
+          dg[c] = 0;
+        }
+      }
+    });
+    this.alphaX = alphaX;
+    this.alphaY = alphaY;
+    if (alphaX > 0) this.factorX(alphaX);
+    if (alphaY > 0) this.factorY(alphaY);
+  }
+
+  /** Diagonal of Ax at p: the conductances of p's x faces and x sides. */
+  private diagX(p: number, i: number, j: number): number {
+    const { nx } = this.lay;
+    let d = 0;
+    if (i > 0) d += this.gx[p - 1];
+    if (i < nx - 1) d += this.gx[p];
+    if (i === 0) d += this.gSide[LEFT][j];
+    if (i === nx - 1) d += this.gSide[RIGHT][j];
+    return d;
+  }
+
+  private diagY(p: number, i: number, j: number): number {
+    const { nx, ny, dims } = this.lay;
+    if (dims === 1) return 0;
+    let d = 0;
+    if (j > 0) d += this.gy[p - nx];
+    if (j < ny - 1) d += this.gy[p];
+    if (j === 0) d += this.gSide[BOTTOM][i];
+    if (j === ny - 1) d += this.gSide[TOP][i];
+    return d;
+  }
+
+  private factorX(alpha: number): void {
+    const { nx, ny, mass } = this.lay;
+    const { gx, cpX, invX } = this;
+    for (let j = 0; j < ny; j++) {
+      let cprev = 0;
+      for (let i = 0; i < nx; i++) {
+        const p = j * nx + i;
+        const sub = i > 0 ? alpha * gx[p - 1] : 0;
+        const inv = 1 / (mass[p] + alpha * this.diagX(p, i, j) + sub * cprev);
+        invX[p] = inv;
+        cprev = i < nx - 1 ? -alpha * gx[p] * inv : 0;
+        cpX[p] = cprev;
+      }
+    }
+  }
+
+  private factorY(alpha: number): void {
+    const { nx, ny, mass } = this.lay;
+    const { gy, cpY, invY } = this;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const p = j * nx + i;
+        const sub = j > 0 ? alpha * gy[p - nx] : 0;
+        const cprev = j > 0 ? cpY[p - nx] : 0;
+        const inv = 1 / (mass[p] + alpha * this.diagY(p, i, j) + sub * cprev);
+        invY[p] = inv;
+        cpY[p] = j < ny - 1 ? -alpha * gy[p] * inv : 0;
+      }
+    }
+  }
+
+  /** y = (M + alphaX Ax)^{-1} r along x lines (y may be r). */
+  solveX(r: Float64Array, y: Float64Array): void {
+    const { nx, ny } = this.lay;
+    const { gx, cpX, invX } = this;
+    const alpha = this.alphaX;
+    for (let j = 0; j < ny; j++) {
+      const base = j * nx;
+      let d = r[base] * invX[base];
+      y[base] = d;
+      for (let p = base + 1; p < base + nx; p++) {
+        d = (r[p] + alpha * gx[p - 1] * d) * invX[p];
+        y[p] = d;
+      }
+      let next = y[base + nx - 1];
+      if (next < TINY && next > -TINY) y[base + nx - 1] = next = 0;
+      for (let p = base + nx - 2; p >= base; p--) {
+        let v = y[p] - cpX[p] * next;
+        if (v < TINY && v > -TINY) v = 0;
+        y[p] = v;
+        next = v;
+      }
+    }
+  }
+
+  /** y = (M + alphaY Ay)^{-1} r along y lines, all columns at once (y may be r). */
+  solveY(r: Float64Array, y: Float64Array): void {
+    const { nx, ny } = this.lay;
+    const { gy, cpY, invY } = this;
+    const alpha = this.alphaY;
+    for (let i = 0; i < nx; i++) y[i] = r[i] * invY[i];
+    for (let p = nx; p < nx * ny; p++) y[p] = (r[p] + alpha * gy[p - nx] * y[p - nx]) * invY[p];
+    for (let p = nx * ny - 1; p >= nx * (ny - 1); p--) if (y[p] < TINY && y[p] > -TINY) y[p] = 0;
+    for (let p = nx * (ny - 1) - 1; p >= 0; p--) {
+      let v = y[p] - cpY[p] * y[p + nx];
+      if (v < TINY && v > -TINY) v = 0;
+      y[p] = v;
+    }
+  }
+
+  /** out += alpha Ax x. */
+  applyX(x: Float64Array, out: Float64Array, alpha: number): void {
+    const { nx, ny } = this.lay;
+    const gx = this.gx, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
+    for (let j = 0; j < ny; j++) {
+      const base = j * nx;
+      out[base] += alpha * gl[j] * x[base];
+      out[base + nx - 1] += alpha * gr[j] * x[base + nx - 1];
+      for (let p = base; p < base + nx - 1; p++) {
+        const f = alpha * gx[p] * (x[p] - x[p + 1]);
+        out[p] += f;
+        out[p + 1] -= f;
+      }
+    }
+  }
+
+  /** out += alpha Ay x (nothing in 1D). */
+  applyY(x: Float64Array, out: Float64Array, alpha: number): void {
+    const { nx, ny, dims } = this.lay;
+    if (dims === 1) return;
+    const gy = this.gy, gb = this.gSide[BOTTOM], gt = this.gSide[TOP];
+    const top = (ny - 1) * nx;
+    for (let i = 0; i < nx; i++) {
+      out[i] += alpha * gb[i] * x[i];
+      out[top + i] += alpha * gt[i] * x[top + i];
+    }
+    for (let p = 0; p < top; p++) {
+      const f = alpha * gy[p] * (x[p] - x[p + nx]);
+      out[p] += f;
+      out[p + nx] -= f;
+    }
+  }
+
+  /** The value of side s at the mixed time level (1 - w) t_n + w t_{n+1}. */
+  private sideValue(s: number, n: number, w: number): number {
+    const v = this.lay.sides[s].values;
+    return w === 0 ? v[n] : w === 1 ? v[n + 1] : (1 - w) * v[n] + w * v[n + 1];
+  }
+
+  /** out += coeff * b at the mixed level (1 - w) t_n + w t_{n+1}: sources and boundary heat flows. */
+  addLoad(out: Float64Array, coeff: number, n: number, w: number): void {
+    for (const src of this.lay.sources) {
+      const s = src.strength;
+      const amp = coeff * (w === 0 ? s[n] : w === 1 ? s[n + 1] : (1 - w) * s[n] + w * s[n + 1]);
+      if (amp === 0) continue;
+      const pat = src.pattern;
+      for (let p = 0; p < pat.length; p++) out[p] += amp * pat[p];
+    }
+    this.lay.sides.forEach((side, s) => {
+      const v = coeff * this.sideValue(s, n, w);
+      if (v === 0) return;
+      const g = this.gSide[s];
+      for (let c = 0; c < g.length; c++) out[this.edgeCell(s, c)] += (side.kind === "neumann" ? this.area[s] : g[c]) * v;
+    });
+  }
+
+  /**
+   * The adjoint of {@link addLoad}: with nu the adjoint of out, adds
+   * coeff (1 - w) <pattern, nu> to gradStrength[src][n] and coeff w <..> to
+   * [n + 1]; likewise the boundary values (weighted by g_b or the face area).
+   */
+  loadAdjoint(nu: Float64Array, coeff: number, n: number, w: number, gradStrength: Float64Array[], gradSide: Float64Array[]): void {
+    this.lay.sources.forEach((src, k) => {
+      const pat = src.pattern;
+      let dot = 0;
+      for (let p = 0; p < pat.length; p++) dot += pat[p] * nu[p];
+      gradStrength[k][n] += coeff * (1 - w) * dot;
+      gradStrength[k][n + 1] += coeff * w * dot;
+    });
+    this.lay.sides.forEach((side, s) => {
+      const g = this.gSide[s];
+      let dot = 0;
+      for (let c = 0; c < g.length; c++) dot += (side.kind === "neumann" ? this.area[s] : g[c]) * nu[this.edgeCell(s, c)];
+      gradSide[s][n] += coeff * (1 - w) * dot;
+      gradSide[s][n + 1] += coeff * w * dot;
+    });
+  }
+
+  /**
+   * Conductivity gradient of the x part: gk -= coeff * d<nu, Ax T - b_x(v)>/dk,
+   * with b_x the x sides' heat flows at the mixed level (n, w); `withValues`
+   * false takes their values as zero.
+   */
+  gradX(nu: Float64Array, T: Float64Array, coeff: number, n: number, w: number, withValues: boolean, gk: Float64Array): void {
+    const { nx, ny } = this.lay;
+    const gx = this.gx;
+    for (let p = 0; p < nx * ny; p++) {
+      if (gx[p] === 0) continue; // the last column has no x face
+      const t = coeff * (nu[p] - nu[p + 1]) * (T[p] - T[p + 1]);
+      gk[p] -= t * this.dgxA[p];
+      gk[p + 1] -= t * this.dgxB[p];
+    }
+    for (const s of [LEFT, RIGHT]) this.gradSide(s, nu, T, coeff, withValues ? this.sideValue(s, n, w) : 0, gk);
+  }
+
+  /** The y twin of {@link gradX} (nothing in 1D). */
+  gradY(nu: Float64Array, T: Float64Array, coeff: number, n: number, w: number, withValues: boolean, gk: Float64Array): void {
+    const { nx, ny, dims } = this.lay;
+    if (dims === 1) return;
+    for (let p = 0; p < nx * (ny - 1); p++) {
+      const t = coeff * (nu[p] - nu[p + nx]) * (T[p] - T[p + nx]);
+      gk[p] -= t * this.dgyA[p];
+      gk[p + nx] -= t * this.dgyB[p];
+    }
+    for (const s of [BOTTOM, TOP]) this.gradSide(s, nu, T, coeff, withValues ? this.sideValue(s, n, w) : 0, gk);
+  }
+
+  private gradSide(s: number, nu: Float64Array, T: Float64Array, coeff: number, value: number, gk: Float64Array): void {
+    const dg = this.dgSide[s];
+    for (let c = 0; c < dg.length; c++) {
+      if (dg[c] === 0) continue;
+      const p = this.edgeCell(s, c);
+      gk[p] += coeff * dg[c] * nu[p] * (value - T[p]);
+    }
+  }
+
+  /**
+   * Tangent of the x part: out += coeff * d(Ax T - b_x(v))/dk . dk, the
+   * derivative of {@link gradX}'s form in the direction dk.
+   */
+  tangentX(dk: Float64Array, T: Float64Array, coeff: number, n: number, w: number, withValues: boolean, out: Float64Array): void {
+    const { nx, ny } = this.lay;
+    const gx = this.gx;
+    for (let p = 0; p < nx * ny; p++) {
+      if (gx[p] === 0) continue;
+      const f = coeff * (this.dgxA[p] * dk[p] + this.dgxB[p] * dk[p + 1]) * (T[p] - T[p + 1]);
+      out[p] += f;
+      out[p + 1] -= f;
+    }
+    for (const s of [LEFT, RIGHT]) this.tangentSide(s, dk, T, coeff, withValues ? this.sideValue(s, n, w) : 0, out);
+  }
+
+  /** The y twin of {@link tangentX} (nothing in 1D). */
+  tangentY(dk: Float64Array, T: Float64Array, coeff: number, n: number, w: number, withValues: boolean, out: Float64Array): void {
+    const { nx, ny, dims } = this.lay;
+    if (dims === 1) return;
+    for (let p = 0; p < nx * (ny - 1); p++) {
+      const f = coeff * (this.dgyA[p] * dk[p] + this.dgyB[p] * dk[p + nx]) * (T[p] - T[p + nx]);
+      out[p] += f;
+      out[p + nx] -= f;
+    }
+    for (const s of [BOTTOM, TOP]) this.tangentSide(s, dk, T, coeff, withValues ? this.sideValue(s, n, w) : 0, out);
+  }
+
+  private tangentSide(s: number, dk: Float64Array, T: Float64Array, coeff: number, value: number, out: Float64Array): void {
+    const dg = this.dgSide[s];
+    for (let c = 0; c < dg.length; c++) {
+      if (dg[c] === 0) continue;
+      const p = this.edgeCell(s, c);
+      out[p] += coeff * dg[c] * dk[p] * (T[p] - value);
+    }
+  }
+
+  /**
+   * The largest stable forward-Euler step: min over cells of M_p / (sum of the
+   * conductances of p), a Gershgorin bound on dt lambda_max(M^-1 A) <= 2.
+   */
+  explicitLimit(): number {
+    const { nx, ny, mass } = this.lay;
+    let limit = Infinity;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const p = j * nx + i;
+        const d = this.diagX(p, i, j) + this.diagY(p, i, j);
+        if (d > 0) limit = Math.min(limit, mass[p] / d);
+      }
+    }
+    return limit;
+  }
+}
