@@ -10,13 +10,13 @@
 import { InputError, describe } from "../core/errors.js";
 import { finiteArray, finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 
-/** Time stepping. In 2D the implicit schemes are alternating-direction (ADI) factorizations. */
+/** Time stepping (the same in 1D and 2D; implicit steps solve exactly, by banded Cholesky). */
 export type HeatScheme =
   /** Forward Euler: explicit, first order; dt is checked against its stability limit. */
   | "explicit"
-  /** Backward Euler (2D: Douglas-Rachford ADI): first order, stable for any dt. */
+  /** Backward Euler: first order, stable for any dt. */
   | "backward-euler"
-  /** Crank-Nicolson (2D: Peaceman-Rachford ADI): second order, stable for any dt. */
+  /** Crank-Nicolson: second order, stable for any dt. */
   | "crank-nicolson";
 
 /** Values over time: one number for all t_n, or nt samples (t_n = n dt). */

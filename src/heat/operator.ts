@@ -8,11 +8,12 @@
  * cells, a Robin side the series conductance area / (1/coefficient + h/(2k));
  * both with heat flow g_b (value - T_edge) into the cell, carried by the
  * right-hand side b. A Neumann side only adds its flux * area to b. Sources add
- * their pattern times strength to b. Every matrix is symmetric, so each
- * implicit solve is its own transpose (the adjoint reuses the factorizations).
- *
- * Solves of (M + alpha Ax) run along x lines, of (M + alpha Ay) along y lines
- * (all columns swept together, row by row, so memory is read contiguously).
+ * their pattern times strength to b. The implicit matrix M + alpha A is
+ * symmetric positive definite, so one banded Cholesky factorization serves the
+ * forward solves and their transposes in the adjoint. Its bandwidth is 1 in 1D
+ * and min(nx, ny) in 2D (cells are numbered along the shorter side inside the
+ * solver): factorization costs ~ N b^2 / 2 and each solve ~ 2 N b
+ * multiply-adds for N cells.
  */
 import type { HeatLayout } from "./config.js";
 
@@ -38,13 +39,13 @@ export class HeatOperator {
   private readonly dgSide: Float64Array[];
   /** Face area of each side's cells (dy for left/right, dx for bottom/top). */
   private readonly area: number[];
-  /** Thomas factors of (M + alphaX Ax) and (M + alphaY Ay). */
-  private readonly cpX: Float64Array;
-  private readonly invX: Float64Array;
-  private readonly cpY: Float64Array;
-  private readonly invY: Float64Array;
-  private alphaX = 0;
-  private alphaY = 0;
+  /** Lower band of the Cholesky factor of M + alpha A, row q at q (band + 1), diagonal first; null when alpha = 0. */
+  private factorBand: Float64Array | null = null;
+  /** Bandwidth of the solver's numbering. */
+  readonly band: number;
+  /** Whether the solver numbers cells along y first (q = i ny + j), because nx > ny. */
+  private readonly transposed: boolean;
+  private readonly y: Float64Array;
 
   constructor(lay: HeatLayout) {
     this.lay = lay;
@@ -58,10 +59,9 @@ export class HeatOperator {
     this.gSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.dgSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.area = lay.sides.map((_, s) => (s < 2 ? lay.dy : lay.dx));
-    this.cpX = new Float64Array(n);
-    this.invX = new Float64Array(n);
-    this.cpY = new Float64Array(n);
-    this.invY = new Float64Array(n);
+    this.transposed = lay.nx > lay.ny;
+    this.band = lay.dims === 1 ? 1 : Math.min(lay.nx, lay.ny);
+    this.y = new Float64Array(n);
   }
 
   /** Cell index of the k-th edge cell of side s. */
@@ -72,9 +72,9 @@ export class HeatOperator {
 
   /**
    * Sets the conductivity (validated by the caller: positive and finite) and
-   * factorizes M + alphaX Ax and M + alphaY Ay (alpha = 0 skips a factorization).
+   * factorizes M + alpha A (alpha = 0: no factorization, for explicit steps).
    */
-  setConductivity(k: Float64Array, alphaX: number, alphaY: number): void {
+  setConductivity(k: Float64Array, alpha: number): void {
     const { nx, ny, dx, dy, sides } = this.lay;
     const fx = dy / dx, fy = dx / dy;
     for (let j = 0; j < ny; j++) {
@@ -112,10 +112,7 @@ export class HeatOperator {
         }
       }
     });
-    this.alphaX = alphaX;
-    this.alphaY = alphaY;
-    if (alphaX > 0) this.factorX(alphaX);
-    if (alphaY > 0) this.factorY(alphaY);
+    this.factorBand = alpha > 0 ? this.factor(alpha) : null;
   }
 
   /** Diagonal of Ax at p: the conductances of p's x faces and x sides. */
@@ -140,74 +137,69 @@ export class HeatOperator {
     return d;
   }
 
-  private factorX(alpha: number): void {
-    const { nx, ny, mass } = this.lay;
-    const { gx, cpX, invX } = this;
-    for (let j = 0; j < ny; j++) {
-      let cprev = 0;
-      for (let i = 0; i < nx; i++) {
-        const p = j * nx + i;
-        const sub = i > 0 ? alpha * gx[p - 1] : 0;
-        const inv = 1 / (mass[p] + alpha * this.diagX(p, i, j) + sub * cprev);
-        invX[p] = inv;
-        cprev = i < nx - 1 ? -alpha * gx[p] * inv : 0;
-        cpX[p] = cprev;
-      }
-    }
+  /** Solver number of cell p. */
+  private order(p: number): number {
+    const { nx, ny } = this.lay;
+    return this.transposed ? (p % nx) * ny + Math.floor(p / nx) : p;
   }
 
-  private factorY(alpha: number): void {
-    const { nx, ny, mass } = this.lay;
-    const { gy, cpY, invY } = this;
+  /** Banded Cholesky factor of M + alpha A in the solver's numbering. */
+  private factor(alpha: number): Float64Array {
+    const { nx, ny, size, mass } = this.lay;
+    const b = this.band, w = b + 1;
+    const L = new Float64Array(size * w);
+    // Lower band of the matrix: diagonal, and -alpha g towards the lower-numbered neighbour.
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
-        const p = j * nx + i;
-        const sub = j > 0 ? alpha * gy[p - nx] : 0;
-        const cprev = j > 0 ? cpY[p - nx] : 0;
-        const inv = 1 / (mass[p] + alpha * this.diagY(p, i, j) + sub * cprev);
-        invY[p] = inv;
-        cpY[p] = j < ny - 1 ? -alpha * gy[p] * inv : 0;
+        const p = j * nx + i, q = this.order(p);
+        L[q * w] = mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j));
+        if (i > 0) L[q * w + (q - this.order(p - 1))] = -alpha * this.gx[p - 1];
+        if (j > 0) L[q * w + (q - this.order(p - nx))] = -alpha * this.gy[p - nx];
       }
     }
+    for (let q = 0; q < size; q++) {
+      const rq = q * w;
+      const lo = Math.max(0, q - b);
+      for (let c = lo; c < q; c++) {
+        // L[q][c] = (A[q][c] - sum_{m < c} L[q][m] L[c][m]) / L[c][c]
+        const rc = c * w;
+        let s = L[rq + q - c];
+        for (let m = Math.max(lo, c - b); m < c; m++) s -= L[rq + q - m] * L[rc + c - m];
+        L[rq + q - c] = s / L[rc];
+      }
+      let d = L[rq];
+      for (let m = lo; m < q; m++) d -= L[rq + q - m] * L[rq + q - m];
+      L[rq] = Math.sqrt(d);
+    }
+    return L;
   }
 
-  /** y = (M + alphaX Ax)^{-1} r along x lines (y may be r). */
-  solveX(r: Float64Array, y: Float64Array): void {
-    const { nx, ny } = this.lay;
-    const { gx, cpX, invX } = this;
-    const alpha = this.alphaX;
-    for (let j = 0; j < ny; j++) {
-      const base = j * nx;
-      let d = r[base] * invX[base];
-      y[base] = d;
-      for (let p = base + 1; p < base + nx; p++) {
-        d = (r[p] + alpha * gx[p - 1] * d) * invX[p];
-        y[p] = d;
-      }
-      let next = y[base + nx - 1];
-      if (next < TINY && next > -TINY) y[base + nx - 1] = next = 0;
-      for (let p = base + nx - 2; p >= base; p--) {
-        let v = y[p] - cpX[p] * next;
-        if (v < TINY && v > -TINY) v = 0;
-        y[p] = v;
-        next = v;
-      }
+  /** out = (M + alpha A)^{-1} r (out may be r). */
+  solve(r: Float64Array, out: Float64Array): void {
+    const L = this.factorBand;
+    if (L === null) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
+    const { nx, ny, size } = this.lay;
+    const b = this.band, w = b + 1, y = this.y;
+    if (this.transposed) {
+      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) y[i * ny + j] = r[j * nx + i];
+    } else y.set(r);
+    // L y' = y (rows), then L^T x = y' (columns, as updates of the entries above).
+    for (let q = 0; q < size; q++) {
+      const rq = q * w;
+      let s = y[q];
+      for (let m = Math.max(0, q - b); m < q; m++) s -= L[rq + q - m] * y[m];
+      y[q] = s / L[rq];
     }
-  }
-
-  /** y = (M + alphaY Ay)^{-1} r along y lines, all columns at once (y may be r). */
-  solveY(r: Float64Array, y: Float64Array): void {
-    const { nx, ny } = this.lay;
-    const { gy, cpY, invY } = this;
-    const alpha = this.alphaY;
-    for (let i = 0; i < nx; i++) y[i] = r[i] * invY[i];
-    for (let p = nx; p < nx * ny; p++) y[p] = (r[p] + alpha * gy[p - nx] * y[p - nx]) * invY[p];
-    for (let p = nx * ny - 1; p >= nx * (ny - 1); p--) if (y[p] < TINY && y[p] > -TINY) y[p] = 0;
-    for (let p = nx * (ny - 1) - 1; p >= 0; p--) {
-      let v = y[p] - cpY[p] * y[p + nx];
-      if (v < TINY && v > -TINY) v = 0;
-      y[p] = v;
+    for (let q = size - 1; q >= 0; q--) {
+      const rq = q * w;
+      let x = y[q] / L[rq];
+      if (x < TINY && x > -TINY) x = 0;
+      y[q] = x;
+      for (let m = Math.max(0, q - b); m < q; m++) y[m] -= L[rq + q - m] * x;
     }
+    if (this.transposed) {
+      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[j * nx + i] = y[i * ny + j];
+    } else out.set(y);
   }
 
   /** out += alpha Ax x. */

@@ -40,8 +40,8 @@ export interface HeatLinearization extends Linearization {
  * views {@link initialTemperature}, {@link sourceStrengths} and
  * {@link boundaryValues} make each of them the model instead.
  *
- * Memory of {@link linearize}: with full storage, T and the ADI intermediate
- * T* of every step, 16 * nt * nx * ny bytes, held by the linearization; with
+ * Memory of {@link linearize}: with full storage, T at every step,
+ * 8 * nt * nx * ny bytes, held by the linearization; with
  * checkpointing, `snapshots` temperature fields, recomputing the forward steps
  * the adjoint needs (the minimal number, by revolve).
  */
@@ -86,8 +86,8 @@ export class HeatSimulator implements Differentiable {
   linearize(conductivity: Field): HeatLinearization {
     const k = this.conductivityArray(conductivity);
     const full = this.layout.storage.mode === "full";
-    const { data, states, stars } = this.run(k, full ? [] : null);
-    const gradients = (dData: Field) => this.adjoint(k, dData, states, stars);
+    const { data, states } = this.run(k, full ? [] : null);
+    const gradients = (dData: Field) => this.adjoint(k, dData, states);
     return { data, gradients, vjp: (dData) => gradients(dData).conductivity, jvp: (dk) => this.tangent(k, dk) };
   }
 
@@ -168,24 +168,18 @@ export class HeatSimulator implements Differentiable {
     return st;
   }
 
-  private run(k: Float64Array, store: Float64Array[] | null, onStep?: (n: number, T: Float64Array) => void, every = 1): { data: Field; states: Float64Array[] | null; stars: Float64Array[] | null } {
+  private run(k: Float64Array, store: Float64Array[] | null, onStep?: (n: number, T: Float64Array) => void, every = 1): { data: Field; states: Float64Array[] | null } {
     const lay = this.layout;
     const st = this.stepper(k);
     const [ns, nt] = this.dataShape;
     const out = new Float64Array(ns * nt);
     let T = Float64Array.from(lay.initial);
     let next = new Float64Array(lay.size);
-    let star = new Float64Array(lay.size);
-    const stars: Float64Array[] | null = store === null ? null : [];
     samplePoints(T, lay.sensors, out, 0, nt);
     onStep?.(0, T);
     for (let n = 0; n < nt - 1; n++) {
       if (store !== null) store.push(T);
-      st.forward(n, T, next, star);
-      if (stars !== null) {
-        stars.push(star);
-        star = new Float64Array(lay.size);
-      }
+      st.forward(n, T, next);
       if (store !== null) {
         T = next;
         next = new Float64Array(lay.size);
@@ -195,10 +189,10 @@ export class HeatSimulator implements Differentiable {
     }
     if (store !== null) store.push(T);
     assertFinite(out, "forward data");
-    return { data: field(out, [ns, nt]), states: store, stars };
+    return { data: field(out, [ns, nt]), states: store };
   }
 
-  private adjoint(k: Float64Array, dData: Field, states: Float64Array[] | null, stars: Float64Array[] | null): HeatGradients {
+  private adjoint(k: Float64Array, dData: Field, states: Float64Array[] | null): HeatGradients {
     const lay = this.layout;
     const [ns, nt] = this.dataShape;
     checkShape(dData, [ns, nt], "dData");
@@ -219,32 +213,31 @@ export class HeatSimulator implements Differentiable {
       });
     };
     inject(nt - 1, a);
-    const reverse = (n: number, T: Float64Array, next: Float64Array, star: Float64Array) => {
-      st.adjoint(n, a, aPrev, T, next, star, sink);
+    const reverse = (n: number, T: Float64Array, next: Float64Array) => {
+      st.adjoint(n, a, aPrev, T, next, sink);
       inject(n, aPrev);
       [a, aPrev] = [aPrev, a];
     };
-    if (states !== null && stars !== null) {
-      for (let n = nt - 2; n >= 0; n--) reverse(n, states[n], states[n + 1], stars[n]);
+    if (states !== null) {
+      for (let n = nt - 2; n >= 0; n--) reverse(n, states[n], states[n + 1]);
     } else {
       const snapshots = lay.storage.mode === "checkpoint" ? lay.storage.snapshots : 1;
       const slots = Array.from({ length: Math.min(snapshots, nt - 1) }, () => new Float64Array(lay.size));
       let T = Float64Array.from(lay.initial);
       let next = new Float64Array(lay.size);
-      const star = new Float64Array(lay.size);
       for (const action of revolve(nt - 1, slots.length)) {
         switch (action.kind) {
           case "save": slots[action.slot].set(T); break;
           case "restore": T.set(slots[action.slot]); break;
           case "advance":
             for (let n = action.from; n < action.to; n++) {
-              st.forward(n, T, next, star);
+              st.forward(n, T, next);
               [T, next] = [next, T];
             }
             break;
           case "reverse":
-            st.forward(action.step, T, next, star);
-            reverse(action.step, T, next, star);
+            st.forward(action.step, T, next);
+            reverse(action.step, T, next);
             break;
         }
       }
@@ -269,10 +262,9 @@ export class HeatSimulator implements Differentiable {
     const out = new Float64Array(ns * nt);
     let T = Float64Array.from(lay.initial), next = new Float64Array(lay.size);
     let dT = new Float64Array(lay.size), dNext = new Float64Array(lay.size);
-    const star = new Float64Array(lay.size);
     for (let n = 0; n < nt - 1; n++) {
-      st.forward(n, T, next, star);
-      st.tangent(n, dk, dT, dNext, T, next, star);
+      st.forward(n, T, next);
+      st.tangent(n, dk, dT, dNext, T, next);
       [T, next] = [next, T];
       [dT, dNext] = [dNext, dT];
       samplePoints(dT, lay.sensors, out, n + 1, nt);
