@@ -46,6 +46,7 @@ export class HeatOperator {
   /** Whether the solver numbers cells along y first (q = i ny + j), because nx > ny. */
   private readonly transposed: boolean;
   private readonly y: Float64Array;
+  private readonly inverseDiagonal: Float64Array;
 
   constructor(lay: HeatLayout) {
     this.lay = lay;
@@ -59,9 +60,10 @@ export class HeatOperator {
     this.gSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.dgSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.area = lay.sides.map((_, s) => (s < 2 ? lay.dy : lay.dx));
-    this.transposed = lay.nx > lay.ny;
+    this.transposed = lay.dims === 2 && lay.nx > lay.ny;
     this.band = lay.dims === 1 ? 1 : Math.min(lay.nx, lay.ny);
     this.y = new Float64Array(n);
+    this.inverseDiagonal = new Float64Array(n);
   }
 
   /** Cell index of the k-th edge cell of side s. */
@@ -143,33 +145,45 @@ export class HeatOperator {
     return this.transposed ? (p % nx) * ny + Math.floor(p / nx) : p;
   }
 
-  /** Banded Cholesky factor of M + alpha A in the solver's numbering. */
+  /**
+   * Banded Cholesky factor of M + alpha A in the solver's numbering: row q
+   * holds columns q - band .. q ascending at q (band + 1) (the diagonal last),
+   * so every inner loop reads memory forwards. The inverse diagonal is kept apart.
+   */
   private factor(alpha: number): Float64Array {
     const { nx, ny, size, mass } = this.lay;
     const b = this.band, w = b + 1;
     const L = new Float64Array(size * w);
-    // Lower band of the matrix: diagonal, and -alpha g towards the lower-numbered neighbour.
+    const invD = this.inverseDiagonal;
+    // Entry (q, m) lives at q w + b - q + m.
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
-        const p = j * nx + i, q = this.order(p);
-        L[q * w] = mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j));
-        if (i > 0) L[q * w + (q - this.order(p - 1))] = -alpha * this.gx[p - 1];
-        if (j > 0) L[q * w + (q - this.order(p - nx))] = -alpha * this.gy[p - nx];
+        const p = j * nx + i, q = this.order(p), base = q * w + b - q;
+        L[base + q] = mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j));
+        if (i > 0) L[base + this.order(p - 1)] = -alpha * this.gx[p - 1];
+        if (j > 0) L[base + this.order(p - nx)] = -alpha * this.gy[p - nx];
       }
     }
     for (let q = 0; q < size; q++) {
-      const rq = q * w;
-      const lo = Math.max(0, q - b);
+      const bq = q * w + b - q;
+      const lo = q > b ? q - b : 0;
       for (let c = lo; c < q; c++) {
-        // L[q][c] = (A[q][c] - sum_{m < c} L[q][m] L[c][m]) / L[c][c]
-        const rc = c * w;
-        let s = L[rq + q - c];
-        for (let m = Math.max(lo, c - b); m < c; m++) s -= L[rq + q - m] * L[rc + c - m];
-        L[rq + q - c] = s / L[rc];
+        // L[q][c] = (A[q][c] - sum_{lo <= m < c} L[q][m] L[c][m]) / L[c][c]
+        const bc = c * w + b - c;
+        let s0 = L[bq + c], s1 = 0;
+        let m = lo;
+        for (; m + 1 < c; m += 2) {
+          s0 -= L[bq + m] * L[bc + m];
+          s1 -= L[bq + m + 1] * L[bc + m + 1];
+        }
+        if (m < c) s0 -= L[bq + m] * L[bc + m];
+        L[bq + c] = (s0 + s1) * invD[c];
       }
-      let d = L[rq];
-      for (let m = lo; m < q; m++) d -= L[rq + q - m] * L[rq + q - m];
-      L[rq] = Math.sqrt(d);
+      let d = L[bq + q];
+      for (let m = lo; m < q; m++) d -= L[bq + m] * L[bq + m];
+      const diag = Math.sqrt(d);
+      L[bq + q] = diag;
+      invD[q] = 1 / diag;
     }
     return L;
   }
@@ -179,23 +193,43 @@ export class HeatOperator {
     const L = this.factorBand;
     if (L === null) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
     const { nx, ny, size } = this.lay;
-    const b = this.band, w = b + 1, y = this.y;
+    const b = this.band, w = b + 1, y = this.y, invD = this.inverseDiagonal;
     if (this.transposed) {
       for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) y[i * ny + j] = r[j * nx + i];
     } else y.set(r);
     // L y' = y (rows), then L^T x = y' (columns, as updates of the entries above).
-    for (let q = 0; q < size; q++) {
-      const rq = q * w;
-      let s = y[q];
-      for (let m = Math.max(0, q - b); m < q; m++) s -= L[rq + q - m] * y[m];
-      y[q] = s / L[rq];
-    }
-    for (let q = size - 1; q >= 0; q--) {
-      const rq = q * w;
-      let x = y[q] / L[rq];
-      if (x < TINY && x > -TINY) x = 0;
-      y[q] = x;
-      for (let m = Math.max(0, q - b); m < q; m++) y[m] -= L[rq + q - m] * x;
+    if (b === 1) {
+      // Tridiagonal (1D): entry (q, q - 1) at 2q; the same recurrences without inner loops.
+      y[0] *= invD[0];
+      for (let q = 1; q < size; q++) y[q] = (y[q] - L[2 * q] * y[q - 1]) * invD[q];
+      for (let q = size - 1; q > 0; q--) {
+        let x = y[q] * invD[q];
+        if (x < TINY && x > -TINY) x = 0;
+        y[q] = x;
+        y[q - 1] -= L[2 * q] * x;
+      }
+      let x0 = y[0] * invD[0];
+      if (x0 < TINY && x0 > -TINY) x0 = 0;
+      y[0] = x0;
+    } else {
+      for (let q = 0; q < size; q++) {
+        const bq = q * w + b - q;
+        let s0 = y[q], s1 = 0;
+        let m = q > b ? q - b : 0;
+        for (; m + 1 < q; m += 2) {
+          s0 -= L[bq + m] * y[m];
+          s1 -= L[bq + m + 1] * y[m + 1];
+        }
+        if (m < q) s0 -= L[bq + m] * y[m];
+        y[q] = (s0 + s1) * invD[q];
+      }
+      for (let q = size - 1; q >= 0; q--) {
+        const bq = q * w + b - q;
+        let x = y[q] * invD[q];
+        if (x < TINY && x > -TINY) x = 0;
+        y[q] = x;
+        for (let m = q > b ? q - b : 0; m < q; m++) y[m] -= L[bq + m] * x;
+      }
     }
     if (this.transposed) {
       for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[j * nx + i] = y[i * ny + j];

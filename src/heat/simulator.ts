@@ -71,7 +71,7 @@ export class HeatSimulator implements Differentiable {
   forward(conductivity: Field, options: { onStep?: (timeIndex: number, temperature: Float64Array) => void; every?: number } = {}): Field {
     const every = options.every ?? 1;
     if (!Number.isInteger(every) || every < 1) throw new InputError("every", `expected a positive integer, got ${every}`);
-    return this.run(this.conductivityArray(conductivity), null, options.onStep, every).data;
+    return this.run(this.stepper(this.conductivityArray(conductivity)), null, options.onStep, every).data;
   }
 
   vjp(conductivity: Field, dData: Field): Field {
@@ -86,9 +86,11 @@ export class HeatSimulator implements Differentiable {
   linearize(conductivity: Field): HeatLinearization {
     const k = this.conductivityArray(conductivity);
     const full = this.layout.storage.mode === "full";
-    const { data, states } = this.run(k, full ? [] : null);
-    const gradients = (dData: Field) => this.adjoint(k, dData, states);
-    return { data, gradients, vjp: (dData) => gradients(dData).conductivity, jvp: (dk) => this.tangent(k, dk) };
+    // The factorization is kept for the adjoint and tangent runs (they solve with the same matrix).
+    const st = this.stepper(k);
+    const { data, states } = this.run(st, full ? [] : null);
+    const gradients = (dData: Field) => this.adjoint(st, dData, states);
+    return { data, gradients, vjp: (dData) => gradients(dData).conductivity, jvp: (dk) => this.tangent(st, dk) };
   }
 
   /** The simulator as a (linear) function of the initial temperature, at conductivity k. */
@@ -168,9 +170,8 @@ export class HeatSimulator implements Differentiable {
     return st;
   }
 
-  private run(k: Float64Array, store: Float64Array[] | null, onStep?: (n: number, T: Float64Array) => void, every = 1): { data: Field; states: Float64Array[] | null } {
+  private run(st: HeatStepper, store: Float64Array[] | null, onStep?: (n: number, T: Float64Array) => void, every = 1): { data: Field; states: Float64Array[] | null } {
     const lay = this.layout;
-    const st = this.stepper(k);
     const [ns, nt] = this.dataShape;
     const out = new Float64Array(ns * nt);
     let T = Float64Array.from(lay.initial);
@@ -192,12 +193,11 @@ export class HeatSimulator implements Differentiable {
     return { data: field(out, [ns, nt]), states: store };
   }
 
-  private adjoint(k: Float64Array, dData: Field, states: Float64Array[] | null): HeatGradients {
+  private adjoint(st: HeatStepper, dData: Field, states: Float64Array[] | null): HeatGradients {
     const lay = this.layout;
     const [ns, nt] = this.dataShape;
     checkShape(dData, [ns, nt], "dData");
     const dd = flatten(dData);
-    const st = this.stepper(k);
     const sink: HeatGradientSink = {
       conductivity: new Float64Array(lay.size),
       strengths: lay.sources.map(() => new Float64Array(nt)),
@@ -253,11 +253,10 @@ export class HeatSimulator implements Differentiable {
   }
 
   /** J dk by the tangent model run beside a forward run. */
-  private tangent(k: Float64Array, dConductivity: Field): Field {
+  private tangent(st: HeatStepper, dConductivity: Field): Field {
     const lay = this.layout;
     checkShape(dConductivity, this.modelShape, "dConductivity");
     const dk = flatten(dConductivity);
-    const st = this.stepper(k);
     const [ns, nt] = this.dataShape;
     const out = new Float64Array(ns * nt);
     let T = Float64Array.from(lay.initial), next = new Float64Array(lay.size);
