@@ -52,3 +52,6 @@ export { diagonalPreconditioner, preconditionerScale, scaledObjective } from "./
 export type { Preconditioned } from "./inversion/precondition.js";
 export { ShotPool, serialShotObjective } from "./parallel/pool.js";
 export type { ShotProblem, MisfitSpec } from "./parallel/shot-term.js";
+export { HeatSimulator } from "./heat/simulator.js";
+export type { HeatGradients, HeatLinearization } from "./heat/simulator.js";
+export type { HeatConfig, HeatScheme, HeatBoundary, HeatSource, HeatStorage, Series } from "./heat/config.js";

@@ -1,0 +1,178 @@
+/**
+ * The iteration loop every inversion scene shares, whatever its physics: bands
+ * of the engine's continuation, a progress line per iteration, and after each
+ * iteration the models so far, their history, the optimizer's state and a
+ * "running" manifest written atomically, so a killed run leaves a readable
+ * folder and `--resume` continues it to the same bytes.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { field, flatten } from "../core/arrays.js";
+import { InputError, NonFiniteError } from "../core/errors.js";
+import { continuation, type ContinuationState, type Optimizer } from "../inversion/continuation.js";
+import { run } from "../inversion/descent.js";
+import type { DataObjective } from "../inversion/objective.js";
+import { scaledObjective } from "../inversion/precondition.js";
+import type { OptimizeResult } from "../inversion/types.js";
+import { RunWriter, readRun, writeAtomic, type Axis } from "../run/folder.js";
+import type { Progress } from "./progress.js";
+
+/** Where a killed run stood: its continuation state and the arrays written so far. */
+export interface ResumePoint {
+  state: ContinuationState;
+  load(name: string): Float64Array;
+}
+
+/** Reads a run folder to resume; refuses finished runs and runs of another scene. */
+export function resumePoint(dir: string, scene: unknown): ResumePoint {
+  let folder: ReturnType<typeof readRun>;
+  let state: ContinuationState;
+  try {
+    folder = readRun(dir);
+    state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as ContinuationState;
+  } catch {
+    throw new InputError("--resume", `${dir} holds no resumable run (no manifest.json or state.json)`);
+  }
+  if (folder.manifest.status !== "running") throw new InputError("--resume", `the run in ${dir} is ${String(folder.manifest.status)}, not running: nothing to resume`);
+  if (JSON.stringify(folder.manifest.scene) !== JSON.stringify(scene)) throw new InputError("--resume", `the run in ${dir} was made from a different scene`);
+  return { state, load: (name) => flatten(folder.load(name)) };
+}
+
+/** What the loop needs from a scene runner. */
+export interface InversionLoop {
+  dir: string;
+  writer: RunWriter;
+  /** The scene, recorded in every manifest. */
+  scene: { kind: string };
+  bands: { cutoff: number; iterations: number; label: string }[];
+  /** The objective of band b in the optimization variables x. */
+  objectiveFor(band: number): DataObjective;
+  /** Names of the objective's terms, in the order of the `terms` array. */
+  termNames: string[];
+  /** Fixed preconditioning x = scale * z (ones for none): the optimizer works in z. */
+  scale: Float64Array;
+  x0: Float64Array;
+  optimizer: Optimizer;
+  /** The physical model of x (written as `models`). */
+  toModel(x: Float64Array, out: Float64Array): void;
+  start: Float64Array;
+  modelShape: number[];
+  modelAxes: Axis[];
+  modelUnits: string;
+  /** The true model, for the relative model error |m - m_true| / |m_true| (null: unknown). */
+  truth: Float64Array | null;
+  progress: Progress;
+  from: ResumePoint | null;
+  /** Called before a failure is rethrown (to close worker pools). */
+  cleanup?: () => void;
+}
+
+/** |m - truth| / |truth|, or NaN without a truth. */
+export function relativeError(m: Float64Array, truth: Float64Array | null): number {
+  if (truth === null) return NaN;
+  let num = 0, den = 0;
+  for (let i = 0; i < m.length; i++) {
+    num += (m[i] - truth[i]) ** 2;
+    den += truth[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+/** Runs the bands; returns the result (x in optimization variables, unscaled) and the final model. */
+export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x: Float64Array; model: Float64Array } {
+  const { writer, scene, termNames, scale, progress, from } = spec;
+  const n = spec.x0.length;
+  const size = spec.start.length;
+  const toX = (z: Float64Array) => z.map((v, i) => v * scale[i]);
+  const z0 = spec.x0.map((v, i) => v / scale[i]);
+  const iterAxis = { name: "iteration", start: 1, step: 1 };
+  const models: Float64Array[] = [spec.start];
+  const history = { value: [] as number[], gradientNorm: [] as number[], modelError: [] as number[], band: [] as number[], step: [] as number[], terms: [] as number[] };
+  if (from !== null) {
+    // The history up to the saved state (arrays may hold one iteration more, written just before a kill).
+    const k = from.state.iterationsBefore + from.state.optimizer.iteration;
+    const saved = from.load("models");
+    for (let i = 1; i <= k; i++) models.push(saved.slice(i * size, (i + 1) * size));
+    history.value = Array.from(from.load("misfit").subarray(0, k));
+    history.gradientNorm = Array.from(from.load("gradient_norm").subarray(0, k));
+    history.modelError = Array.from(from.load("model_error").subarray(0, k));
+    history.band = Array.from(from.load("band").subarray(0, k));
+    history.step = Array.from(from.load("step").subarray(0, k));
+    history.terms = Array.from(from.load("terms").subarray(0, k * termNames.length));
+  }
+  const writeHistory = () => {
+    const k = models.length - 1;
+    const stacked = new Float64Array((k + 1) * size);
+    models.forEach((mm, i) => stacked.set(mm, i * size));
+    writer.array("models", field(stacked, [k + 1, ...spec.modelShape]), {
+      units: spec.modelUnits, axes: [{ name: "iteration", start: 0, step: 1 }, ...spec.modelAxes], description: "model after every iteration (row 0: the start)",
+    });
+    for (const [name, values, units] of [["misfit", history.value, "objective"], ["gradient_norm", history.gradientNorm, "objective per parameter"], ["model_error", history.modelError, "relative"], ["band", history.band, "index into bands"], ["step", history.step, "line-search step"]] as const) {
+      writer.array(name, field(Float64Array.from(values), [k]), { units, axes: [iterAxis] });
+    }
+    writer.array("terms", field(Float64Array.from(history.terms), [k, termNames.length]), {
+      units: "objective", axes: [iterAxis, { name: "term", labels: termNames }], description: "each term of the objective (weighted), per iteration; they sum to misfit",
+    });
+  };
+  writeHistory();
+
+  let current: DataObjective | null = null;
+  const last = { z: new Float64Array(n), terms: [] as number[] };
+  const total = spec.bands.reduce((s, b) => s + b.iterations, 0);
+  progress.start(total, "inversion");
+  if (from !== null) progress.update(models.length - 1, "resumed");
+  const m = new Float64Array(size);
+  let result: OptimizeResult;
+  try {
+    result = run(
+      continuation(
+        spec.bands, (_band, index) => {
+          current = spec.objectiveFor(index);
+          const f = scaledObjective(current.objective, scale);
+          return (z, g) => {
+            const v = f(z, g);
+            last.z.set(z);
+            last.terms = termNames.map((t) => current!.terms[t]);
+            return v;
+          };
+        }, z0, spec.optimizer, from?.state,
+      ),
+      (e) => {
+        spec.toModel(toX(e.x), m);
+        const err = relativeError(m, spec.truth);
+        models.push(Float64Array.from(m));
+        history.value.push(e.value);
+        history.gradientNorm.push(e.gradientNorm);
+        history.modelError.push(err);
+        history.band.push(e.band);
+        history.step.push(e.step);
+        // Line searches end on the accepted point, so its terms are the last evaluation's;
+        // evaluated again only if a method ever ends elsewhere.
+        const atLast = e.x.every((v, i) => Object.is(v, last.z[i]));
+        if (!atLast) scaledObjective(current!.objective, scale)(e.x, new Float64Array(n));
+        history.terms.push(...(atLast ? last.terms : termNames.map((t) => current!.terms[t])));
+        const errorText = spec.truth === null ? "" : ` | model error ${(100 * err).toFixed(2)}%`;
+        progress.update(Math.min(e.iteration, total), `${spec.bands[e.band].label} | misfit ${e.value.toExponential(3)}${errorText}`);
+        writeHistory();
+        if (e.continuation !== undefined) writeAtomic(join(spec.dir, "state.json"), JSON.stringify(e.continuation));
+        writer.finish(scene.kind, scene, { status: "running", iterations: e.iteration });
+      },
+    );
+  } catch (e) {
+    spec.cleanup?.();
+    if (!(e instanceof NonFiniteError)) throw e;
+    // Stop with the last good iterate on disk, the manifest saying why.
+    progress.stop();
+    const k = models.length - 1;
+    const error = new NonFiniteError(`iteration ${k + 1}: ${e.message.replace(/ is not finite \(NaN or infinity\)$/, "")}`);
+    error.message += `; the last good iterate (iteration ${k}) is the last row of models.npy in ${spec.dir}`;
+    writer.finish(scene.kind, scene, { status: "failed", iterations: k, error: error.message });
+    throw error;
+  }
+  progress.update(total);
+  progress.stop();
+  const x = toX(result.x);
+  const model = new Float64Array(size);
+  spec.toModel(x, model);
+  return { result, x, model };
+}
