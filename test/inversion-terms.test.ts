@@ -60,6 +60,8 @@ describe("regularizer and parametrization gradients", () => {
     ["damping", damping(vec(30))],
     ["smoothness", smoothness(10)],
     ["total variation", totalVariation(10, 0.1)],
+    ["smoothness on a 5 x 6 grid", smoothness([5, 6])],
+    ["total variation on a 5 x 6 grid", totalVariation([5, 6], 0.1)],
   ];
   for (const [name, reg] of regs) {
     test(name, () => {
@@ -71,6 +73,12 @@ describe("regularizer and parametrization gradients", () => {
       expectOrders(f, vec(30), 1e-3);
     });
   }
+
+  test("on a grid, smoothness counts x and y neighbours: a linear ramp a x + b y gives 0.5 (a^2 ny (nx-1) + b^2 nx (ny-1))", () => {
+    const nx = 6, ny = 5, a = 0.3, b = -1.7;
+    const m = Float64Array.from({ length: nx * ny }, (_, p) => a * (p % nx) + b * Math.floor(p / nx));
+    expect(smoothness([ny, nx]).evaluate(m, new Float64Array(nx * ny))).toBeCloseTo(0.5 * (a * a * ny * (nx - 1) + b * b * nx * (ny - 1)), 12);
+  });
 
   const params: [string, Parametrization][] = [["log", logarithm], ["slowness", slowness], ["squared slowness", squaredSlowness]];
   for (const [name, p] of params) {

@@ -1,6 +1,7 @@
 /**
- * Regularizers R(m) on a model vector, with gradients. Differences run along
- * the last axis of a model of shape [..., n] (a 1D profile when the shape is [n]).
+ * Regularizers R(m) on a model vector, with gradients. Difference penalties
+ * take a profile length n (differences along the last axis of a model of shape
+ * [..., n]) or a grid shape [ny, nx] (differences along both axes).
  */
 import { InputError } from "../core/errors.js";
 
@@ -27,42 +28,52 @@ export function damping(reference?: Float64Array): Regularizer {
   };
 }
 
-function checkLength(n: number): void {
-  if (!Number.isInteger(n) || n < 2) throw new InputError("length", `expected the profile length (an integer >= 2), got ${n}`);
-}
+/** A profile length n, or a grid [ny, nx]. */
+export type DifferenceShape = number | readonly [number, number];
 
 /**
- * sum over neighbour differences d = m_{i+1} - m_i along profiles of `length`
- * cells of rho(d), whose derivative is `slope(d)`.
+ * sum over neighbour differences d (along x: m_{i+1} - m_i within rows of nx;
+ * on a grid also along y: m_{p+nx} - m_p) of rho(d), whose derivative is `slope(d)`.
  */
-function differencePenalty(name: string, length: number, rho: (d: number) => number, slope: (d: number) => number): Regularizer {
-  checkLength(length);
+function differencePenalty(name: string, shape: DifferenceShape, rho: (d: number) => number, slope: (d: number) => number): Regularizer {
+  const grid = typeof shape !== "number";
+  const nx = grid ? shape[1] : shape;
+  const ny = grid ? shape[0] : 0;
+  if (!Number.isInteger(nx) || nx < (grid ? 1 : 2) || (grid && (!Number.isInteger(ny) || ny < 1 || nx * ny < 2))) {
+    throw new InputError("shape", `expected a profile length (an integer >= 2) or a grid [ny, nx], got ${JSON.stringify(shape)}`);
+  }
+  const pair = (m: Float64Array, g: Float64Array, i: number, j: number) => {
+    const d = m[j] - m[i];
+    const t = slope(d);
+    g[j] += t;
+    g[i] -= t;
+    return rho(d);
+  };
   return {
     name,
     evaluate(m, g) {
+      if (grid && m.length !== nx * ny) throw new InputError(name, `expected ${nx * ny} model values (grid [${ny}, ${nx}]), got ${m.length}`);
       g.fill(0);
       let v = 0;
-      for (let s = 0; s < m.length; s += length) {
-        for (let i = s; i < s + length - 1; i++) {
-          const d = m[i + 1] - m[i];
-          const t = slope(d);
-          v += rho(d);
-          g[i + 1] += t;
-          g[i] -= t;
-        }
+      for (let s = 0; s < m.length; s += nx) {
+        for (let i = s; i < s + nx - 1; i++) v += pair(m, g, i, i + 1);
       }
+      if (grid) for (let p = 0; p + nx < m.length; p++) v += pair(m, g, p, p + nx);
       return v;
     },
   };
 }
 
-/** Tikhonov smoothness 0.5 sum (m_{i+1} - m_i)^2 along profiles of `length` cells. */
-export function smoothness(length: number): Regularizer {
-  return differencePenalty("smoothness", length, (d) => 0.5 * d * d, (d) => d);
+/** Tikhonov smoothness 0.5 sum of squared neighbour differences (profiles of `shape` cells, or a grid). */
+export function smoothness(shape: DifferenceShape): Regularizer {
+  return differencePenalty("smoothness", shape, (d) => 0.5 * d * d, (d) => d);
 }
 
-/** Smoothed total variation sum sqrt((m_{i+1} - m_i)^2 + epsilon^2) along profiles: keeps sharp interfaces. */
-export function totalVariation(length: number, epsilon: number): Regularizer {
+/**
+ * Smoothed total variation sum sqrt(d^2 + epsilon^2) over neighbour differences
+ * d (anisotropic on a grid): keeps sharp interfaces.
+ */
+export function totalVariation(shape: DifferenceShape, epsilon: number): Regularizer {
   if (!(epsilon > 0)) throw new InputError("totalVariation.epsilon", `expected a positive smoothing, got ${epsilon}`);
-  return differencePenalty("total-variation", length, (d) => Math.sqrt(d * d + epsilon * epsilon), (d) => d / Math.sqrt(d * d + epsilon * epsilon));
+  return differencePenalty("total-variation", shape, (d) => Math.sqrt(d * d + epsilon * epsilon), (d) => d / Math.sqrt(d * d + epsilon * epsilon));
 }
