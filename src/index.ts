@@ -55,3 +55,4 @@ export type { ShotProblem, MisfitSpec } from "./parallel/shot-term.js";
 export { HeatSimulator } from "./heat/simulator.js";
 export type { HeatGradients, HeatLinearization } from "./heat/simulator.js";
 export type { HeatConfig, HeatScheme, HeatBoundary, HeatSource, HeatStorage, Series } from "./heat/config.js";
+export { restrict } from "./core/restrict.js";

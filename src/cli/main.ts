@@ -8,6 +8,7 @@ import { loadScene } from "../scene/load.js";
 import { sceneJsonSchema } from "../scene/schema.js";
 import { runWaveForward } from "../scene/wave-forward.js";
 import { runWaveInversion } from "../scene/wave-inversion.js";
+import { runHeatInversion } from "../scene/heat-inversion.js";
 import { terminalProgress } from "./progress.js";
 
 function fail(message: string): never {
@@ -34,7 +35,7 @@ program
     if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) fail(`--workers: expected a positive integer, got ${JSON.stringify(opts.workers)}`);
     const scene = loadScene(sceneFile);
     const dir = resolve(opts.out);
-    if (opts.resume && scene.kind !== "wave-inversion") fail("--resume: only inversion scenes can be resumed");
+    if (opts.resume && scene.kind === "wave-forward") fail("--resume: only inversion scenes can be resumed");
     if (existsSync(dir) && readdirSync(dir).length > 0 && !opts.force && !opts.resume) {
       fail(`--out: ${opts.out} already exists and is not empty; choose another folder or pass --force`);
     }
@@ -47,7 +48,10 @@ program
       );
     } else {
       const t0 = performance.now();
-      const summary = runWaveInversion(scene, dir, terminalProgress(), warn, opts.resume === true, workers);
+      if (workers !== undefined && scene.kind !== "wave-inversion") fail("--workers: only wave inversion scenes run shots on workers");
+      const summary = scene.kind === "wave-inversion"
+        ? runWaveInversion(scene, dir, terminalProgress(), warn, opts.resume === true, workers)
+        : runHeatInversion(scene, dir, terminalProgress(), opts.resume === true);
       process.stdout.write(
         `${summary.message} after ${summary.iterations} iterations (${((performance.now() - t0) / 1000).toFixed(1)} s)\n` +
           `model error ${(100 * summary.startError).toFixed(1)}% -> ${(100 * summary.finalError).toFixed(1)}%\n` +

@@ -59,21 +59,23 @@ export interface InversionLoop {
   modelShape: number[];
   modelAxes: Axis[];
   modelUnits: string;
-  /** The true model, for the relative model error |m - m_true| / |m_true| (null: unknown). */
+  /** The true model, for the relative model error |m - m_true| / |m_true - reference| (null: unknown). */
   truth: Float64Array | null;
+  /** What the error is relative to: 0 (the default) or, for temperatures, the truth's mean. */
+  errorReference?: number;
   progress: Progress;
   from: ResumePoint | null;
   /** Called before a failure is rethrown (to close worker pools). */
   cleanup?: () => void;
 }
 
-/** |m - truth| / |truth|, or NaN without a truth. */
-export function relativeError(m: Float64Array, truth: Float64Array | null): number {
+/** |m - truth| / |truth - reference|, or NaN without a truth. */
+export function relativeError(m: Float64Array, truth: Float64Array | null, reference = 0): number {
   if (truth === null) return NaN;
   let num = 0, den = 0;
   for (let i = 0; i < m.length; i++) {
     num += (m[i] - truth[i]) ** 2;
-    den += truth[i] ** 2;
+    den += (truth[i] - reference) ** 2;
   }
   return Math.sqrt(num / den);
 }
@@ -139,7 +141,7 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
       ),
       (e) => {
         spec.toModel(toX(e.x), m);
-        const err = relativeError(m, spec.truth);
+        const err = relativeError(m, spec.truth, spec.errorReference);
         models.push(Float64Array.from(m));
         history.value.push(e.value);
         history.gradientNorm.push(e.gradientNorm);

@@ -4,6 +4,7 @@
  * Schema that `gradscape schema` prints for editors.
  */
 import { z } from "zod";
+import { HeatInversionScene } from "./heat-schema.js";
 
 const positive = z.number().positive().finite();
 const position = z.number().finite().describe("position (m)");
@@ -182,7 +183,7 @@ export type WaveInversionScene = z.infer<typeof WaveInversionScene>;
 export type WaveForwardScene = z.infer<typeof WaveForwardScene>;
 
 /** Every kind of scene (more join as the engine grows). */
-export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene]);
+export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene, HeatInversionScene]);
 export type Scene = z.infer<typeof Scene>;
 
 /** The JSON Schema of scene files. */
