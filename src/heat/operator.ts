@@ -47,6 +47,9 @@ export class HeatOperator {
   private readonly transposed: boolean;
   private readonly y: Float64Array;
   private readonly inverseDiagonal: Float64Array;
+  /** Tridiagonal case: L(q, q-1) / L(q, q) and L(q, q-1) / L(q-1, q-1), so each recurrence step is one multiply-subtract. */
+  private readonly lowerRatio: Float64Array;
+  private readonly upperRatio: Float64Array;
 
   constructor(lay: HeatLayout) {
     this.lay = lay;
@@ -64,6 +67,8 @@ export class HeatOperator {
     this.band = lay.dims === 1 ? 1 : Math.min(lay.nx, lay.ny);
     this.y = new Float64Array(n);
     this.inverseDiagonal = new Float64Array(n);
+    this.lowerRatio = new Float64Array(this.band === 1 ? n : 0);
+    this.upperRatio = new Float64Array(this.band === 1 ? n : 0);
   }
 
   /** Cell index of the k-th edge cell of side s. */
@@ -185,6 +190,12 @@ export class HeatOperator {
       L[bq + q] = diag;
       invD[q] = 1 / diag;
     }
+    if (b === 1) {
+      for (let q = 1; q < size; q++) {
+        this.lowerRatio[q] = L[2 * q] * invD[q];
+        this.upperRatio[q] = L[2 * q] * invD[q - 1];
+      }
+    }
     return L;
   }
 
@@ -194,24 +205,28 @@ export class HeatOperator {
     if (L === null) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
     const { nx, ny, size } = this.lay;
     const b = this.band, w = b + 1, y = this.y, invD = this.inverseDiagonal;
+    if (b === 1) {
+      // Tridiagonal (1D, never renumbered): entry (q, q - 1) at 2q; the same recurrences without
+      // inner loops, straight from r into out.
+      const lo = this.lowerRatio, up = this.upperRatio;
+      let prev = r[0] * invD[0];
+      out[0] = prev;
+      for (let q = 1; q < size; q++) out[q] = prev = r[q] * invD[q] - lo[q] * prev;
+      let x = out[size - 1] * invD[size - 1];
+      for (let q = size - 1; q > 0; q--) {
+        if (x < TINY && x > -TINY) x = 0;
+        out[q] = x;
+        x = out[q - 1] * invD[q - 1] - up[q] * x;
+      }
+      if (x < TINY && x > -TINY) x = 0;
+      out[0] = x;
+      return;
+    }
     if (this.transposed) {
       for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) y[i * ny + j] = r[j * nx + i];
     } else y.set(r);
     // L y' = y (rows), then L^T x = y' (columns, as updates of the entries above).
-    if (b === 1) {
-      // Tridiagonal (1D): entry (q, q - 1) at 2q; the same recurrences without inner loops.
-      y[0] *= invD[0];
-      for (let q = 1; q < size; q++) y[q] = (y[q] - L[2 * q] * y[q - 1]) * invD[q];
-      for (let q = size - 1; q > 0; q--) {
-        let x = y[q] * invD[q];
-        if (x < TINY && x > -TINY) x = 0;
-        y[q] = x;
-        y[q - 1] -= L[2 * q] * x;
-      }
-      let x0 = y[0] * invD[0];
-      if (x0 < TINY && x0 > -TINY) x0 = 0;
-      y[0] = x0;
-    } else {
+    {
       for (let q = 0; q < size; q++) {
         const bq = q * w + b - q;
         let s0 = y[q], s1 = 0;
@@ -236,19 +251,39 @@ export class HeatOperator {
     } else out.set(y);
   }
 
+  /** out = M x - alpha A x in one pass over x (plus one for y in 2D). */
+  massMinus(x: Float64Array, out: Float64Array, alpha: number): void {
+    const { nx, ny, mass } = this.lay;
+    const gx = this.gx, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
+    for (let j = 0; j < ny; j++) {
+      const base = j * nx;
+      let left = alpha * gl[j] * x[base];
+      for (let p = base; p < base + nx - 1; p++) {
+        const f = alpha * gx[p] * (x[p] - x[p + 1]);
+        out[p] = mass[p] * x[p] - left - f;
+        left = -f;
+      }
+      const last = base + nx - 1;
+      out[last] = mass[last] * x[last] - left - alpha * gr[j] * x[last];
+    }
+    this.applyY(x, out, -alpha);
+  }
+
   /** out += alpha Ax x. */
   applyX(x: Float64Array, out: Float64Array, alpha: number): void {
     const { nx, ny } = this.lay;
     const gx = this.gx, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
     for (let j = 0; j < ny; j++) {
       const base = j * nx;
-      out[base] += alpha * gl[j] * x[base];
-      out[base + nx - 1] += alpha * gr[j] * x[base + nx - 1];
+      // Each cell gathers its two faces' flows (the left one carried over from the previous
+      // cell), so no iteration reads what the previous one wrote.
+      let left = alpha * gl[j] * x[base];
       for (let p = base; p < base + nx - 1; p++) {
         const f = alpha * gx[p] * (x[p] - x[p + 1]);
-        out[p] += f;
-        out[p + 1] -= f;
+        out[p] += left + f;
+        left = -f;
       }
+      out[base + nx - 1] += left + alpha * gr[j] * x[base + nx - 1];
     }
   }
 
@@ -315,46 +350,45 @@ export class HeatOperator {
   }
 
   /**
-   * Conductivity gradient of the x part: gk -= coeff * d<nu, Ax T - b_x(v)>/dk,
-   * with b_x the x sides' heat flows at the mixed level (n, w); `withValues`
-   * false takes their values as zero.
+   * Conductivity gradient of one theta step: gk -= d<nu, a (A T - b^n) + c (A U - b^{n+1})>/dk,
+   * the k-dependence of the step's residual (through the face and side conductances) at the
+   * old level T (weight a = (1 - theta) dt) and the new level U (weight c = theta dt).
    */
-  gradX(nu: Float64Array, T: Float64Array, coeff: number, n: number, w: number, withValues: boolean, gk: Float64Array): void {
-    const { nx, ny } = this.lay;
-    const gx = this.gx;
-    for (let p = 0; p < nx * ny; p++) {
-      if (gx[p] === 0) continue; // the last column has no x face
-      const t = coeff * (nu[p] - nu[p + 1]) * (T[p] - T[p + 1]);
-      gk[p] -= t * this.dgxA[p];
-      gk[p + 1] -= t * this.dgxB[p];
-    }
-    for (const s of [LEFT, RIGHT]) this.gradSide(s, nu, T, coeff, withValues ? this.sideValue(s, n, w) : 0, gk);
-  }
-
-  /** The y twin of {@link gradX} (nothing in 1D). */
-  gradY(nu: Float64Array, T: Float64Array, coeff: number, n: number, w: number, withValues: boolean, gk: Float64Array): void {
+  gradient(nu: Float64Array, T: Float64Array, a: number, U: Float64Array, c: number, n: number, gk: Float64Array): void {
     const { nx, ny, dims } = this.lay;
-    if (dims === 1) return;
-    for (let p = 0; p < nx * (ny - 1); p++) {
-      const t = coeff * (nu[p] - nu[p + nx]) * (T[p] - T[p + nx]);
-      gk[p] -= t * this.dgyA[p];
-      gk[p + nx] -= t * this.dgyB[p];
+    const dA = this.dgxA, dB = this.dgxB;
+    for (let j = 0; j < ny; j++) {
+      const base = j * nx;
+      let carry = 0; // the previous face's share of this cell
+      for (let p = base; p < base + nx - 1; p++) {
+        const t = (nu[p] - nu[p + 1]) * (a * (T[p] - T[p + 1]) + c * (U[p] - U[p + 1]));
+        gk[p] -= carry + t * dA[p];
+        carry = t * dB[p];
+      }
+      gk[base + nx - 1] -= carry;
     }
-    for (const s of [BOTTOM, TOP]) this.gradSide(s, nu, T, coeff, withValues ? this.sideValue(s, n, w) : 0, gk);
-  }
-
-  private gradSide(s: number, nu: Float64Array, T: Float64Array, coeff: number, value: number, gk: Float64Array): void {
-    const dg = this.dgSide[s];
-    for (let c = 0; c < dg.length; c++) {
-      if (dg[c] === 0) continue;
-      const p = this.edgeCell(s, c);
-      gk[p] += coeff * dg[c] * nu[p] * (value - T[p]);
+    if (dims === 2) {
+      const yA = this.dgyA, yB = this.dgyB;
+      for (let p = 0; p < nx * (ny - 1); p++) {
+        const t = (nu[p] - nu[p + nx]) * (a * (T[p] - T[p + nx]) + c * (U[p] - U[p + nx]));
+        gk[p] -= t * yA[p];
+        gk[p + nx] -= t * yB[p];
+      }
     }
+    this.lay.sides.forEach((side, s) => {
+      const dg = this.dgSide[s];
+      const v0 = side.values[n], v1 = side.values[n + 1];
+      for (let k = 0; k < dg.length; k++) {
+        if (dg[k] === 0) continue;
+        const p = this.edgeCell(s, k);
+        gk[p] += dg[k] * nu[p] * (a * (v0 - T[p]) + c * (v1 - U[p]));
+      }
+    });
   }
 
   /**
    * Tangent of the x part: out += coeff * d(Ax T - b_x(v))/dk . dk, the
-   * derivative of {@link gradX}'s form in the direction dk.
+   * derivative of {@link gradient}'s form in the direction dk.
    */
   tangentX(dk: Float64Array, T: Float64Array, coeff: number, n: number, w: number, withValues: boolean, out: Float64Array): void {
     const { nx, ny } = this.lay;

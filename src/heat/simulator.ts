@@ -41,12 +41,17 @@ export interface HeatLinearization extends Linearization {
  * {@link boundaryValues} make each of them the model instead.
  *
  * Memory of {@link linearize}: with full storage, T at every step,
- * 8 * nt * nx * ny bytes, held by the linearization; with
+ * 8 * nt * nx * ny bytes, allocated once per simulator and reused by every
+ * linearization, so only the latest one can run `vjp` (an older one throws;
+ * its `jvp` and data stay valid); with
  * checkpointing, `snapshots` temperature fields, recomputing the forward steps
  * the adjoint needs (the minimal number, by revolve).
  */
 export class HeatSimulator implements Differentiable {
   readonly layout: HeatLayout;
+  /** Full storage of T at every step, allocated once and reused by every linearize. */
+  private storage: Float64Array | null = null;
+  private generation = 0;
 
   /** @throws {InputError} naming the offending field of `config`. */
   constructor(config: HeatConfig, prepared?: HeatLayout) {
@@ -88,8 +93,14 @@ export class HeatSimulator implements Differentiable {
     const full = this.layout.storage.mode === "full";
     // The factorization is kept for the adjoint and tangent runs (they solve with the same matrix).
     const st = this.stepper(k);
+    const generation = ++this.generation;
     const { data, states } = this.run(st, full ? [] : null);
-    const gradients = (dData: Field) => this.adjoint(st, dData, states);
+    const gradients = (dData: Field) => {
+      if (full && generation !== this.generation) {
+        throw new Error("HeatSimulator: this linearization's stored temperatures were reused by a later linearize(); linearize again (or use checkpoint storage)");
+      }
+      return this.adjoint(st, dData, states);
+    };
     return { data, gradients, vjp: (dData) => gradients(dData).conductivity, jvp: (dk) => this.tangent(st, dk) };
   }
 
@@ -174,16 +185,21 @@ export class HeatSimulator implements Differentiable {
     const lay = this.layout;
     const [ns, nt] = this.dataShape;
     const out = new Float64Array(ns * nt);
-    let T = Float64Array.from(lay.initial);
-    let next = new Float64Array(lay.size);
+    // With storage, every T^n is a view of one buffer (one allocation, no per-step garbage).
+    if (store !== null && this.storage === null) this.storage = new Float64Array(nt * lay.size);
+    const buffer = store === null ? null : this.storage;
+    const at = (n: number) => buffer!.subarray(n * lay.size, (n + 1) * lay.size);
+    let T = buffer === null ? Float64Array.from(lay.initial) : at(0);
+    if (buffer !== null) T.set(lay.initial);
+    let next = buffer === null ? new Float64Array(lay.size) : at(1);
     samplePoints(T, lay.sensors, out, 0, nt);
     onStep?.(0, T);
     for (let n = 0; n < nt - 1; n++) {
       if (store !== null) store.push(T);
       st.forward(n, T, next);
-      if (store !== null) {
+      if (buffer !== null) {
         T = next;
-        next = new Float64Array(lay.size);
+        if (n + 2 < nt) next = at(n + 2);
       } else [T, next] = [next, T];
       samplePoints(T, lay.sensors, out, n + 1, nt);
       if (onStep !== undefined && (n + 1) % every === 0) onStep(n + 1, T);

@@ -58,12 +58,7 @@ export class HeatStepper {
 
   /** r = (M - (1 - theta) dt A) x. */
   private explicitPart(x: Float64Array, r: Float64Array): void {
-    const m = this.lay.mass;
-    for (let p = 0; p < r.length; p++) r[p] = m[p] * x[p];
-    if (this.explicit > 0) {
-      this.op.applyX(x, r, -this.explicit);
-      this.op.applyY(x, r, -this.explicit);
-    }
+    this.op.massMinus(x, r, this.explicit);
   }
 
   /** Step n: T (at t_n) -> next (at t_{n+1}). */
@@ -84,16 +79,9 @@ export class HeatStepper {
     const { op, nu } = this;
     this.solve(aNext, nu);
     this.explicitPart(nu, aPrev);
-    if (this.explicit > 0) {
-      op.loadAdjoint(nu, this.explicit, n, 0, sink.strengths, sink.sides);
-      op.gradX(nu, T, this.explicit, n, 0, true, sink.conductivity);
-      op.gradY(nu, T, this.explicit, n, 0, true, sink.conductivity);
-    }
-    if (this.implicit > 0) {
-      op.loadAdjoint(nu, this.implicit, n, 1, sink.strengths, sink.sides);
-      op.gradX(nu, next, this.implicit, n, 1, true, sink.conductivity);
-      op.gradY(nu, next, this.implicit, n, 1, true, sink.conductivity);
-    }
+    if (this.explicit > 0) op.loadAdjoint(nu, this.explicit, n, 0, sink.strengths, sink.sides);
+    if (this.implicit > 0) op.loadAdjoint(nu, this.implicit, n, 1, sink.strengths, sink.sides);
+    op.gradient(nu, T, this.explicit, next, this.implicit, n, sink.conductivity);
   }
 
   /**

@@ -1,0 +1,73 @@
+/**
+ * Wave bench: the wave1d-standard problem of ../shared/bench/wave1d_ref.c
+ * (forward, gradient with full storage and checkpointing, memory), and a
+ * 16-shot gradient serial against the worker pool.
+ */
+import { availableParallelism } from "node:os";
+import { field } from "../core/arrays.js";
+import { ShotPool, serialShotObjective } from "../parallel/pool.js";
+import type { Storage } from "../wave/config.js";
+import { WaveSimulator } from "../wave/simulator.js";
+import { ricker } from "../wave/wavelet.js";
+import { best, emit, peakRss } from "./report.js";
+
+/** Size of the wave1d-standard problem (the C yardstick runs the same). */
+export const nx = 2000, nt = Number(process.env.BENCH_NT ?? 4000);
+const nb = 50, dx = 5, dt = 5e-4, f0 = 15;
+
+/** Runs the wave bench; returns the forward and full-storage gradient times (s). */
+export async function benchWave(): Promise<{ forwardS: number; gradientS: number }> {
+  const cells = nx + 2 * nb;
+
+  function simulator(storage: Storage): WaveSimulator {
+    // The C problem delays the Ricker by 1/f0 and puts source and receiver at interior cell 100.
+    const w = ricker(f0, nt, dt, 1 / f0);
+    return new WaveSimulator({
+      nx, dx, dt, nt, order: 8, pml: { width: nb, velocity: 4000 }, storage,
+      shots: [{ source: 100 * dx, wavelet: w, receivers: [100 * dx] }],
+      warn: () => {},
+    });
+  }
+
+  const c = new Float64Array(nx);
+  for (let j = 0; j < nx; j++) c[j] = 1500 + (2500 * j) / (nx - 1);
+  const velocity = field(c, [nx]);
+
+  // Runs go from the least memory to the most, so the process's peak resident size after each
+  // run (peak_rss_bytes) is that run's peak; memory_bytes is what the run itself holds.
+  const full = simulator({ mode: "full" });
+  const size = full.layout.size;
+  const forwardS = best(() => full.forward(velocity));
+  emit({ problem: "wave1d-standard", impl: "gradscape", run: "forward", cells, steps: nt, seconds: +forwardS.toFixed(5), mcells_per_s: +((cells * nt) / forwardS / 1e6).toFixed(1), memory_bytes: 9 * size * 8, peak_rss_bytes: peakRss() });
+  const dData = full.forward(velocity);
+  for (const snapshots of [10, 50, 200]) {
+    const sim = simulator({ mode: "checkpoint", snapshots });
+    const s = best(() => sim.linearize(velocity).vjp(dData));
+    emit({ problem: "wave1d-standard", impl: "gradscape", run: "gradient", storage: `checkpoint-${snapshots}`, seconds: +s.toFixed(5), gradient_over_forward: +(s / forwardS).toFixed(2), memory_bytes: snapshots * 4 * size * 8, peak_rss_bytes: peakRss() });
+  }
+  const gradientS = best(() => full.linearize(velocity).vjp(dData));
+  emit({ problem: "wave1d-standard", impl: "gradscape", run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / forwardS).toFixed(2), memory_bytes: (nt - 1) * size * 8, peak_rss_bytes: peakRss() });
+
+  // A 16-shot gradient, serial against the worker pool (one thread per core). Smaller grid so
+  // that 16 shots' full storage fits twice (main thread and workers): 1,000 cells, 2,000 steps.
+  {
+    const n = 1000, steps = 2000;
+    const shotC = new Float64Array(n).map((_, j) => 1500 + (2500 * j) / (n - 1));
+    const shots = Array.from({ length: 16 }, (_, s) => ({ source: (30 + 60 * s) * dx, wavelet: ricker(f0, steps, dt, 1 / f0), receivers: [10 * dx, 500 * dx, 990 * dx] }));
+    const config = { nx: n, dx, dt, nt: steps, order: 8 as const, pml: { width: nb, velocity: 4000 }, shots };
+    const observed = shots.map(() => new Float64Array(3 * steps));
+    const problem = { config, observed, misfit: { kind: "least-squares" as const } };
+    const serial = serialShotObjective(problem);
+    const g = new Float64Array(n);
+    const serialS = best(() => serial(shotC, g));
+    const workers = availableParallelism();
+    const pool = new ShotPool(problem, workers);
+    await pool.ready();
+    const poolS = best(() => pool.objective(shotC, g));
+    await pool.close();
+    emit({ problem: "wave1d-16-shots", impl: "gradscape", run: "gradient", cells: n + 2 * nb, steps, shots: 16, workers, serial_s: +serialS.toFixed(4), pool_s: +poolS.toFixed(4), speedup: +(serialS / poolS).toFixed(2) });
+  }
+
+
+  return { forwardS, gradientS };
+}
