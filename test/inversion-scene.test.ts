@@ -127,30 +127,33 @@ describe("a killed inversion", () => {
 });
 
 describe("--resume", () => {
-  test("a run killed mid-way and resumed ends with the same bytes as an uninterrupted run", async () => {
-    const cli = await cliBundle();
-    const root = mkdtempSync(join(tmpdir(), "resume-"));
-    const whole = join(root, "whole"), resumed = join(root, "resumed");
-    expect(spawnSync(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", whole]).status).toBe(0);
-    // Kill inside the second band, then resume.
-    const child = spawn(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", resumed], { stdio: "ignore" });
-    for (let waited = 0; waited < 60_000; waited += 20) {
-      await new Promise((r) => setTimeout(r, 20));
-      try {
-        if ((JSON.parse(readFileSync(join(resumed, "manifest.json"), "utf8")).iterations ?? 0) >= 40) break;
-      } catch {
-        // not written yet
+  for (const [scene, killAt] of [["continuation-fwi", 40], ["heat-flux", 60]] as const) {
+    test(`${scene}: a run killed mid-way and resumed ends with the same bytes as an uninterrupted run`, async () => {
+      const cli = await cliBundle();
+      const file = `scenes/${scene}.json`;
+      const root = mkdtempSync(join(tmpdir(), "resume-"));
+      const whole = join(root, "whole"), resumed = join(root, "resumed");
+      expect(spawnSync(process.execPath, [cli, "run", file, "--out", whole]).status).toBe(0);
+      // Kill after iteration killAt (inside the second band for the wave scene), then resume.
+      const child = spawn(process.execPath, [cli, "run", file, "--out", resumed], { stdio: "ignore" });
+      for (let waited = 0; waited < 60_000; waited += 20) {
+        await new Promise((r) => setTimeout(r, 20));
+        try {
+          if ((JSON.parse(readFileSync(join(resumed, "manifest.json"), "utf8")).iterations ?? 0) >= killAt) break;
+        } catch {
+          // not written yet
+        }
       }
-    }
-    child.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
-    expect(readRun(resumed).manifest.status).toBe("running");
-    const r = spawnSync(process.execPath, [cli, "run", "scenes/continuation-fwi.json", "--out", resumed, "--resume"], { encoding: "utf8" });
-    expect(r.status).toBe(0);
-    for (const f of readdirSync(whole).filter((f) => f.endsWith(".npy") || f === "manifest.json")) {
-      expect(readFileSync(join(resumed, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
-    }
-  });
+      child.kill("SIGKILL");
+      await new Promise((r) => child.once("exit", r));
+      expect(readRun(resumed).manifest.status).toBe("running");
+      const r = spawnSync(process.execPath, [cli, "run", file, "--out", resumed, "--resume"], { encoding: "utf8" });
+      expect(r.status).toBe(0);
+      for (const f of readdirSync(whole).filter((f) => f.endsWith(".npy") || f === "manifest.json")) {
+        expect(readFileSync(join(resumed, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
+      }
+    });
+  }
 
   test("resuming a finished run or a forward scene is refused with the reason", async () => {
     const root = mkdtempSync(join(tmpdir(), "resume-"));

@@ -37,3 +37,11 @@ test("the README's inversion example runs and at least halves the model error", 
   expect(m).not.toBeNull();
   expect(Number(m![2])).toBeLessThan(0.5 * Number(m![1]));
 });
+
+test("the README's heat example runs and prints dot tests at round-off and a Taylor order of 2", async () => {
+  const out = await runSnippet("heat");
+  const m = /dot tests (\S+), Taylor order (\S+)/.exec(out);
+  expect(m).not.toBeNull();
+  expect(Number(m![1])).toBeLessThan(1e-12);
+  expect(Math.abs(Number(m![2]) - 2)).toBeLessThan(0.1);
+});
