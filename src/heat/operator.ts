@@ -15,10 +15,8 @@
  * solver): factorization costs ~ N b^2 / 2 and each solve ~ 2 N b
  * multiply-adds for N cells.
  */
+import { BandedCholesky } from "./banded.js";
 import type { HeatLayout } from "./config.js";
-
-/** Values below this magnitude are flushed to zero in solves (far from any result, and never subnormal). */
-const TINY = 1e-290;
 
 /** Index of a side in layout.sides. */
 const LEFT = 0, RIGHT = 1, BOTTOM = 2, TOP = 3;
@@ -39,17 +37,13 @@ export class HeatOperator {
   private readonly dgSide: Float64Array[];
   /** Face area of each side's cells (dy for left/right, dx for bottom/top). */
   private readonly area: number[];
-  /** Lower band of the Cholesky factor of M + alpha A, row q at q (band + 1), diagonal first; null when alpha = 0. */
-  private factorBand: Float64Array | null = null;
+  /** The factorization of M + alpha A (null when alpha = 0). */
+  private factorBand: BandedCholesky | null = null;
   /** Bandwidth of the solver's numbering. */
   readonly band: number;
   /** Whether the solver numbers cells along y first (q = i ny + j), because nx > ny. */
   private readonly transposed: boolean;
   private readonly y: Float64Array;
-  private readonly inverseDiagonal: Float64Array;
-  /** Tridiagonal case: L(q, q-1) / L(q, q) and L(q, q-1) / L(q-1, q-1), so each recurrence step is one multiply-subtract. */
-  private readonly lowerRatio: Float64Array;
-  private readonly upperRatio: Float64Array;
 
   constructor(lay: HeatLayout) {
     this.lay = lay;
@@ -65,10 +59,7 @@ export class HeatOperator {
     this.area = lay.sides.map((_, s) => (s < 2 ? lay.dy : lay.dx));
     this.transposed = lay.dims === 2 && lay.nx > lay.ny;
     this.band = lay.dims === 1 ? 1 : Math.min(lay.nx, lay.ny);
-    this.y = new Float64Array(n);
-    this.inverseDiagonal = new Float64Array(n);
-    this.lowerRatio = new Float64Array(this.band === 1 ? n : 0);
-    this.upperRatio = new Float64Array(this.band === 1 ? n : 0);
+    this.y = new Float64Array(this.transposed ? n : 0);
   }
 
   /** Cell index of the k-th edge cell of side s. */
@@ -150,105 +141,35 @@ export class HeatOperator {
     return this.transposed ? (p % nx) * ny + Math.floor(p / nx) : p;
   }
 
-  /**
-   * Banded Cholesky factor of M + alpha A in the solver's numbering: row q
-   * holds columns q - band .. q ascending at q (band + 1) (the diagonal last),
-   * so every inner loop reads memory forwards. The inverse diagonal is kept apart.
-   */
-  private factor(alpha: number): Float64Array {
+  /** Assembles M + alpha A in the solver's numbering and factorizes it. */
+  private factor(alpha: number): BandedCholesky {
     const { nx, ny, size, mass } = this.lay;
-    const b = this.band, w = b + 1;
-    const L = new Float64Array(size * w);
-    const invD = this.inverseDiagonal;
-    // Entry (q, m) lives at q w + b - q + m.
+    const chol = new BandedCholesky(size, this.band);
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
-        const p = j * nx + i, q = this.order(p), base = q * w + b - q;
-        L[base + q] = mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j));
-        if (i > 0) L[base + this.order(p - 1)] = -alpha * this.gx[p - 1];
-        if (j > 0) L[base + this.order(p - nx)] = -alpha * this.gy[p - nx];
+        const p = j * nx + i, q = this.order(p);
+        chol.set(q, q, mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j)));
+        if (i > 0) chol.set(q, this.order(p - 1), -alpha * this.gx[p - 1]);
+        if (j > 0) chol.set(q, this.order(p - nx), -alpha * this.gy[p - nx]);
       }
     }
-    for (let q = 0; q < size; q++) {
-      const bq = q * w + b - q;
-      const lo = q > b ? q - b : 0;
-      for (let c = lo; c < q; c++) {
-        // L[q][c] = (A[q][c] - sum_{lo <= m < c} L[q][m] L[c][m]) / L[c][c]
-        const bc = c * w + b - c;
-        let s0 = L[bq + c], s1 = 0;
-        let m = lo;
-        for (; m + 1 < c; m += 2) {
-          s0 -= L[bq + m] * L[bc + m];
-          s1 -= L[bq + m + 1] * L[bc + m + 1];
-        }
-        if (m < c) s0 -= L[bq + m] * L[bc + m];
-        L[bq + c] = (s0 + s1) * invD[c];
-      }
-      let d = L[bq + q];
-      for (let m = lo; m < q; m++) d -= L[bq + m] * L[bq + m];
-      const diag = Math.sqrt(d);
-      L[bq + q] = diag;
-      invD[q] = 1 / diag;
-    }
-    if (b === 1) {
-      for (let q = 1; q < size; q++) {
-        this.lowerRatio[q] = L[2 * q] * invD[q];
-        this.upperRatio[q] = L[2 * q] * invD[q - 1];
-      }
-    }
-    return L;
+    chol.factorize();
+    return chol;
   }
 
   /** out = (M + alpha A)^{-1} r (out may be r). */
   solve(r: Float64Array, out: Float64Array): void {
-    const L = this.factorBand;
-    if (L === null) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
-    const { nx, ny, size } = this.lay;
-    const b = this.band, w = b + 1, y = this.y, invD = this.inverseDiagonal;
-    if (b === 1) {
-      // Tridiagonal (1D, never renumbered): entry (q, q - 1) at 2q; the same recurrences without
-      // inner loops, straight from r into out.
-      const lo = this.lowerRatio, up = this.upperRatio;
-      let prev = r[0] * invD[0];
-      out[0] = prev;
-      for (let q = 1; q < size; q++) out[q] = prev = r[q] * invD[q] - lo[q] * prev;
-      let x = out[size - 1] * invD[size - 1];
-      for (let q = size - 1; q > 0; q--) {
-        if (x < TINY && x > -TINY) x = 0;
-        out[q] = x;
-        x = out[q - 1] * invD[q - 1] - up[q] * x;
-      }
-      if (x < TINY && x > -TINY) x = 0;
-      out[0] = x;
+    const chol = this.factorBand;
+    if (chol === null) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
+    if (!this.transposed) {
+      chol.solve(r, out);
       return;
     }
-    if (this.transposed) {
-      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) y[i * ny + j] = r[j * nx + i];
-    } else y.set(r);
-    // L y' = y (rows), then L^T x = y' (columns, as updates of the entries above).
-    {
-      for (let q = 0; q < size; q++) {
-        const bq = q * w + b - q;
-        let s0 = y[q], s1 = 0;
-        let m = q > b ? q - b : 0;
-        for (; m + 1 < q; m += 2) {
-          s0 -= L[bq + m] * y[m];
-          s1 -= L[bq + m + 1] * y[m + 1];
-        }
-        if (m < q) s0 -= L[bq + m] * y[m];
-        y[q] = (s0 + s1) * invD[q];
-      }
-      for (let q = size - 1; q >= 0; q--) {
-        const bq = q * w + b - q;
-        let x = y[q] * invD[q];
-        if (x < TINY && x > -TINY) x = 0;
-        y[q] = x;
-        for (let m = q > b ? q - b : 0; m < q; m++) y[m] -= L[bq + m] * x;
-      }
-    }
-    if (this.transposed) {
-      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[j * nx + i] = y[i * ny + j];
-    } else out.set(y);
+    const { nx, ny } = this.lay;
+    const y = this.y;
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) y[i * ny + j] = r[j * nx + i];
+    chol.solve(y, y);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[j * nx + i] = y[i * ny + j];
   }
 
   /** out = M x - alpha A x in one pass over x (plus one for y in 2D). */
@@ -257,6 +178,8 @@ export class HeatOperator {
     const gx = this.gx, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
     for (let j = 0; j < ny; j++) {
       const base = j * nx;
+      // Each cell gathers its two faces' flows (the left one carried over from the previous
+      // cell), so no iteration reads what the previous one wrote.
       let left = alpha * gl[j] * x[base];
       for (let p = base; p < base + nx - 1; p++) {
         const f = alpha * gx[p] * (x[p] - x[p + 1]);
@@ -267,24 +190,6 @@ export class HeatOperator {
       out[last] = mass[last] * x[last] - left - alpha * gr[j] * x[last];
     }
     this.applyY(x, out, -alpha);
-  }
-
-  /** out += alpha Ax x. */
-  applyX(x: Float64Array, out: Float64Array, alpha: number): void {
-    const { nx, ny } = this.lay;
-    const gx = this.gx, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
-    for (let j = 0; j < ny; j++) {
-      const base = j * nx;
-      // Each cell gathers its two faces' flows (the left one carried over from the previous
-      // cell), so no iteration reads what the previous one wrote.
-      let left = alpha * gl[j] * x[base];
-      for (let p = base; p < base + nx - 1; p++) {
-        const f = alpha * gx[p] * (x[p] - x[p + 1]);
-        out[p] += left + f;
-        left = -f;
-      }
-      out[base + nx - 1] += left + alpha * gr[j] * x[base + nx - 1];
-    }
   }
 
   /** out += alpha Ay x (nothing in 1D). */
