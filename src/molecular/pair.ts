@@ -1,0 +1,144 @@
+/**
+ * Pair potentials E(r) with their parameters, and cutoffs done right.
+ *
+ * Each potential evaluates, at a distance r: the energy, dE/dr, and for each
+ * parameter p the derivatives dE/dp and d2E/(dr dp). A cutoff rc turns E into
+ *   none:           E(r)                                   (no cutoff)
+ *   energy-shifted: E(r) - E(rc) for r < rc, else 0         (continuous energy)
+ *   force-shifted:  E(r) - E(rc) - (r - rc) E'(rc), r < rc  (continuous energy and force)
+ * and the parameter derivatives are shifted the same way.
+ */
+import { InputError } from "../core/errors.js";
+
+/** The values of a pair function at one distance. */
+export interface PairValues {
+  /** E(r). */
+  energy: number;
+  /** dE/dr. */
+  slope: number;
+  /** dE/dp for each parameter. */
+  readonly dEnergy: Float64Array;
+  /** d2E/(dr dp) for each parameter. */
+  readonly dSlope: Float64Array;
+}
+
+/** A pair function of r and its parameters (uncut). */
+export interface PairFunction {
+  readonly kind: string;
+  /** Parameter names in order, e.g. ["epsilon", "sigma"]. */
+  readonly names: readonly string[];
+  /** Writes E, dE/dr and the parameter derivatives at r for parameters p. */
+  evaluate(r: number, p: Float64Array, out: PairValues): void;
+}
+
+/** Lennard-Jones 4 epsilon ((sigma/r)^12 - (sigma/r)^6): minimum -epsilon at r = 2^(1/6) sigma. */
+export const lennardJones: PairFunction = {
+  kind: "lennard-jones",
+  names: ["epsilon", "sigma"],
+  evaluate(r, p, out) {
+    const [eps, sigma] = [p[0], p[1]];
+    const s2 = (sigma * sigma) / (r * r), s6 = s2 * s2 * s2, s12 = s6 * s6;
+    out.energy = 4 * eps * (s12 - s6);
+    out.slope = (-24 * eps * (2 * s12 - s6)) / r;
+    out.dEnergy[0] = 4 * (s12 - s6);
+    out.dEnergy[1] = (24 * eps * (2 * s12 - s6)) / sigma;
+    out.dSlope[0] = (-24 * (2 * s12 - s6)) / r;
+    out.dSlope[1] = (-24 * eps * (24 * s12 - 6 * s6)) / (sigma * r);
+  },
+};
+
+/** Morse D_e ((1 - exp(-a (r - r_e)))^2 - 1): minimum -D_e at r = r_e. */
+export const morse: PairFunction = {
+  kind: "morse",
+  names: ["depth", "width", "equilibrium"],
+  evaluate(r, p, out) {
+    const [de, a, re] = [p[0], p[1], p[2]];
+    const x = Math.exp(-a * (r - re));
+    out.energy = de * (x * x - 2 * x);
+    out.slope = 2 * a * de * x * (1 - x);
+    // dx/da = -(r - re) x, dx/dre = a x.
+    const dxa = -(r - re) * x, dxr = a * x;
+    out.dEnergy[0] = x * x - 2 * x;
+    out.dEnergy[1] = de * (2 * x - 2) * dxa;
+    out.dEnergy[2] = de * (2 * x - 2) * dxr;
+    out.dSlope[0] = 2 * a * x * (1 - x);
+    out.dSlope[1] = 2 * de * x * (1 - x) + 2 * a * de * (1 - 2 * x) * dxa;
+    out.dSlope[2] = 2 * a * de * (1 - 2 * x) * dxr;
+  },
+};
+
+/** Buckingham A exp(-r / rho) - C / r^6 (parameters A, rho, C). */
+export const buckingham: PairFunction = {
+  kind: "buckingham",
+  names: ["repulsion", "range", "dispersion"],
+  evaluate(r, p, out) {
+    const [A, rho, C] = [p[0], p[1], p[2]];
+    const e = Math.exp(-r / rho), r6 = r ** 6;
+    out.energy = A * e - C / r6;
+    out.slope = (-A / rho) * e + (6 * C) / (r6 * r);
+    out.dEnergy[0] = e;
+    out.dEnergy[1] = (A * e * r) / (rho * rho);
+    out.dEnergy[2] = -1 / r6;
+    out.dSlope[0] = -e / rho;
+    // d/drho of -(A/rho) e: A e / rho^2 - (A/rho) e r / rho^2
+    out.dSlope[1] = (A * e) / (rho * rho) - (A * e * r) / (rho * rho * rho);
+    out.dSlope[2] = 6 / (r6 * r);
+  },
+};
+
+export type CutoffMode = "none" | "energy-shifted" | "force-shifted";
+
+/** A pair function with its parameters and cutoff, ready for the force loops. */
+export class PairPotential {
+  readonly fn: PairFunction;
+  readonly params: Float64Array;
+  readonly cutoff: number;
+  readonly mode: CutoffMode;
+  private readonly atCut: PairValues;
+  private readonly value: PairValues;
+
+  /**
+   * @param params the parameters in the order of `fn.names`
+   * @param cutoff rc (Infinity: none)
+   */
+  constructor(fn: PairFunction, params: ArrayLike<number>, cutoff = Infinity, mode: CutoffMode = cutoff === Infinity ? "none" : "energy-shifted") {
+    if (params.length !== fn.names.length) throw new InputError("params", `${fn.kind} takes ${fn.names.length} parameters (${fn.names.join(", ")}), got ${params.length}`);
+    this.params = Float64Array.from(params);
+    this.params.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new InputError(`params.${fn.names[i]}`, `expected a finite number, got ${v}`);
+    });
+    if (!(cutoff > 0)) throw new InputError("cutoff", `expected a positive distance or Infinity, got ${cutoff}`);
+    if (mode !== "none" && cutoff === Infinity) throw new InputError("cutoff", `a ${mode} potential needs a finite cutoff`);
+    this.fn = fn;
+    this.cutoff = cutoff;
+    this.mode = cutoff === Infinity ? "none" : mode;
+    const n = fn.names.length;
+    this.atCut = { energy: 0, slope: 0, dEnergy: new Float64Array(n), dSlope: new Float64Array(n) };
+    this.value = { energy: 0, slope: 0, dEnergy: new Float64Array(n), dSlope: new Float64Array(n) };
+    this.refresh();
+  }
+
+  /** Recomputes the values at the cutoff after `params` changed. */
+  refresh(): void {
+    if (this.mode !== "none") this.fn.evaluate(this.cutoff, this.params, this.atCut);
+  }
+
+  /**
+   * The cut potential at r (< cutoff): energy, slope and parameter derivatives
+   * into the returned object (reused: valid until the next call).
+   */
+  at(r: number): PairValues {
+    const v = this.value;
+    this.fn.evaluate(r, this.params, v);
+    if (this.mode === "none") return v;
+    const c = this.atCut;
+    const force = this.mode === "force-shifted";
+    v.energy -= c.energy + (force ? (r - this.cutoff) * c.slope : 0);
+    if (force) v.slope -= c.slope;
+    for (let k = 0; k < v.dEnergy.length; k++) {
+      v.dEnergy[k] -= c.dEnergy[k] + (force ? (r - this.cutoff) * c.dSlope[k] : 0);
+      if (force) v.dSlope[k] -= c.dSlope[k];
+    }
+    return v;
+  }
+}

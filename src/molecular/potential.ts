@@ -1,0 +1,188 @@
+/**
+ * Potential energy surfaces: a sum of terms (pair potentials now, bonded
+ * terms next), with energy, its gradient with respect to positions (minus the
+ * forces) and with respect to each term's parameters, behind the
+ * differentiable contract with the positions as the model.
+ */
+import { field, flatten } from "../core/arrays.js";
+import type { Differentiable, Field, Linearization } from "../core/contract.js";
+import { InputError } from "../core/errors.js";
+import { assertFinite, checkShape } from "../core/validate.js";
+import { minimumImage, pairList, type Box, type PairList } from "./neighbors.js";
+import type { PairPotential } from "./pair.js";
+
+/** One term of a potential energy. */
+export interface EnergyTerm {
+  /** Parameter names of the term. */
+  readonly names: readonly string[];
+  /** The parameters (live: change them, then call `refresh`). */
+  readonly params: Float64Array;
+  refresh(): void;
+  /**
+   * E(x) for positions x (3n values, atom-major); adds dE/dx into `gradient`
+   * and dE/dparams into `paramGradient` when given.
+   */
+  evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number;
+}
+
+/** A pair potential summed over all pairs within its cutoff (minimum image in a periodic box). */
+export class PairTerm implements EnergyTerm {
+  readonly potential: PairPotential;
+  readonly box: Box;
+  private list: PairList = { i: new Int32Array(0), j: new Int32Array(0), count: 0 };
+  private readonly d = new Float64Array(3);
+
+  constructor(potential: PairPotential, box: Box = null) {
+    if (box !== null && !box.every((l) => l > 0 && Number.isFinite(l))) throw new InputError("box", `expected three positive side lengths, got [${box.join(", ")}]`);
+    this.potential = potential;
+    this.box = box;
+  }
+
+  get names(): readonly string[] {
+    return this.potential.fn.names;
+  }
+
+  get params(): Float64Array {
+    return this.potential.params;
+  }
+
+  refresh(): void {
+    this.potential.refresh();
+  }
+
+  evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number {
+    const pot = this.potential, box = this.box, d = this.d;
+    const list = (this.list = pairList(x, box, pot.cutoff, this.list));
+    const np = pot.params.length;
+    let energy = 0;
+    for (let k = 0; k < list.count; k++) {
+      const i = list.i[k], j = list.j[k];
+      d[0] = x[3 * j] - x[3 * i];
+      d[1] = x[3 * j + 1] - x[3 * i + 1];
+      d[2] = x[3 * j + 2] - x[3 * i + 2];
+      minimumImage(d, box);
+      const r = Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+      const v = pot.at(r);
+      energy += v.energy;
+      if (gradient !== null) {
+        const s = v.slope / r;
+        for (let a = 0; a < 3; a++) {
+          gradient[3 * j + a] += s * d[a];
+          gradient[3 * i + a] -= s * d[a];
+        }
+      }
+      if (paramGradient !== null) for (let p = 0; p < np; p++) paramGradient[p] += v.dEnergy[p];
+    }
+    return energy;
+  }
+}
+
+/** A potential energy: the sum of its terms. */
+export class Potential {
+  readonly terms: EnergyTerm[];
+
+  constructor(terms: EnergyTerm[]) {
+    if (terms.length === 0) throw new InputError("terms", "a potential needs at least one term");
+    this.terms = terms;
+  }
+
+  /** Number of parameters over all terms (the order of {@link parameters}). */
+  get parameterCount(): number {
+    return this.terms.reduce((s, t) => s + t.params.length, 0);
+  }
+
+  /** All parameters, term after term. */
+  parameters(): Float64Array {
+    const out = new Float64Array(this.parameterCount);
+    let o = 0;
+    for (const t of this.terms) {
+      out.set(t.params, o);
+      o += t.params.length;
+    }
+    return out;
+  }
+
+  /** Sets all parameters (term after term) and refreshes the terms. */
+  setParameters(p: Float64Array): void {
+    if (p.length !== this.parameterCount) throw new InputError("parameters", `expected ${this.parameterCount} values, got ${p.length}`);
+    let o = 0;
+    for (const t of this.terms) {
+      t.params.set(p.subarray(o, o + t.params.length));
+      o += t.params.length;
+      t.refresh();
+    }
+  }
+
+  /** E(x); adds dE/dx to `gradient` and dE/dparameters to `paramGradient` when given. */
+  evaluate(x: Float64Array, gradient: Float64Array | null = null, paramGradient: Float64Array | null = null): number {
+    if (x.length % 3 !== 0) throw new InputError("positions", `expected 3 coordinates per atom, got ${x.length} values`);
+    let e = 0, o = 0;
+    for (const t of this.terms) {
+      e += t.evaluate(x, gradient, paramGradient === null ? null : paramGradient.subarray(o, o + t.params.length));
+      o += t.params.length;
+    }
+    return e;
+  }
+}
+
+/**
+ * The potential energy as a differentiable function of the positions, shape
+ * [n, 3] -> [1]: vjp gives dE * dE/dx (minus the forces times dE), jvp the
+ * directional derivative.
+ */
+export class PotentialEnergy implements Differentiable {
+  readonly potential: Potential;
+
+  constructor(potential: Potential) {
+    this.potential = potential;
+  }
+
+  private positions(model: Field): Float64Array {
+    if (model.shape.length !== 2 || model.shape[1] !== 3) throw new InputError("positions", `expected shape [n, 3], got [${model.shape.join(", ")}]`);
+    const x = flatten(model);
+    assertFinite(x, "positions");
+    return x;
+  }
+
+  /** E and the forces -dE/dx, shape [n, 3]. */
+  energyAndForces(positions: Field): { energy: number; forces: Field } {
+    const x = this.positions(positions);
+    const g = new Float64Array(x.length);
+    const energy = this.potential.evaluate(x, g);
+    return { energy, forces: field(g.map((v) => -v), positions.shape) };
+  }
+
+  forward(model: Field): Field {
+    return field(Float64Array.of(this.potential.evaluate(this.positions(model))), [1]);
+  }
+
+  vjp(model: Field, dData: Field): Field {
+    return this.linearize(model).vjp(dData);
+  }
+
+  jvp(model: Field, dModel: Field): Field {
+    return this.linearize(model).jvp!(dModel);
+  }
+
+  linearize(model: Field): Linearization {
+    const x = this.positions(model);
+    const g = new Float64Array(x.length);
+    const energy = this.potential.evaluate(x, g);
+    assertFinite(g, "energy gradient");
+    return {
+      data: field(Float64Array.of(energy), [1]),
+      vjp: (dd) => {
+        checkShape(dd, [1], "dData");
+        const s = flatten(dd)[0];
+        return field(g.map((v) => s * v), model.shape);
+      },
+      jvp: (dx) => {
+        checkShape(dx, model.shape, "dModel");
+        const v = flatten(dx);
+        let s = 0;
+        for (let i = 0; i < g.length; i++) s += g[i] * v[i];
+        return field(Float64Array.of(s), [1]);
+      },
+    };
+  }
+}
