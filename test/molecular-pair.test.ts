@@ -151,3 +151,24 @@ describe("pair sums", () => {
     });
   });
 });
+
+describe("the lj-box problem of ../shared/bench/lj_ref.c", () => {
+  test("10,000 atoms: the energy per atom is the C yardstick's -4.12586461, forces sum to zero, and both force loops agree", async () => {
+    const { ljBox } = await import("../src/bench/molecular.js");
+    const { x, box } = ljBox(10_000);
+    const term = new PairTerm(new PairPotential(lennardJones, [1, 1], 2.5, "energy-shifted"), box);
+    const g = new Float64Array(x.length);
+    const e = term.evaluate(x, g, null);
+    // The C program prints 8 decimals of the same sum over the same positions.
+    expect(Math.abs(e / 10_000 - -4.12586461)).toBeLessThan(1e-8);
+    const scale = Math.max(...g.map(Math.abs));
+    for (let k = 0; k < 3; k++) {
+      let sum = 0;
+      for (let i = k; i < g.length; i += 3) sum += g[i];
+      expect(Math.abs(sum)).toBeLessThan(1e-9 * scale);
+    }
+    // The cell loop (energy and forces) against the pair-list loop (taken when parameter gradients are asked).
+    const eList = term.evaluate(x, null, new Float64Array(2));
+    expect(Math.abs(eList - e)).toBeLessThan(1e-12 * Math.abs(e));
+  });
+});

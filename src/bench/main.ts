@@ -7,11 +7,14 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { benchHeat } from "./heat.js";
+import { benchMolecular } from "./molecular.js";
 import { emit, reps } from "./report.js";
 import { benchWave, nt, nx } from "./wave.js";
 
 const { forwardS, gradientS } = await benchWave();
 benchHeat();
+const ljAtoms = 10_000;
+const lj = benchMolecular(ljAtoms);
 
 const script = resolve(process.cwd(), "../shared/bench/run-ref.sh");
 let hasCc = false;
@@ -24,9 +27,17 @@ try {
 if (!existsSync(script) || !hasCc) {
   emit({ yardstick: "absent", reason: !existsSync(script) ? `${script} not found` : "no C compiler (cc)" });
 } else {
-  const out = execFileSync("bash", [script, String(nx), String(nt), String(Math.max(reps, 3)), "10000"], { encoding: "utf8" });
+  const out = execFileSync("bash", [script, String(nx), String(nt), String(Math.max(reps, 3)), String(ljAtoms)], { encoding: "utf8" });
   for (const line of out.trim().split("\n")) {
     const ref = JSON.parse(line) as Record<string, number | string>;
+    if (ref.problem === "lj-box") {
+      emit({ ...ref, impl: "c" });
+      emit({
+        problem: "lj-box", ratio_to: "c-ieee", evals_per_s_ratio: +(lj.evalsPerSecond / (ref.evals_per_s as number)).toFixed(3),
+        energy_per_atom_difference: Math.abs(lj.energyPerAtom - (ref.energy_per_atom as number)),
+      });
+      continue;
+    }
     if (ref.problem !== "wave1d-standard") continue;
     emit({ ...ref, impl: "c" });
     const fwd = ref.forward_s as number;

@@ -54,7 +54,7 @@ export function pairList(x: Float64Array, box: Box, cutoff: number, into?: PairL
       if (!(2 * cutoff <= box[a])) throw new InputError("box", `side ${a} (${box[a]}) must be at least twice the cutoff ${cutoff} for the minimum-image convention`);
     }
   }
-  const nc = box === null || cutoff === Infinity ? [0, 0, 0] : box.map((l) => Math.floor(l / cutoff));
+  const nc = cellsPerSide(box, cutoff);
   const d = new Float64Array(3);
   const close = (i: number, j: number) => {
     d[0] = x[3 * j] - x[3 * i];
@@ -63,7 +63,7 @@ export function pairList(x: Float64Array, box: Box, cutoff: number, into?: PairL
     minimumImage(d, box);
     return d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < rc2;
   };
-  if (nc[0] < 3 || nc[1] < 3 || nc[2] < 3) {
+  if (nc === null) {
     ensure(list, (n * (n - 1)) / 2);
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
@@ -74,33 +74,70 @@ export function pairList(x: Float64Array, box: Box, cutoff: number, into?: PairL
     }
     return list;
   }
-  // Cell list: head[c] is the first atom of cell c, next[i] the next atom in i's cell.
+  const cells = cellList(x, box!, nc);
+  const { head, next } = cells;
   const [nx, ny, nz] = nc;
-  const head = new Int32Array(nx * ny * nz).fill(-1), next = new Int32Array(n);
-  const b = box!;
-  for (let i = 0; i < n; i++) {
-    const cell = (a: number, m: number) => {
-      const f = x[3 * i + a] / b[a];
-      return ((Math.floor((f - Math.floor(f)) * m) % m) + m) % m;
-    };
-    const c = (cell(2, nz) * ny + cell(1, ny)) * nx + cell(0, nx);
-    next[i] = head[c];
-    head[c] = i;
-  }
   const push = (i: number, j: number) => {
     ensure(list, list.count + 1);
     list.i[list.count] = i;
     list.j[list.count++] = j;
   };
-  for (let cz = 0; cz < nz; cz++) for (let cy = 0; cy < ny; cy++) for (let cx = 0; cx < nx; cx++) {
-    const c = (cz * ny + cy) * nx + cx;
+  for (let c = 0; c < nx * ny * nz; c++) {
     for (let i = head[c]; i >= 0; i = next[i]) {
       for (let j = next[i]; j >= 0; j = next[j]) if (close(i, j)) push(i, j);
-      for (const [ox, oy, oz] of FORWARD) {
-        const o = ((((cz + oz) % nz) + nz) % nz * ny + ((((cy + oy) % ny) + ny) % ny)) * nx + ((((cx + ox) % nx) + nx) % nx);
-        for (let j = head[o]; j >= 0; j = next[j]) if (close(i, j)) push(i, j);
+      for (let o = 0; o < 13; o++) {
+        for (let j = head[cells.neighbours[13 * c + o]]; j >= 0; j = next[j]) if (close(i, j)) push(i, j);
       }
     }
   }
   return list;
+}
+
+/** A cell list: atoms chained by cell, and each cell's 13 forward neighbour cells. */
+export interface CellList {
+  /** Cells per side. */
+  nc: number[];
+  /** head[c]: first atom of cell c (-1: empty); next[i]: the next atom in i's cell. */
+  head: Int32Array;
+  next: Int32Array;
+  /** neighbours[13 c + o]: the o-th forward neighbour of cell c (periodic). */
+  neighbours: Int32Array;
+}
+
+/** Bins atoms into nc[0] x nc[1] x nc[2] periodic cells (each side >= 3 cells). */
+export function cellList(x: Float64Array, box: readonly [number, number, number], nc: number[]): CellList {
+  const n = x.length / 3;
+  const [nx, ny, nz] = nc;
+  const head = new Int32Array(nx * ny * nz).fill(-1), next = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let a = 2; a >= 0; a--) {
+      const f = x[3 * i + a] / box[a];
+      const m = nc[a];
+      c = c * m + ((Math.floor((f - Math.floor(f)) * m) % m) + m) % m;
+    }
+    next[i] = head[c];
+    head[c] = i;
+  }
+  return { nc, head, next, neighbours: forwardNeighbours(nc) };
+}
+
+/** neighbours[13 c + o]: the o-th forward neighbour of cell c in a periodic grid of nc cells a side. */
+export function forwardNeighbours(nc: readonly number[]): Int32Array {
+  const [nx, ny, nz] = nc;
+  const neighbours = new Int32Array(13 * nx * ny * nz);
+  for (let cz = 0; cz < nz; cz++) for (let cy = 0; cy < ny; cy++) for (let cx = 0; cx < nx; cx++) {
+    const c = (cz * ny + cy) * nx + cx;
+    FORWARD.forEach(([ox, oy, oz], o) => {
+      neighbours[13 * c + o] = ((((cz + oz) % nz) + nz) % nz * ny + ((((cy + oy) % ny) + ny) % ny)) * nx + ((((cx + ox) % nx) + nx) % nx);
+    });
+  }
+  return neighbours;
+}
+
+/** Cells per side for a cutoff in a box, or null when the cell list does not apply (open space, no cutoff, fewer than 3 cells a side). */
+export function cellsPerSide(box: Box, cutoff: number): number[] | null {
+  if (box === null || cutoff === Infinity) return null;
+  const nc = box.map((l) => Math.floor(l / cutoff));
+  return nc.every((m) => m >= 3) ? nc : null;
 }

@@ -123,6 +123,38 @@ export class PairPotential {
     if (this.mode !== "none") this.fn.evaluate(this.cutoff, this.params, this.atCut);
   }
 
+  /** -(dE/dr) / r of the last {@link energyForce} call. */
+  forceOverR = 0;
+
+  /**
+   * The cut potential's energy at squared distance r2 (< cutoff^2), with
+   * -(dE/dr)/r left in {@link forceOverR}: the force loops' fast path
+   * (Lennard-Jones without a square root unless force-shifted).
+   */
+  energyForce(r2: number): number {
+    const c = this.atCut;
+    let energy: number, fr: number;
+    if (this.fn === lennardJones) {
+      const eps = this.params[0], sg = this.params[1];
+      const s2 = (sg * sg) / r2, s6 = s2 * s2 * s2, s12 = s6 * s6;
+      energy = 4 * eps * (s12 - s6);
+      fr = (24 * eps * (2 * s12 - s6)) / r2;
+    } else {
+      const v = this.value;
+      this.fn.evaluate(Math.sqrt(r2), this.params, v);
+      energy = v.energy;
+      fr = -v.slope / Math.sqrt(r2);
+    }
+    if (this.mode === "energy-shifted") energy -= c.energy;
+    else if (this.mode === "force-shifted") {
+      const r = Math.sqrt(r2);
+      energy -= c.energy + (r - this.cutoff) * c.slope;
+      fr += c.slope / r;
+    }
+    this.forceOverR = fr;
+    return energy;
+  }
+
   /**
    * The cut potential at r (< cutoff): energy, slope and parameter derivatives
    * into the returned object (reused: valid until the next call).

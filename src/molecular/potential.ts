@@ -8,7 +8,7 @@ import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { assertFinite, checkShape } from "../core/validate.js";
-import { minimumImage, pairList, type Box, type PairList } from "./neighbors.js";
+import { cellsPerSide, forwardNeighbours, minimumImage, pairList, type Box, type PairList } from "./neighbors.js";
 import type { PairPotential } from "./pair.js";
 
 /** One term of a potential energy. */
@@ -50,7 +50,16 @@ export class PairTerm implements EnergyTerm {
     this.potential.refresh();
   }
 
+  private scratch: CellScratch = { xs: new Float64Array(0), gs: new Float64Array(0), atom: new Int32Array(0) };
+
+  private cellSum(x: Float64Array, nc: number[], gradient: Float64Array | null): number {
+    if (this.scratch.xs.length !== x.length) this.scratch = { xs: new Float64Array(x.length), gs: new Float64Array(x.length), atom: new Int32Array(x.length / 3) };
+    return cellSumOf(this, x, nc, gradient, this.scratch);
+  }
+
   evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number {
+    const nc = cellsPerSide(this.box, this.potential.cutoff);
+    if (paramGradient === null && nc !== null) return this.cellSum(x, nc, gradient);
     const pot = this.potential, box = this.box, d = this.d;
     const list = (this.list = pairList(x, box, pot.cutoff, this.list));
     const np = pot.params.length;
@@ -75,6 +84,97 @@ export class PairTerm implements EnergyTerm {
     }
     return energy;
   }
+}
+
+/** Scratch of the cell loop, reused between evaluations. */
+interface CellScratch {
+  /** Wrapped positions sorted by cell (xyz interleaved), their gradient, and each sorted atom's original index. */
+  xs: Float64Array;
+  gs: Float64Array;
+  atom: Int32Array;
+}
+
+/**
+ * The force loop of a periodic box with a cell list: atoms are wrapped into
+ * the box and sorted by cell (so each cell's atoms are contiguous), then each
+ * cell is summed against itself and its 13 forward neighbours, pairs within
+ * the cutoff on the spot. Energy, and dE/dx added to `gradient` when given.
+ */
+function cellSumOf(term: PairTerm, positions: Float64Array, nc: number[], gradient: Float64Array | null, scratch: CellScratch): number {
+  const pot = term.potential, box = term.box!;
+  const n = positions.length / 3;
+  const [Lx, Ly, Lz] = box, hx = Lx / 2, hy = Ly / 2, hz = Lz / 2;
+  const ncell = nc[0] * nc[1] * nc[2];
+  // Counting sort of the atoms by cell.
+  const cellOf = new Int32Array(n), start = new Int32Array(ncell + 1);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let a = 2; a >= 0; a--) {
+      const f = positions[3 * i + a] / box[a];
+      const m = nc[a];
+      c = c * m + (Math.floor((f - Math.floor(f)) * m) % m);
+    }
+    cellOf[i] = c;
+    start[c + 1]++;
+  }
+  for (let c = 0; c < ncell; c++) start[c + 1] += start[c];
+  const fill = start.slice(0, ncell);
+  const { xs, gs, atom } = scratch;
+  for (let i = 0; i < n; i++) {
+    const k = fill[cellOf[i]]++;
+    atom[k] = i;
+    for (let a = 0; a < 3; a++) {
+      const L = box[a];
+      xs[3 * k + a] = positions[3 * i + a] - L * Math.floor(positions[3 * i + a] / L);
+    }
+  }
+  gs.fill(0);
+  const neighbours = forwardNeighbours(nc);
+  const rc2 = pot.cutoff * pot.cutoff;
+  let energy = 0;
+  for (let c = 0; c < ncell; c++) {
+    for (let i = start[c]; i < start[c + 1]; i++) {
+      const xi = xs[3 * i], yi = xs[3 * i + 1], zi = xs[3 * i + 2];
+      let gx = 0, gy = 0, gz = 0;
+      for (let o = -1; o < 13; o++) {
+        // o = -1: the rest of i's own cell; then the forward neighbour cells.
+        const nb = o < 0 ? c : neighbours[13 * c + o];
+        const end = start[nb + 1];
+        for (let j = o < 0 ? i + 1 : start[nb]; j < end; j++) {
+          let dx = xs[3 * j] - xi, dy = xs[3 * j + 1] - yi, dz = xs[3 * j + 2] - zi;
+          if (dx > hx) dx -= Lx;
+          else if (dx < -hx) dx += Lx;
+          if (dy > hy) dy -= Ly;
+          else if (dy < -hy) dy += Ly;
+          if (dz > hz) dz -= Lz;
+          else if (dz < -hz) dz += Lz;
+          const r2 = dx * dx + dy * dy + dz * dz;
+          if (r2 >= rc2) continue;
+          energy += pot.energyForce(r2);
+          // dE/dx_j = -fr d, dE/dx_i = +fr d (fr = -(dE/dr)/r)
+          const fr = pot.forceOverR;
+          gs[3 * j] -= fr * dx;
+          gs[3 * j + 1] -= fr * dy;
+          gs[3 * j + 2] -= fr * dz;
+          gx += fr * dx;
+          gy += fr * dy;
+          gz += fr * dz;
+        }
+      }
+      gs[3 * i] += gx;
+      gs[3 * i + 1] += gy;
+      gs[3 * i + 2] += gz;
+    }
+  }
+  if (gradient !== null) {
+    for (let k = 0; k < n; k++) {
+      const i = atom[k];
+      gradient[3 * i] += gs[3 * k];
+      gradient[3 * i + 1] += gs[3 * k + 1];
+      gradient[3 * i + 2] += gs[3 * k + 2];
+    }
+  }
+  return energy;
 }
 
 /** A potential energy: the sum of its terms. */
