@@ -45,3 +45,11 @@ test("the README's heat example runs and prints dot tests at round-off and a Tay
   expect(Number(m![1])).toBeLessThan(1e-12);
   expect(Math.abs(Number(m![2]) - 2)).toBeLessThan(0.1);
 });
+
+test("the README's molecular example finds the LJ13 global minimum", async () => {
+  const out = await runSnippet("molecular");
+  const m = /LJ13: E = (\S+)/.exec(out);
+  expect(m).not.toBeNull();
+  // The Cambridge Cluster Database value, to its 6 decimals.
+  expect(Math.abs(Number(m![1]) - -44.326801)).toBeLessThan(1e-6);
+});
