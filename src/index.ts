@@ -61,6 +61,7 @@ export type { PairFunction, PairValues, CutoffMode } from "./molecular/pair.js";
 export { PairTerm, Potential, PotentialEnergy } from "./molecular/potential.js";
 export type { EnergyTerm } from "./molecular/potential.js";
 export { pairList, minimumImage } from "./molecular/neighbors.js";
+export { HarmonicBonds, HarmonicAngles } from "./molecular/bonded.js";
 export type { Box, PairList } from "./molecular/neighbors.js";
 export { randomCluster, containment, energyObjective } from "./molecular/cluster.js";
 export { basinHopping } from "./inversion/basin-hopping.js";

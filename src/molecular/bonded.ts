@@ -1,0 +1,117 @@
+/**
+ * Bonded terms for small molecules: harmonic bonds 0.5 k (r - r0)^2 over
+ * listed pairs, and harmonic angles 0.5 k (theta - theta0)^2 over listed
+ * triples (i, j, k) with j at the vertex. One term holds one bond or angle
+ * type (its parameters are shared by its list); minimum image in a box.
+ */
+import { InputError } from "../core/errors.js";
+import { minimumImage, type Box } from "./neighbors.js";
+import type { EnergyTerm } from "./potential.js";
+
+function checkIndices(list: readonly (readonly number[])[], width: number, name: string): Int32Array {
+  const out = new Int32Array(list.length * width);
+  list.forEach((t, k) => {
+    if (t.length !== width || t.some((i) => !Number.isInteger(i) || i < 0)) throw new InputError(`${name}[${k}]`, `expected ${width} atom indices, got [${t.join(", ")}]`);
+    if (new Set(t).size !== width) throw new InputError(`${name}[${k}]`, `the atoms must be distinct, got [${t.join(", ")}]`);
+    out.set(t, k * width);
+  });
+  return out;
+}
+
+/** Harmonic bonds: parameters [k, r0] (force constant, rest length). */
+export class HarmonicBonds implements EnergyTerm {
+  readonly names = ["stiffness", "length"] as const;
+  readonly params: Float64Array;
+  private readonly pairs: Int32Array;
+  private readonly box: Box;
+  private readonly d = new Float64Array(3);
+
+  constructor(bonds: readonly (readonly [number, number])[], stiffness: number, length: number, box: Box = null) {
+    this.pairs = checkIndices(bonds, 2, "bonds");
+    this.params = Float64Array.of(stiffness, length);
+    this.box = box;
+  }
+
+  refresh(): void {}
+
+  evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number {
+    const [k, r0] = [this.params[0], this.params[1]];
+    const d = this.d;
+    let e = 0;
+    for (let b = 0; b < this.pairs.length; b += 2) {
+      const i = this.pairs[b], j = this.pairs[b + 1];
+      for (let a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
+      minimumImage(d, this.box);
+      const r = Math.hypot(d[0], d[1], d[2]);
+      const s = r - r0;
+      e += 0.5 * k * s * s;
+      if (gradient !== null) {
+        const f = (k * s) / r;
+        for (let a = 0; a < 3; a++) {
+          gradient[3 * j + a] += f * d[a];
+          gradient[3 * i + a] -= f * d[a];
+        }
+      }
+      if (paramGradient !== null) {
+        paramGradient[0] += 0.5 * s * s;
+        paramGradient[1] -= k * s;
+      }
+    }
+    return e;
+  }
+}
+
+/** Harmonic angles: parameters [k, theta0] (force constant per rad^2, rest angle in rad). */
+export class HarmonicAngles implements EnergyTerm {
+  readonly names = ["stiffness", "angle"] as const;
+  readonly params: Float64Array;
+  private readonly triples: Int32Array;
+  private readonly box: Box;
+  private readonly u = new Float64Array(3);
+  private readonly v = new Float64Array(3);
+
+  constructor(angles: readonly (readonly [number, number, number])[], stiffness: number, angle: number, box: Box = null) {
+    this.triples = checkIndices(angles, 3, "angles");
+    this.params = Float64Array.of(stiffness, angle);
+    this.box = box;
+  }
+
+  refresh(): void {}
+
+  evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number {
+    const [k, t0] = [this.params[0], this.params[1]];
+    const { u, v } = this;
+    let e = 0;
+    for (let t = 0; t < this.triples.length; t += 3) {
+      const i = this.triples[t], j = this.triples[t + 1], l = this.triples[t + 2];
+      for (let a = 0; a < 3; a++) {
+        u[a] = x[3 * i + a] - x[3 * j + a];
+        v[a] = x[3 * l + a] - x[3 * j + a];
+      }
+      minimumImage(u, this.box);
+      minimumImage(v, this.box);
+      const nu = Math.hypot(u[0], u[1], u[2]), nv = Math.hypot(v[0], v[1], v[2]);
+      const c = Math.min(1, Math.max(-1, (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (nu * nv)));
+      const theta = Math.acos(c);
+      const s = theta - t0;
+      e += 0.5 * k * s * s;
+      if (gradient !== null) {
+        // dtheta/du = -(v / (|u||v|) - c u / |u|^2) / sin(theta), and likewise for v.
+        const sin = Math.sqrt(Math.max(1 - c * c, 1e-300));
+        const f = (-k * s) / sin;
+        for (let a = 0; a < 3; a++) {
+          const du = f * (v[a] / (nu * nv) - (c * u[a]) / (nu * nu));
+          const dv = f * (u[a] / (nu * nv) - (c * v[a]) / (nv * nv));
+          gradient[3 * i + a] += du;
+          gradient[3 * l + a] += dv;
+          gradient[3 * j + a] -= du + dv;
+        }
+      }
+      if (paramGradient !== null) {
+        paramGradient[0] += 0.5 * s * s;
+        paramGradient[1] -= k * s;
+      }
+    }
+    return e;
+  }
+}
