@@ -6,7 +6,7 @@
  */
 import { InputError } from "../core/errors.js";
 import { minimumImage, type Box } from "./neighbors.js";
-import type { EnergyTerm } from "./potential.js";
+import { addPairHessian, type EnergyTerm } from "./potential.js";
 
 function checkIndices(list: readonly (readonly number[])[], width: number, name: string): Int32Array {
   const out = new Int32Array(list.length * width);
@@ -58,6 +58,18 @@ export class HarmonicBonds implements EnergyTerm {
       }
     }
     return e;
+  }
+
+  hessianVector(x: Float64Array, v: Float64Array, out: Float64Array): void {
+    const [k, r0] = [this.params[0], this.params[1]];
+    const d = this.d;
+    for (let b = 0; b < this.pairs.length; b += 2) {
+      const i = this.pairs[b], j = this.pairs[b + 1];
+      for (let a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
+      minimumImage(d, this.box);
+      const r = Math.hypot(d[0], d[1], d[2]);
+      addPairHessian(out, i, j, d, r, k * (r - r0), k, v);
+    }
   }
 }
 

@@ -16,6 +16,8 @@ export interface PairValues {
   energy: number;
   /** dE/dr. */
   slope: number;
+  /** d2E/dr2. */
+  curvature: number;
   /** dE/dp for each parameter. */
   readonly dEnergy: Float64Array;
   /** d2E/(dr dp) for each parameter. */
@@ -40,6 +42,7 @@ export const lennardJones: PairFunction = {
     const s2 = (sigma * sigma) / (r * r), s6 = s2 * s2 * s2, s12 = s6 * s6;
     out.energy = 4 * eps * (s12 - s6);
     out.slope = (-24 * eps * (2 * s12 - s6)) / r;
+    out.curvature = (24 * eps * (26 * s12 - 7 * s6)) / (r * r);
     out.dEnergy[0] = 4 * (s12 - s6);
     out.dEnergy[1] = (24 * eps * (2 * s12 - s6)) / sigma;
     out.dSlope[0] = (-24 * (2 * s12 - s6)) / r;
@@ -56,6 +59,7 @@ export const morse: PairFunction = {
     const x = Math.exp(-a * (r - re));
     out.energy = de * (x * x - 2 * x);
     out.slope = 2 * a * de * x * (1 - x);
+    out.curvature = -2 * a * a * de * x * (1 - 2 * x);
     // dx/da = -(r - re) x, dx/dre = a x.
     const dxa = -(r - re) * x, dxr = a * x;
     out.dEnergy[0] = x * x - 2 * x;
@@ -76,6 +80,7 @@ export const buckingham: PairFunction = {
     const e = Math.exp(-r / rho), r6 = r ** 6;
     out.energy = A * e - C / r6;
     out.slope = (-A / rho) * e + (6 * C) / (r6 * r);
+    out.curvature = (A / (rho * rho)) * e - (42 * C) / (r6 * r * r);
     out.dEnergy[0] = e;
     out.dEnergy[1] = (A * e * r) / (rho * rho);
     out.dEnergy[2] = -1 / r6;
@@ -113,8 +118,8 @@ export class PairPotential {
     this.cutoff = cutoff;
     this.mode = cutoff === Infinity ? "none" : mode;
     const n = fn.names.length;
-    this.atCut = { energy: 0, slope: 0, dEnergy: new Float64Array(n), dSlope: new Float64Array(n) };
-    this.value = { energy: 0, slope: 0, dEnergy: new Float64Array(n), dSlope: new Float64Array(n) };
+    this.atCut = { energy: 0, slope: 0, curvature: 0, dEnergy: new Float64Array(n), dSlope: new Float64Array(n) };
+    this.value = { energy: 0, slope: 0, curvature: 0, dEnergy: new Float64Array(n), dSlope: new Float64Array(n) };
     this.refresh();
   }
 

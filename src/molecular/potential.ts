@@ -23,6 +23,25 @@ export interface EnergyTerm {
    * and dE/dparams into `paramGradient` when given.
    */
   evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number;
+  /** Adds (d2E/dx2) v into `out` (terms that have no analytic Hessian yet leave it out). */
+  hessianVector?(x: Float64Array, v: Float64Array, out: Float64Array): void;
+}
+
+/**
+ * The Hessian of a central pair energy E(r), r = |d|, d = x_j - x_i, applied
+ * to the relative displacement w = v_j - v_i: H w = (E'' - E'/r) (d.w) d / r^2 + (E'/r) w,
+ * added to atom j and subtracted from atom i.
+ */
+export function addPairHessian(out: Float64Array, i: number, j: number, d: Float64Array, r: number, slope: number, curvature: number, v: Float64Array): void {
+  const w0 = v[3 * j] - v[3 * i], w1 = v[3 * j + 1] - v[3 * i + 1], w2 = v[3 * j + 2] - v[3 * i + 2];
+  const a = ((curvature - slope / r) * (d[0] * w0 + d[1] * w1 + d[2] * w2)) / (r * r), b = slope / r;
+  const h0 = a * d[0] + b * w0, h1 = a * d[1] + b * w1, h2 = a * d[2] + b * w2;
+  out[3 * j] += h0;
+  out[3 * j + 1] += h1;
+  out[3 * j + 2] += h2;
+  out[3 * i] -= h0;
+  out[3 * i + 1] -= h1;
+  out[3 * i + 2] -= h2;
 }
 
 /** A pair potential summed over all pairs within its cutoff (minimum image in a periodic box). */
@@ -48,6 +67,19 @@ export class PairTerm implements EnergyTerm {
 
   refresh(): void {
     this.potential.refresh();
+  }
+
+  hessianVector(x: Float64Array, v: Float64Array, out: Float64Array): void {
+    const pot = this.potential, box = this.box, d = this.d;
+    const list = (this.list = pairList(x, box, pot.cutoff, this.list));
+    for (let k = 0; k < list.count; k++) {
+      const i = list.i[k], j = list.j[k];
+      for (let a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
+      minimumImage(d, box);
+      const r = Math.hypot(d[0], d[1], d[2]);
+      const val = pot.at(r);
+      addPairHessian(out, i, j, d, r, val.slope, val.curvature, v);
+    }
   }
 
   private scratch: CellScratch = { xs: new Float64Array(0), gs: new Float64Array(0), atom: new Int32Array(0) };
@@ -211,6 +243,30 @@ export class Potential {
       o += t.params.length;
       t.refresh();
     }
+  }
+
+  /** (d2E/dx2) v for positions x: the Hessian-vector product, analytic for every term. */
+  hessianVector(x: Float64Array, v: Float64Array): Float64Array {
+    if (v.length !== x.length) throw new InputError("v", `expected ${x.length} values (3 per atom), got ${v.length}`);
+    const out = new Float64Array(x.length);
+    for (const t of this.terms) {
+      if (t.hessianVector === undefined) throw new InputError("terms", `a ${t.constructor.name} term has no analytic Hessian yet`);
+      t.hessianVector(x, v, out);
+    }
+    return out;
+  }
+
+  /** The full Hessian d2E/dx2, [3n, 3n] row-major, from 3n Hessian-vector products (small n). */
+  hessian(x: Float64Array): Float64Array {
+    const m = x.length;
+    const out = new Float64Array(m * m);
+    const e = new Float64Array(m);
+    for (let c = 0; c < m; c++) {
+      e.fill(0);
+      e[c] = 1;
+      out.set(this.hessianVector(x, e), c * m);
+    }
+    return out;
   }
 
   /** E(x); adds dE/dx to `gradient` and dE/dparameters to `paramGradient` when given. */
