@@ -1,18 +1,19 @@
 import { describe, expect, test } from "vitest";
-import { HarmonicBonds } from "../src/molecular/bonded.js";
+import { HarmonicAngles, HarmonicBonds } from "../src/molecular/bonded.js";
 import { basinHopping } from "../src/inversion/basin-hopping.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { buckingham, lennardJones, morse, PairPotential } from "../src/molecular/pair.js";
 import { PairTerm, Potential } from "../src/molecular/potential.js";
 
 describe("Hessian-vector products", () => {
-  test("match central differences of the analytic gradient (LJ force-shifted, Morse, Buckingham, bonds), and the Hessian is symmetric", () => {
+  test("match central differences of the analytic gradient (LJ force-shifted, Morse, Buckingham, bonds, angles), and the Hessian is symmetric", () => {
     const x = randomCluster(8, 5, 0.6);
     const pot = new Potential([
       new PairTerm(new PairPotential(lennardJones, [1, 1], 2.5, "force-shifted")),
       new PairTerm(new PairPotential(morse, [0.3, 1.3, 1.2])),
       new PairTerm(new PairPotential(buckingham, [200, 0.25, 1.5])),
       new HarmonicBonds([[0, 1], [2, 5], [3, 7]], 20, 1.1),
+      new HarmonicAngles([[0, 1, 2], [4, 3, 6], [7, 5, 1]], 15, 1.8),
     ]);
     const v = x.map((_, i) => Math.sin(2.3 * i + 1));
     const hv = pot.hessianVector(x, v);

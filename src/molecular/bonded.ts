@@ -126,4 +126,45 @@ export class HarmonicAngles implements EnergyTerm {
     }
     return e;
   }
+
+  /**
+   * (d2E/dx2) w: the directional derivative, along the displacement w, of the
+   * gradient formula of {@link evaluate} (chain rule through |u|, |v|, cos and theta).
+   */
+  hessianVector(x: Float64Array, w: Float64Array, out: Float64Array): void {
+    const [k, t0] = [this.params[0], this.params[1]];
+    const { u, v } = this;
+    const du = new Float64Array(3), dv = new Float64Array(3);
+    for (let t = 0; t < this.triples.length; t += 3) {
+      const i = this.triples[t], j = this.triples[t + 1], l = this.triples[t + 2];
+      for (let a = 0; a < 3; a++) {
+        u[a] = x[3 * i + a] - x[3 * j + a];
+        v[a] = x[3 * l + a] - x[3 * j + a];
+        du[a] = w[3 * i + a] - w[3 * j + a];
+        dv[a] = w[3 * l + a] - w[3 * j + a];
+      }
+      minimumImage(u, this.box);
+      minimumImage(v, this.box);
+      const dot3 = (p: Float64Array, q: Float64Array) => p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
+      const nu = Math.sqrt(dot3(u, u)), nv = Math.sqrt(dot3(v, v)), nn = nu * nv;
+      const c = Math.min(1, Math.max(-1, dot3(u, v) / nn));
+      const sin = Math.sqrt(Math.max(1 - c * c, 1e-300));
+      const s = Math.acos(c) - t0;
+      const dnu = dot3(u, du) / nu, dnv = dot3(v, dv) / nv;
+      const dc = (dot3(du, v) + dot3(u, dv)) / nn - c * (dnu / nu + dnv / nv);
+      const dtheta = -dc / sin, dsin = (-c * dc) / sin;
+      const f = (-k * s) / sin;
+      const df = (-k * dtheta) / sin + (k * s * dsin) / (sin * sin);
+      const dnn = dnu * nv + nu * dnv;
+      for (let a = 0; a < 3; a++) {
+        const gu = v[a] / nn - (c * u[a]) / (nu * nu), gv = u[a] / nn - (c * v[a]) / (nv * nv);
+        const dgu = dv[a] / nn - (v[a] * dnn) / (nn * nn) - (dc * u[a] + c * du[a]) / (nu * nu) + (2 * c * u[a] * dnu) / (nu * nu * nu);
+        const dgv = du[a] / nn - (u[a] * dnn) / (nn * nn) - (dc * v[a] + c * dv[a]) / (nv * nv) + (2 * c * v[a] * dnv) / (nv * nv * nv);
+        const hu = df * gu + f * dgu, hv = df * gv + f * dgv;
+        out[3 * i + a] += hu;
+        out[3 * l + a] += hv;
+        out[3 * j + a] -= hu + hv;
+      }
+    }
+  }
 }
