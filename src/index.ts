@@ -66,3 +66,5 @@ export type { Box, PairList } from "./molecular/neighbors.js";
 export { randomCluster, containment, energyObjective } from "./molecular/cluster.js";
 export { basinHopping } from "./inversion/basin-hopping.js";
 export type { BasinHoppingOptions, BasinHoppingResult, AcceptedMinimum } from "./inversion/basin-hopping.js";
+export { vibrationalFrequencies } from "./molecular/vibrations.js";
+export type { Vibrations } from "./molecular/vibrations.js";
