@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { expectParameterGradient } from "./helpers/molecular.js";
 import { field, flatten } from "../src/core/arrays.js";
 import { dotTest, taylorTest } from "../src/core/gradcheck.js";
 import { HarmonicAngles, HarmonicBonds } from "../src/molecular/bonded.js";
@@ -56,20 +57,7 @@ describe("bonded terms", () => {
       expect(Math.abs(sum)).toBeLessThan(1e-12 * scale);
       expect(Math.abs(torque)).toBeLessThan(1e-12 * scale * 10);
     }
-    const p0 = pot.parameters();
-    const gp = new Float64Array(p0.length);
-    pot.evaluate(x, null, gp);
-    p0.forEach((v, k) => {
-      const h = 1e-6 * Math.max(1, Math.abs(v));
-      const at = (dv: number) => {
-        const p = p0.slice();
-        p[k] += dv;
-        pot.setParameters(p);
-        return pot.evaluate(x);
-      };
-      // Central differences: ~1e-10 round-off over h; bound 1e-6 relative.
-      expect(Math.abs(gp[k] - (at(h) - at(-h)) / (2 * h))).toBeLessThan(1e-6 * Math.max(1, Math.abs(gp[k])));
-    });
+    expectParameterGradient(pot, x);
   });
 
   test("bad bond lists are refused with the entry named", () => {

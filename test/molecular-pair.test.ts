@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { expectParameterGradient } from "./helpers/molecular.js";
 import { field, flatten } from "../src/core/arrays.js";
 import { dotTest, taylorTest } from "../src/core/gradcheck.js";
 import { Random } from "../src/core/random.js";
@@ -135,20 +136,7 @@ describe("pair sums", () => {
   test("parameter gradients of a sum of terms match central differences", () => {
     const { x, box } = lattice(64, 0.5, 2);
     const pot = new Potential([new PairTerm(new PairPotential(lennardJones, [1.2, 0.95], 1.9, "force-shifted"), box), new PairTerm(new PairPotential(morse, [0.4, 1.2, 1.3], 1.9), box)]);
-    const p0 = pot.parameters();
-    const gp = new Float64Array(p0.length);
-    pot.evaluate(x, null, gp);
-    p0.forEach((v, k) => {
-      const h = 1e-6 * Math.max(1, Math.abs(v));
-      const at = (dv: number) => {
-        const p = p0.slice();
-        p[k] += dv;
-        pot.setParameters(p);
-        return pot.evaluate(x);
-      };
-      const fd = (at(h) - at(-h)) / (2 * h);
-      expect(Math.abs(gp[k] - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
-    });
+    expectParameterGradient(pot, x);
   });
 });
 
