@@ -68,3 +68,5 @@ export { basinHopping } from "./inversion/basin-hopping.js";
 export type { BasinHoppingOptions, BasinHoppingResult, AcceptedMinimum } from "./inversion/basin-hopping.js";
 export { vibrationalFrequencies } from "./molecular/vibrations.js";
 export type { Vibrations } from "./molecular/vibrations.js";
+export { fire } from "./inversion/fire.js";
+export type { FireOptions } from "./inversion/fire.js";
