@@ -70,3 +70,6 @@ export { vibrationalFrequencies } from "./molecular/vibrations.js";
 export type { Vibrations } from "./molecular/vibrations.js";
 export { fire } from "./inversion/fire.js";
 export type { FireOptions } from "./inversion/fire.js";
+export { ParameterEnergies } from "./molecular/calibration.js";
+export { laplaceCovariance } from "./inversion/laplace.js";
+export type { LaplaceApproximation } from "./inversion/laplace.js";

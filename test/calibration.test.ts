@@ -1,0 +1,46 @@
+import { describe, expect, test } from "vitest";
+import { field, flatten } from "../src/core/arrays.js";
+import { dotTest } from "../src/core/gradcheck.js";
+import { Random } from "../src/core/random.js";
+import { run } from "../src/inversion/descent.js";
+import { laplaceCovariance } from "../src/inversion/laplace.js";
+import { lbfgs } from "../src/inversion/methods.js";
+import { leastSquares } from "../src/inversion/misfit.js";
+import { dataObjective } from "../src/inversion/objective.js";
+import { ParameterEnergies } from "../src/molecular/calibration.js";
+import { morse, PairPotential } from "../src/molecular/pair.js";
+import { PairTerm, Potential } from "../src/molecular/potential.js";
+
+// A Morse dimer curve: D_e = 0.5, a = 1.6, r_e = 1.4, sampled at 30 separations, noise 0.005.
+const truth = [0.5, 1.6, 1.4], sigma = 0.005;
+const dimers = Array.from({ length: 30 }, (_, k) => Float64Array.of(0, 0, 0, 1.0 + (2.5 * k) / 29, 0, 0));
+
+function fit(seed: number): { p: Float64Array; se: Float64Array } {
+  const sim = new ParameterEnergies(new Potential([new PairTerm(new PairPotential(morse, truth))]), dimers);
+  const clean = flatten(sim.forward(field(Float64Array.from(truth), [3])));
+  const rng = new Random(seed);
+  const observed = clean.map((e) => e + sigma * rng.normal());
+  const problem = dataObjective({ simulator: sim, observed: field(observed, [30]), misfit: leastSquares(), modelShape: [3] });
+  const r = run(lbfgs(problem.objective, Float64Array.of(0.3, 1.0, 1.6), { gradientTolerance: 1e-12, maxIterations: 500 }));
+  const { standardErrors } = laplaceCovariance(sim, field(r.x, [3]), sigma);
+  return { p: r.x, se: standardErrors };
+}
+
+describe("calibration of a potential to a dimer curve", () => {
+  test("parameter energies pass the dot test", () => {
+    const sim = new ParameterEnergies(new Potential([new PairTerm(new PairPotential(morse, truth))]), dimers);
+    expect(dotTest(sim, field(Float64Array.from(truth), [3])).relativeError).toBeLessThan(1e-12);
+  });
+
+  test("the fit recovers D_e, a, r_e within 3 standard errors, and the Laplace errors match the spread over 40 noise draws", () => {
+    const one = fit(1);
+    for (let k = 0; k < 3; k++) expect(Math.abs(one.p[k] - truth[k])).toBeLessThan(3 * one.se[k]);
+    const draws = Array.from({ length: 40 }, (_, s) => fit(100 + s).p);
+    for (let k = 0; k < 3; k++) {
+      const mean = draws.reduce((a, p) => a + p[k], 0) / draws.length;
+      const sd = Math.sqrt(draws.reduce((a, p) => a + (p[k] - mean) ** 2, 0) / (draws.length - 1));
+      // A sample standard deviation of 40 draws is within ~11% (1 sigma) of the true one; bound 35%.
+      expect(Math.abs(sd / one.se[k] - 1)).toBeLessThan(0.35);
+    }
+  });
+});
