@@ -9,6 +9,7 @@ import { sceneJsonSchema } from "../scene/schema.js";
 import { runWaveForward } from "../scene/wave-forward.js";
 import { runWaveInversion } from "../scene/wave-inversion.js";
 import { runHeatInversion } from "../scene/heat-inversion.js";
+import { runBasinHopping, runCalibration } from "../scene/molecular.js";
 import { terminalProgress } from "./progress.js";
 
 function fail(message: string): never {
@@ -35,7 +36,7 @@ program
     if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) fail(`--workers: expected a positive integer, got ${JSON.stringify(opts.workers)}`);
     const scene = loadScene(sceneFile);
     const dir = resolve(opts.out);
-    if (opts.resume && scene.kind === "wave-forward") fail("--resume: only inversion scenes can be resumed");
+    if (opts.resume && scene.kind !== "wave-inversion" && scene.kind !== "heat-inversion") fail("--resume: only inversion scenes can be resumed");
     if (existsSync(dir) && readdirSync(dir).length > 0 && !opts.force && !opts.resume) {
       fail(`--out: ${opts.out} already exists and is not empty; choose another folder or pass --force`);
     }
@@ -46,6 +47,18 @@ program
         `wrote ${summary.arrays.length} arrays (${summary.arrays.join(", ")}) and manifest.json to ${summary.dir} in ${summary.seconds.toFixed(1)} s\n` +
           `read them with numpy.load, or with readRun() from gradscape\n`,
       );
+    } else if (scene.kind === "molecular-basin-hopping") {
+      const s = runBasinHopping(scene, dir, terminalProgress());
+      process.stdout.write(
+        `best energy ${s.best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` (known global minimum ${scene.knownMinimum}: ${s.reachedTarget ? "found" : "not found"})`}` +
+          ` after ${s.steps} steps, ${s.localMinimizations} local minimizations, ${s.evaluations} gradient evaluations\nrun folder: ${s.dir}\n`,
+      );
+    } else if (scene.kind === "molecular-calibration") {
+      const s = runCalibration(scene, dir, terminalProgress());
+      for (const f of s.fits) {
+        process.stdout.write(`${f.kind}: ${f.names.map((n, i) => `${n} = ${f.parameters[i].toPrecision(6)} +- ${f.standardErrors[i].toPrecision(2)}`).join(", ")}; rms residual ${f.rms.toExponential(2)}\n`);
+      }
+      process.stdout.write(`run folder: ${s.dir}\n`);
     } else {
       const t0 = performance.now();
       if (workers !== undefined && scene.kind !== "wave-inversion") fail("--workers: only wave inversion scenes run shots on workers");

@@ -37,6 +37,8 @@ export interface BasinHoppingOptions {
   maxEvaluations?: number;
   /** Applied to each perturbed point before it is relaxed (in place). */
   constrain?: (x: Float64Array) => void;
+  /** Called after every step with the step number, the current and the best value. */
+  onStep?: (step: number, current: number, best: number) => void;
 }
 
 /** One accepted minimum of the search. */
@@ -109,6 +111,7 @@ export function basinHopping(f: Objective, x0: Float64Array, options: BasinHoppi
       observer?.(m);
       if (r.value < best.value) best = { ...current, step };
     }
+    options.onStep?.(step, current.value, best.value);
     if (step % adapt.interval === 0) {
       stepSize = acceptedInWindow / adapt.interval > adapt.target ? stepSize / adapt.factor : stepSize * adapt.factor;
       acceptedInWindow = 0;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { HeatInversionScene } from "./heat-schema.js";
+import { BasinHoppingScene, CalibrationScene } from "./molecular-schema.js";
 
 const positive = z.number().positive().finite();
 const position = z.number().finite().describe("position (m)");
@@ -183,7 +184,7 @@ export type WaveInversionScene = z.infer<typeof WaveInversionScene>;
 export type WaveForwardScene = z.infer<typeof WaveForwardScene>;
 
 /** Every kind of scene (more join as the engine grows). */
-export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene, HeatInversionScene]);
+export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene, HeatInversionScene, BasinHoppingScene, CalibrationScene]);
 export type Scene = z.infer<typeof Scene>;
 
 /** The JSON Schema of scene files. */

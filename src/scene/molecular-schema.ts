@@ -1,0 +1,51 @@
+/** Molecular scenes: basin-hopping searches of clusters and potential calibration to a dimer curve. */
+import { z } from "zod";
+
+const positive = z.number().positive().finite();
+
+/** A pair potential with its parameters (reduced units unless the scene says otherwise). */
+export const PairSpec = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("lennard-jones"), epsilon: positive, sigma: positive }).strict(),
+  z.object({ kind: z.literal("morse"), depth: positive.describe("D_e"), width: positive.describe("a"), equilibrium: positive.describe("r_e") }).strict(),
+]);
+export type PairSpec = z.infer<typeof PairSpec>;
+
+export const BasinHoppingScene = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    kind: z.literal("molecular-basin-hopping").describe("global minimum search of a cluster in open space"),
+    atoms: z.number().int().min(2),
+    potential: PairSpec,
+    start: z.object({ seed: z.number().int(), density: positive.default(0.5).describe("atoms per unit volume of the random start") }).strict(),
+    search: z
+      .object({
+        seed: z.number().int(),
+        steps: z.number().int().min(1),
+        temperature: positive,
+        stepSize: positive,
+        containment: positive.optional().describe("atoms farther than this from the centroid are pulled back (default cbrt(atoms) + 1.5 sigma)"),
+      })
+      .strict(),
+    knownMinimum: z.number().finite().optional().describe("tabulated global minimum: the search stops when it reaches it"),
+  })
+  .strict();
+export type BasinHoppingScene = z.infer<typeof BasinHoppingScene>;
+
+export const CalibrationScene = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    kind: z.literal("molecular-calibration").describe("fit pair potentials to a noisy reference dimer curve, with Laplace uncertainties"),
+    reference: z
+      .object({
+        potential: PairSpec.describe("the curve's true potential"),
+        separations: z.object({ from: positive, to: positive, count: z.number().int().min(3) }).strict(),
+        noise: z.object({ sigma: positive.describe("standard deviation of the energies"), seed: z.number().int() }).strict(),
+      })
+      .strict(),
+    fits: z.array(PairSpec.describe("a potential to fit, with its starting parameters")).min(1),
+    iterations: z.number().int().min(1).default(500),
+  })
+  .strict();
+export type CalibrationScene = z.infer<typeof CalibrationScene>;
