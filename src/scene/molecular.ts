@@ -53,7 +53,7 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   progress.start(s.steps, "basin hopping");
   const result = basinHopping(energyObjective(potential), x0, {
     seed: s.seed, steps: s.steps, temperature: s.temperature, stepSize: s.stepSize * sigma,
-    target: scene.knownMinimum, targetTolerance: 1e-5 * Math.abs(scene.knownMinimum ?? 1),
+    target: scene.knownMinimum, targetTolerance: 1e-6 * Math.abs(scene.knownMinimum ?? 1),
     constrain: containment(s.containment ?? (Math.cbrt(n) + 1.5) * sigma),
     onStep: (step, current, best) => progress.update(step, `current ${current.toFixed(6)} | best ${best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` | known ${scene.knownMinimum}`}`),
   });
