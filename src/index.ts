@@ -63,7 +63,7 @@ export type { EnergyTerm } from "./molecular/potential.js";
 export { pairList, minimumImage } from "./molecular/neighbors.js";
 export { HarmonicBonds, HarmonicAngles } from "./molecular/bonded.js";
 export type { Box, PairList } from "./molecular/neighbors.js";
-export { randomCluster, containment, energyObjective } from "./molecular/cluster.js";
+export { randomCluster, containment, energyObjective, distanceFingerprint, distinctStructures } from "./molecular/cluster.js";
 export { basinHopping } from "./inversion/basin-hopping.js";
 export type { BasinHoppingOptions, BasinHoppingResult, AcceptedMinimum } from "./inversion/basin-hopping.js";
 export { vibrationalFrequencies } from "./molecular/vibrations.js";

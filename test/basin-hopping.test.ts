@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { basinHopping } from "../src/inversion/basin-hopping.js";
+import { run } from "../src/inversion/descent.js";
+import { lbfgs } from "../src/inversion/methods.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { lennardJones, PairPotential } from "../src/molecular/pair.js";
 import { PairTerm, Potential } from "../src/molecular/potential.js";
@@ -31,5 +33,24 @@ describe("basin hopping on Lennard-Jones clusters", () => {
     const a = run(), b = run();
     expect(a.accepted.map((m) => m.value)).toEqual(b.accepted.map((m) => m.value));
     expect([...a.x]).toEqual([...b.x]);
+  });
+});
+
+describe("recognizing repeated minima", () => {
+  test("a rotated, translated, renumbered copy is the same structure; a different minimum is not", async () => {
+    const { distinctStructures } = await import("../src/molecular/cluster.js");
+    const f = energyObjective(lj());
+    const a = basinHopping(f, randomCluster(13, 1), { seed: 1, steps: 50, temperature: 0.8, stepSize: 0.4, target: CCD[13], targetTolerance: 1e-5 }).x;
+    // Rotate by 0.7 rad about z, shift, and reverse the atom order.
+    const c = Math.cos(0.7), s = Math.sin(0.7);
+    const b = new Float64Array(39);
+    for (let i = 0; i < 13; i++) {
+      const [x, y, z] = [a[3 * i], a[3 * i + 1], a[3 * i + 2]];
+      b.set([c * x - s * y + 5, s * x + c * y - 2, z + 1], 3 * (12 - i));
+    }
+    // A local minimum relaxed straight from a random start: a higher-energy structure.
+    const other = run(lbfgs(f, randomCluster(13, 2))).x;
+    expect(f(other, new Float64Array(39)) - f(a, new Float64Array(39))).toBeGreaterThan(0.1);
+    expect([...distinctStructures([a, b, other])]).toEqual([0, 0, 1]);
   });
 });

@@ -41,3 +41,35 @@ export function energyObjective(potential: Potential): (x: Float64Array, gradien
     return potential.evaluate(x, g);
   };
 }
+
+/**
+ * A fingerprint of a structure that ignores translation, rotation, reflection
+ * and the numbering of atoms: its sorted interatomic distances.
+ */
+export function distanceFingerprint(x: Float64Array): Float64Array {
+  const n = x.length / 3;
+  const out = new Float64Array((n * (n - 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) out[k++] = Math.hypot(x[3 * j] - x[3 * i], x[3 * j + 1] - x[3 * i + 1], x[3 * j + 2] - x[3 * i + 2]);
+  }
+  return out.sort();
+}
+
+/**
+ * Labels structures by identity: two get the same label when their
+ * fingerprints agree within `tolerance` (largest difference of sorted
+ * distances), so repeated minima of a search are recognized whatever their
+ * position, orientation or atom numbering. Labels count from 0 in order of
+ * first appearance.
+ */
+export function distinctStructures(structures: readonly Float64Array[], tolerance = 1e-4): Int32Array {
+  const prints: Float64Array[] = [];
+  return Int32Array.from(structures, (x) => {
+    const f = distanceFingerprint(x);
+    const found = prints.findIndex((p) => p.every((v, k) => Math.abs(v - f[k]) <= tolerance));
+    if (found >= 0) return found;
+    prints.push(f);
+    return prints.length - 1;
+  });
+}

@@ -13,7 +13,7 @@ import { lbfgs } from "../inversion/methods.js";
 import { leastSquares } from "../inversion/misfit.js";
 import { dataObjective } from "../inversion/objective.js";
 import { ParameterEnergies } from "../molecular/calibration.js";
-import { containment, energyObjective, randomCluster } from "../molecular/cluster.js";
+import { containment, distinctStructures, energyObjective, randomCluster } from "../molecular/cluster.js";
 import { lennardJones, morse, PairPotential } from "../molecular/pair.js";
 import { PairTerm, Potential } from "../molecular/potential.js";
 import { RunWriter } from "../run/folder.js";
@@ -33,6 +33,8 @@ const potentialOf = (spec: PairSpec) => {
 /** What a basin-hopping run reports. */
 export interface SearchSummary {
   dir: string;
+  /** Distinct structures among the accepted minima. */
+  distinctMinima: number;
   best: number;
   reachedTarget: boolean;
   steps: number;
@@ -65,8 +67,10 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   writer.array("accepted_positions", field(stacked, [k, n, 3]), { units: "length", axes: [...acceptAxis, ...atomAxes], description: "every accepted local minimum, in order" });
   writer.array("accepted_energy", field(Float64Array.from(result.accepted, (m) => m.value), [k]), { units: "energy", axes: acceptAxis });
   writer.array("accepted_step", field(Float64Array.from(result.accepted, (m) => m.step), [k]), { units: "step", axes: acceptAxis });
+  const labels = distinctStructures(result.accepted.map((m) => m.x));
+  writer.array("accepted_structure", field(Float64Array.from(labels), [k]), { units: "label", axes: acceptAxis, description: "which distinct structure each accepted minimum is (same label: the same minimum, up to rotation, translation and atom numbering)" });
   writer.array("best_positions", field(result.x, [n, 3]), { units: "length", axes: atomAxes, description: "the lowest minimum found" });
-  const summary = { best: result.value, reachedTarget: result.reachedTarget, steps: result.steps, localMinimizations: result.localMinimizations, evaluations: result.evaluations };
+  const summary = { distinctMinima: labels.reduce((m, l) => Math.max(m, l + 1), 0), best: result.value, reachedTarget: result.reachedTarget, steps: result.steps, localMinimizations: result.localMinimizations, evaluations: result.evaluations };
   writer.finish(scene.kind, scene, { status: "finished", result: { ...summary, knownMinimum: scene.knownMinimum ?? null, foundAt: result.foundAt } });
   return { dir, ...summary };
 }
