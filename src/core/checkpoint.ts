@@ -14,6 +14,23 @@
  * own live state; it knows nothing about the physics.
  */
 
+import { InputError, describe } from "./errors.js";
+import { positiveInteger } from "./validate.js";
+
+/** How a simulator's adjoint gets the forward states it needs. */
+export type Storage =
+  /** Keep every forward state (fastest, most memory). */
+  | { mode: "full" }
+  /** Keep `snapshots` states and recompute the rest by the schedule below (revolve). */
+  | { mode: "checkpoint"; snapshots: number };
+
+/** Validates a storage option (default full storage). Throws {@link InputError} naming `storage.*`. */
+export function storageOf(v: Storage | undefined): Storage {
+  if (v === undefined || v.mode === "full") return { mode: "full" };
+  if (v.mode === "checkpoint") return { mode: "checkpoint", snapshots: positiveInteger(v.snapshots, "storage.snapshots") };
+  throw new InputError("storage.mode", `expected "full" or "checkpoint", got ${describe((v as { mode: unknown }).mode)}`);
+}
+
 /** One step of a checkpointing schedule. */
 export type CheckpointAction =
   /** Copy the live forward state (at step `step`) into snapshot slot `slot`. */

@@ -8,6 +8,7 @@
  * the same grid with ny = 1 and no bottom or top side (per unit area, dy = 1).
  */
 import { InputError, describe } from "../core/errors.js";
+import { storageOf, type Storage } from "../core/checkpoint.js";
 import { finiteArray, finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 
 /** Time stepping (the same in 1D and 2D; implicit steps solve exactly, by banded Cholesky). */
@@ -42,8 +43,8 @@ export type HeatSource =
   | { position: number | readonly [number, number]; strength: Series }
   | { distribution: ArrayLike<number>; strength: Series };
 
-/** Where the adjoint gets the forward temperatures it needs. */
-export type HeatStorage = { mode: "full" } | { mode: "checkpoint"; snapshots: number };
+/** Where the adjoint gets the forward temperatures it needs: every step, or revolve checkpoints. */
+export type HeatStorage = Storage;
 
 /**
  * A heat-conduction problem: C dT/dt = div(k grad T) + q. SI units: positions
@@ -235,11 +236,6 @@ export function heatLayout(config: HeatConfig): HeatLayout {
   }
   const sensors = config.sensors.map((pos, k) => locate(pos, `sensors[${k}]`));
 
-  let storage: HeatStorage = { mode: "full" };
-  if (config.storage !== undefined) {
-    if (config.storage.mode === "full") storage = { mode: "full" };
-    else if (config.storage.mode === "checkpoint") storage = { mode: "checkpoint", snapshots: positiveInteger(config.storage.snapshots, "storage.snapshots") };
-    else throw new InputError("storage.mode", `expected "full" or "checkpoint", got ${describe((config.storage as { mode: unknown }).mode)}`);
-  }
+  const storage = storageOf(config.storage);
   return { nx, ny, dims, dx, dy, origin, dt, nt, scheme, size, mass, initial, sides, sources, sensors, storage };
 }

@@ -292,40 +292,34 @@ export class HeatOperator {
   }
 
   /**
-   * Tangent of the x part: out += coeff * d(Ax T - b_x(v))/dk . dk, the
-   * derivative of {@link gradient}'s form in the direction dk.
+   * The tangent twin of {@link gradient}: out += d(a (A T - b^n) + c (A U - b^{n+1}))/dk . dk,
+   * the change of one theta step's residual when the conductances change along dk.
    */
-  tangentX(dk: Float64Array, T: Float64Array, coeff: number, n: number, w: number, withValues: boolean, out: Float64Array): void {
-    const { nx, ny } = this.lay;
+  tangent(dk: Float64Array, T: Float64Array, a: number, U: Float64Array, c: number, n: number, out: Float64Array): void {
+    const { nx, ny, dims } = this.lay;
     const gx = this.gx;
     for (let p = 0; p < nx * ny; p++) {
-      if (gx[p] === 0) continue;
-      const f = coeff * (this.dgxA[p] * dk[p] + this.dgxB[p] * dk[p + 1]) * (T[p] - T[p + 1]);
+      if (gx[p] === 0) continue; // the last column has no x face
+      const f = (this.dgxA[p] * dk[p] + this.dgxB[p] * dk[p + 1]) * (a * (T[p] - T[p + 1]) + c * (U[p] - U[p + 1]));
       out[p] += f;
       out[p + 1] -= f;
     }
-    for (const s of [LEFT, RIGHT]) this.tangentSide(s, dk, T, coeff, withValues ? this.sideValue(s, n, w) : 0, out);
-  }
-
-  /** The y twin of {@link tangentX} (nothing in 1D). */
-  tangentY(dk: Float64Array, T: Float64Array, coeff: number, n: number, w: number, withValues: boolean, out: Float64Array): void {
-    const { nx, ny, dims } = this.lay;
-    if (dims === 1) return;
-    for (let p = 0; p < nx * (ny - 1); p++) {
-      const f = coeff * (this.dgyA[p] * dk[p] + this.dgyB[p] * dk[p + nx]) * (T[p] - T[p + nx]);
-      out[p] += f;
-      out[p + nx] -= f;
+    if (dims === 2) {
+      for (let p = 0; p < nx * (ny - 1); p++) {
+        const f = (this.dgyA[p] * dk[p] + this.dgyB[p] * dk[p + nx]) * (a * (T[p] - T[p + nx]) + c * (U[p] - U[p + nx]));
+        out[p] += f;
+        out[p + nx] -= f;
+      }
     }
-    for (const s of [BOTTOM, TOP]) this.tangentSide(s, dk, T, coeff, withValues ? this.sideValue(s, n, w) : 0, out);
-  }
-
-  private tangentSide(s: number, dk: Float64Array, T: Float64Array, coeff: number, value: number, out: Float64Array): void {
-    const dg = this.dgSide[s];
-    for (let c = 0; c < dg.length; c++) {
-      if (dg[c] === 0) continue;
-      const p = this.edgeCell(s, c);
-      out[p] += coeff * dg[c] * dk[p] * (T[p] - value);
-    }
+    this.lay.sides.forEach((side, s) => {
+      const dg = this.dgSide[s];
+      const v0 = side.values[n], v1 = side.values[n + 1];
+      for (let k = 0; k < dg.length; k++) {
+        if (dg[k] === 0) continue;
+        const p = this.edgeCell(s, k);
+        out[p] += dg[k] * dk[p] * (a * (T[p] - v0) + c * (U[p] - v1));
+      }
+    });
   }
 
   /**

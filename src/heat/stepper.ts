@@ -91,14 +91,7 @@ export class HeatStepper {
   tangent(n: number, dk: Float64Array, dT: Float64Array, dNext: Float64Array, T: Float64Array, next: Float64Array): void {
     const { op, r } = this;
     this.explicitPart(dT, r);
-    if (this.explicit > 0) {
-      op.tangentX(dk, T, -this.explicit, n, 0, true, r);
-      op.tangentY(dk, T, -this.explicit, n, 0, true, r);
-    }
-    if (this.implicit > 0) {
-      op.tangentX(dk, next, -this.implicit, n, 1, true, r);
-      op.tangentY(dk, next, -this.implicit, n, 1, true, r);
-    }
+    op.tangent(dk, T, -this.explicit, next, -this.implicit, n, r);
     this.solve(r, dNext);
   }
 }

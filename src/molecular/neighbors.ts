@@ -104,18 +104,24 @@ export interface CellList {
   neighbours: Int32Array;
 }
 
+/** The periodic cell of atom i (wrapped into the box), x fastest. */
+export function cellIndex(x: Float64Array, i: number, box: readonly [number, number, number], nc: readonly number[]): number {
+  let c = 0;
+  for (let a = 2; a >= 0; a--) {
+    const f = x[3 * i + a] / box[a];
+    const m = nc[a];
+    c = c * m + (Math.floor((f - Math.floor(f)) * m) % m);
+  }
+  return c;
+}
+
 /** Bins atoms into nc[0] x nc[1] x nc[2] periodic cells (each side >= 3 cells). */
 export function cellList(x: Float64Array, box: readonly [number, number, number], nc: number[]): CellList {
   const n = x.length / 3;
   const [nx, ny, nz] = nc;
   const head = new Int32Array(nx * ny * nz).fill(-1), next = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    let c = 0;
-    for (let a = 2; a >= 0; a--) {
-      const f = x[3 * i + a] / box[a];
-      const m = nc[a];
-      c = c * m + ((Math.floor((f - Math.floor(f)) * m) % m) + m) % m;
-    }
+    const c = cellIndex(x, i, box, nc);
     next[i] = head[c];
     head[c] = i;
   }

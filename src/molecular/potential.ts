@@ -8,7 +8,7 @@ import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { assertFinite, checkShape } from "../core/validate.js";
-import { cellsPerSide, forwardNeighbours, minimumImage, pairList, type Box, type PairList } from "./neighbors.js";
+import { cellIndex, cellsPerSide, forwardNeighbours, minimumImage, pairList, type Box, type PairList } from "./neighbors.js";
 import type { PairPotential } from "./pair.js";
 
 /** One term of a potential energy. */
@@ -82,10 +82,10 @@ export class PairTerm implements EnergyTerm {
     }
   }
 
-  private scratch: CellScratch = { xs: new Float64Array(0), gs: new Float64Array(0), atom: new Int32Array(0) };
+  private scratch: CellScratch = { xs: new Float64Array(0), gs: new Float64Array(0), atom: new Int32Array(0), neighbours: null, nc: [] };
 
   private cellSum(x: Float64Array, nc: number[], gradient: Float64Array | null): number {
-    if (this.scratch.xs.length !== x.length) this.scratch = { xs: new Float64Array(x.length), gs: new Float64Array(x.length), atom: new Int32Array(x.length / 3) };
+    if (this.scratch.xs.length !== x.length) this.scratch = { xs: new Float64Array(x.length), gs: new Float64Array(x.length), atom: new Int32Array(x.length / 3), neighbours: null, nc: [] };
     return cellSumOf(this, x, nc, gradient, this.scratch);
   }
 
@@ -124,6 +124,9 @@ interface CellScratch {
   xs: Float64Array;
   gs: Float64Array;
   atom: Int32Array;
+  /** Forward neighbour cells for the cell counts `nc`. */
+  neighbours: Int32Array | null;
+  nc: number[];
 }
 
 /**
@@ -132,26 +135,23 @@ interface CellScratch {
  * cell is summed against itself and its 13 forward neighbours, pairs within
  * the cutoff on the spot. Energy, and dE/dx added to `gradient` when given.
  */
-function cellSumOf(term: PairTerm, positions: Float64Array, nc: number[], gradient: Float64Array | null, scratch: CellScratch): number {
-  const pot = term.potential, box = term.box!;
+/**
+ * Wraps the atoms into the box and sorts them by cell (counting sort) into
+ * scratch.xs / scratch.atom; returns each cell's start in the sorted order,
+ * and the forward-neighbour table (built once per cell counts).
+ */
+function sortByCell(positions: Float64Array, box: readonly [number, number, number], nc: number[], scratch: CellScratch): { start: Int32Array; neighbours: Int32Array } {
   const n = positions.length / 3;
-  const [Lx, Ly, Lz] = box, hx = Lx / 2, hy = Ly / 2, hz = Lz / 2;
   const ncell = nc[0] * nc[1] * nc[2];
-  // Counting sort of the atoms by cell.
   const cellOf = new Int32Array(n), start = new Int32Array(ncell + 1);
   for (let i = 0; i < n; i++) {
-    let c = 0;
-    for (let a = 2; a >= 0; a--) {
-      const f = positions[3 * i + a] / box[a];
-      const m = nc[a];
-      c = c * m + (Math.floor((f - Math.floor(f)) * m) % m);
-    }
+    const c = cellIndex(positions, i, box, nc);
     cellOf[i] = c;
     start[c + 1]++;
   }
   for (let c = 0; c < ncell; c++) start[c + 1] += start[c];
   const fill = start.slice(0, ncell);
-  const { xs, gs, atom } = scratch;
+  const { xs, atom } = scratch;
   for (let i = 0; i < n; i++) {
     const k = fill[cellOf[i]]++;
     atom[k] = i;
@@ -160,8 +160,21 @@ function cellSumOf(term: PairTerm, positions: Float64Array, nc: number[], gradie
       xs[3 * k + a] = positions[3 * i + a] - L * Math.floor(positions[3 * i + a] / L);
     }
   }
+  if (scratch.neighbours === null || scratch.nc.some((m, a) => m !== nc[a])) {
+    scratch.neighbours = forwardNeighbours(nc);
+    scratch.nc = nc.slice();
+  }
+  return { start, neighbours: scratch.neighbours };
+}
+
+function cellSumOf(term: PairTerm, positions: Float64Array, nc: number[], gradient: Float64Array | null, scratch: CellScratch): number {
+  const pot = term.potential, box = term.box!;
+  const n = positions.length / 3;
+  const [Lx, Ly, Lz] = box, hx = Lx / 2, hy = Ly / 2, hz = Lz / 2;
+  const ncell = nc[0] * nc[1] * nc[2];
+  const { start, neighbours } = sortByCell(positions, box, nc, scratch);
+  const { xs, gs, atom } = scratch;
   gs.fill(0);
-  const neighbours = forwardNeighbours(nc);
   const rc2 = pot.cutoff * pot.cutoff;
   let energy = 0;
   for (let c = 0; c < ncell; c++) {

@@ -14,23 +14,18 @@ import { SIDES, type HeatBoundary, type HeatConfig } from "../heat/config.js";
 import { HeatSimulator } from "../heat/simulator.js";
 import type { Optimizer } from "../inversion/continuation.js";
 import { run } from "../inversion/descent.js";
-import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
 import { huber, leastSquares } from "../inversion/misfit.js";
 import { dataObjective, type WeightedRegularizer } from "../inversion/objective.js";
 import { identity, logarithm } from "../inversion/parametrization.js";
-import { damping, smoothness, totalVariation, type DifferenceShape } from "../inversion/regularization.js";
+import type { DifferenceShape } from "../inversion/regularization.js";
 import { RunWriter, type Axis } from "../run/folder.js";
 import { sampleField, sampleSeries, type HeatGrid } from "./heat-model.js";
 import type { HeatInversionScene } from "./heat-schema.js";
 import { inversionLoop, relativeError, resumePoint } from "./inversion-loop.js";
+import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 import { silentProgress, type Progress } from "./progress.js";
 import type { InversionSummary } from "./wave-inversion.js";
 
-const OPTIMIZERS: Record<HeatInversionScene["optimizer"]["kind"], Optimizer> = {
-  lbfgs: (f, x0, maxIterations, resume) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "nonlinear-cg": (f, x0, maxIterations, resume) => nonlinearCG(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "steepest-descent": (f, x0, maxIterations, resume) => steepestDescent(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-};
 
 /** The grid of a scene, checked (2D needs both ny and dy). */
 function gridOf(scene: HeatInversionScene): HeatGrid {
@@ -108,14 +103,8 @@ export function runHeatInversion(scene: HeatInversionScene, dir: string, progres
   const reference = temperature ? truth.reduce((a, b) => a + b, 0) / truth.length : 0;
   const param = u.kind === "conductivity" && u.parametrization === "log" ? logarithm : identity;
   const misfit = scene.misfit.kind === "huber" ? huber(scene.misfit.delta) : leastSquares();
-  scene.regularization.forEach((r, j) => {
-    if (scene.regularization.findIndex((q) => q.kind === r.kind) < j) throw new InputError(`regularization[${j}].kind`, `"${r.kind}" appears twice: give one term per kind (weights add)`);
-  });
   if (scene.lCurve !== undefined && scene.regularization.length === 0) throw new InputError("lCurve", "needs a regularization term: the L-curve varies the weight of regularization[0]");
-  const regularizationWith = (weight0?: number): WeightedRegularizer[] => scene.regularization.map((r, j) => ({
-    weight: j === 0 && weight0 !== undefined ? weight0 : r.weight,
-    term: r.kind === "damping" ? damping() : r.kind === "smoothness" ? smoothness(regShape) : totalVariation(regShape, r.epsilon ?? 1),
-  }));
+  const regularizationWith = (weight0?: number): WeightedRegularizer[] => regularizersOf(scene.regularization, regShape, weight0);
   const dataShape = sim.dataShape;
   const objectiveWith = (weight0?: number) => dataObjective({
     simulator, observed: field(observed, dataShape), misfit, modelShape: shape, parametrization: param, regularization: regularizationWith(weight0),

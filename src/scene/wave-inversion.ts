@@ -7,14 +7,12 @@ import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
 import type { Optimizer } from "../inversion/continuation.js";
 import { lowPass } from "../inversion/filter.js";
-import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
 import { projectedLbfgs } from "../inversion/projected.js";
 import { preconditionerScale } from "../inversion/precondition.js";
 import { dataObjective, modelObjective, type DataObjective } from "../inversion/objective.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
 import { misfitOf, type MisfitSpec, type ShotProblem } from "../parallel/shot-term.js";
 import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
-import { damping, smoothness, totalVariation } from "../inversion/regularization.js";
 import { RunWriter } from "../run/folder.js";
 import { InputError } from "../core/errors.js";
 import { WaveSimulator } from "../wave/simulator.js";
@@ -23,6 +21,7 @@ import type { WaveInversionScene } from "./schema.js";
 import { layeredVelocity, smoothed } from "./velocity.js";
 import { waveConfigOf } from "./wave-forward.js";
 import { inversionLoop, relativeError, resumePoint } from "./inversion-loop.js";
+import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 
 /** What a finished inversion reports. */
 export interface InversionSummary {
@@ -41,11 +40,6 @@ const PARAMETRIZATIONS: Record<WaveInversionScene["parametrization"], Parametriz
   "squared-slowness": squaredSlowness,
 };
 
-const OPTIMIZERS: Record<WaveInversionScene["optimizer"]["kind"], Optimizer> = {
-  lbfgs: (f, x0, maxIterations, resume) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "nonlinear-cg": (f, x0, maxIterations, resume) => nonlinearCG(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "steepest-descent": (f, x0, maxIterations, resume) => steepestDescent(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-};
 
 /**
  * The illumination h_m (a diagonal Hessian estimate for squared slowness
@@ -97,13 +91,7 @@ export function runWaveInversion(
   const shape = sim.dataShape;
   const cutoffs = scene.bands.map((b) => (b === "full" ? Infinity : b));
   const param = PARAMETRIZATIONS[scene.parametrization];
-  const regularization = scene.regularization.map((r) => ({
-    weight: r.weight,
-    term: r.kind === "damping" ? damping() : r.kind === "smoothness" ? smoothness(nx) : totalVariation(nx, r.epsilon ?? 1),
-  }));
-  scene.regularization.forEach((r, j) => {
-    if (scene.regularization.findIndex((q) => q.kind === r.kind) < j) throw new InputError(`regularization[${j}].kind`, `"${r.kind}" appears twice: give one term per kind (weights add)`);
-  });
+  const regularization = regularizersOf(scene.regularization, nx);
   const misfitSpec: MisfitSpec =
     scene.misfit.kind === "huber" ? { kind: "huber", delta: scene.misfit.delta }
     : scene.misfit.kind === "normalized-cross-correlation" ? { kind: "normalized-cross-correlation", traceLength: nt }

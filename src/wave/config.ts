@@ -3,6 +3,7 @@
  * the padded grid the kernels run on.
  */
 import { InputError, describe } from "../core/errors.js";
+import { storageOf, type Storage } from "../core/checkpoint.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
 import { maxFrequency } from "./wavelet.js";
@@ -36,12 +37,12 @@ export interface Shot {
   receivers: ArrayLike<number>;
 }
 
-/** How the gradient gets the forward wavefield it needs. */
-export type Storage =
-  /** Keep one array of N values per time step for every shot (fastest). */
-  | { mode: "full" }
-  /** Keep `snapshots` states (4 arrays of N values each) per shot and recompute the rest (revolve). */
-  | { mode: "checkpoint"; snapshots: number };
+/**
+ * How the gradient gets the forward wavefield it needs: full storage keeps one
+ * array of N values per time step for every shot; checkpointing keeps
+ * `snapshots` states (4 arrays of N values each) per shot and recomputes the rest.
+ */
+export type { Storage } from "../core/checkpoint.js";
 
 /**
  * A 1D acoustic problem: grid, time axis, boundaries, shots.
@@ -223,13 +224,7 @@ export function layout(config: WaveConfig): Layout {
     receivers.push(Array.from(recs, (x, k) => locate(x, `${f}.receivers[${k}]`)));
   });
 
-  let storage: Storage = { mode: "full" };
-  if (config.storage !== undefined) {
-    if (config.storage.mode === "full") storage = { mode: "full" };
-    else if (config.storage.mode === "checkpoint") {
-      storage = { mode: "checkpoint", snapshots: positiveInteger(config.storage.snapshots, "storage.snapshots") };
-    } else throw new InputError("storage.mode", `expected "full" or "checkpoint", got ${describe((config.storage as { mode: unknown }).mode)}`);
-  }
+  const storage = storageOf(config.storage);
   let fmax = 0;
   for (const w of uniqueWavelets(wavelets)) fmax = Math.max(fmax, maxFrequency(w, dt));
   const warn = config.warn ?? ((m: string) => process.emitWarning(m, "GradscapeWarning"));
