@@ -33,4 +33,18 @@ describe("molecular scenes", () => {
     expect(m.rms).toBeLessThan(0.012);
     expect(lj.rms).toBeGreaterThan(10 * m.rms);
   });
+
+  test("dimer-forces-calibration: adding forces keeps the Morse fit within 3 standard errors and shrinks every error", () => {
+    const load = (path: string) => {
+      const scene = loadScene(path);
+      if (scene.kind !== "molecular-calibration") throw new Error("expected a calibration scene");
+      return runCalibration(scene, folder()).fits[1];
+    };
+    const energies = load("scenes/dimer-calibration.json"), both = load("scenes/dimer-forces-calibration.json");
+    const truth = [1, 1.8, 1.12];
+    both.parameters.forEach((p, i) => {
+      expect(Math.abs(p - truth[i])).toBeLessThan(3 * both.standardErrors[i]);
+      expect(both.standardErrors[i]).toBeLessThan(energies.standardErrors[i]);
+    });
+  });
 });

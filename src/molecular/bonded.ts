@@ -71,6 +71,25 @@ export class HarmonicBonds implements EnergyTerm {
       addPairHessian(out, i, j, d, r, k * (r - r0), k, v);
     }
   }
+
+  /** d/dk and d/dr0 of the gradient k (r - r0) d / r. */
+  mixedDerivative(x: Float64Array, out: Float64Array): void {
+    const [k, r0] = [this.params[0], this.params[1]];
+    const d = this.d, m = x.length;
+    for (let b = 0; b < this.pairs.length; b += 2) {
+      const i = this.pairs[b], j = this.pairs[b + 1];
+      for (let a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
+      minimumImage(d, this.box);
+      const r = Math.hypot(d[0], d[1], d[2]);
+      const dk = (r - r0) / r, dr0 = -k / r;
+      for (let a = 0; a < 3; a++) {
+        out[3 * j + a] += dk * d[a];
+        out[3 * i + a] -= dk * d[a];
+        out[m + 3 * j + a] += dr0 * d[a];
+        out[m + 3 * i + a] -= dr0 * d[a];
+      }
+    }
+  }
 }
 
 /** Harmonic angles: parameters [k, theta0] (force constant per rad^2, rest angle in rad). */
@@ -164,6 +183,35 @@ export class HarmonicAngles implements EnergyTerm {
         out[3 * i + a] += hu;
         out[3 * l + a] += hv;
         out[3 * j + a] -= hu + hv;
+      }
+    }
+  }
+
+  /** d/dk and d/dtheta0 of the gradient f g, f = -k (theta - theta0) / sin(theta). */
+  mixedDerivative(x: Float64Array, out: Float64Array): void {
+    const [k, t0] = [this.params[0], this.params[1]];
+    const { u, v } = this;
+    const m = x.length;
+    for (let t = 0; t < this.triples.length; t += 3) {
+      const i = this.triples[t], j = this.triples[t + 1], l = this.triples[t + 2];
+      for (let a = 0; a < 3; a++) {
+        u[a] = x[3 * i + a] - x[3 * j + a];
+        v[a] = x[3 * l + a] - x[3 * j + a];
+      }
+      minimumImage(u, this.box);
+      minimumImage(v, this.box);
+      const nu = Math.hypot(u[0], u[1], u[2]), nv = Math.hypot(v[0], v[1], v[2]);
+      const c = Math.min(1, Math.max(-1, (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (nu * nv)));
+      const sin = Math.sqrt(Math.max(1 - c * c, 1e-300));
+      const fk = -(Math.acos(c) - t0) / sin, ft = k / sin;
+      for (let a = 0; a < 3; a++) {
+        const gu = v[a] / (nu * nv) - (c * u[a]) / (nu * nu), gv = u[a] / (nu * nv) - (c * v[a]) / (nv * nv);
+        out[3 * i + a] += fk * gu;
+        out[3 * l + a] += fk * gv;
+        out[3 * j + a] -= fk * (gu + gv);
+        out[m + 3 * i + a] += ft * gu;
+        out[m + 3 * l + a] += ft * gv;
+        out[m + 3 * j + a] -= ft * (gu + gv);
       }
     }
   }

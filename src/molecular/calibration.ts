@@ -1,7 +1,8 @@
 /**
- * A potential's parameters as the model: the energies of a set of
- * configurations as a differentiable function of the parameters, for fitting
- * potentials to reference data with the inversion engine.
+ * A potential's parameters as the model: the energies (and optionally the
+ * forces) of a set of configurations as a differentiable function of the
+ * parameters, for fitting potentials to reference data with the inversion
+ * engine.
  */
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
@@ -9,18 +10,42 @@ import { InputError } from "../core/errors.js";
 import { checkShape } from "../core/validate.js";
 import type { Potential } from "./potential.js";
 
-/** Energies [nconfigurations] of fixed configurations, as a function of the parameters [nparameters]. */
+/** Options of {@link ParameterEnergies}. */
+export interface ParameterEnergiesOptions {
+  /** Also predict the forces on every atom of every configuration (default false). */
+  forces?: boolean;
+}
+
+/**
+ * Energies of fixed configurations as a function of the parameters
+ * [nparameters]. The data are the energies [nconfigurations]; with
+ * `forces: true` they are followed by the forces -dE/dx of configuration 0
+ * (3 values per atom, atom-major), then of configuration 1, and so on — see
+ * {@link forceOffset}.
+ */
 export class ParameterEnergies implements Differentiable {
   readonly potential: Potential;
   readonly configurations: Float64Array[];
+  readonly forces: boolean;
+  /** Number of predicted values. */
+  readonly dataSize: number;
 
-  constructor(potential: Potential, configurations: Float64Array[]) {
+  constructor(potential: Potential, configurations: Float64Array[], options: ParameterEnergiesOptions = {}) {
     if (configurations.length === 0) throw new InputError("configurations", "expected at least one configuration");
     configurations.forEach((c, i) => {
       if (c.length % 3 !== 0) throw new InputError(`configurations[${i}]`, `expected 3 coordinates per atom, got ${c.length} values`);
     });
     this.potential = potential;
     this.configurations = configurations;
+    this.forces = options.forces ?? false;
+    this.dataSize = configurations.length + (this.forces ? configurations.reduce((a, c) => a + c.length, 0) : 0);
+  }
+
+  /** Where the forces of configuration `c` start in the data (forces: true). */
+  forceOffset(c: number): number {
+    let o = this.configurations.length;
+    for (let k = 0; k < c; k++) o += this.configurations[k].length;
+    return o;
   }
 
   forward(params: Field): Field {
@@ -35,28 +60,36 @@ export class ParameterEnergies implements Differentiable {
     return this.linearize(params).jvp!(dParams);
   }
 
-  /** One pass over the configurations: energies and every dE_c/dp. */
+  /** One pass over the configurations: the data and its Jacobian [data, parameters]. */
   linearize(params: Field): Linearization {
-    const np = this.potential.parameterCount, nc = this.configurations.length;
+    const np = this.potential.parameterCount, nd = this.dataSize;
     checkShape(params, [np], "parameters");
     this.potential.setParameters(flatten(params));
-    const energies = new Float64Array(nc), jac = new Float64Array(nc * np);
+    const data = new Float64Array(nd), jac = new Float64Array(nd * np);
     this.configurations.forEach((x, c) => {
-      energies[c] = this.potential.evaluate(x, null, jac.subarray(c * np, (c + 1) * np));
+      const gradient = this.forces ? new Float64Array(x.length) : null;
+      data[c] = this.potential.evaluate(x, gradient, jac.subarray(c * np, (c + 1) * np));
+      if (gradient === null) return;
+      const o = this.forceOffset(c), m = x.length;
+      const mixed = this.potential.mixedDerivative(x);
+      for (let i = 0; i < m; i++) {
+        data[o + i] = -gradient[i];
+        for (let p = 0; p < np; p++) jac[(o + i) * np + p] = -mixed[p * m + i];
+      }
     });
     return {
-      data: field(energies, [nc]),
+      data: field(data, [nd]),
       vjp: (dd) => {
-        checkShape(dd, [nc], "dData");
+        checkShape(dd, [nd], "dData");
         const d = flatten(dd), out = new Float64Array(np);
-        for (let c = 0; c < nc; c++) for (let p = 0; p < np; p++) out[p] += d[c] * jac[c * np + p];
+        for (let k = 0; k < nd; k++) for (let p = 0; p < np; p++) out[p] += d[k] * jac[k * np + p];
         return field(out, [np]);
       },
       jvp: (dp) => {
         checkShape(dp, [np], "dParameters");
-        const v = flatten(dp), out = new Float64Array(nc);
-        for (let c = 0; c < nc; c++) for (let p = 0; p < np; p++) out[c] += jac[c * np + p] * v[p];
-        return field(out, [nc]);
+        const v = flatten(dp), out = new Float64Array(nd);
+        for (let k = 0; k < nd; k++) for (let p = 0; p < np; p++) out[k] += jac[k * np + p] * v[p];
+        return field(out, [nd]);
       },
     };
   }

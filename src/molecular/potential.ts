@@ -25,6 +25,12 @@ export interface EnergyTerm {
   evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number;
   /** Adds (d2E/dx2) v into `out` (terms that have no analytic Hessian yet leave it out). */
   hessianVector?(x: Float64Array, v: Float64Array, out: Float64Array): void;
+  /**
+   * Adds the mixed derivatives d2E/(dparams dx) into `out`, row-major
+   * [params, 3n]: row p is how the gradient dE/dx (minus the forces) moves
+   * with parameter p. Needed to fit parameters to forces.
+   */
+  mixedDerivative?(x: Float64Array, out: Float64Array): void;
 }
 
 /**
@@ -79,6 +85,25 @@ export class PairTerm implements EnergyTerm {
       const r = Math.hypot(d[0], d[1], d[2]);
       const val = pot.at(r);
       addPairHessian(out, i, j, d, r, val.slope, val.curvature, v);
+    }
+  }
+
+  mixedDerivative(x: Float64Array, out: Float64Array): void {
+    const pot = this.potential, box = this.box, d = this.d, m = x.length;
+    const list = (this.list = pairList(x, box, pot.cutoff, this.list));
+    for (let k = 0; k < list.count; k++) {
+      const i = list.i[k], j = list.j[k];
+      for (let a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
+      minimumImage(d, box);
+      const r = Math.hypot(d[0], d[1], d[2]);
+      const val = pot.at(r);
+      for (let p = 0; p < val.dSlope.length; p++) {
+        const s = val.dSlope[p] / r;
+        for (let a = 0; a < 3; a++) {
+          out[p * m + 3 * j + a] += s * d[a];
+          out[p * m + 3 * i + a] -= s * d[a];
+        }
+      }
     }
   }
 
@@ -278,6 +303,22 @@ export class Potential {
       e.fill(0);
       e[c] = 1;
       out.set(this.hessianVector(x, e), c * m);
+    }
+    return out;
+  }
+
+  /**
+   * The mixed derivatives d2E/(dparameters dx), [parameters, 3n] row-major:
+   * row p is d(dE/dx)/dp, minus the change of the forces with parameter p.
+   */
+  mixedDerivative(x: Float64Array): Float64Array {
+    if (x.length % 3 !== 0) throw new InputError("positions", `expected 3 coordinates per atom, got ${x.length} values`);
+    const m = x.length, out = new Float64Array(this.parameterCount * m);
+    let o = 0;
+    for (const t of this.terms) {
+      if (t.mixedDerivative === undefined) throw new InputError("terms", `a ${t.constructor.name} term has no parameter derivative of its forces`);
+      t.mixedDerivative(x, out.subarray(o * m, (o + t.params.length) * m));
+      o += t.params.length;
     }
     return out;
   }

@@ -41,10 +41,17 @@ export const CalibrationScene = z
       .object({
         potential: PairSpec.describe("the curve's true potential"),
         separations: z.object({ from: positive, to: positive, count: z.number().int().min(3) }).strict(),
-        noise: z.object({ sigma: positive.describe("standard deviation of the energies"), seed: z.number().int() }).strict(),
+        noise: z
+          .object({
+            sigma: positive.describe("standard deviation of the energies"),
+            forceSigma: positive.optional().describe("standard deviation of the forces: when given, the reference has forces too and the fits match both"),
+            seed: z.number().int(),
+          })
+          .strict(),
       })
       .strict(),
     fits: z.array(PairSpec.describe("a potential to fit, with its starting parameters")).min(1),
+    parametrization: z.enum(["log", "identity"]).default("log").describe("log keeps every parameter positive during the fit"),
     iterations: z.number().int().min(1).default(500),
   })
   .strict();

@@ -12,6 +12,7 @@ import { laplaceCovariance } from "../inversion/laplace.js";
 import { lbfgs } from "../inversion/methods.js";
 import { leastSquares } from "../inversion/misfit.js";
 import { dataObjective } from "../inversion/objective.js";
+import { identity, logarithm } from "../inversion/parametrization.js";
 import { ParameterEnergies } from "../molecular/calibration.js";
 import { containment, distinctStructures, energyObjective, randomCluster } from "../molecular/cluster.js";
 import { lennardJones, morse, PairPotential } from "../molecular/pair.js";
@@ -88,35 +89,53 @@ export interface FitSummary {
 /** Runs a calibration scene into `dir`. */
 export function runCalibration(scene: CalibrationScene, dir: string, progress: Progress = silentProgress): { dir: string; fits: FitSummary[] } {
   const { from, to, count } = scene.reference.separations;
+  const { sigma, forceSigma, seed } = scene.reference.noise;
   const r = Float64Array.from({ length: count }, (_, k) => from + ((to - from) * k) / (count - 1));
   const dimers = Array.from(r, (d) => Float64Array.of(0, 0, 0, d, 0, 0));
+  const options = { forces: forceSigma !== undefined };
   const ref = pairOf(scene.reference.potential);
-  const clean = flatten(new ParameterEnergies(potentialOf(scene.reference.potential), dimers).forward(field(Float64Array.from(ref.params), [ref.params.length])));
-  const rng = new Random(scene.reference.noise.seed);
-  const sigma = scene.reference.noise.sigma;
-  const observed = clean.map((e) => e + sigma * rng.normal());
+  const refSim = new ParameterEnergies(potentialOf(scene.reference.potential), dimers, options);
+  const clean = flatten(refSim.forward(field(Float64Array.from(ref.params), [ref.params.length])));
+  // Noise per datum: sigma on the energies, forceSigma on the force components.
+  const noise = Float64Array.from(clean, (_, k) => (k < count ? sigma : forceSigma!));
+  const rng = new Random(seed);
+  const observed = clean.map((e, k) => e + noise[k] * rng.normal());
+  const weights = noise.map((s) => 1 / (s * s));
+  const parametrization = scene.parametrization === "log" ? logarithm : identity;
   const writer = new RunWriter(dir);
   const rAxis = [{ name: "r", units: "length" }];
+  // The force on the second atom along the axis (-dE/dr), the one non-zero force component of a dimer.
+  const axial = (data: Float64Array) => Float64Array.from({ length: count }, (_, c) => data[refSim.forceOffset(c) + 3]);
   writer.array("separation", field(r, [count]), { units: "length", axes: rAxis });
-  writer.array("reference_energy", field(observed, [count]), { units: "energy", axes: rAxis, description: "the noisy reference curve" });
-  writer.array("true_energy", field(clean, [count]), { units: "energy", axes: rAxis });
+  writer.array("reference_energy", field(observed.slice(0, count), [count]), { units: "energy", axes: rAxis, description: "the noisy reference curve" });
+  writer.array("true_energy", field(clean.slice(0, count), [count]), { units: "energy", axes: rAxis });
+  if (options.forces) {
+    writer.array("reference_force", field(axial(observed), [count]), { units: "energy/length", axes: rAxis, description: "the noisy reference force on the second atom along the axis, -dE/dr" });
+    writer.array("true_force", field(axial(clean), [count]), { units: "energy/length", axes: rAxis });
+  }
   const fits: FitSummary[] = [];
   progress.start(scene.fits.length, "calibration");
   scene.fits.forEach((spec, i) => {
     const { fn, params } = pairOf(spec);
-    const sim = new ParameterEnergies(potentialOf(spec), dimers);
-    const problem = dataObjective({ simulator: sim, observed: field(observed, [count]), misfit: leastSquares(), modelShape: [params.length] });
-    const result = run(lbfgs(problem.objective, Float64Array.from(params), { gradientTolerance: 1e-12, maxIterations: scene.iterations }));
-    const predicted = flatten(sim.forward(field(result.x, [params.length])));
-    const { standardErrors, covariance } = laplaceCovariance(sim, field(result.x, [params.length]), sigma);
-    const rms = Math.sqrt(predicted.reduce((a, p, k) => a + (p - observed[k]) ** 2, 0) / count);
+    const np = params.length;
+    const sim = new ParameterEnergies(potentialOf(spec), dimers, options);
+    const problem = dataObjective({ simulator: sim, observed: field(observed, [observed.length]), misfit: leastSquares(weights), modelShape: [np], parametrization });
+    const start = new Float64Array(np);
+    parametrization.toParameter(Float64Array.from(params), start);
+    const result = run(lbfgs(problem.objective, start, { gradientTolerance: 1e-12, maxIterations: scene.iterations }));
+    const fitted = new Float64Array(np);
+    parametrization.toModel(result.x, fitted);
+    const predicted = flatten(sim.forward(field(fitted, [np])));
+    const { standardErrors, covariance } = laplaceCovariance(sim, field(fitted, [np]), noise);
+    const rms = Math.sqrt(predicted.slice(0, count).reduce((a, p, k) => a + (p - observed[k]) ** 2, 0) / count);
     const name = `fit${i}_${spec.kind}`;
     const pAxis = [{ name: "parameter", labels: [...fn.names] }];
-    writer.array(`${name}_parameters`, field(result.x, [params.length]), { units: "parameter units", axes: pAxis });
-    writer.array(`${name}_standard_errors`, field(standardErrors, [params.length]), { units: "parameter units", axes: pAxis, description: "Laplace approximation at the optimum" });
-    writer.array(`${name}_covariance`, field(covariance, [params.length, params.length]), { units: "parameter units squared", axes: [...pAxis, ...pAxis] });
-    writer.array(`${name}_energy`, field(predicted, [count]), { units: "energy", axes: rAxis });
-    fits.push({ kind: spec.kind, names: fn.names, parameters: Array.from(result.x), standardErrors: Array.from(standardErrors), rms });
+    writer.array(`${name}_parameters`, field(fitted, [np]), { units: "parameter units", axes: pAxis });
+    writer.array(`${name}_standard_errors`, field(standardErrors, [np]), { units: "parameter units", axes: pAxis, description: "Laplace approximation at the optimum" });
+    writer.array(`${name}_covariance`, field(covariance, [np, np]), { units: "parameter units squared", axes: [...pAxis, ...pAxis] });
+    writer.array(`${name}_energy`, field(predicted.slice(0, count), [count]), { units: "energy", axes: rAxis });
+    if (options.forces) writer.array(`${name}_force`, field(axial(predicted), [count]), { units: "energy/length", axes: rAxis });
+    fits.push({ kind: spec.kind, names: fn.names, parameters: Array.from(fitted), standardErrors: Array.from(standardErrors), rms });
     progress.update(i + 1, `${spec.kind}: rms ${rms.toExponential(3)}`);
   });
   progress.stop();
