@@ -36,7 +36,7 @@ describe("wave-inversion scenes", () => {
     const summary = runWaveInversion(flagship(8), dir);
     const run = readRun(dir);
     expect(run.manifest.arrays.map((a) => a.name)).toEqual([
-      "true_velocity", "start_velocity", "observed", "models", "misfit", "gradient_norm", "model_error", "band", "step", "terms", "velocity", "gradient", "predicted", "residual",
+      "true_velocity", "start_velocity", "observed", "models", "misfit", "gradient_norm", "model_error", "band", "step", "gradients", "terms", "velocity", "gradient", "predicted", "residual",
     ]);
     expect(run.manifest.status).toBe("finished");
     const k = summary.iterations;
@@ -61,6 +61,13 @@ describe("wave-inversion scenes", () => {
     const entry = run.manifest.arrays.find((a) => a.name === "terms")!;
     expect(entry.axes[1].labels).toEqual(["least-squares", "smoothness", "damping"]);
     const terms = flatten(run.load("terms")), misfit = flatten(run.load("misfit"));
+    // The stored gradient of each iterate has the norm the optimizer reported (no preconditioning: z = x).
+    const gradients = flatten(run.load("gradients")), norms = flatten(run.load("gradient_norm"));
+    expect(run.load("gradients").shape).toEqual([6, 200]);
+    for (let k = 0; k < 6; k++) {
+      const g = gradients.subarray(200 * k, 200 * (k + 1));
+      expect(Math.abs(Math.hypot(...g) / norms[k] - 1)).toBeLessThan(1e-12);
+    }
     expect(run.load("terms").shape).toEqual([6, 3]);
     for (let k = 0; k < 6; k++) {
       const [a, b, c] = terms.slice(3 * k, 3 * k + 3);

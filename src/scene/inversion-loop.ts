@@ -89,6 +89,7 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
   const z0 = spec.x0.map((v, i) => v / scale[i]);
   const iterAxis = { name: "iteration", start: 1, step: 1 };
   const models: Float64Array[] = [spec.start];
+  const gradients: Float64Array[] = [];
   const history = { value: [] as number[], gradientNorm: [] as number[], modelError: [] as number[], band: [] as number[], step: [] as number[], terms: [] as number[] };
   if (from !== null) {
     // The history up to the saved state (arrays may hold one iteration more, written just before a kill).
@@ -101,6 +102,8 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
     history.band = Array.from(from.load("band").subarray(0, k));
     history.step = Array.from(from.load("step").subarray(0, k));
     history.terms = Array.from(from.load("terms").subarray(0, k * termNames.length));
+    const savedGradients = from.load("gradients");
+    for (let i = 0; i < k; i++) gradients.push(savedGradients.slice(i * n, (i + 1) * n));
   }
   const writeHistory = () => {
     const k = models.length - 1;
@@ -112,6 +115,11 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
     for (const [name, values, units] of [["misfit", history.value, "objective"], ["gradient_norm", history.gradientNorm, "objective per parameter"], ["model_error", history.modelError, "relative"], ["band", history.band, "index into bands"], ["step", history.step, "line-search step"]] as const) {
       writer.array(name, field(Float64Array.from(values), [k]), { units, axes: [iterAxis] });
     }
+    const stackedGradients = new Float64Array(k * n);
+    gradients.forEach((g, i) => stackedGradients.set(g, i * n));
+    writer.array("gradients", field(stackedGradients, [k, ...(n === size ? spec.modelShape : [n])]), {
+      units: "objective per optimization variable", axes: [iterAxis, ...(n === size ? spec.modelAxes : [{ name: "variable" }])], description: "gradient of the band's objective at every iterate, in the optimization variables (before preconditioning)",
+    });
     writer.array("terms", field(Float64Array.from(history.terms), [k, termNames.length]), {
       units: "objective", axes: [iterAxis, { name: "term", labels: termNames }], description: "each term of the objective (weighted), per iteration; they sum to misfit",
     });
@@ -119,7 +127,7 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
   writeHistory();
 
   let current: DataObjective | null = null;
-  const last = { z: new Float64Array(n), terms: [] as number[] };
+  const last = { z: new Float64Array(n), g: new Float64Array(n), terms: [] as number[] };
   const total = spec.bands.reduce((s, b) => s + b.iterations, 0);
   progress.start(total, "inversion");
   if (from !== null) progress.update(models.length - 1, "resumed");
@@ -134,6 +142,7 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
           return (z, g) => {
             const v = f(z, g);
             last.z.set(z);
+            last.g.set(g);
             last.terms = termNames.map((t) => current!.terms[t]);
             return v;
           };
@@ -151,7 +160,9 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
         // Line searches end on the accepted point, so its terms are the last evaluation's;
         // evaluated again only if a method ever ends elsewhere.
         const atLast = e.x.every((v, i) => Object.is(v, last.z[i]));
-        if (!atLast) scaledObjective(current!.objective, scale)(e.x, new Float64Array(n));
+        if (!atLast) scaledObjective(current!.objective, scale)(e.x, last.g);
+        // dJ/dx = (dJ/dz) / s for x = s z.
+        gradients.push(last.g.map((v, i) => v / scale[i]));
         history.terms.push(...(atLast ? last.terms : termNames.map((t) => current!.terms[t])));
         const errorText = spec.truth === null ? "" : ` | model error ${(100 * err).toFixed(2)}%`;
         progress.update(Math.min(e.iteration, total), `${spec.bands[e.band].label} | misfit ${e.value.toExponential(3)}${errorText}`);
