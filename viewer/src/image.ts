@@ -1,0 +1,93 @@
+/**
+ * Images (gathers, wavefields, 2D models) drawn with three.js as a colour
+ * mapped texture inside the plotting area of a uPlot chart, so that the
+ * axes, ticks and units come from the plotting library.
+ */
+import * as THREE from "three";
+import uPlot from "uplot";
+import { colorBar, colorize, type ColorMap, type Range } from "./colormap.js";
+
+export interface ImageSpec {
+  title: string;
+  /** Horizontal and vertical extents (values at the first and last column / row). */
+  x: [number, number];
+  y: [number, number];
+  xLabel: string;
+  yLabel: string;
+  /** Row 0 at the top (depth, time going down) rather than the bottom. */
+  topDown: boolean;
+  width?: number;
+  height?: number;
+}
+
+export class ImageView {
+  readonly element: HTMLElement;
+  private readonly renderer: THREE.WebGLRenderer;
+  private readonly scene = new THREE.Scene();
+  private readonly camera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
+  private readonly material = new THREE.MeshBasicMaterial();
+  private texture: THREE.DataTexture | null = null;
+  private rgba = new Uint8Array(0);
+  private readonly bar: HTMLElement;
+  readonly plot: uPlot;
+  private readonly spec: ImageSpec;
+
+  constructor(parent: HTMLElement, spec: ImageSpec) {
+    this.spec = spec;
+    this.element = document.createElement("figure");
+    this.element.className = "image";
+    const caption = document.createElement("figcaption");
+    caption.textContent = spec.title;
+    this.element.append(caption);
+    parent.append(this.element);
+    const [x0, x1] = spec.x, [y0, y1] = spec.y;
+    this.plot = new uPlot(
+      {
+        width: spec.width ?? 320,
+        height: spec.height ?? 260,
+        legend: { show: false },
+        cursor: { show: false },
+        scales: {
+          x: { time: false, range: () => [Math.min(x0, x1), Math.max(x0, x1)] },
+          y: { range: () => [Math.min(y0, y1), Math.max(y0, y1)], dir: spec.topDown ? -1 : 1 },
+        },
+        axes: [
+          { label: spec.xLabel, stroke: "#ccc", grid: { show: false }, ticks: { stroke: "#444" } },
+          { label: spec.yLabel, stroke: "#ccc", grid: { show: false }, ticks: { stroke: "#444" }, size: 64 },
+        ],
+        series: [{}, { show: false }],
+      },
+      [[x0, x1], [y0, y1]],
+      this.element,
+    );
+    this.renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true });
+    const canvas = this.renderer.domElement;
+    canvas.className = "image-gl";
+    const box = this.plot.bbox;
+    const w = Math.max(1, Math.round(box.width / devicePixelRatio)), h = Math.max(1, Math.round(box.height / devicePixelRatio));
+    this.renderer.setPixelRatio(devicePixelRatio);
+    this.renderer.setSize(w, h);
+    this.plot.under.append(canvas);
+    this.scene.add(new THREE.Mesh(new THREE.PlaneGeometry(2, 2), this.material));
+    this.bar = document.createElement("div");
+    this.element.append(this.bar);
+  }
+
+  /** Draws `values` (rows x cols, row-major) with a colour map and range. */
+  show(values: ArrayLike<number>, rows: number, cols: number, range: Range, map: ColorMap, units: string): void {
+    if (this.texture === null || this.texture.image.width !== cols || this.texture.image.height !== rows) {
+      this.texture?.dispose();
+      this.rgba = new Uint8Array(rows * cols * 4);
+      this.texture = new THREE.DataTexture(this.rgba, cols, rows, THREE.RGBAFormat);
+      this.texture.magFilter = THREE.NearestFilter;
+      this.texture.minFilter = THREE.LinearFilter;
+      this.texture.colorSpace = THREE.SRGBColorSpace;
+      this.material.map = this.texture;
+      this.material.needsUpdate = true;
+    }
+    colorize(values, rows, cols, range, map, this.spec.topDown, this.rgba);
+    this.texture.needsUpdate = true;
+    this.renderer.render(this.scene, this.camera);
+    this.bar.replaceChildren(colorBar(map, range, units));
+  }
+}

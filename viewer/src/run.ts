@@ -1,0 +1,111 @@
+/**
+ * A run folder as the page sees it: the manifest, and the arrays fetched on
+ * demand (over HTTP from the viewer server) and cached until the manifest
+ * says they changed (a live run rewrites its growing arrays every iteration).
+ */
+import { decodeNpy } from "../../src/run/npy.js";
+
+/** One axis of an array (as the run folder's manifest describes it). */
+export interface Axis {
+  name: string;
+  units?: string;
+  start?: number;
+  step?: number;
+  labels?: string[];
+}
+
+export interface ArrayEntry {
+  name: string;
+  file: string;
+  shape: number[];
+  units: string;
+  axes: Axis[];
+  description?: string;
+}
+
+export interface Manifest {
+  kind: string;
+  scene: Record<string, any>;
+  arrays: ArrayEntry[];
+  status?: string;
+  iterations?: number;
+  result?: Record<string, any>;
+  [extra: string]: unknown;
+}
+
+/** A float64 array with its manifest entry. */
+export interface Loaded {
+  entry: ArrayEntry;
+  data: Float64Array;
+  shape: number[];
+}
+
+export class Run {
+  manifest: Manifest;
+  private cache = new Map<string, { key: string; value: Promise<Loaded> }>();
+
+  constructor(manifest: Manifest) {
+    this.manifest = manifest;
+  }
+
+  static async open(base = "run/"): Promise<Run> {
+    return new Run(await fetchManifest(base));
+  }
+
+  has(name: string): boolean {
+    return this.manifest.arrays.some((a) => a.name === name);
+  }
+
+  entry(name: string): ArrayEntry | undefined {
+    return this.manifest.arrays.find((a) => a.name === name);
+  }
+
+  /** Names of the arrays matching a pattern. */
+  names(pattern: RegExp): string[] {
+    return this.manifest.arrays.filter((a) => pattern.test(a.name)).map((a) => a.name);
+  }
+
+  /** Fetches an array (cached while its manifest entry and the run's iteration count stay the same). */
+  load(name: string): Promise<Loaded> {
+    const entry = this.entry(name);
+    if (entry === undefined) return Promise.reject(new Error(`the run folder has no array ${name}`));
+    const key = `${entry.file}:${entry.shape.join("x")}:${this.manifest.iterations ?? ""}:${this.manifest.status ?? ""}`;
+    const hit = this.cache.get(name);
+    if (hit !== undefined && hit.key === key) return hit.value;
+    const value = fetch(`run/${encodeURIComponent(entry.file)}`, { cache: "no-store" })
+      .then((r) => {
+        if (!r.ok) throw new Error(`${entry.file}: HTTP ${r.status}`);
+        return r.arrayBuffer();
+      })
+      .then((b) => {
+        const f = decodeNpy(new Uint8Array(b));
+        return { entry, data: f.data as Float64Array, shape: f.shape.slice() };
+      });
+    this.cache.set(name, { key, value });
+    return value;
+  }
+
+  /** Number of iterations (inversions) or accepted minima (basin hopping) the timeline steps through. */
+  get frames(): number {
+    const models = this.entry("models") ?? this.entry("accepted_positions");
+    return models === undefined ? 1 : models.shape[0];
+  }
+}
+
+export async function fetchManifest(base = "run/"): Promise<Manifest> {
+  const r = await fetch(`${base}manifest.json`, { cache: "no-store" });
+  if (!r.ok) throw new Error(`manifest.json: HTTP ${r.status}`);
+  return (await r.json()) as Manifest;
+}
+
+/** The physical coordinate of index i on an axis (its index when the axis has no start/step). */
+export function axisValues(axis: Axis | undefined, n: number): Float64Array {
+  const start = axis?.start ?? 0, step = axis?.step ?? 1;
+  return Float64Array.from({ length: n }, (_, i) => start + i * step);
+}
+
+/** "name (units)" for an axis label. */
+export function axisLabel(axis: Axis | undefined, fallback: string): string {
+  if (axis === undefined) return fallback;
+  return axis.units === undefined ? axis.name : `${axis.name} (${axis.units})`;
+}
