@@ -9,20 +9,9 @@ import { readRun } from "../src/run/folder.js";
 import { loadScene } from "../src/scene/load.js";
 import type { WaveInversionScene } from "../src/scene/schema.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
+import { bundle } from "./helpers/bundle.js";
 
-let bundled: Promise<string> | null = null;
-/** Bundles the CLI and the shot worker once for this file (its own folder, so test files never race). */
-function cliBundle(): Promise<string> {
-  bundled ??= (async () => {
-    const { build } = await import("esbuild");
-    const cache = join(process.cwd(), "node_modules/.cache/gradscape-test/inversion-scene");
-    const common = { bundle: true, platform: "node" as const, format: "esm" as const, packages: "external" as const, logLevel: "error" as const };
-    await build({ ...common, entryPoints: ["src/cli/main.ts"], outfile: join(cache, "cli.js") });
-    await build({ ...common, entryPoints: ["src/parallel/shot-worker.ts"], outfile: join(cache, "shot-worker.js") });
-    return join(cache, "cli.js");
-  })();
-  return bundled;
-}
+const cliBundle = async () => (await bundle("inversion-scene")).cli;
 
 function flagship(iterations: number, seed = 7): WaveInversionScene {
   const s = loadScene("scenes/continuation-fwi.json");
@@ -36,7 +25,7 @@ describe("wave-inversion scenes", () => {
     const summary = runWaveInversion(flagship(8), dir);
     const run = readRun(dir);
     expect(run.manifest.arrays.map((a) => a.name)).toEqual([
-      "true_velocity", "start_velocity", "observed", "models", "misfit", "gradient_norm", "model_error", "band", "step", "gradients", "terms", "velocity", "gradient", "predicted", "residual",
+      "true_velocity", "start_velocity", "observed", "models", "misfit", "gradient_norm", "model_error", "band", "step", "gradients", "terms", "velocity", "gradient", "predicted", "residual", "wavefield",
     ]);
     expect(run.manifest.status).toBe("finished");
     const k = summary.iterations;

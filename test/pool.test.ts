@@ -7,14 +7,9 @@ import { WaveSimulator } from "../src/wave/simulator.js";
 import { ricker } from "../src/wave/wavelet.js";
 import { normalizedCrossCorrelation } from "../src/inversion/misfit.js";
 import { dataObjective } from "../src/inversion/objective.js";
+import { bundle } from "./helpers/bundle.js";
 
-/** Bundles the worker with esbuild next to node_modules, so its imports resolve. */
-async function buildWorker(): Promise<string> {
-  const { build } = await import("esbuild");
-  const outfile = join(process.cwd(), "node_modules/.cache/gradscape-test/pool/shot-worker.js");
-  await build({ entryPoints: ["src/parallel/shot-worker.ts"], outfile, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
-  return outfile;
-}
+const buildWorker = async () => (await bundle("pool")).shotWorker;
 
 describe("shots in parallel", () => {
   const nx = 120, dx = 10, dt = 1e-3, nt = 400;

@@ -9,6 +9,7 @@ import { readRun } from "../src/run/folder.js";
 import { runWaveForward } from "../src/scene/wave-forward.js";
 import { loadScene, parseScene } from "../src/scene/load.js";
 import type { WaveForwardScene } from "../src/scene/schema.js";
+import { bundle } from "./helpers/bundle.js";
 import { WaveSimulator } from "../src/wave/simulator.js";
 
 describe(".npy format", () => {
@@ -163,10 +164,4 @@ describe("gradscape CLI", () => {
   });
 });
 
-/** Bundles the CLI with esbuild next to node_modules, so its imports resolve. */
-async function buildCli(): Promise<string> {
-  const { build } = await import("esbuild");
-  const outfile = join(process.cwd(), "node_modules/.cache/gradscape-test/run-folder/cli.js");
-  await build({ entryPoints: ["src/cli/main.ts"], outfile, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "error" });
-  return outfile;
-}
+const buildCli = async () => (await bundle("run-folder")).cli;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** The `gradscape` command line: runs scenes into run folders. */
 import { Command, CommanderError } from "commander";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import { resolve } from "node:path";
 import { InputError, NonFiniteError } from "../core/errors.js";
 import { loadScene } from "../scene/load.js";
@@ -10,11 +11,32 @@ import { runWaveForward } from "../scene/wave-forward.js";
 import { runWaveInversion } from "../scene/wave-inversion.js";
 import { runHeatInversion } from "../scene/heat-inversion.js";
 import { runBasinHopping, runCalibration } from "../scene/molecular.js";
+import { serveRun } from "../view/server.js";
 import { terminalProgress } from "./progress.js";
 
 function fail(message: string): never {
   process.stderr.write(`gradscape: error: ${message}\n`);
   process.exit(2);
+}
+
+function portOf(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) fail(`--port: expected an integer from 0 to 65535, got ${JSON.stringify(text)}`);
+  return port;
+}
+
+/** Starts the viewer server on a worker thread (the run computes on this one) and returns its address. */
+function viewerThread(dir: string, port: number): Promise<string> {
+  const worker = new Worker(new URL("./view-worker.js", import.meta.url), { workerData: { dir, options: { port } } });
+  worker.unref();
+  return new Promise((done) => {
+    worker.once("message", (m: { url?: string; error?: string }) => {
+      if (m.error !== undefined) fail(`--view: ${m.error}`);
+      worker.ref();
+      done(m.url!);
+    });
+  });
 }
 
 const program = new Command()
@@ -31,7 +53,11 @@ program
   .option("-f, --force", "overwrite a run folder that already holds a run")
   .option("--resume", "continue an interrupted inversion in --out from its last completed iteration (same bytes as an uninterrupted run)")
   .option("-w, --workers <n>", "inversion scenes: evaluate shots on n worker threads (any n gives the same bytes)")
-  .action((sceneFile: string, opts: { out: string; force?: boolean; resume?: boolean; workers?: string }) => {
+  .option("--view", "serve the viewer beside the run (on 127.0.0.1) and follow it live; keeps serving after the run until Ctrl-C")
+  .option("--port <n>", "with --view: the port to serve on (default: any free port)")
+  .action(async (sceneFile: string, opts: { out: string; force?: boolean; resume?: boolean; workers?: string; view?: boolean; port?: string }) => {
+    const port = portOf(opts.port);
+    if (opts.port !== undefined && !opts.view) fail("--port: only with --view (or use `gradscape view`)");
     const workers = opts.workers === undefined ? undefined : Number(opts.workers);
     if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) fail(`--workers: expected a positive integer, got ${JSON.stringify(opts.workers)}`);
     const scene = loadScene(sceneFile);
@@ -41,6 +67,11 @@ program
       fail(`--out: ${opts.out} already exists and is not empty; choose another folder or pass --force`);
     }
     const warn = (m: string) => process.stderr.write(`gradscape: warning: ${m}\n`);
+    if (opts.view) {
+      mkdirSync(dir, { recursive: true });
+      const url = await viewerThread(dir, port);
+      process.stdout.write(`viewer: ${url} (follows the run live)\n`);
+    }
     if (scene.kind === "wave-forward") {
       const summary = runWaveForward(scene, dir, terminalProgress(), warn);
       process.stdout.write(
@@ -74,6 +105,18 @@ program
   });
 
 program
+  .command("view")
+  .description("serve the viewer for a run folder on 127.0.0.1 and print its address")
+  .argument("<dir>", "run folder written by `gradscape run`")
+  .option("--port <n>", "port to serve on (default: any free port)")
+  .action(async (dir: string, opts: { port?: string }) => {
+    if (!existsSync(dir)) fail(`view: ${dir} does not exist`);
+    if (!existsSync(resolve(dir, "manifest.json"))) fail(`view: ${dir} is not a run folder (no manifest.json)`);
+    const server = await serveRun(dir, { port: portOf(opts.port) });
+    process.stdout.write(`viewer: ${server.url} (read-only, ${resolve(dir)}); Ctrl-C to stop\n`);
+  });
+
+program
   .command("schema")
   .description("print the JSON Schema of scene files (for editor completion and checking)")
   .action(() => {
@@ -81,7 +124,7 @@ program
   });
 
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
   if (e instanceof InputError || e instanceof NonFiniteError) fail(e.message);

@@ -166,7 +166,10 @@ export function runWaveInversion(
   const gradient = new Float64Array(nx);
   full.objective(xFinal, gradient);
   for (const pool of pools) void pool.close();
-  const predicted = flatten(sim.forward(field(final, [nx])));
+  // The final model's data, and its wavefield (about 250 snapshots per shot) for the viewer.
+  const every = Math.max(1, Math.floor(nt / 250)), nsnap = Math.floor((nt - 1) / every) + 1, nshots = scene.shots.length;
+  const wavefield = new Float64Array(nshots * nsnap * nx);
+  const predicted = flatten(sim.forward(field(final, [nx]), { every, onStep: (s, n, u) => wavefield.set(u, (s * nsnap + n / every) * nx) }));
 
   writer.array("velocity", field(final, [nx]), { units: "m/s", axes: [xAxis], description: "final model" });
   writer.array("gradient", field(gradient, [nx]), { units: `objective per ${scene.parametrization} unit`, axes: [xAxis], description: "full-band gradient at the final model, in the optimization variables" });
@@ -176,6 +179,9 @@ export function runWaveInversion(
   }
   writer.array("predicted", field(predicted, shape), { units: "pressure", axes: dataAxes, description: "data of the final model" });
   writer.array("residual", field(predicted.map((v, i) => v - observed[i]), shape), { units: "pressure", axes: dataAxes, description: "predicted - observed" });
+  writer.array("wavefield", field(wavefield, [nshots, nsnap, nx]), {
+    units: "pressure", axes: [{ name: "shot" }, { name: "t", units: "s", start: 0, step: every * dt }, xAxis], description: "wavefield of the final model, every shot",
+  });
   const startError = relativeError(start, truth);
   const finalError = relativeError(final, truth);
   writer.finish(scene.kind, scene, { status: "finished", result: { message: result.message, iterations: result.iterations, evaluations: result.evaluations, startError, finalError } });

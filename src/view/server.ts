@@ -93,14 +93,15 @@ export function serveRun(dir: string, options: ServeOptions = {}): Promise<Viewe
     else createReadStream(path).pipe(res);
   };
 
-  const manifestText = (): string | null => {
+  /** Whether manifest.json changed (written anew: the run writes it by rename) since the last check. */
+  const manifestChanged = (): boolean => {
     const p = join(runDir, "manifest.json");
-    if (!existsSync(p)) return null;
+    if (!existsSync(p)) return false;
     const st = statSync(p);
     const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
-    if (stamp === manifestStamp) return null;
+    if (stamp === manifestStamp) return false;
     manifestStamp = stamp;
-    return stamp;
+    return true;
   };
 
   const push = (res: ServerResponse) => {
@@ -108,7 +109,7 @@ export function serveRun(dir: string, options: ServeOptions = {}): Promise<Viewe
   };
 
   const timer = setInterval(() => {
-    if (streams.size > 0 && manifestText() !== null) for (const s of streams) push(s);
+    if (manifestChanged()) for (const s of streams) push(s);
   }, pollMs);
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -122,7 +123,6 @@ export function serveRun(dir: string, options: ServeOptions = {}): Promise<Viewe
     if (raw === "/events") {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
       res.write("retry: 1000\n\n");
-      manifestText();
       push(res);
       streams.add(res);
       req.on("close", () => streams.delete(res));

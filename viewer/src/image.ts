@@ -20,6 +20,25 @@ export interface ImageSpec {
   height?: number;
 }
 
+const renderers = new Set<THREE.WebGLRenderer>();
+
+/** A WebGL renderer registered for release when the panels are rebuilt (browsers cap live contexts). */
+export function trackedRenderer(options: THREE.WebGLRendererParameters): THREE.WebGLRenderer {
+  const r = new THREE.WebGLRenderer(options);
+  renderers.add(r);
+  return r;
+}
+
+/** Frees every tracked renderer and its context. */
+export function releaseRenderers(): void {
+  for (const r of renderers) {
+    r.setAnimationLoop(null);
+    r.dispose();
+    r.forceContextLoss();
+  }
+  renderers.clear();
+}
+
 export class ImageView {
   readonly element: HTMLElement;
   private readonly renderer: THREE.WebGLRenderer;
@@ -60,13 +79,10 @@ export class ImageView {
       [[x0, x1], [y0, y1]],
       this.element,
     );
-    this.renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true });
+    this.renderer = trackedRenderer({ antialias: false, preserveDrawingBuffer: true });
     const canvas = this.renderer.domElement;
     canvas.className = "image-gl";
-    const box = this.plot.bbox;
-    const w = Math.max(1, Math.round(box.width / devicePixelRatio)), h = Math.max(1, Math.round(box.height / devicePixelRatio));
     this.renderer.setPixelRatio(devicePixelRatio);
-    this.renderer.setSize(w, h);
     this.plot.under.append(canvas);
     this.scene.add(new THREE.Mesh(new THREE.PlaneGeometry(2, 2), this.material));
     this.bar = document.createElement("div");
@@ -86,6 +102,10 @@ export class ImageView {
       this.material.needsUpdate = true;
     }
     colorize(values, rows, cols, range, map, this.spec.topDown, this.rgba);
+    // The plotting area is known once uPlot has laid out its axes: fit the canvas to it.
+    const w = Math.max(1, this.plot.under.clientWidth), h = Math.max(1, this.plot.under.clientHeight);
+    const size = this.renderer.getSize(new THREE.Vector2());
+    if (size.x !== w || size.y !== h) this.renderer.setSize(w, h);
     this.texture.needsUpdate = true;
     this.renderer.render(this.scene, this.camera);
     this.bar.replaceChildren(colorBar(map, range, units));

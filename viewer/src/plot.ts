@@ -60,7 +60,8 @@ export class LinePlot {
         line(left, py, right, py, "#2a9d8f", [8 * devicePixelRatio, 4 * devicePixelRatio]);
         ctx.fillStyle = "#2a9d8f";
         ctx.font = `${11 * devicePixelRatio}px sans-serif`;
-        ctx.fillText(s.hline.label, left + 6 * devicePixelRatio, py - 4 * devicePixelRatio);
+        ctx.textAlign = "right";
+        ctx.fillText(s.hline.label, right - 6 * devicePixelRatio, py - 4 * devicePixelRatio);
       }
       if (s.cursorX !== undefined) {
         const px = u.valToPos(s.cursorX, "x", true);

@@ -1,0 +1,156 @@
+/**
+ * The viewer in a real browser (Debian's chromium, headless, through
+ * playwright-core): a wave, a heat and a molecular run folder open, every
+ * panel draws non-empty pixels, the timeline changes what is drawn, and
+ * live mode receives the iterations of a running inversion.
+ * Skipped, with a message, where chromium is missing; .ci/run installs it.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { runHeatInversion } from "../src/scene/heat-inversion.js";
+import { loadScene } from "../src/scene/load.js";
+import { runBasinHopping } from "../src/scene/molecular.js";
+import { runWaveInversion } from "../src/scene/wave-inversion.js";
+import { serveRun, type ViewerServer } from "../src/view/server.js";
+import { chromiumPath, colourCount, fractionChanged, fractionNear, launch, openViewer, pixels, selectFrame } from "./helpers/browser.js";
+import { bundle } from "./helpers/bundle.js";
+
+const chromium = chromiumPath();
+if (chromium === null) console.warn("viewer browser tests skipped: no chromium on this machine (apt-get install chromium; .ci/run does)");
+
+const ORANGE: [number, number, number] = [0xf4, 0xa2, 0x61]; // the current model, the atoms
+
+/** Run folders for the three kinds of physics, made small. */
+function runs(): { wave: string; heat: string; molecular: string } {
+  const folder = () => mkdtempSync(join(tmpdir(), "viewer-"));
+  const wave = loadScene("scenes/continuation-fwi.json");
+  const heat = loadScene("scenes/heat-inclusion.json");
+  const molecular = loadScene("scenes/morse-cluster.json");
+  if (wave.kind !== "wave-inversion" || heat.kind !== "heat-inversion" || molecular.kind !== "molecular-basin-hopping") throw new Error("unexpected scene kinds");
+  const dirs = { wave: folder(), heat: folder(), molecular: folder() };
+  runWaveInversion({ ...wave, optimizer: { ...wave.optimizer, iterations: 5 } }, dirs.wave);
+  runHeatInversion({ ...heat, optimizer: { ...heat.optimizer, iterations: 6 } }, dirs.heat);
+  runBasinHopping(molecular, dirs.molecular);
+  return dirs;
+}
+
+describe.skipIf(chromium === null)("the viewer in chromium", () => {
+  let browser: Browser;
+  let assets: string;
+  let folders: ReturnType<typeof runs>;
+  const servers: ViewerServer[] = [];
+  const serve = async (dir: string) => {
+    const s = await serveRun(dir, { assets });
+    servers.push(s);
+    return s.url;
+  };
+
+  beforeAll(async () => {
+    assets = (await bundle("viewer-browser", { viewer: true })).viewer;
+    folders = runs();
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const s of servers) await s.close();
+  });
+
+  test("a wave inversion: model, misfit, gradient, data and wavefield panels draw, and the slider changes the model drawn", async () => {
+    const page = await openViewer(browser, await serve(folders.wave));
+    expect(await page.evaluate(() => (globalThis as any).gradscape.panels)).toEqual(["model", "misfit", "gradient", "data", "field"]);
+    // Line plots: the current model is orange; the misfit and gradient curves have their own colours.
+    const model = page.locator("section[data-panel=model] canvas").first();
+    const last = await pixels(model);
+    expect(fractionNear(last, ORANGE)).toBeGreaterThan(0.002);
+    expect(fractionNear(await pixels(page.locator("section[data-panel=misfit] canvas").first()), [0xee, 0xee, 0xee], 20)).toBeGreaterThan(0.002);
+    expect(fractionNear(await pixels(page.locator("section[data-panel=gradient] canvas").first()), [0xc7, 0x7d, 0xff])).toBeGreaterThan(0.002);
+    // Images (three.js canvases): gathers and the wavefield hold many colours of the map, not one flat fill.
+    for (const panel of ["data", "field"]) {
+      const gl = page.locator(`section[data-panel=${panel}] canvas.image-gl`);
+      expect(await gl.count()).toBeGreaterThan(0);
+      expect(colourCount(await pixels(gl.first())), panel).toBeGreaterThan(20);
+    }
+    // Frame 0 is the homogeneous start: a flat line instead of the layered update.
+    await selectFrame(page, 0);
+    const first = await pixels(model);
+    expect(fractionChanged(first, last)).toBeGreaterThan(0.005);
+    await page.close();
+  });
+
+  test("a 2D heat inversion: model and temperature colour maps, misfit, gradient and data draw; the slider changes the model image", async () => {
+    const page = await openViewer(browser, await serve(folders.heat));
+    expect(await page.evaluate(() => (globalThis as any).gradscape.panels)).toEqual(["model2d", "misfit", "gradient", "data", "field"]);
+    for (const panel of ["model2d", "gradient", "data", "field"]) {
+      expect(colourCount(await pixels(page.locator(`section[data-panel=${panel}] canvas.image-gl`).first())), panel).toBeGreaterThan(8);
+    }
+    const current = page.locator("section[data-panel=model2d] canvas.image-gl").first();
+    const last = await pixels(current);
+    await selectFrame(page, 0);
+    // The start is uniform: one colour where the last iterate shows the inclusion's blur.
+    const first = await pixels(current);
+    expect(colourCount(first)).toBeLessThan(4);
+    expect(fractionChanged(first, last, 4)).toBeGreaterThan(0.05);
+    await page.close();
+  });
+
+  test("a basin-hopping run: the cluster in 3D and the energy plot draw, and stepping through minima moves the atoms", async () => {
+    const page = await openViewer(browser, await serve(folders.molecular));
+    expect(await page.evaluate(() => (globalThis as any).gradscape.panels)).toEqual(["molecule"]);
+    const view = page.locator("section[data-panel=molecule] .molecule-view canvas");
+    // Spheres are lit orange; at least 2% of the view is atoms.
+    const last = await pixels(view);
+    const lit = fractionNear(last, ORANGE, 80);
+    expect(lit).toBeGreaterThan(0.02);
+    expect(fractionNear(await pixels(page.locator("section[data-panel=molecule] .molecule-side canvas").first()), ORANGE)).toBeGreaterThan(0.001);
+    const known = await page.locator("section[data-panel=molecule] .note").textContent();
+    expect(known).toContain("known global minimum -42.439863 (reached)");
+    await selectFrame(page, 0);
+    expect(fractionChanged(await pixels(view), last)).toBeGreaterThan(0.01);
+    await page.close();
+  });
+
+  test("live: `gradscape run --view` serves a running inversion and the page receives its iterations as they are written", async () => {
+    const { cli } = await bundle("viewer-browser", { viewer: true });
+    const scene = loadScene("scenes/continuation-fwi.json");
+    if (scene.kind !== "wave-inversion") throw new Error("expected a wave inversion");
+    const dir = mkdtempSync(join(tmpdir(), "viewer-live-"));
+    const file = join(dir, "scene.json");
+    writeFileSync(file, JSON.stringify({ ...scene, optimizer: { ...scene.optimizer, iterations: 60 } }));
+    const child: ChildProcess = spawn(process.execPath, [cli, "run", file, "--out", join(dir, "run"), "--view"], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        child.stdout!.on("data", (b: Buffer) => {
+          text += b.toString();
+          const m = /viewer: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
+          if (m !== null) resolve(m[1]);
+        });
+        child.once("exit", (code) => reject(new Error(`the CLI exited (${code}) before printing the viewer's address`)));
+      });
+      const page = await browser.newPage();
+      await page.goto(url);
+      // Frame counts seen while the run says "running", polled until it finishes.
+      const seen = new Set<number>();
+      for (let k = 0; k < 600; k++) {
+        const s = await page.evaluate(() => ({ frames: (globalThis as any).gradscape.frames, status: (globalThis as any).gradscape.status }));
+        if (s.status === "running") seen.add(s.frames);
+        if (s.status === "finished") break;
+        await page.waitForTimeout(100);
+      }
+      expect(await page.evaluate(() => (globalThis as any).gradscape.status)).toBe("finished");
+      // Several different iteration counts arrived while it ran, and the page ends with every iteration of the run.
+      expect(seen.size).toBeGreaterThanOrEqual(3);
+      const iterations = (JSON.parse(readFileSync(join(dir, "run", "manifest.json"), "utf8")) as { result: { iterations: number } }).result.iterations;
+      expect(await page.evaluate(() => (globalThis as any).gradscape.frames)).toBe(iterations + 1);
+      expect(await page.evaluate(() => (globalThis as any).gradscape.manifestEvents)).toBeGreaterThanOrEqual(3);
+      await page.close();
+    } finally {
+      child.kill();
+    }
+  });
+});

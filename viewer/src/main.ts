@@ -1,0 +1,152 @@
+/**
+ * The gradscape viewer: opens the run folder its server serves, builds the
+ * panels that apply to it, steps through its frames with the timeline, and
+ * follows the run live through the server's event stream.
+ */
+import "uplot/dist/uPlot.min.css";
+import { releaseRenderers } from "./image.js";
+import { calibration } from "./panels/calibration.js";
+import { data } from "./panels/data.js";
+import { fieldPanel } from "./panels/field.js";
+import { gradient } from "./panels/gradient.js";
+import { misfit } from "./panels/misfit.js";
+import { model1D, model2D } from "./panels/model.js";
+import { molecule } from "./panels/molecule.js";
+import { panelFrame, type PanelInstance, type PanelKind } from "./panels/panel.js";
+import { fetchManifest, Run } from "./run.js";
+import { Timeline } from "./timeline.js";
+
+/** Every panel the viewer knows, in page order; each decides from the arrays whether it applies. */
+export const PANELS: PanelKind[] = [molecule, calibration, model1D, model2D, misfit, gradient, data, fieldPanel];
+
+/** State the browser tests read. */
+interface ViewerStatus {
+  ready: boolean;
+  frame: number;
+  frames: number;
+  updates: number;
+  manifestEvents: number;
+  panels: string[];
+  status: string;
+  error: string | null;
+}
+
+declare global {
+  interface Window {
+    gradscape: ViewerStatus;
+  }
+}
+
+const status: ViewerStatus = { ready: false, frame: 0, frames: 0, updates: 0, manifestEvents: 0, panels: [], status: "", error: null };
+window.gradscape = status;
+
+function bandNames(scene: Record<string, any>): string[] {
+  const bands = scene?.bands;
+  return Array.isArray(bands) ? bands.map((b: unknown) => (b === "full" ? "full band" : `${b} Hz`)) : [];
+}
+
+/** The run's manifest, waiting for a live run to write its first one. */
+async function firstManifest(events: EventSource, grid: HTMLElement): Promise<Run> {
+  for (;;) {
+    try {
+      return await Run.open();
+    } catch {
+      grid.textContent = "Waiting for the run to write its first results…";
+      await new Promise((resolve) => events.addEventListener("manifest", resolve, { once: true }));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const header = document.getElementById("header")!;
+  const grid = document.getElementById("panels")!;
+  // Live: the server pushes an event whenever the run rewrites its manifest.
+  const events = new EventSource("events");
+  const run = await firstManifest(events, grid);
+  const molecular = run.has("accepted_positions");
+  const timeline = new Timeline(document.getElementById("timeline")!, molecular ? "accepted minimum" : "iteration", molecular ? 1 : 0);
+  const shotSelect = document.createElement("select");
+  shotSelect.setAttribute("aria-label", "shot");
+  let instances: { kind: PanelKind; instance: PanelInstance }[] = [];
+  let arraySet = "";
+
+  const describe = () => {
+    const m = run.manifest;
+    const live = m.status === "running" ? " · live" : "";
+    header.querySelector(".kind")!.textContent = m.kind;
+    header.querySelector(".status")!.textContent = `${m.status ?? "finished"}${live}`;
+    header.querySelector(".description")!.textContent = (m.scene?.description as string | undefined) ?? "";
+    status.status = String(m.status ?? "finished");
+  };
+
+  const build = () => {
+    releaseRenderers();
+    grid.replaceChildren();
+    instances = PANELS.filter((k) => k.applies(run)).map((kind) => ({ kind, instance: kind.create(panelFrame(grid, kind), run) }));
+    status.panels = instances.map((p) => p.kind.id);
+    arraySet = run.manifest.arrays.map((a) => a.name).join(",");
+    const shots = Math.max(...["observed", "data", "wavefield"].map((n) => (run.entry(n)?.shape.length === 3 ? run.entry(n)!.shape[0] : 1)));
+    shotSelect.replaceChildren(...Array.from({ length: shots }, (_, s) => new Option(`shot ${s + 1}`, String(s))));
+    shotSelect.hidden = shots < 2;
+  };
+
+  // Updates are coalesced: while one is drawing, later requests collapse into one more.
+  let drawing = false, again = false;
+  const update = async () => {
+    if (drawing) {
+      again = true;
+      return;
+    }
+    drawing = true;
+    try {
+      do {
+        again = false;
+        const state = { run, frame: timeline.frame, shot: Number(shotSelect.value || 0) };
+        await Promise.all(instances.map((p) => p.instance.update(state)));
+        status.frame = state.frame;
+        status.updates++;
+      } while (again);
+      status.ready = true;
+    } catch (e) {
+      status.error = e instanceof Error ? e.message : String(e);
+      console.error(e);
+    } finally {
+      drawing = false;
+    }
+  };
+
+  const refreshTimeline = async () => {
+    timeline.setFrames(run.frames);
+    status.frames = run.frames;
+    if (run.has("band")) timeline.setBands((await run.load("band")).data, bandNames(run.manifest.scene));
+  };
+
+  describe();
+  build();
+  header.append(shotSelect);
+  await refreshTimeline();
+  timeline.onChange = () => void update();
+  shotSelect.addEventListener("change", () => void update());
+  await update();
+
+  events.addEventListener("manifest", async () => {
+    status.manifestEvents++;
+    run.manifest = await fetchManifest();
+    describe();
+    if (run.manifest.arrays.map((a) => a.name).join(",") !== arraySet) build();
+    await refreshTimeline();
+    await update();
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.target instanceof HTMLInputElement && e.target.type !== "range") return;
+    if (e.key === " ") {
+      e.preventDefault();
+      timeline.toggle();
+    }
+  });
+}
+
+main().catch((e) => {
+  status.error = e instanceof Error ? e.message : String(e);
+  document.getElementById("panels")!.textContent = `Could not open the run folder: ${status.error}`;
+});

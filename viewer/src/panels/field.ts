@@ -1,0 +1,94 @@
+/**
+ * Field panel: the forward wavefield of a shot as a position x time image
+ * (wave runs), the temperature over time (1D heat runs), or the 2D
+ * temperature as an animated colour map with its own time slider.
+ */
+import { diverging, rangeOf, viridis } from "../colormap.js";
+import { ImageView } from "../image.js";
+import { axisLabel, axisValues, type Run } from "../run.js";
+import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
+
+const source = (run: Run) => (run.has("wavefield") ? "wavefield" : "temperature");
+
+export const fieldPanel: PanelKind = {
+  id: "field",
+  title: "Field",
+  applies: (run) => run.has("wavefield") || run.has("temperature"),
+  create(body, run): PanelInstance {
+    const name = source(run);
+    const entry = run.entry(name)!;
+    if (name === "temperature" && entry.shape.length === 3) return animated(body, run);
+    // Wavefield [shot, t, x] or temperature [t, x]: x across, t down.
+    const [tAxis, xAxis] = entry.axes.slice(-2);
+    const [nt, nx] = entry.shape.slice(-2);
+    const t = axisValues(tAxis, nt), x = axisValues(xAxis, nx);
+    const image = new ImageView(body, {
+      title: name === "wavefield" ? `wavefield (${run.has("models") ? "final model" : "model"})` : "temperature of the final model",
+      x: [x[0], x[nx - 1]], y: [t[0], t[nt - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(tAxis, "t"), topDown: true, width: 460, height: 320,
+    });
+    return {
+      async update({ run, shot }: ViewState) {
+        const f = await run.load(name);
+        const offset = f.shape.length === 3 ? Math.min(shot, f.shape[0] - 1) * nt * nx : 0;
+        const values = f.data.subarray(offset, offset + nt * nx);
+        const signed = name === "wavefield";
+        // Wavefields span decades; clip the colour scale at a third of the peak so that reflections show.
+        const r = rangeOf([values], signed);
+        const range = signed ? { min: r.min / 3, max: r.max / 3 } : r;
+        image.show(values, nt, nx, range, signed ? diverging : viridis, f.entry.units);
+      },
+    };
+  },
+};
+
+/** 2D temperature [t, y, x]: a colour map per time, with a slider and play button. */
+function animated(body: HTMLElement, run: Run): PanelInstance {
+  const entry = run.entry("temperature")!;
+  const [nt, ny, nx] = entry.shape;
+  const [tAxis, yAxis, xAxis] = entry.axes;
+  const x = axisValues(xAxis, nx), y = axisValues(yAxis, ny), t = axisValues(tAxis, nt);
+  const controls = document.createElement("div");
+  controls.className = "controls";
+  const play = document.createElement("button");
+  play.textContent = "play";
+  const slider = document.createElement("input");
+  slider.type = "range";
+  slider.min = "0";
+  slider.max = String(nt - 1);
+  slider.value = String(nt - 1);
+  slider.setAttribute("aria-label", "time step of the temperature");
+  const label = document.createElement("span");
+  controls.append(play, slider, label);
+  body.append(controls);
+  const image = new ImageView(body, { title: "temperature of the final model", x: [x[0], x[nx - 1]], y: [y[0], y[ny - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(yAxis, "y"), topDown: false, width: 380, height: 340 });
+  let values: Float64Array | null = null, units = "";
+  const draw = () => {
+    if (values === null) return;
+    const k = Number(slider.value);
+    label.textContent = `t = ${t[k].toPrecision(4)} ${tAxis.units ?? ""}`;
+    image.show(values.subarray(k * nx * ny, (k + 1) * nx * ny), ny, nx, rangeOf([values], false), viridis, units);
+  };
+  slider.addEventListener("input", draw);
+  let timer: number | null = null;
+  play.addEventListener("click", () => {
+    if (timer !== null) {
+      clearInterval(timer);
+      timer = null;
+      play.textContent = "play";
+      return;
+    }
+    play.textContent = "pause";
+    timer = window.setInterval(() => {
+      slider.value = String((Number(slider.value) + 1) % nt);
+      draw();
+    }, 120);
+  });
+  return {
+    async update({ run }: ViewState) {
+      const f = await run.load("temperature");
+      values = f.data;
+      units = f.entry.units;
+      draw();
+    },
+  };
+}

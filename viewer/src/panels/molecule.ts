@@ -1,0 +1,109 @@
+/**
+ * Molecular panel: the cluster of the selected accepted minimum in 3D
+ * (instanced spheres and bonds, orbit controls) beside the energy of every
+ * accepted minimum, with the scene's known global minimum when it names one.
+ */
+import * as THREE from "three";
+import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
+import { trackedRenderer } from "../image.js";
+import { LinePlot } from "../plot.js";
+import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
+
+/** Bonds: pairs closer than 1.2 times the typical nearest-neighbour distance. */
+export function bondsOf(x: Float64Array, n: number): { bonds: [number, number][]; typical: number } {
+  const nearest = new Float64Array(n).fill(Infinity);
+  const d = (i: number, j: number) => Math.hypot(x[3 * i] - x[3 * j], x[3 * i + 1] - x[3 * j + 1], x[3 * i + 2] - x[3 * j + 2]);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) nearest[i] = Math.min(nearest[i], d(i, j));
+  const typical = Array.from(nearest).sort((a, b) => a - b)[Math.floor(n / 2)];
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (d(i, j) < 1.2 * typical) out.push([i, j]);
+  return { bonds: out, typical };
+}
+
+export const molecule: PanelKind = {
+  id: "molecule",
+  title: "Cluster",
+  applies: (run) => run.has("accepted_positions"),
+  create(body, run): PanelInstance {
+    const [, n] = run.entry("accepted_positions")!.shape;
+    const known = run.manifest.scene?.knownMinimum as number | undefined;
+    const row = document.createElement("div");
+    row.className = "row";
+    const view = document.createElement("div");
+    view.className = "molecule-view";
+    const side = document.createElement("div");
+    side.className = "molecule-side";
+    const info = document.createElement("p");
+    info.className = "note";
+    row.append(view, side);
+    body.append(row);
+    side.append(info);
+
+    const width = 420, height = 380;
+    const renderer = trackedRenderer({ antialias: true, preserveDrawingBuffer: true });
+    renderer.setPixelRatio(devicePixelRatio);
+    renderer.setSize(width, height);
+    renderer.setClearColor(0x15171c);
+    view.append(renderer.domElement);
+    const scene = new THREE.Scene();
+    const camera = new THREE.PerspectiveCamera(40, width / height, 0.1, 1000);
+    camera.position.set(0, 0, 12);
+    scene.add(new THREE.AmbientLight(0xffffff, 0.5));
+    const light = new THREE.DirectionalLight(0xffffff, 2.2);
+    light.position.set(5, 8, 10);
+    scene.add(light);
+    const atoms = new THREE.InstancedMesh(new THREE.SphereGeometry(1, 24, 16), new THREE.MeshStandardMaterial({ color: 0xf4a261, roughness: 0.45, metalness: 0.1 }), n);
+    const maxBonds = (n * (n - 1)) / 2;
+    const bonds = new THREE.InstancedMesh(new THREE.CylinderGeometry(0.08, 0.08, 1, 10), new THREE.MeshStandardMaterial({ color: 0x8ab4f8, roughness: 0.6 }), maxBonds);
+    scene.add(atoms, bonds);
+    const controls = new OrbitControls(camera, renderer.domElement);
+    controls.enableDamping = true;
+    renderer.setAnimationLoop(() => {
+      controls.update();
+      renderer.render(scene, camera);
+    });
+
+    const m = new THREE.Matrix4(), up = new THREE.Vector3(0, 1, 0), dir = new THREE.Vector3(), q = new THREE.Quaternion(), mid = new THREE.Vector3(), scale = new THREE.Vector3();
+    const place = (x: Float64Array) => {
+      const c = [0, 1, 2].map((a) => x.filter((_, i) => i % 3 === a).reduce((s, v) => s + v, 0) / n);
+      const { bonds: list, typical } = bondsOf(x, n);
+      // Spheres of 0.3 nearest-neighbour distances leave the bonds visible.
+      const r = 0.3 * typical;
+      for (let i = 0; i < n; i++) atoms.setMatrixAt(i, m.compose(mid.set(x[3 * i] - c[0], x[3 * i + 1] - c[1], x[3 * i + 2] - c[2]), q.identity(), scale.set(r, r, r)));
+      atoms.instanceMatrix.needsUpdate = true;
+      list.forEach(([i, j], k) => {
+        dir.set(x[3 * j] - x[3 * i], x[3 * j + 1] - x[3 * i + 1], x[3 * j + 2] - x[3 * i + 2]);
+        const len = dir.length();
+        mid.set((x[3 * i] + x[3 * j]) / 2 - c[0], (x[3 * i + 1] + x[3 * j + 1]) / 2 - c[1], (x[3 * i + 2] + x[3 * j + 2]) / 2 - c[2]);
+        q.setFromUnitVectors(up, dir.normalize());
+        bonds.setMatrixAt(k, m.compose(mid, q, scale.set(typical, len, typical)));
+      });
+      bonds.count = list.length;
+      bonds.instanceMatrix.needsUpdate = true;
+      const radius = Math.max(...Array.from({ length: n }, (_, i) => Math.hypot(x[3 * i] - c[0], x[3 * i + 1] - c[1], x[3 * i + 2] - c[2])));
+      const distance = (radius + 1) / Math.sin((camera.fov * Math.PI) / 360);
+      if (Math.abs(camera.position.length() - distance) > 0.5 * distance) camera.position.setLength(distance);
+    };
+
+    let plot: LinePlot | null = null;
+    return {
+      async update({ run, frame }: ViewState) {
+        const [positions, energy, step, structure] = await Promise.all(["accepted_positions", "accepted_energy", "accepted_step", "accepted_structure"].map((a) => run.load(a)));
+        const k = energy.data.length;
+        if (k === 0) return;
+        const f = Math.min(frame, k - 1);
+        place(positions.data.subarray(f * n * 3, (f + 1) * n * 3));
+        const e = energy.data[f];
+        info.textContent = `accepted minimum ${f + 1} of ${k} (step ${step.data[f]}, structure ${structure.data[f]}): E = ${e.toFixed(6)}` +
+          (known === undefined ? "" : ` | known global minimum ${known} (${Math.abs(e - known) <= 1e-6 * Math.abs(known) ? "reached" : `${(e - known).toFixed(6)} above`})`);
+        const spec = {
+          x: Float64Array.from({ length: k }, (_, i) => i + 1), xLabel: "accepted minimum", yLabel: "energy",
+          series: [{ label: "energy", values: energy.data, color: "#f4a261", points: true }], cursorX: f + 1,
+          ...(known === undefined ? {} : { hline: { y: known, label: `known minimum ${known}` } }),
+        };
+        if (plot === null) plot = new LinePlot(side, spec);
+        else plot.update(spec);
+      },
+    };
+  },
+};
