@@ -152,6 +152,22 @@ describe("gradscape CLI", () => {
     expect(again.stderr).toMatch(/--out: .* already exists and is not empty; choose another folder or pass --force/);
   });
 
+  test("view and --view refuse bad folders and ports with one clear line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-"));
+    const cases: [string[], RegExp][] = [
+      [["view", join(dir, "missing")], /view: .*missing does not exist/],
+      [["view", dir], /view: .* is not a run folder \(no manifest.json\)/],
+      [["run", "scenes/morse-cluster.json", "--out", join(dir, "o1"), "--view", "--port", "http"], /--port: expected an integer from 0 to 65535, got "http"/],
+      [["run", "scenes/morse-cluster.json", "--out", join(dir, "o2"), "--port", "8080"], /--port: only with --view/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(...args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   test("schema prints a JSON Schema that names the scene fields", () => {
     const r = cli("schema");
     expect(r.status).toBe(0);

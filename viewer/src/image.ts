@@ -89,8 +89,13 @@ export class ImageView {
     this.element.append(this.bar);
   }
 
-  /** Draws `values` (rows x cols, row-major) with a colour map and range. */
+  private shown: { values: ArrayLike<number>; min: number; max: number; map: ColorMap } | null = null;
+
+  /** Draws `values` (rows x cols, row-major) with a colour map and range; nothing to do when they are what is shown. */
   show(values: ArrayLike<number>, rows: number, cols: number, range: Range, map: ColorMap, units: string): void {
+    const s = this.shown;
+    if (s !== null && s.values === values && s.min === range.min && s.max === range.max && s.map === map) return;
+    this.shown = { values, min: range.min, max: range.max, map };
     if (this.texture === null || this.texture.image.width !== cols || this.texture.image.height !== rows) {
       this.texture?.dispose();
       this.rgba = new Uint8Array(rows * cols * 4);

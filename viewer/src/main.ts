@@ -29,6 +29,8 @@ interface ViewerStatus {
   panels: string[];
   status: string;
   error: string | null;
+  /** Time of every update of each panel (ms), for measuring responsiveness. */
+  timings: Record<string, number[]>;
 }
 
 declare global {
@@ -37,7 +39,7 @@ declare global {
   }
 }
 
-const status: ViewerStatus = { ready: false, frame: 0, frames: 0, updates: 0, manifestEvents: 0, panels: [], status: "", error: null };
+const status: ViewerStatus = { ready: false, frame: 0, frames: 0, updates: 0, manifestEvents: 0, panels: [], status: "", error: null, timings: {} };
 window.gradscape = status;
 
 function bandNames(scene: Record<string, any>): string[] {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     grid.replaceChildren();
     instances = PANELS.filter((k) => k.applies(run)).map((kind) => ({ kind, instance: kind.create(panelFrame(grid, kind), run) }));
     status.panels = instances.map((p) => p.kind.id);
+    if (instances.length === 0) grid.textContent = `No panel shows this run's arrays yet (${run.manifest.arrays.map((e) => e.name).join(", ") || "none"}).`;
     arraySet = run.manifest.arrays.map((a) => a.name).join(",");
     const shots = Math.max(...["observed", "data", "wavefield"].map((n) => (run.entry(n)?.shape.length === 3 ? run.entry(n)!.shape[0] : 1)));
     shotSelect.replaceChildren(...Array.from({ length: shots }, (_, s) => new Option(`shot ${s + 1}`, String(s))));
@@ -102,7 +105,12 @@ async function main(): Promise<void> {
       do {
         again = false;
         const state = { run, frame: timeline.frame, shot: Number(shotSelect.value || 0) };
-        await Promise.all(instances.map((p) => p.instance.update(state)));
+        await Promise.all(instances.map(async (p) => {
+          const t0 = performance.now();
+          await p.instance.update(state);
+          const dt = performance.now() - t0;
+          (status.timings[p.kind.id] ??= []).push(dt);
+        }));
         status.frame = state.frame;
         status.updates++;
       } while (again);

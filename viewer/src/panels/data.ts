@@ -43,6 +43,7 @@ export const data: PanelKind = {
       body.append(controls);
     }
     let last: ViewState | null = null;
+    let drawn: { shot: number; gain: number; loaded: unknown[] } | null = null;
     gainSelect.addEventListener("change", () => last !== null && void this_.update(last));
     const views = list.map((n) => new ImageView(body, {
       title: n === "predicted" ? "predicted (final model)" : n === "residual" ? "residual (predicted - observed)" : n,
@@ -53,6 +54,10 @@ export const data: PanelKind = {
         last = state;
         const { run, shot } = state;
         const loaded = await Promise.all(list.map((n) => run.load(n)));
+        // The gathers do not change with the iteration: redraw only for another shot, gain or data.
+        const gainNow = Number(gainSelect.value);
+        if (drawn !== null && drawn.shot === shot && drawn.gain === gainNow && drawn.loaded.every((l, i) => l === loaded[i])) return;
+        drawn = { shot, gain: gainNow, loaded };
         const gathers = loaded.map((l) => gather(l.data, l.shape, shot));
         const signed = gathers.some((g, i) => list[i] !== "residual" && g.values.some((v) => v < 0));
         const gain = Number(gainSelect.value);

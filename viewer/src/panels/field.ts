@@ -26,9 +26,13 @@ export const fieldPanel: PanelKind = {
       title: name === "wavefield" ? `wavefield (${run.has("models") ? "final model" : "model"})` : "temperature of the final model",
       x: [x[0], x[nx - 1]], y: [t[0], t[nt - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(tAxis, "t"), topDown: true, width: 460, height: 320,
     });
+    let drawn: { shot: number; f: unknown } | null = null;
     return {
       async update({ run, shot }: ViewState) {
         const f = await run.load(name);
+        // The field does not change with the iteration: redraw only for another shot or new data.
+        if (drawn !== null && drawn.shot === shot && drawn.f === f) return;
+        drawn = { shot, f };
         const offset = f.shape.length === 3 ? Math.min(shot, f.shape[0] - 1) * nt * nx : 0;
         const values = f.data.subarray(offset, offset + nt * nx);
         const signed = name === "wavefield";
@@ -86,6 +90,7 @@ function animated(body: HTMLElement, run: Run): PanelInstance {
   return {
     async update({ run }: ViewState) {
       const f = await run.load("temperature");
+      if (values === f.data) return;
       values = f.data;
       units = f.entry.units;
       draw();

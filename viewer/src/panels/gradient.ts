@@ -41,10 +41,10 @@ export const gradient: PanelKind = {
         const g = await run.load(source(run));
         if (perIteration && g.shape[0] === 0) return;
         const row = perIteration ? Math.max(0, Math.min(g.shape[0] - 1, frame - 1)) : 0;
-        note.textContent = perIteration ? `at iteration ${row + 1}${frame === 0 ? " (the start has none stored)" : ""}` : "at the final model";
+        note.textContent = `${perIteration ? `at iteration ${row + 1}${frame === 0 ? " (the start has none stored)" : ""}` : "at the final model"}; ${entry.units}`;
         const series: LineSeries[] = [{ label: "gradient", values: g.data.subarray(row * n, (row + 1) * n), color: "#c77dff" }];
         if (run.has("preconditioner")) series.push({ label: "preconditioner", values: (await run.load("preconditioner")).data, color: "#2a9d8f", scale: "y2", dash: [6, 3] });
-        const spec = { x: axisValues(axes[0], n), xLabel: axisLabel(axes[0], "position"), yLabel: entry.units, y2Label: "preconditioner (relative)", series };
+        const spec = { x: axisValues(axes[0], n), xLabel: axisLabel(axes[0], "position"), yLabel: "gradient", y2Label: "preconditioner (relative)", series };
         if (plot === null) plot = new LinePlot(body, spec);
         else plot.update(spec);
       },

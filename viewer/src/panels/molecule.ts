@@ -40,7 +40,7 @@ export const molecule: PanelKind = {
     side.append(info);
 
     const width = 420, height = 380;
-    const renderer = trackedRenderer({ antialias: true, preserveDrawingBuffer: true });
+    const renderer = trackedRenderer({ antialias: false });
     renderer.setPixelRatio(devicePixelRatio);
     renderer.setSize(width, height);
     renderer.setClearColor(0x15171c);
@@ -52,16 +52,24 @@ export const molecule: PanelKind = {
     const light = new THREE.DirectionalLight(0xffffff, 2.2);
     light.position.set(5, 8, 10);
     scene.add(light);
-    const atoms = new THREE.InstancedMesh(new THREE.SphereGeometry(1, 24, 16), new THREE.MeshStandardMaterial({ color: 0xf4a261, roughness: 0.45, metalness: 0.1 }), n);
+    const atoms = new THREE.InstancedMesh(new THREE.SphereGeometry(1, 20, 14), new THREE.MeshPhongMaterial({ color: 0xf4a261, shininess: 40 }), n);
     const maxBonds = (n * (n - 1)) / 2;
-    const bonds = new THREE.InstancedMesh(new THREE.CylinderGeometry(0.08, 0.08, 1, 10), new THREE.MeshStandardMaterial({ color: 0x8ab4f8, roughness: 0.6 }), maxBonds);
+    const bonds = new THREE.InstancedMesh(new THREE.CylinderGeometry(0.08, 0.08, 1, 10), new THREE.MeshPhongMaterial({ color: 0x8ab4f8, shininess: 20 }), maxBonds);
     scene.add(atoms, bonds);
     const controls = new OrbitControls(camera, renderer.domElement);
     controls.enableDamping = true;
-    renderer.setAnimationLoop(() => {
-      controls.update();
-      renderer.render(scene, camera);
-    });
+    // Drawn on demand (orbiting, damping, a new minimum), not on every display frame.
+    let pending = false;
+    const requestRender = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        if (controls.update()) requestRender();
+        renderer.render(scene, camera);
+      });
+    };
+    controls.addEventListener("change", requestRender);
 
     const m = new THREE.Matrix4(), up = new THREE.Vector3(0, 1, 0), dir = new THREE.Vector3(), q = new THREE.Quaternion(), mid = new THREE.Vector3(), scale = new THREE.Vector3();
     const place = (x: Float64Array) => {
@@ -93,6 +101,7 @@ export const molecule: PanelKind = {
         if (k === 0) return;
         const f = Math.min(frame, k - 1);
         place(positions.data.subarray(f * n * 3, (f + 1) * n * 3));
+        requestRender();
         const e = energy.data[f];
         info.textContent = `accepted minimum ${f + 1} of ${k} (step ${step.data[f]}, structure ${structure.data[f]}): E = ${e.toFixed(6)}` +
           (known === undefined ? "" : ` | known global minimum ${known} (${Math.abs(e - known) <= 1e-6 * Math.abs(known) ? "reached" : `${(e - known).toFixed(6)} above`})`);

@@ -1,0 +1,33 @@
+// Screenshots of the viewer for the README: runs shipped scenes into runs/,
+// opens each in Debian's chromium (playwright-core) and writes
+// docs/screenshots/<scene>.png. Run with `npm run screenshots` (after a build).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { serveRun } from "../../dist/index.js";
+
+const SCENES = ["continuation-fwi", "heat-inclusion", "lj38-basin-hopping", "dimer-forces-calibration"];
+const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+if (executablePath === undefined) {
+  console.error("screenshots: no chromium (apt-get install chromium)");
+  process.exit(1);
+}
+mkdirSync("docs/screenshots", { recursive: true });
+const browser = await chromium.launch({ executablePath, args: ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"] });
+for (const scene of SCENES) {
+  const out = join("runs", scene);
+  // Always run anew, so the pictures show what this version of the code writes.
+  execFileSync(process.execPath, ["dist/cli.js", "run", `scenes/${scene}.json`, "--out", out, "--force"], { stdio: "inherit" });
+  const server = await serveRun(out, { assets: "dist/viewer" });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.gradscape?.ready === true || window.gradscape?.error !== null);
+  await page.waitForTimeout(300);
+  const path = join("docs/screenshots", `${scene}.png`);
+  await page.screenshot({ path, fullPage: true });
+  console.log(`wrote ${path}`);
+  await page.close();
+  await server.close();
+}
+await browser.close();
