@@ -53,3 +53,11 @@ test("the README's molecular example finds the LJ13 global minimum", async () =>
   // The Cambridge Cluster Database value, to its 6 decimals.
   expect(Math.abs(Number(m![1]) - -44.326801)).toBeLessThan(1e-6);
 });
+
+test("the README's calibration example fits energies and forces within 3 standard errors of the true Morse parameters", async () => {
+  const out = await runSnippet("calibration");
+  const m = /D_e = (\S+) ± (\S+), a = (\S+) ± (\S+), r_e = (\S+) ± (\S+)/.exec(out);
+  expect(m).not.toBeNull();
+  const truth = [0.5, 1.6, 1.4];
+  for (let i = 0; i < 3; i++) expect(Math.abs(Number(m![1 + 2 * i]) - truth[i])).toBeLessThan(3 * Number(m![2 + 2 * i]));
+});
