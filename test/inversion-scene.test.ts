@@ -24,7 +24,7 @@ describe("wave-inversion scenes", () => {
     const dir = mkdtempSync(join(tmpdir(), "inv-"));
     const summary = runWaveInversion(flagship(8), dir);
     const run = readRun(dir);
-    expect(run.manifest.arrays.map((a) => a.name)).toEqual([
+    expect(run.manifest.arrays.map((a) => a.name).filter((n) => !n.startsWith("predicted_iteration_"))).toEqual([
       "true_velocity", "start_velocity", "observed", "models", "misfit", "gradient_norm", "model_error", "band", "step", "gradients", "terms", "velocity", "gradient", "predicted", "residual", "wavefield",
     ]);
     expect(run.manifest.status).toBe("finished");
@@ -37,6 +37,11 @@ describe("wave-inversion scenes", () => {
     // residual = predicted - observed, to the last bit.
     const [p, o, r] = ["predicted", "observed", "residual"].map((n) => flatten(run.load(n)));
     for (let i = 0; i < r.length; i += 97) expect(r[i]).toBe(p[i] - o[i]);
+    // Predicted-data snapshots: the start and every 2nd of the 32 iterations (about 20 per run); the last
+    // one is the final model's full-band data, equal to predicted to the last bit.
+    const snapshots = run.manifest.arrays.map((a) => a.name).filter((n) => n.startsWith("predicted_iteration_"));
+    expect(snapshots).toEqual(Array.from({ length: k / 2 + 1 }, (_, i) => `predicted_iteration_${String(2 * i).padStart(4, "0")}`));
+    expect(flatten(run.load(snapshots[snapshots.length - 1])).every((v, i) => v === p[i])).toBe(true);
   });
 
   test("each term of the objective is recorded per iteration, and the terms sum to the misfit", () => {

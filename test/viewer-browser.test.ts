@@ -75,10 +75,15 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
       expect(await gl.count()).toBeGreaterThan(0);
       expect(colourCount(await pixels(gl.first())), panel).toBeGreaterThan(20);
     }
-    // Frame 0 is the homogeneous start: a flat line instead of the layered update.
+    const predicted = page.locator("section[data-panel=data] figure.image").nth(1);
+    expect(await predicted.locator("figcaption").textContent()).toBe("predicted (final model)");
+    const predictedLast = await pixels(predicted.locator("canvas.image-gl"));
+    // Frame 0 is the homogeneous start: a flat line instead of the layered update, and its own predicted data.
     await selectFrame(page, 0);
     const first = await pixels(model);
     expect(fractionChanged(first, last)).toBeGreaterThan(0.005);
+    expect(await predicted.locator("figcaption").textContent()).toBe("predicted (iteration 0)");
+    expect(fractionChanged(await pixels(predicted.locator("canvas.image-gl")), predictedLast)).toBeGreaterThan(0.01);
     await page.close();
   });
 

@@ -21,7 +21,7 @@ import type { DifferenceShape } from "../inversion/regularization.js";
 import { RunWriter, type Axis } from "../run/folder.js";
 import { sampleField, sampleSeries, type HeatGrid } from "./heat-model.js";
 import type { HeatInversionScene } from "./heat-schema.js";
-import { inversionLoop, relativeError, resumePoint } from "./inversion-loop.js";
+import { inversionLoop, relativeError, resumePoint, snapshotEvery } from "./inversion-loop.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 import { silentProgress, type Progress } from "./progress.js";
 import type { InversionSummary } from "./wave-inversion.js";
@@ -128,6 +128,7 @@ export function runHeatInversion(scene: HeatInversionScene, dir: string, progres
     objectiveFor: () => objectiveWith(),
     toModel: (xv, out) => param.toModel(xv, out),
     modelShape: shape, modelAxes: axes, modelUnits: units, truth, errorReference: reference,
+    snapshots: { predict: (m) => flatten(simulator.forward(field(m, shape))), every: snapshotEvery(scene.optimizer.iterations), shape: dataShape, axes: dataAxes, units: "K" },
   });
 
   const gradient = new Float64Array(x.length);

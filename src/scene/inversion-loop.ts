@@ -20,6 +20,8 @@ import type { Progress } from "./progress.js";
 /** Where a killed run stood: its continuation state and the arrays written so far. */
 export interface ResumePoint {
   state: ContinuationState;
+  /** Names of the arrays in the folder's manifest. */
+  names: string[];
   load(name: string): Float64Array;
 }
 
@@ -35,7 +37,7 @@ export function resumePoint(dir: string, scene: unknown): ResumePoint {
   }
   if (folder.manifest.status !== "running") throw new InputError("--resume", `the run in ${dir} is ${String(folder.manifest.status)}, not running: nothing to resume`);
   if (JSON.stringify(folder.manifest.scene) !== JSON.stringify(scene)) throw new InputError("--resume", `the run in ${dir} was made from a different scene`);
-  return { state, load: (name) => flatten(folder.load(name)) };
+  return { state, names: folder.manifest.arrays.map((a) => a.name), load: (name) => flatten(folder.load(name)) };
 }
 
 /** What the loop needs from a scene runner. */
@@ -67,7 +69,24 @@ export interface InversionLoop {
   from: ResumePoint | null;
   /** Called before a failure is rethrown (to close worker pools). */
   cleanup?: () => void;
+  /** Predicted data stored at the start and every `every` iterations, for the viewer (`predicted_iteration_NNNN`). */
+  snapshots?: DataSnapshots;
 }
+
+/** How to predict and describe the data of a physical model. */
+export interface DataSnapshots {
+  predict(model: Float64Array): Float64Array;
+  every: number;
+  shape: number[];
+  axes: Axis[];
+  units: string;
+}
+
+/** The name of the predicted-data snapshot of iteration k. */
+export const snapshotName = (k: number) => `predicted_iteration_${String(k).padStart(4, "0")}`;
+
+/** About 20 snapshots over a run of `total` iterations. */
+export const snapshotEvery = (total: number) => Math.max(1, Math.ceil(total / 20));
 
 /** |m - truth| / |truth - reference|, or NaN without a truth. */
 export function relativeError(m: Float64Array, truth: Float64Array | null, reference = 0): number {
@@ -125,6 +144,15 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
     });
   };
   writeHistory();
+  const snapshot = (k: number, m: Float64Array) => {
+    const s = spec.snapshots;
+    if (s === undefined || k % s.every !== 0) return;
+    const name = snapshotName(k);
+    // A resumed run keeps the snapshots written before it stopped (the same bytes).
+    const data = from !== null && from.names.includes(name) ? from.load(name) : s.predict(m);
+    writer.array(name, field(data, s.shape), { units: s.units, axes: s.axes, description: `data predicted by the model of iteration ${k}` });
+  };
+  for (let k = 0; k < models.length; k++) snapshot(k, models[k]);
 
   let current: DataObjective | null = null;
   const last = { z: new Float64Array(n), g: new Float64Array(n), terms: [] as number[] };
@@ -164,6 +192,7 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
         // dJ/dx = (dJ/dz) / s for x = s z.
         gradients.push(last.g.map((v, i) => v / scale[i]));
         history.terms.push(...(atLast ? last.terms : termNames.map((t) => current!.terms[t])));
+        snapshot(models.length - 1, m);
         const errorText = spec.truth === null ? "" : ` | model error ${(100 * err).toFixed(2)}%`;
         progress.update(Math.min(e.iteration, total), `${spec.bands[e.band].label} | misfit ${e.value.toExponential(3)}${errorText}`);
         writeHistory();

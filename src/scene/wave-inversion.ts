@@ -20,7 +20,7 @@ import { silentProgress, type Progress } from "./progress.js";
 import type { WaveInversionScene } from "./schema.js";
 import { layeredVelocity, smoothed } from "./velocity.js";
 import { waveConfigOf } from "./wave-forward.js";
-import { inversionLoop, relativeError, resumePoint } from "./inversion-loop.js";
+import { inversionLoop, relativeError, resumePoint, snapshotEvery } from "./inversion-loop.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 
 /** What a finished inversion reports. */
@@ -158,6 +158,7 @@ export function runWaveInversion(
     objectiveFor: (b) => objectiveOf(cutoffs[b]),
     toModel: (x, out) => param.toModel(x, out),
     modelShape: [nx], modelAxes: [xAxis], modelUnits: "m/s", truth,
+    snapshots: { predict: (m) => flatten(sim.forward(field(m, [nx]))), every: snapshotEvery(cutoffs.length * scene.optimizer.iterations), shape, axes: dataAxes, units: "pressure" },
     cleanup: () => {
       for (const pool of pools) void pool.close();
     },

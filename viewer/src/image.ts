@@ -50,14 +50,19 @@ export class ImageView {
   private readonly bar: HTMLElement;
   readonly plot: uPlot;
   private readonly spec: ImageSpec;
+  private readonly caption: HTMLElement;
+
+  setTitle(title: string): void {
+    this.caption.textContent = title;
+  }
 
   constructor(parent: HTMLElement, spec: ImageSpec) {
     this.spec = spec;
     this.element = document.createElement("figure");
     this.element.className = "image";
-    const caption = document.createElement("figcaption");
-    caption.textContent = spec.title;
-    this.element.append(caption);
+    this.caption = document.createElement("figcaption");
+    this.caption.textContent = spec.title;
+    this.element.append(this.caption);
     parent.append(this.element);
     const [x0, x1] = spec.x, [y0, y1] = spec.y;
     this.plot = new uPlot(

@@ -1,17 +1,15 @@
 /**
  * Data panel: observed, predicted and residual gathers (receiver or sensor
- * across, time down) as images with one colour scale, for the selected shot.
- * Predicted data are those of the final model (the run folder stores them once).
+ * across, time down) as images on one colour scale, for the selected shot
+ * and iteration. Inversion folders store predicted data at the start and
+ * every few iterations (`predicted_iteration_NNNN`) and at the end
+ * (`predicted`); the panel shows the latest stored at or before the
+ * selected iteration and says which.
  */
 import { diverging, rangeOf, viridis, type Range } from "../colormap.js";
 import { ImageView } from "../image.js";
-import { axisLabel, axisValues, type Run } from "../run.js";
+import { axisLabel, axisValues, type Loaded, type Run } from "../run.js";
 import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
-
-/** The data arrays of a run: (observed, predicted, residual) of an inversion, or the modelled data of a forward run. */
-function names(run: Run): string[] {
-  return run.has("observed") ? ["observed", "predicted", "residual"].filter((n) => run.has(n)) : ["data"];
-}
 
 /** Rows [traces][time] of one shot, transposed to [time][traces] for an image with time going down. */
 export function gather(data: Float64Array, shape: number[], shot: number): { values: Float64Array; rows: number; cols: number } {
@@ -22,13 +20,25 @@ export function gather(data: Float64Array, shape: number[], shot: number): { val
   return { values, rows: nt, cols: traces };
 }
 
+/** The stored prediction for `frame`: the final one at the last frame, else the latest snapshot at or before it. */
+export function predictionFor(run: Run, frame: number): { name: string; iteration: number | null } | null {
+  const final = run.has("predicted") && run.manifest.status !== "running" && frame >= run.frames - 1;
+  if (final) return { name: "predicted", iteration: null };
+  let best: { name: string; iteration: number } | null = null;
+  for (const name of run.names(/^predicted_iteration_\d+$/)) {
+    const k = Number(name.slice("predicted_iteration_".length));
+    if (k <= frame && (best === null || k > best.iteration)) best = { name, iteration: k };
+  }
+  return best ?? (run.has("predicted") ? { name: "predicted", iteration: null } : null);
+}
+
 export const data: PanelKind = {
   id: "data",
   title: "Data",
   applies: (run) => run.has("observed") || (run.has("data") && (run.entry("data")?.shape.length ?? 0) >= 2),
   create(body, run): PanelInstance {
-    const list = names(run);
-    const entry = run.entry(list[0])!;
+    const inversion = run.has("observed");
+    const entry = run.entry(inversion ? "observed" : "data")!;
     const [traceAxis, timeAxis] = entry.axes.slice(-2);
     const [traces, nt] = entry.shape.slice(-2);
     const t = axisValues(timeAxis, nt);
@@ -36,43 +46,45 @@ export const data: PanelKind = {
     const gainSelect = document.createElement("select");
     gainSelect.setAttribute("aria-label", "residual gain");
     gainSelect.append(...[1, 10, 100].map((g) => new Option(`residual gain ×${g}`, String(g))));
-    if (list.includes("residual")) {
+    if (inversion) {
       const controls = document.createElement("div");
       controls.className = "controls";
       controls.append(gainSelect);
       body.append(controls);
     }
+    const image = (title: string) => new ImageView(body, {
+      title, x: [0, traces - 1], y: [t[0], t[nt - 1]], xLabel: axisLabel(traceAxis, "trace"), yLabel: axisLabel(timeAxis, "t"), topDown: true, width: 340,
+    });
+    const views = inversion ? [image("observed"), image("predicted"), image("residual (predicted - observed)")] : [image("data")];
     let last: ViewState | null = null;
-    let drawn: { shot: number; gain: number; loaded: unknown[] } | null = null;
-    gainSelect.addEventListener("change", () => last !== null && void this_.update(last));
-    const views = list.map((n) => new ImageView(body, {
-      title: n === "predicted" ? "predicted (final model)" : n === "residual" ? "residual (predicted - observed)" : n,
-      x: [0, traces - 1], y: [t[0], t[nt - 1]], xLabel: axisLabel(traceAxis, "trace"), yLabel: axisLabel(timeAxis, "t"), topDown: true, width: 340,
-    }));
-    const this_: PanelInstance = {
+    let drawn: { shot: number; gain: number; loaded: Loaded[] } | null = null;
+    const panel: PanelInstance = {
       async update(state: ViewState) {
         last = state;
-        const { run, shot } = state;
-        const loaded = await Promise.all(list.map((n) => run.load(n)));
-        // The gathers do not change with the iteration: redraw only for another shot, gain or data.
-        const gainNow = Number(gainSelect.value);
-        if (drawn !== null && drawn.shot === shot && drawn.gain === gainNow && drawn.loaded.every((l, i) => l === loaded[i])) return;
-        drawn = { shot, gain: gainNow, loaded };
-        const gathers = loaded.map((l) => gather(l.data, l.shape, shot));
-        const signed = gathers.some((g, i) => list[i] !== "residual" && g.values.some((v) => v < 0));
+        const { run, shot, frame } = state;
+        const prediction = inversion ? predictionFor(run, frame) : null;
+        const loaded = await Promise.all([inversion ? "observed" : "data", ...(prediction === null ? [] : [prediction.name])].map((n) => run.load(n)));
+        // Redraw only for another shot, gain or prediction.
         const gain = Number(gainSelect.value);
-        // One scale for all: symmetric about zero for signed data; for positive data (temperatures)
-        // observed and predicted share a range and the residual is shown with the same span about zero.
-        const main: Range = rangeOf(gathers.filter((_, i) => list[i] !== "residual").map((g) => g.values), signed);
+        if (drawn !== null && drawn.shot === shot && drawn.gain === gain && drawn.loaded.length === loaded.length && drawn.loaded.every((l, i) => l === loaded[i])) return;
+        drawn = { shot, gain, loaded };
+        const gathers = loaded.map((l) => gather(l.data, l.shape, shot));
+        const units = loaded[0].entry.units;
+        const signed = gathers.some((g) => g.values.some((v) => v < 0));
+        // One scale: symmetric about zero for signed data; for positive data (temperatures) observed and
+        // predicted share a range and the residual is shown with the same span about zero.
+        const main: Range = rangeOf(gathers.map((g) => g.values), signed);
+        views[0].show(gathers[0].values, gathers[0].rows, gathers[0].cols, main, signed ? diverging : viridis, units);
+        if (!inversion || prediction === null) return;
+        const [o, p] = gathers;
+        views[1].setTitle(prediction.iteration === null ? "predicted (final model)" : `predicted (iteration ${prediction.iteration})`);
+        views[1].show(p.values, p.rows, p.cols, main, signed ? diverging : viridis, units);
+        const residual = p.values.map((v, i) => gain * (v - o.values[i]));
         const half = (main.max - main.min) / 2;
-        gathers.forEach((g, i) => {
-          const residual = list[i] === "residual";
-          const range = residual && !signed ? { min: -half, max: half } : main;
-          const values = residual && gain !== 1 ? g.values.map((v) => v * gain) : g.values;
-          views[i].show(values, g.rows, g.cols, range, signed || residual ? diverging : viridis, residual && gain !== 1 ? `${loaded[i].entry.units} / ${gain}` : loaded[i].entry.units);
-        });
+        views[2].show(residual, p.rows, p.cols, signed ? main : { min: -half, max: half }, diverging, gain === 1 ? units : `${units} / ${gain}`);
       },
     };
-    return this_;
+    gainSelect.addEventListener("change", () => last !== null && void panel.update(last));
+    return panel;
   },
 };
