@@ -6,7 +6,7 @@
  */
 import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
-import { basinHopping } from "../inversion/basin-hopping.js";
+import { basinHopping, type AcceptedMinimum } from "../inversion/basin-hopping.js";
 import { run } from "../inversion/descent.js";
 import { laplaceCovariance } from "../inversion/laplace.js";
 import { lbfgs } from "../inversion/methods.js";
@@ -53,21 +53,37 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const writer = new RunWriter(dir);
   const atomAxes = [{ name: "atom" }, { name: "xyz" }];
   writer.array("start_positions", field(x0, [n, 3]), { units: "length", axes: atomAxes });
+  const acceptAxis = [{ name: "accepted" }];
+  /** The trajectory of accepted minima so far; the structure labels only at the end (they compare all pairs). */
+  const writeAccepted = (list: readonly AcceptedMinimum[]) => {
+    const k = list.length;
+    const stacked = new Float64Array(k * 3 * n);
+    list.forEach((m, i) => stacked.set(m.x, i * 3 * n));
+    writer.array("accepted_positions", field(stacked, [k, n, 3]), { units: "length", axes: [...acceptAxis, ...atomAxes], description: "every accepted local minimum, in order" });
+    writer.array("accepted_energy", field(Float64Array.from(list, (m) => m.value), [k]), { units: "energy", axes: acceptAxis });
+    writer.array("accepted_step", field(Float64Array.from(list, (m) => m.step), [k]), { units: "step", axes: acceptAxis });
+  };
+  // While searching, the folder is rewritten at most twice a second so a viewer can follow it live.
+  const sofar: AcceptedMinimum[] = [];
+  let written = 0, lastWrite = -Infinity;
   progress.start(s.steps, "basin hopping");
   const result = basinHopping(energyObjective(potential), x0, {
     seed: s.seed, steps: s.steps, temperature: s.temperature, stepSize: s.stepSize * sigma,
     target: scene.knownMinimum, targetTolerance: 1e-6 * Math.abs(scene.knownMinimum ?? 1),
     constrain: containment(s.containment ?? (Math.cbrt(n) + 1.5) * sigma),
-    onStep: (step, current, best) => progress.update(step, `current ${current.toFixed(6)} | best ${best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` | known ${scene.knownMinimum}`}`),
-  });
+    onStep: (step, current, best) => {
+      progress.update(step, `current ${current.toFixed(6)} | best ${best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` | known ${scene.knownMinimum}`}`);
+      if (sofar.length > written && performance.now() - lastWrite > 500) {
+        writeAccepted(sofar);
+        writer.finish(scene.kind, scene, { status: "running", steps: step });
+        written = sofar.length;
+        lastWrite = performance.now();
+      }
+    },
+  }, (m) => void sofar.push(m));
   progress.stop();
+  writeAccepted(result.accepted);
   const k = result.accepted.length;
-  const stacked = new Float64Array(k * 3 * n);
-  result.accepted.forEach((m, i) => stacked.set(m.x, i * 3 * n));
-  const acceptAxis = [{ name: "accepted" }];
-  writer.array("accepted_positions", field(stacked, [k, n, 3]), { units: "length", axes: [...acceptAxis, ...atomAxes], description: "every accepted local minimum, in order" });
-  writer.array("accepted_energy", field(Float64Array.from(result.accepted, (m) => m.value), [k]), { units: "energy", axes: acceptAxis });
-  writer.array("accepted_step", field(Float64Array.from(result.accepted, (m) => m.step), [k]), { units: "step", axes: acceptAxis });
   const labels = distinctStructures(result.accepted.map((m) => m.x));
   writer.array("accepted_structure", field(Float64Array.from(labels), [k]), { units: "label", axes: acceptAxis, description: "which distinct structure each accepted minimum is (same label: the same minimum, up to rotation, translation and atom numbering)" });
   writer.array("best_positions", field(result.x, [n, 3]), { units: "length", axes: atomAxes, description: "the lowest minimum found" });

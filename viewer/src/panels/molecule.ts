@@ -96,14 +96,16 @@ export const molecule: PanelKind = {
     let plot: LinePlot | null = null;
     return {
       async update({ run, frame }: ViewState) {
-        const [positions, energy, step, structure] = await Promise.all(["accepted_positions", "accepted_energy", "accepted_step", "accepted_structure"].map((a) => run.load(a)));
+        const [positions, energy, step] = await Promise.all(["accepted_positions", "accepted_energy", "accepted_step"].map((a) => run.load(a)));
+        // Structure labels are written when the search ends.
+        const structure = run.has("accepted_structure") ? (await run.load("accepted_structure")).data : null;
         const k = energy.data.length;
         if (k === 0) return;
         const f = Math.min(frame, k - 1);
         place(positions.data.subarray(f * n * 3, (f + 1) * n * 3));
         requestRender();
         const e = energy.data[f];
-        info.textContent = `accepted minimum ${f + 1} of ${k} (step ${step.data[f]}, structure ${structure.data[f]}): E = ${e.toFixed(6)}` +
+        info.textContent = `accepted minimum ${f + 1} of ${k} (step ${step.data[f]}${structure === null ? "" : `, structure ${structure[f]}`}): E = ${e.toFixed(6)}` +
           (known === undefined ? "" : ` | known global minimum ${known} (${Math.abs(e - known) <= 1e-6 * Math.abs(known) ? "reached" : `${(e - known).toFixed(6)} above`})`);
         const spec = {
           x: Float64Array.from({ length: k }, (_, i) => i + 1), xLabel: "accepted minimum", yLabel: "energy",
