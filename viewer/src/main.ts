@@ -9,6 +9,7 @@ import { calibration } from "./panels/calibration.js";
 import { data } from "./panels/data.js";
 import { fieldPanel } from "./panels/field.js";
 import { gradient } from "./panels/gradient.js";
+import { lCurve } from "./panels/lcurve.js";
 import { misfit } from "./panels/misfit.js";
 import { model1D, model2D } from "./panels/model.js";
 import { molecule } from "./panels/molecule.js";
@@ -17,7 +18,7 @@ import { fetchManifest, Run } from "./run.js";
 import { Timeline } from "./timeline.js";
 
 /** Every panel the viewer knows, in page order; each decides from the arrays whether it applies. */
-export const PANELS: PanelKind[] = [molecule, calibration, model1D, model2D, misfit, gradient, data, fieldPanel];
+export const PANELS: PanelKind[] = [molecule, calibration, model1D, model2D, misfit, gradient, data, fieldPanel, lCurve];
 
 /** State the browser tests read. */
 interface ViewerStatus {

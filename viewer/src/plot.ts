@@ -18,6 +18,7 @@ export interface LineSpec {
   yLabel: string;
   y2Label?: string;
   series: LineSeries[];
+  logX?: boolean;
   logY?: boolean;
   logY2?: boolean;
   /** Vertical marker lines (e.g. band changes) at these x values. */
@@ -27,6 +28,17 @@ export interface LineSpec {
   /** A horizontal reference line (e.g. a known minimum) on the left scale. */
   hline?: { y: number; label: string };
 }
+
+/** Tick labels that stay readable from 1e-8 to 1e8: plain numbers in between, exponents outside. */
+export function tickLabel(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return "";
+  const a = Math.abs(v);
+  if (a === 0) return "0";
+  if (a < 1e-3 || a >= 1e6) return v.toExponential(1).replace(".0e", "e");
+  return String(Number(v.toPrecision(4)));
+}
+
+const ticks = (_u: uPlot, splits: number[]) => splits.map(tickLabel);
 
 /** A line chart that can be given new data without being rebuilt. */
 export class LinePlot {
@@ -73,14 +85,14 @@ export class LinePlot {
       width,
       height: 260,
       scales: {
-        x: { time: false },
+        x: spec.logX ? { time: false, distr: 3 } : { time: false },
         y: spec.logY ? { distr: 3 } : {},
         ...(hasY2 ? { y2: spec.logY2 ? { distr: 3 } : {} } : {}),
       },
       axes: [
-        { label: spec.xLabel, stroke: "#ccc", grid: { stroke: "#333" }, ticks: { stroke: "#444" } },
-        { label: spec.yLabel, stroke: "#ccc", grid: { stroke: "#333" }, ticks: { stroke: "#444" }, size: 70 },
-        ...(hasY2 ? [{ label: spec.y2Label ?? "", scale: "y2", side: 1 as const, stroke: "#ccc", grid: { show: false }, size: 70 }] : []),
+        { label: spec.xLabel, stroke: "#ccc", grid: { stroke: "#333" }, ticks: { stroke: "#444" }, values: ticks },
+        { label: spec.yLabel, stroke: "#ccc", grid: { stroke: "#333" }, ticks: { stroke: "#444" }, size: 70, values: ticks },
+        ...(hasY2 ? [{ label: spec.y2Label ?? "", scale: "y2", side: 1 as const, stroke: "#ccc", grid: { show: false }, size: 70, values: ticks }] : []),
       ],
       series: [
         { label: spec.xLabel },
