@@ -29,7 +29,7 @@ export const model1D: PanelKind = {
         const truth = name !== null && run.has(`true_${name}`) ? (await run.load(`true_${name}`)).data : null;
         const start = name !== null ? (await run.load(`start_${name}`)).data : null;
         const series = [
-          ...(truth === null ? [] : [{ label: "true", values: truth, color: "#8ab4f8", width: 2 }]),
+          ...(truth === null ? [] : [{ label: "true", values: truth, color: "rgba(138, 180, 248, 0.75)", width: 5 }]),
           ...(start === null ? [] : [{ label: "start", values: start, color: "#999", dash: [6, 4], width: 1.5 }]),
           { label: run.has("models") ? `iteration ${frame}` : "model", values: row, color: "#f4a261", width: 2.5 },
         ];
