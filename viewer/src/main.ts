@@ -30,6 +30,8 @@ interface ViewerStatus {
   panels: string[];
   status: string;
   error: string | null;
+  /** Frames drawn by the 3D view (for measuring its frame rate while orbiting). */
+  renders: number;
   /** Time of every update of each panel (ms), for measuring responsiveness. */
   timings: Record<string, number[]>;
 }
@@ -40,7 +42,7 @@ declare global {
   }
 }
 
-const status: ViewerStatus = { ready: false, frame: 0, frames: 0, updates: 0, manifestEvents: 0, panels: [], status: "", error: null, timings: {} };
+const status: ViewerStatus = { ready: false, frame: 0, frames: 0, updates: 0, manifestEvents: 0, panels: [], status: "", error: null, renders: 0, timings: {} };
 window.gradscape = status;
 
 function bandNames(scene: Record<string, any>): string[] {

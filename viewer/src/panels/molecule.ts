@@ -52,9 +52,9 @@ export const molecule: PanelKind = {
     const light = new THREE.DirectionalLight(0xffffff, 2.2);
     light.position.set(5, 8, 10);
     scene.add(light);
-    const atoms = new THREE.InstancedMesh(new THREE.SphereGeometry(1, 20, 14), new THREE.MeshPhongMaterial({ color: 0xf4a261, shininess: 40 }), n);
+    const atoms = new THREE.InstancedMesh(new THREE.SphereGeometry(1, 16, 12), new THREE.MeshLambertMaterial({ color: 0xf4a261 }), n);
     const maxBonds = (n * (n - 1)) / 2;
-    const bonds = new THREE.InstancedMesh(new THREE.CylinderGeometry(0.08, 0.08, 1, 10), new THREE.MeshPhongMaterial({ color: 0x8ab4f8, shininess: 20 }), maxBonds);
+    const bonds = new THREE.InstancedMesh(new THREE.CylinderGeometry(0.08, 0.08, 1, 10), new THREE.MeshLambertMaterial({ color: 0x8ab4f8 }), maxBonds);
     scene.add(atoms, bonds);
     const controls = new OrbitControls(camera, renderer.domElement);
     controls.enableDamping = true;
@@ -67,6 +67,7 @@ export const molecule: PanelKind = {
         pending = false;
         if (controls.update()) requestRender();
         renderer.render(scene, camera);
+        window.gradscape.renders++;
       });
     };
     controls.addEventListener("change", requestRender);
