@@ -57,11 +57,18 @@ export const data: PanelKind = {
     });
     const views = inversion ? [image("observed"), image("predicted"), image("residual (predicted - observed)")] : [image("data")];
     let last: ViewState | null = null;
+    let prefetched = "";
     let drawn: { shot: number; gain: number; loaded: Loaded[] } | null = null;
     const panel: PanelInstance = {
       async update(state: ViewState) {
         last = state;
         const { run, shot, frame } = state;
+        // Fetch every stored prediction in the background, so scrubbing does not wait on the network.
+        const stored = run.names(/^predicted_iteration_\d+$/).join();
+        if (stored !== prefetched) {
+          prefetched = stored;
+          for (const n of run.names(/^predicted_iteration_\d+$/)) void run.load(n);
+        }
         const prediction = inversion ? predictionFor(run, frame) : null;
         const loaded = await Promise.all([inversion ? "observed" : "data", ...(prediction === null ? [] : [prediction.name])].map((n) => run.load(n)));
         // Redraw only for another shot, gain or prediction.
