@@ -109,26 +109,40 @@ export class HarmonicAngles implements EnergyTerm {
 
   refresh(): void {}
 
+  /** |u|, |v|, cos(theta) and sin(theta) of the last {@link arms} call. */
+  private readonly g = new Float64Array(4);
+
+  /**
+   * The arms u = x_i - x_j and v = x_l - x_j of angle t (minimum image) into
+   * this.u, this.v, and |u|, |v|, cos and sin of the angle into this.g.
+   */
+  private arms(x: Float64Array, t: number): void {
+    const { u, v, g } = this;
+    const i = this.triples[t], j = this.triples[t + 1], l = this.triples[t + 2];
+    for (let a = 0; a < 3; a++) {
+      u[a] = x[3 * i + a] - x[3 * j + a];
+      v[a] = x[3 * l + a] - x[3 * j + a];
+    }
+    minimumImage(u, this.box);
+    minimumImage(v, this.box);
+    g[0] = Math.hypot(u[0], u[1], u[2]);
+    g[1] = Math.hypot(v[0], v[1], v[2]);
+    g[2] = Math.min(1, Math.max(-1, (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (g[0] * g[1])));
+    g[3] = Math.sqrt(Math.max(1 - g[2] * g[2], 1e-300));
+  }
+
   evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number {
     const [k, t0] = [this.params[0], this.params[1]];
     const { u, v } = this;
     let e = 0;
     for (let t = 0; t < this.triples.length; t += 3) {
       const i = this.triples[t], j = this.triples[t + 1], l = this.triples[t + 2];
-      for (let a = 0; a < 3; a++) {
-        u[a] = x[3 * i + a] - x[3 * j + a];
-        v[a] = x[3 * l + a] - x[3 * j + a];
-      }
-      minimumImage(u, this.box);
-      minimumImage(v, this.box);
-      const nu = Math.hypot(u[0], u[1], u[2]), nv = Math.hypot(v[0], v[1], v[2]);
-      const c = Math.min(1, Math.max(-1, (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (nu * nv)));
-      const theta = Math.acos(c);
-      const s = theta - t0;
+      this.arms(x, t);
+      const nu = this.g[0], nv = this.g[1], c = this.g[2], sin = this.g[3];
+      const s = Math.acos(c) - t0;
       e += 0.5 * k * s * s;
       if (gradient !== null) {
         // dtheta/du = -(v / (|u||v|) - c u / |u|^2) / sin(theta), and likewise for v.
-        const sin = Math.sqrt(Math.max(1 - c * c, 1e-300));
         const f = (-k * s) / sin;
         for (let a = 0; a < 3; a++) {
           const du = f * (v[a] / (nu * nv) - (c * u[a]) / (nu * nu));
@@ -154,20 +168,15 @@ export class HarmonicAngles implements EnergyTerm {
     const [k, t0] = [this.params[0], this.params[1]];
     const { u, v } = this;
     const du = new Float64Array(3), dv = new Float64Array(3);
+    const dot3 = (p: Float64Array, q: Float64Array) => p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
     for (let t = 0; t < this.triples.length; t += 3) {
       const i = this.triples[t], j = this.triples[t + 1], l = this.triples[t + 2];
       for (let a = 0; a < 3; a++) {
-        u[a] = x[3 * i + a] - x[3 * j + a];
-        v[a] = x[3 * l + a] - x[3 * j + a];
         du[a] = w[3 * i + a] - w[3 * j + a];
         dv[a] = w[3 * l + a] - w[3 * j + a];
       }
-      minimumImage(u, this.box);
-      minimumImage(v, this.box);
-      const dot3 = (p: Float64Array, q: Float64Array) => p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
-      const nu = Math.sqrt(dot3(u, u)), nv = Math.sqrt(dot3(v, v)), nn = nu * nv;
-      const c = Math.min(1, Math.max(-1, dot3(u, v) / nn));
-      const sin = Math.sqrt(Math.max(1 - c * c, 1e-300));
+      this.arms(x, t);
+      const nu = this.g[0], nv = this.g[1], c = this.g[2], sin = this.g[3], nn = nu * nv;
       const s = Math.acos(c) - t0;
       const dnu = dot3(u, du) / nu, dnv = dot3(v, dv) / nv;
       const dc = (dot3(du, v) + dot3(u, dv)) / nn - c * (dnu / nu + dnv / nv);
@@ -194,15 +203,8 @@ export class HarmonicAngles implements EnergyTerm {
     const m = x.length;
     for (let t = 0; t < this.triples.length; t += 3) {
       const i = this.triples[t], j = this.triples[t + 1], l = this.triples[t + 2];
-      for (let a = 0; a < 3; a++) {
-        u[a] = x[3 * i + a] - x[3 * j + a];
-        v[a] = x[3 * l + a] - x[3 * j + a];
-      }
-      minimumImage(u, this.box);
-      minimumImage(v, this.box);
-      const nu = Math.hypot(u[0], u[1], u[2]), nv = Math.hypot(v[0], v[1], v[2]);
-      const c = Math.min(1, Math.max(-1, (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (nu * nv)));
-      const sin = Math.sqrt(Math.max(1 - c * c, 1e-300));
+      this.arms(x, t);
+      const nu = this.g[0], nv = this.g[1], c = this.g[2], sin = this.g[3];
       const fk = -(Math.acos(c) - t0) / sin, ft = k / sin;
       for (let a = 0; a < 3; a++) {
         const gu = v[a] / (nu * nv) - (c * u[a]) / (nu * nu), gv = u[a] / (nu * nv) - (c * v[a]) / (nv * nv);

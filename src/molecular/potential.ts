@@ -9,7 +9,7 @@ import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { assertFinite, checkShape } from "../core/validate.js";
 import { cellIndex, cellsPerSide, forwardNeighbours, minimumImage, pairList, type Box, type PairList } from "./neighbors.js";
-import type { PairPotential } from "./pair.js";
+import type { PairPotential, PairValues } from "./pair.js";
 
 /** One term of a potential energy. */
 export interface EnergyTerm {
@@ -75,7 +75,12 @@ export class PairTerm implements EnergyTerm {
     this.potential.refresh();
   }
 
-  hessianVector(x: Float64Array, v: Float64Array, out: Float64Array): void {
+  /**
+   * Calls `each` for every pair within the cutoff with d = x_j - x_i (minimum
+   * image, in this.d), r = |d| and the pair function's values at r (second
+   * derivatives: small systems, so one call per pair is fine).
+   */
+  private forEachPair(x: Float64Array, each: (i: number, j: number, d: Float64Array, r: number, val: PairValues) => void): void {
     const pot = this.potential, box = this.box, d = this.d;
     const list = (this.list = pairList(x, box, pot.cutoff, this.list));
     for (let k = 0; k < list.count; k++) {
@@ -83,20 +88,17 @@ export class PairTerm implements EnergyTerm {
       for (let a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
       minimumImage(d, box);
       const r = Math.hypot(d[0], d[1], d[2]);
-      const val = pot.at(r);
-      addPairHessian(out, i, j, d, r, val.slope, val.curvature, v);
+      each(i, j, d, r, pot.at(r));
     }
   }
 
+  hessianVector(x: Float64Array, v: Float64Array, out: Float64Array): void {
+    this.forEachPair(x, (i, j, d, r, val) => addPairHessian(out, i, j, d, r, val.slope, val.curvature, v));
+  }
+
   mixedDerivative(x: Float64Array, out: Float64Array): void {
-    const pot = this.potential, box = this.box, d = this.d, m = x.length;
-    const list = (this.list = pairList(x, box, pot.cutoff, this.list));
-    for (let k = 0; k < list.count; k++) {
-      const i = list.i[k], j = list.j[k];
-      for (let a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
-      minimumImage(d, box);
-      const r = Math.hypot(d[0], d[1], d[2]);
-      const val = pot.at(r);
+    const m = x.length;
+    this.forEachPair(x, (i, j, d, r, val) => {
       for (let p = 0; p < val.dSlope.length; p++) {
         const s = val.dSlope[p] / r;
         for (let a = 0; a < 3; a++) {
@@ -104,7 +106,7 @@ export class PairTerm implements EnergyTerm {
           out[p * m + 3 * i + a] -= s * d[a];
         }
       }
-    }
+    });
   }
 
   private scratch: CellScratch = { xs: new Float64Array(0), gs: new Float64Array(0), atom: new Int32Array(0), neighbours: null, nc: [] };

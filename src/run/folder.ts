@@ -7,38 +7,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Field } from "../core/contract.js";
+import type { ArrayEntry, Axis, Manifest } from "./manifest.js";
 import { decodeNpy, fieldToNpy } from "./npy.js";
 
-/** One axis of an array: what it indexes, and for regular axes its start and step. */
-export interface Axis {
-  name: string;
-  units?: string;
-  start?: number;
-  step?: number;
-  /** Names of the entries of a categorical axis (e.g. the terms of an objective). */
-  labels?: string[];
-}
-
-/** An array's entry in the manifest. */
-export interface ArrayEntry {
-  name: string;
-  file: string;
-  dtype: "<f8";
-  shape: number[];
-  units: string;
-  axes: Axis[];
-  description?: string;
-}
-
-/** The manifest of a run folder. */
-export interface Manifest {
-  format: "gradscape-run";
-  version: 1;
-  kind: string;
-  scene: unknown;
-  arrays: ArrayEntry[];
-  [extra: string]: unknown;
-}
+export type { ArrayEntry, Axis, Manifest } from "./manifest.js";
 
 /** Writes `bytes` to `path` atomically (temporary file in the same folder, then rename). */
 export function writeAtomic(path: string, bytes: Uint8Array | string): void {

@@ -3,35 +3,19 @@
  * demand (over HTTP from the viewer server) and cached until the manifest
  * says they changed (a live run rewrites its growing arrays every iteration).
  */
+import type { ArrayEntry, Axis, Manifest as RunManifest } from "../../src/run/manifest.js";
+
 import { decodeNpy } from "../../src/run/npy.js";
 
-/** One axis of an array (as the run folder's manifest describes it). */
-export interface Axis {
-  name: string;
-  units?: string;
-  start?: number;
-  step?: number;
-  labels?: string[];
-}
+export type { ArrayEntry, Axis };
 
-export interface ArrayEntry {
-  name: string;
-  file: string;
-  shape: number[];
-  units: string;
-  axes: Axis[];
-  description?: string;
-}
-
-export interface Manifest {
-  kind: string;
+/** The manifest with the fields the viewer reads (runs write them; older folders may lack them). */
+export type Manifest = RunManifest & {
   scene: Record<string, any>;
-  arrays: ArrayEntry[];
   status?: string;
   iterations?: number;
   result?: Record<string, any>;
-  [extra: string]: unknown;
-}
+};
 
 /** A float64 array with its manifest entry. */
 export interface Loaded {

@@ -38,3 +38,15 @@ export function panelFrame(parent: HTMLElement, kind: PanelKind): HTMLElement {
   parent.append(section);
   return body;
 }
+
+/** A panel that draws once (its arrays do not change with the frame), from `draw`. */
+export function drawnOnce(draw: (run: Run) => Promise<void>): PanelInstance {
+  let drawn = false;
+  return {
+    async update({ run }: ViewState) {
+      if (drawn) return;
+      drawn = true;
+      await draw(run);
+    },
+  };
+}

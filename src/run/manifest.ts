@@ -1,0 +1,36 @@
+/**
+ * The manifest of a run folder (`manifest.json`): what every array is —
+ * name, file, shape, units, axes. Types only, shared by the node writer and
+ * reader and by the browser viewer.
+ */
+
+/** One axis of an array: what it indexes, and for regular axes its start and step. */
+export interface Axis {
+  name: string;
+  units?: string;
+  start?: number;
+  step?: number;
+  /** Names of the entries of a categorical axis (e.g. the terms of an objective). */
+  labels?: string[];
+}
+
+/** An array's entry in the manifest. */
+export interface ArrayEntry {
+  name: string;
+  file: string;
+  dtype: "<f8";
+  shape: number[];
+  units: string;
+  axes: Axis[];
+  description?: string;
+}
+
+/** The manifest of a run folder. */
+export interface Manifest {
+  format: "gradscape-run";
+  version: 1;
+  kind: string;
+  scene: unknown;
+  arrays: ArrayEntry[];
+  [extra: string]: unknown;
+}
