@@ -126,7 +126,9 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     const dir = mkdtempSync(join(tmpdir(), "viewer-live-"));
     const file = join(dir, "scene.json");
     writeFileSync(file, JSON.stringify({ ...scene, optimizer: { ...scene.optimizer, iterations: 15 } }));
-    const child: ChildProcess = spawn(process.execPath, [cli, "run", file, "--out", join(dir, "run"), "--view"], { stdio: ["ignore", "pipe", "ignore"] });
+    const child: ChildProcess = spawn(process.execPath, [cli, "run", file, "--out", join(dir, "run"), "--view"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let text = "";
@@ -141,14 +143,15 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
       await page.goto(url);
       // Frame counts seen while the run says "running", polled until it finishes.
       const seen = new Set<number>();
-      // Polled every 100 ms for at most 3 minutes (the run takes seconds alone, longer beside the whole suite).
-      for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
-        const s = await page.evaluate(() => ({ frames: (globalThis as any).gradscape.frames, status: (globalThis as any).gradscape.status }));
+      // Polled every 100 ms for at most 100 s (the run takes seconds alone, longer beside the whole suite).
+      let s = { frames: 0, status: "" };
+      for (const deadline = Date.now() + 100_000; Date.now() < deadline; ) {
+        s = await page.evaluate(() => ({ frames: (globalThis as any).gradscape.frames, status: (globalThis as any).gradscape.status }));
         if (s.status === "running") seen.add(s.frames);
         if (s.status === "finished") break;
         await page.waitForTimeout(100);
       }
-      expect(await page.evaluate(() => (globalThis as any).gradscape.status)).toBe("finished");
+      expect(s.status, `page at ${s.frames} frames; the run's progress: ${stderr.slice(-300)}; page error: ${await page.evaluate(() => (globalThis as any).gradscape.error)}`).toBe("finished");
       // Several different iteration counts arrived while it ran, and the page ends with every iteration of the run.
       expect(seen.size).toBeGreaterThanOrEqual(3);
       const iterations = (JSON.parse(readFileSync(join(dir, "run", "manifest.json"), "utf8")) as { result: { iterations: number } }).result.iterations;

@@ -36,6 +36,7 @@ function viewerThread(dir: string, port: number): Promise<string> {
       worker.ref();
       done(m.url!);
     });
+    worker.once("error", (e) => fail(`--view: the viewer server did not start: ${e.message}`));
   });
 }
 

@@ -140,13 +140,30 @@ async function main(): Promise<void> {
   shotSelect.addEventListener("change", () => void update());
   await update();
 
+  // Manifest events are handled one at a time, the newest last: a slow fetch must never put an older manifest
+  // back after a newer one (a finished run would then look running forever).
+  let refreshing = false, pending = false;
   events.addEventListener("manifest", async () => {
     status.manifestEvents++;
-    run.manifest = await fetchManifest();
-    describe();
-    if (run.manifest.arrays.map((a) => a.name).join(",") !== arraySet) build();
-    await refreshTimeline();
-    await update();
+    if (refreshing) {
+      pending = true;
+      return;
+    }
+    refreshing = true;
+    try {
+      do {
+        pending = false;
+        run.manifest = await fetchManifest();
+        describe();
+        if (run.manifest.arrays.map((a) => a.name).join(",") !== arraySet) build();
+        await refreshTimeline();
+        await update();
+      } while (pending);
+    } catch (e) {
+      status.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      refreshing = false;
+    }
   });
   document.addEventListener("keydown", (e) => {
     if (e.target instanceof HTMLInputElement && e.target.type !== "range") return;
