@@ -49,11 +49,15 @@ export class Run {
     return this.manifest.arrays.filter((a) => pattern.test(a.name)).map((a) => a.name);
   }
 
-  /** Fetches an array (cached while its manifest entry and the run's iteration count stay the same). */
+  /**
+   * Fetches an array, cached while its shape and the run's status stay the same: a running
+   * inversion or search rewrites only arrays that grow (models, history, accepted minima),
+   * and everything else is written once, so the data are not fetched again every iteration.
+   */
   load(name: string): Promise<Loaded> {
     const entry = this.entry(name);
     if (entry === undefined) return Promise.reject(new Error(`the run folder has no array ${name}`));
-    const key = `${entry.file}:${entry.shape.join("x")}:${this.manifest.iterations ?? ""}:${this.manifest.status ?? ""}`;
+    const key = `${entry.file}:${entry.shape.join("x")}:${this.manifest.status ?? ""}`;
     const hit = this.cache.get(name);
     if (hit !== undefined && hit.key === key) return hit.value;
     const value = fetch(`run/${encodeURIComponent(entry.file)}`, { cache: "no-store" })
