@@ -62,6 +62,18 @@ describe("the viewer server", () => {
     expect(r.body).not.toContain("outside the run folder");
   });
 
+  test("refuses requests that do not name this server (DNS rebinding)", async () => {
+    const r = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: server.port, path: "/run/a.npy", headers: { host: `attacker.example:${server.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(r).toBe(403);
+  });
+
   test("is read-only", async () => {
     for (const method of ["POST", "PUT", "DELETE"]) expect((await get(server.port, "/run/a.npy", method)).status).toBe(405);
   });

@@ -2,14 +2,17 @@
  * The viewer's web server: serves the bundled viewer and one run folder,
  * read-only, on the loopback interface by default. Requests for run files
  * are confined to the run folder (no `..`, no encoded separators, no
- * symbolic links leading out). `/events` is a server-sent event stream that
- * pushes the manifest whenever the run rewrites it, so a page follows a
- * running inversion live and a page opened later replays the finished run.
+ * symbolic links leading out), and requests must name this server in their
+ * Host header (a page on another site cannot reach it by DNS rebinding).
+ * `/events` is a server-sent event stream that announces every rewrite of
+ * the manifest, so a page follows a running inversion live; a page opened
+ * later replays the finished run.
  */
-import { createReadStream, existsSync, realpathSync, statSync, type Stats } from "node:fs";
+import { closeSync, createReadStream, existsSync, fstatSync, openSync, realpathSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { InputError } from "../core/errors.js";
 
 /** Options of {@link serveRun}. */
@@ -66,7 +69,7 @@ export function confinedPath(root: string, rest: string): string | null {
 }
 
 function defaultAssets(): string {
-  return new URL("./viewer/", import.meta.url).pathname;
+  return fileURLToPath(new URL("./viewer/", import.meta.url));
 }
 
 /** Serves the viewer and the run folder `dir`; resolves once listening. */
@@ -87,10 +90,15 @@ export function serveRun(dir: string, options: ServeOptions = {}): Promise<Viewe
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");
       return;
     }
-    const st: Stats = statSync(path);
-    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "content-length": st.size, "cache-control": "no-store" });
-    if (method === "HEAD") res.end();
-    else createReadStream(path).pipe(res);
+    // Open first and take the size from the open file: a running inversion replaces its files by
+    // rename, and a size read from the path could belong to another version than the bytes sent.
+    const fd = openSync(path, "r");
+    const size = fstatSync(fd).size;
+    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "content-length": size, "cache-control": "no-store" });
+    if (method === "HEAD") {
+      closeSync(fd);
+      res.end();
+    } else createReadStream("", { fd, autoClose: true }).pipe(res);
   };
 
   /** Whether manifest.json changed (written anew: the run writes it by rename) since the last check. */
@@ -112,7 +120,12 @@ export function serveRun(dir: string, options: ServeOptions = {}): Promise<Viewe
     if (manifestChanged()) for (const s of streams) push(s);
   }, pollMs);
 
+  let hosts = new Set<string>();
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (!hosts.has((req.headers.host ?? "").toLowerCase())) {
+      res.writeHead(403, { "content-type": "text/plain; charset=utf-8" }).end("forbidden: unexpected Host header\n");
+      return;
+    }
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
@@ -149,6 +162,7 @@ export function serveRun(dir: string, options: ServeOptions = {}): Promise<Viewe
     server.listen(port, host, () => {
       const actual = (server.address() as AddressInfo).port;
       const shown = host.includes(":") ? `[${host}]` : host;
+      hosts = new Set([shown, "localhost", "127.0.0.1", "[::1]"].map((h) => `${h}:${actual}`.toLowerCase()));
       resolveListen({
         url: `http://${shown}:${actual}/`,
         port: actual,

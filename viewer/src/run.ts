@@ -9,6 +9,9 @@ import { decodeNpy } from "../../src/run/npy.js";
 
 export type { ArrayEntry, Axis };
 
+/** A request that has not finished in this time is abandoned (and retried on the next update). */
+const FETCH_TIMEOUT_MS = 15_000;
+
 /** The manifest with the fields the viewer reads (runs write them; older folders may lack them). */
 export type Manifest = RunManifest & {
   scene: Record<string, any>;
@@ -60,7 +63,7 @@ export class Run {
     const key = `${entry.file}:${entry.shape.join("x")}:${this.manifest.status ?? ""}`;
     const hit = this.cache.get(name);
     if (hit !== undefined && hit.key === key) return hit.value;
-    const value = fetch(`run/${encodeURIComponent(entry.file)}`, { cache: "no-store" })
+    const value = fetch(`run/${encodeURIComponent(entry.file)}`, { cache: "no-store", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })
       .then((r) => {
         if (!r.ok) throw new Error(`${entry.file}: HTTP ${r.status}`);
         return r.arrayBuffer();
@@ -70,6 +73,10 @@ export class Run {
         return { entry, data: f.data as Float64Array, shape: f.shape.slice() };
       });
     this.cache.set(name, { key, value });
+    // A failed fetch is not remembered: the next update asks again.
+    value.catch(() => {
+      if (this.cache.get(name)?.value === value) this.cache.delete(name);
+    });
     return value;
   }
 
@@ -81,7 +88,7 @@ export class Run {
 }
 
 export async function fetchManifest(base = "run/"): Promise<Manifest> {
-  const r = await fetch(`${base}manifest.json`, { cache: "no-store" });
+  const r = await fetch(`${base}manifest.json`, { cache: "no-store", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   if (!r.ok) throw new Error(`manifest.json: HTTP ${r.status}`);
   return (await r.json()) as Manifest;
 }
