@@ -47,4 +47,12 @@ describe("molecular scenes", () => {
       expect(both.standardErrors[i]).toBeLessThan(energies.standardErrors[i]);
     });
   });
+
+  test("a budget in gradient evaluations stops the search within it", () => {
+    const scene = loadScene("scenes/morse-cluster.json");
+    if (scene.kind !== "molecular-basin-hopping") throw new Error("expected a basin-hopping scene");
+    const summary = runBasinHopping({ ...scene, knownMinimum: undefined, search: { ...scene.search, steps: 10_000, evaluations: 500 } }, folder());
+    expect(summary.evaluations).toBeLessThanOrEqual(500);
+    expect(summary.steps).toBeLessThan(10_000);
+  });
 });

@@ -21,7 +21,8 @@ export const BasinHoppingScene = z
     search: z
       .object({
         seed: z.number().int(),
-        steps: z.number().int().min(1),
+        steps: z.number().int().min(1).describe("budget in basin-hopping steps"),
+        evaluations: z.number().int().min(2).optional().describe("budget in gradient evaluations of the local minimizations (the search stops at whichever budget is spent first)"),
         temperature: positive,
         stepSize: positive,
         containment: positive.optional().describe("atoms farther than this from the centroid are pulled back (default cbrt(atoms) + 1.5 sigma)"),

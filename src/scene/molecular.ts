@@ -68,7 +68,7 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   let written = 0, lastWrite = -Infinity;
   progress.start(s.steps, "basin hopping");
   const result = basinHopping(energyObjective(potential), x0, {
-    seed: s.seed, steps: s.steps, temperature: s.temperature, stepSize: s.stepSize * sigma,
+    seed: s.seed, steps: s.steps, maxEvaluations: s.evaluations, temperature: s.temperature, stepSize: s.stepSize * sigma,
     target: scene.knownMinimum, targetTolerance: 1e-6 * Math.abs(scene.knownMinimum ?? 1),
     constrain: containment(s.containment ?? (Math.cbrt(n) + 1.5) * sigma),
     onStep: (step, current, best) => {
