@@ -40,10 +40,10 @@ export function benchHeat(): void {
     // One banded Cholesky factorization per conductivity (bandwidth 256), then one solve per step.
     const nt = 51, n = 256;
     const { sim, k } = problem(2, n, nt, "crank-nicolson");
-    const factorS = best(() => new HeatStepper(sim.layout).setConductivity(Float64Array.from({ length: n * n }, () => 1)), 2);
+    const factorS = best(() => new HeatStepper(sim.layout).setConductivity(Float64Array.from({ length: n * n }, () => 1)), 2, 0);
     const dd = sim.forward(k);
-    const forwardS = best(() => sim.forward(k), 2);
-    const gradientS = best(() => sim.linearize(k).vjp(dd), 2);
+    const forwardS = best(() => sim.forward(k), 2, 0);
+    const gradientS = best(() => sim.linearize(k).vjp(dd), 2, 0);
     emit({
       problem: "heat2d-256x256", impl: "gradscape", scheme: "crank-nicolson", cells: n * n, steps: nt - 1,
       factorization_s: +factorS.toFixed(3), forward_s: +forwardS.toFixed(3), steps_per_s: +((nt - 1) / (forwardS - factorS)).toFixed(1),

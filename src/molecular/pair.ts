@@ -128,6 +128,11 @@ export class PairPotential {
     if (this.mode !== "none") this.fn.evaluate(this.cutoff, this.params, this.atCut);
   }
 
+  /** The uncut function's energy at the cutoff (what the energy shift subtracts; 0 without a cutoff). */
+  get shiftEnergy(): number {
+    return this.mode === "none" ? 0 : this.atCut.energy;
+  }
+
   /** -(dE/dr) / r of the last {@link energyForce} call. */
   forceOverR = 0;
 

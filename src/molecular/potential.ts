@@ -9,7 +9,7 @@ import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { assertFinite, checkShape } from "../core/validate.js";
 import { cellIndex, cellsPerSide, forwardNeighbours, minimumImage, pairList, type Box, type PairList } from "./neighbors.js";
-import type { PairPotential, PairValues } from "./pair.js";
+import { lennardJones, type PairPotential, type PairValues } from "./pair.js";
 
 /** One term of a potential energy. */
 export interface EnergyTerm {
@@ -203,6 +203,11 @@ function cellSumOf(term: PairTerm, positions: Float64Array, nc: number[], gradie
   const { xs, gs, atom } = scratch;
   gs.fill(0);
   const rc2 = pot.cutoff * pot.cutoff;
+  // Lennard-Jones with a plain or energy shift, inlined (no call, no square root per pair);
+  // other functions and the force shift go through energyForce.
+  const inline = pot.fn === lennardJones && pot.mode !== "force-shifted";
+  const eps4 = 4 * pot.params[0], eps24 = 24 * pot.params[0], sg2 = pot.params[1] * pot.params[1];
+  const shift = pot.mode === "energy-shifted" ? pot.shiftEnergy : 0;
   let energy = 0;
   for (let c = 0; c < ncell; c++) {
     for (let i = start[c]; i < start[c + 1]; i++) {
@@ -222,9 +227,16 @@ function cellSumOf(term: PairTerm, positions: Float64Array, nc: number[], gradie
           else if (dz < -hz) dz += Lz;
           const r2 = dx * dx + dy * dy + dz * dz;
           if (r2 >= rc2) continue;
-          energy += pot.energyForce(r2);
+          let fr: number;
+          if (inline) {
+            const s2 = sg2 / r2, s6 = s2 * s2 * s2, s12 = s6 * s6;
+            energy += eps4 * (s12 - s6) - shift;
+            fr = (eps24 * (2 * s12 - s6)) / r2;
+          } else {
+            energy += pot.energyForce(r2);
+            fr = pot.forceOverR;
+          }
           // dE/dx_j = -fr d, dE/dx_i = +fr d (fr = -(dE/dr)/r)
-          const fr = pot.forceOverR;
           gs[3 * j] -= fr * dx;
           gs[3 * j + 1] -= fr * dy;
           gs[3 * j + 2] -= fr * dz;
