@@ -60,8 +60,9 @@ export type { HeatConfig, HeatScheme, HeatBoundary, HeatSource, HeatStorage, Ser
 export { restrict } from "./core/restrict.js";
 export { lennardJones, morse, buckingham, PairPotential } from "./molecular/pair.js";
 export type { PairFunction, PairValues, CutoffMode } from "./molecular/pair.js";
-export { PairTerm, Potential, PotentialEnergy } from "./molecular/potential.js";
-export type { EnergyTerm } from "./molecular/potential.js";
+export { Potential, PotentialEnergy } from "./molecular/potential.js";
+export { PairTerm } from "./molecular/pair-term.js";
+export type { EnergyTerm } from "./molecular/term.js";
 export { pairList, minimumImage } from "./molecular/neighbors.js";
 export { HarmonicBonds, HarmonicAngles } from "./molecular/bonded.js";
 export type { Box, PairList } from "./molecular/neighbors.js";

@@ -4,7 +4,8 @@ import { run } from "../src/inversion/descent.js";
 import { lbfgs } from "../src/inversion/methods.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { lennardJones, PairPotential } from "../src/molecular/pair.js";
-import { PairTerm, Potential } from "../src/molecular/potential.js";
+import { Potential } from "../src/molecular/potential.js";
+import { PairTerm } from "../src/molecular/pair-term.js";
 
 // Global minima of Lennard-Jones clusters (epsilon = sigma = 1), Cambridge Cluster Database.
 const CCD: Record<number, number> = { 7: -16.505384, 8: -19.821489, 13: -44.326801 };

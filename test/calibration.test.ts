@@ -12,7 +12,8 @@ import { ParameterEnergies } from "../src/molecular/calibration.js";
 import { lennardJones, morse, PairPotential } from "../src/molecular/pair.js";
 import { HarmonicAngles, HarmonicBonds } from "../src/molecular/bonded.js";
 import { randomCluster } from "../src/molecular/cluster.js";
-import { PairTerm, Potential } from "../src/molecular/potential.js";
+import { Potential } from "../src/molecular/potential.js";
+import { PairTerm } from "../src/molecular/pair-term.js";
 
 // A Morse dimer curve: D_e = 0.5, a = 1.6, r_e = 1.4, sampled at 30 separations, noise 0.005.
 const truth = [0.5, 1.6, 1.4], sigma = 0.005;

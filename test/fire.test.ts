@@ -4,7 +4,8 @@ import { fire } from "../src/inversion/fire.js";
 import { lbfgs } from "../src/inversion/methods.js";
 import { energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { lennardJones, PairPotential } from "../src/molecular/pair.js";
-import { PairTerm, Potential } from "../src/molecular/potential.js";
+import { Potential } from "../src/molecular/potential.js";
+import { PairTerm } from "../src/molecular/pair-term.js";
 
 describe("FIRE", () => {
   test("relaxes a shaken LJ13 cluster until every force component is below 1e-6, to a minimum L-BFGS cannot lower", () => {

@@ -4,7 +4,8 @@ import { field, flatten } from "../src/core/arrays.js";
 import { dotTest, taylorTest } from "../src/core/gradcheck.js";
 import { HarmonicAngles, HarmonicBonds } from "../src/molecular/bonded.js";
 import { morse, PairPotential } from "../src/molecular/pair.js";
-import { PairTerm, Potential, PotentialEnergy } from "../src/molecular/potential.js";
+import { Potential, PotentialEnergy } from "../src/molecular/potential.js";
+import { PairTerm } from "../src/molecular/pair-term.js";
 
 // A water-like molecule: O at the origin, two H at 0.9572 A and 104.52 degrees.
 const r0 = 0.9572, t0 = (104.52 * Math.PI) / 180;

@@ -2,7 +2,9 @@ import { describe, expect, test } from "vitest";
 import { HarmonicAngles, HarmonicBonds } from "../src/molecular/bonded.js";
 import { randomCluster } from "../src/molecular/cluster.js";
 import { buckingham, lennardJones, morse, PairPotential } from "../src/molecular/pair.js";
-import { PairTerm, Potential, type EnergyTerm } from "../src/molecular/potential.js";
+import { Potential } from "../src/molecular/potential.js";
+import { PairTerm } from "../src/molecular/pair-term.js";
+import { type EnergyTerm } from "../src/molecular/term.js";
 
 /** Each row of d2E/(dp dx) against central differences of the analytic gradient dE/dx in that parameter. */
 function checkTerm(term: EnergyTerm, x: Float64Array): void {

@@ -4,7 +4,8 @@ import { field, flatten } from "../src/core/arrays.js";
 import { dotTest, taylorTest } from "../src/core/gradcheck.js";
 import { Random } from "../src/core/random.js";
 import { buckingham, lennardJones, morse, PairPotential, type CutoffMode, type PairFunction } from "../src/molecular/pair.js";
-import { PairTerm, Potential, PotentialEnergy } from "../src/molecular/potential.js";
+import { Potential, PotentialEnergy } from "../src/molecular/potential.js";
+import { PairTerm } from "../src/molecular/pair-term.js";
 
 const FUNCTIONS: [PairFunction, number[], number][] = [
   [lennardJones, [1.3, 0.9], 1.1],

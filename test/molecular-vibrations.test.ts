@@ -3,7 +3,8 @@ import { HarmonicAngles, HarmonicBonds } from "../src/molecular/bonded.js";
 import { basinHopping } from "../src/inversion/basin-hopping.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { lennardJones, morse, PairPotential } from "../src/molecular/pair.js";
-import { PairTerm, Potential } from "../src/molecular/potential.js";
+import { Potential } from "../src/molecular/potential.js";
+import { PairTerm } from "../src/molecular/pair-term.js";
 import { vibrationalFrequencies } from "../src/molecular/vibrations.js";
 
 describe("vibrational frequencies", () => {

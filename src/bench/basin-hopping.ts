@@ -12,7 +12,8 @@
 import { basinHopping } from "../inversion/basin-hopping.js";
 import { containment, energyObjective, randomCluster } from "../molecular/cluster.js";
 import { lennardJones, PairPotential } from "../molecular/pair.js";
-import { PairTerm, Potential } from "../molecular/potential.js";
+import { Potential } from "../molecular/potential.js";
+import { PairTerm } from "../molecular/pair-term.js";
 import { emit } from "./report.js";
 
 const [n, target, starts, steps] = process.argv.slice(2).map(Number);

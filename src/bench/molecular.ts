@@ -5,7 +5,7 @@
  * positions (the same xorshift64 sequence), so the energies per atom agree.
  */
 import { lennardJones, PairPotential } from "../molecular/pair.js";
-import { PairTerm } from "../molecular/potential.js";
+import { PairTerm } from "../molecular/pair-term.js";
 import { best, emit, reps } from "./report.js";
 
 /** The positions lj_ref.c builds: xorshift64 jitter of 0.1 lattice spacing. */

@@ -6,7 +6,7 @@
  */
 import { InputError } from "../core/errors.js";
 import { minimumImage, type Box } from "./neighbors.js";
-import { addPairHessian, type EnergyTerm } from "./potential.js";
+import { addPairHessian, type EnergyTerm } from "./term.js";
 
 function checkIndices(list: readonly (readonly number[])[], width: number, name: string): Int32Array {
   const out = new Int32Array(list.length * width);
