@@ -54,7 +54,7 @@ describe("heat inversion scenes", () => {
 
   test("2D plate: the recovered conductivity peaks inside the inclusion and is higher there than outside", () => {
     const dir = folder();
-    runHeatInversion(scene("heat-inclusion"), dir);
+    const summary = runHeatInversion(scene("heat-inclusion"), dir);
     const run = readRun(dir);
     const k = flatten(run.load("conductivity")), truth = flatten(run.load("true_conductivity"));
     const peak = k.indexOf(Math.max(...k));
@@ -67,6 +67,12 @@ describe("heat inversion scenes", () => {
       return v.reduce((a, b) => a + b, 0) / v.length;
     };
     expect(mean(true)).toBeGreaterThan(1.3 * mean(false));
+    // The run reports those figures itself (summary and manifest), equal to this independent count.
+    const [figure] = summary.inclusions!;
+    expect(figure.peakDistance).toBeCloseTo(Math.hypot(x - 0.055, y - 0.045), 12);
+    expect(figure.contrast).toBeCloseTo(mean(true) / mean(false), 12);
+    expect(figure.trueContrast).toBe(5);
+    expect((run.manifest.result as { inclusions: unknown[] }).inclusions).toHaveLength(1);
   });
 
   test("the same scene gives the same bytes", () => {

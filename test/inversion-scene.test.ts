@@ -47,7 +47,8 @@ describe("wave-inversion scenes", () => {
   test("each term of the objective is recorded per iteration, and the terms sum to the misfit", () => {
     const dir = mkdtempSync(join(tmpdir(), "inv-"));
     const scene: WaveInversionScene = {
-      ...flagship(3), bands: [4, "full"],
+      // Unbounded, so the optimizer reports |g| itself (projected L-BFGS reports the projected gradient).
+      ...flagship(3), bands: [4, "full"], bounds: undefined,
       regularization: [{ kind: "smoothness", weight: 1e-3 }, { kind: "damping", weight: 1e-6 }],
     };
     runWaveInversion(scene, dir);

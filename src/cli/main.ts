@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { resolve } from "node:path";
 import { InputError, NonFiniteError } from "../core/errors.js";
+import { oncePerKind } from "../core/warnings.js";
 import { loadScene } from "../scene/load.js";
 import { sceneJsonSchema } from "../scene/schema.js";
 import { runWaveForward } from "../scene/wave-forward.js";
@@ -40,6 +41,12 @@ function viewerThread(dir: string, port: number): Promise<string> {
   });
 }
 
+/** The closing line of a run: how to look at it (`npm run view` when `npm start` ran the flagship). */
+function viewHint(out: string): string {
+  const how = process.env.npm_lifecycle_event === "start" ? "npm run view" : `gradscape view ${/\s/.test(out) ? JSON.stringify(out) : out}`;
+  return `look at it in the viewer: ${how}\n`;
+}
+
 const program = new Command()
   .name("gradscape")
   .description("Differentiable physics simulators with exact adjoint gradients: run scenes into run folders.")
@@ -67,7 +74,8 @@ program
     if (existsSync(dir) && readdirSync(dir).length > 0 && !opts.force && !opts.resume) {
       fail(`--out: ${opts.out} already exists and is not empty; choose another folder or pass --force`);
     }
-    const warn = (m: string) => process.stderr.write(`gradscape: warning: ${m}\n`);
+    // Each kind of warning once per run (a check that runs on every model speaks once).
+    const warn = oncePerKind((m: string) => process.stderr.write(`gradscape: warning: ${m}\n`));
     if (opts.view) {
       mkdirSync(dir, { recursive: true });
       const url = await viewerThread(dir, port);
@@ -77,20 +85,20 @@ program
       const summary = runWaveForward(scene, dir, terminalProgress(), warn);
       process.stdout.write(
         `wrote ${summary.arrays.length} arrays (${summary.arrays.join(", ")}) and manifest.json to ${summary.dir} in ${summary.seconds.toFixed(1)} s\n` +
-          `read them with numpy.load, or with readRun() from gradscape\n`,
+          `read them with numpy.load, or with readRun() from gradscape\n` + viewHint(opts.out),
       );
     } else if (scene.kind === "molecular-basin-hopping") {
       const s = runBasinHopping(scene, dir, terminalProgress());
       process.stdout.write(
         `best energy ${s.best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` (known global minimum ${scene.knownMinimum}: ${s.reachedTarget ? "found" : "not found"})`}` +
-          ` after ${s.steps} steps, ${s.localMinimizations} local minimizations, ${s.evaluations} gradient evaluations\nrun folder: ${s.dir}\n`,
+          ` after ${s.steps} steps, ${s.localMinimizations} local minimizations, ${s.evaluations} gradient evaluations\nrun folder: ${s.dir}\n` + viewHint(opts.out),
       );
     } else if (scene.kind === "molecular-calibration") {
       const s = runCalibration(scene, dir, terminalProgress());
       for (const f of s.fits) {
         process.stdout.write(`${f.kind}: ${f.names.map((n, i) => `${n} = ${f.parameters[i].toPrecision(6)} +- ${f.standardErrors[i].toPrecision(2)}`).join(", ")}; rms residual ${f.rms.toExponential(2)}\n`);
       }
-      process.stdout.write(`run folder: ${s.dir}\n`);
+      process.stdout.write(`run folder: ${s.dir}\n` + viewHint(opts.out));
     } else {
       const t0 = performance.now();
       if (workers !== undefined && scene.kind !== "wave-inversion") fail("--workers: only wave inversion scenes run shots on workers");
@@ -99,8 +107,11 @@ program
         : runHeatInversion(scene, dir, terminalProgress(), opts.resume === true);
       process.stdout.write(
         `${summary.message} after ${summary.iterations} iterations (${((performance.now() - t0) / 1000).toFixed(1)} s)\n` +
-          `model error ${(100 * summary.startError).toFixed(1)}% -> ${(100 * summary.finalError).toFixed(1)}%\n` +
-          `run folder: ${summary.dir} (manifest.json + .npy arrays; numpy.load or readRun() from gradscape)\n`,
+          (summary.inclusions ?? []).map((c, i) =>
+            `inclusion ${i + 1} (centre ${c.center.map((v) => (1000 * v).toFixed(1)).join(", ")} mm, radius ${(1000 * c.radius).toFixed(1)} mm): ` +
+              `recovered peak ${(1000 * c.peakDistance).toFixed(1)} mm from its centre; contrast inside/outside ${c.contrast.toFixed(2)} (true ${c.trueContrast.toFixed(2)})\n`).join("") +
+          `model error ${(100 * summary.startError).toFixed(1)}% -> ${(100 * summary.finalError).toFixed(1)}%${summary.inclusions ? " (relative L2: diffusion blurs the disc, see the inclusion figures above)" : ""}\n` +
+          `run folder: ${summary.dir} (manifest.json + .npy arrays; numpy.load or readRun() from gradscape)\n` + viewHint(opts.out),
       );
     }
   });

@@ -22,6 +22,7 @@ import { RunWriter, type Axis } from "../run/folder.js";
 import { sampleField, sampleSeries, type HeatGrid } from "./heat-model.js";
 import type { HeatInversionScene } from "./heat-schema.js";
 import { inversionLoop, relativeError, resumePoint, snapshotEvery } from "./inversion-loop.js";
+import { inclusionFigures } from "./inclusion-figures.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 import { silentProgress, type Progress } from "./progress.js";
 import type { InversionSummary } from "./wave-inversion.js";
@@ -153,8 +154,10 @@ export function runHeatInversion(scene: HeatInversionScene, dir: string, progres
   if (scene.lCurve !== undefined) lCurve(scene.lCurve.weights, objectiveWith, regularizationWith, x0, optimizer, scene.optimizer.iterations, param, writer, progress, misfit.name, truth, reference);
   const startError = relativeError(start, truth, reference);
   const finalError = relativeError(final, truth, reference);
-  writer.finish(scene.kind, scene, { status: "finished", result: { message: result.message, iterations: result.iterations, evaluations: result.evaluations, startError, finalError } });
-  return { dir, iterations: result.iterations, message: result.message, startError, finalError };
+  // A conductivity with inclusions is judged by where and how strongly they show, besides the L2 error.
+  const inclusions = u.kind === "conductivity" && scene.conductivity.inclusions.length > 0 ? inclusionFigures(scene.conductivity, g, final) : undefined;
+  writer.finish(scene.kind, scene, { status: "finished", result: { message: result.message, iterations: result.iterations, evaluations: result.evaluations, startError, finalError, ...(inclusions && { inclusions }) } });
+  return { dir, iterations: result.iterations, message: result.message, startError, finalError, ...(inclusions && { inclusions }) };
 }
 
 /**

@@ -15,9 +15,12 @@ import { misfitOf, type MisfitSpec, type ShotProblem } from "../parallel/shot-te
 import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
 import { RunWriter } from "../run/folder.js";
 import { InputError } from "../core/errors.js";
+import { oncePerKind } from "../core/warnings.js";
+import { checkVelocityRange } from "../wave/config.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { silentProgress, type Progress } from "./progress.js";
 import type { WaveInversionScene } from "./schema.js";
+import type { InclusionFigure } from "./inclusion-figures.js";
 import { layeredVelocity, smoothed } from "./velocity.js";
 import { waveConfigOf } from "./wave-forward.js";
 import { inversionLoop, relativeError, resumePoint, snapshotEvery } from "./inversion-loop.js";
@@ -31,6 +34,8 @@ export interface InversionSummary {
   /** |c - c_true| / |c_true| at the start and at the end. */
   startError: number;
   finalError: number;
+  /** Heat scenes whose true conductivity holds inclusions: how each shows in the final model. */
+  inclusions?: InclusionFigure[];
 }
 
 const PARAMETRIZATIONS: Record<WaveInversionScene["parametrization"], Parametrization> = {
@@ -53,21 +58,43 @@ function parameterHessian(illumination: Float64Array, velocity: Float64Array, x:
   return gx.map((v) => v * v);
 }
 
-/** Runs the scene into `dir`; everything is validated before the folder is created. */
+/**
+ * Runs the scene into `dir`; everything is validated before the folder is created.
+ * `warnTo` receives each kind of warning once (see {@link oncePerKind}).
+ */
 export function runWaveInversion(
-  scene: WaveInversionScene, dir: string, progress: Progress = silentProgress, warn: (m: string) => void = () => {}, resume = false,
+  scene: WaveInversionScene, dir: string, progress: Progress = silentProgress, warnTo: (m: string) => void = () => {}, resume = false,
   workers?: number,
 ): InversionSummary {
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new InputError("--workers", `expected a positive integer, got ${workers}`);
   const from = resume ? resumePoint(dir, scene) : null;
+  const warn = oncePerKind(warnTo);
   const { nx, dx, origin } = scene.grid;
   const { dt, nt } = scene.time;
   const truth = layeredVelocity(scene.model.true, nx, dx, origin, "model.true");
   const start = "smoothing" in scene.model.start ? smoothed(truth, dx, scene.model.start.smoothing) : layeredVelocity(scene.model.start, nx, dx, origin, "model.start");
   let vmax = 0;
   for (const v of truth) vmax = Math.max(vmax, v);
-  const config = waveConfigOf(scene, vmax, warn);
+  const bounds: [number, number] | null = scene.bounds === undefined ? null : scene.bounds.velocity;
+  if (bounds !== null) {
+    const [vmin, vmax] = bounds;
+    if (!(vmin < vmax)) throw new InputError("bounds.velocity", `expected vmin < vmax, got [${vmin}, ${vmax}]`);
+    const bad = start.findIndex((v) => v < vmin || v > vmax);
+    if (bad >= 0) throw new InputError("bounds.velocity", `the starting model is ${start[bad]} m/s at cell ${bad}, outside [${vmin}, ${vmax}]`);
+  }
+  // Stability and dispersion belong to the scene, not to each trial model: they are checked once,
+  // over the velocities the inversion may visit (the bounds, else the range of the truth and the
+  // start), at the full band's highest frequency (a band's low-pass cannot add frequencies). With
+  // bounds every model stays in the checked range, so the simulators need not warn again;
+  // without, they may (once per kind and run: the CLI's sink drops repeats).
+  let range = bounds;
+  if (range === null) {
+    range = [Infinity, 0];
+    for (const v of [...truth, ...start]) range = [Math.min(range[0], v), Math.max(range[1], v)];
+  }
+  const config = waveConfigOf(scene, vmax, bounds === null ? warn : () => {});
   const sim = new WaveSimulator(config);
+  checkVelocityRange({ ...sim.layout, warn }, range[0], range[1], bounds === null ? "dt" : "bounds.velocity");
   const observed = flatten(sim.forward(field(truth, [nx])));
   if (scene.noise !== undefined) {
     const rng = new Random(scene.noise.seed);
@@ -130,19 +157,14 @@ export function runWaveInversion(
   const illumination = scene.preconditioning === undefined ? null : flatten(sim.illumination(field(start, [nx]), { receiverSide: scene.preconditioning.receiverSide }));
   const scale = illumination === null ? new Float64Array(nx).fill(1) : preconditionerScale(parameterHessian(illumination, start, x0, param), scene.preconditioning!.waterLevel);
   let optimizer = OPTIMIZERS[scene.optimizer.kind];
-  if (scene.bounds !== undefined) {
-    const [vmin, vmax] = scene.bounds.velocity;
-    if (!(vmin < vmax)) throw new InputError("bounds.velocity", `expected vmin < vmax, got [${vmin}, ${vmax}]`);
-    const bad = start.findIndex((v) => v < vmin || v > vmax);
-    if (bad >= 0) throw new InputError("bounds.velocity", `the starting model is ${start[bad]} m/s at cell ${bad}, outside [${vmin}, ${vmax}]`);
+  if (bounds !== null) {
     // Bounds on the velocity become bounds on the optimization variables (the maps are monotone).
     const ends = new Float64Array(2);
-    param.toParameter(Float64Array.of(vmin, vmax), ends);
+    param.toParameter(Float64Array.of(bounds[0], bounds[1]), ends);
     // In the preconditioned variables z = x / scale the box is scaled cell by cell.
     const lower = scale.map((v) => Math.min(ends[0], ends[1]) / v), upper = scale.map((v) => Math.max(ends[0], ends[1]) / v);
     optimizer = (f, xStart, maxIterations, resume) => projectedLbfgs(f, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0, resume });
   }
-
   // Everything is validated; from here on the folder is written, every file atomically, and after
   // each iteration the models so far, their history and a manifest with status "running", so a
   // killed run leaves a readable folder.

@@ -5,6 +5,7 @@
 import { InputError, describe } from "../core/errors.js";
 import { storageOf, type Storage } from "../core/checkpoint.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
+import { oncePerKind } from "../core/warnings.js";
 import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
 import { maxFrequency } from "./wavelet.js";
 
@@ -74,7 +75,7 @@ export interface WaveConfig {
   shots: Shot[];
   /** Gradient memory strategy. Default full storage. */
   storage?: Storage;
-  /** Receives warnings (e.g. too few points per wavelength). Default: process.emitWarning. */
+  /** Receives warnings (e.g. too few points per wavelength), each kind once per simulator. Default: process.emitWarning. */
   warn?: (message: string) => void;
 }
 
@@ -227,7 +228,7 @@ export function layout(config: WaveConfig): Layout {
   const storage = storageOf(config.storage);
   let fmax = 0;
   for (const w of uniqueWavelets(wavelets)) fmax = Math.max(fmax, maxFrequency(w, dt));
-  const warn = config.warn ?? ((m: string) => process.emitWarning(m, "GradscapeWarning"));
+  const warn = oncePerKind(config.warn ?? ((m: string) => process.emitWarning(m, "GradscapeWarning")));
   return {
     nx, dx, origin, dt, nt, stencil: st, left, right, padLeft, padRight, size, first,
     pmlA, pmlB,
@@ -238,8 +239,7 @@ export function layout(config: WaveConfig): Layout {
 
 /**
  * Checks a velocity model against the layout: positive and finite values,
- * the CFL limit (an error stating the limit and a dt that satisfies it) and
- * the points per shortest wavelength (a warning below 5).
+ * then {@link checkVelocityRange} on its extremes.
  */
 export function checkVelocity(lay: Layout, velocity: Float64Array, field = "velocity"): void {
   if (velocity.length !== lay.nx) throw new InputError(field, `expected ${lay.nx} values (nx), got ${velocity.length}`);
@@ -251,26 +251,41 @@ export function checkVelocity(lay: Layout, velocity: Float64Array, field = "velo
     if (v < vmin) vmin = v;
     if (v > vmax) vmax = v;
   }
+  checkVelocityRange(lay, vmin, vmax);
+}
+
+/**
+ * Checks a range of velocities against the layout: the CFL limit at `vmax`
+ * (an error stating the limit and a dt that satisfies it, named `field`) and
+ * the points per shortest wavelength at `vmin` (a warning below 5, see
+ * {@link dispersionWarning}).
+ */
+export function checkVelocityRange(lay: Layout, vmin: number, vmax: number, field = "dt"): void {
   const limit = courantLimit(lay.stencil);
   const courant = (vmax * lay.dt) / lay.dx;
   if (courant > limit) {
     const safeDt = (0.95 * limit * lay.dx) / vmax;
     throw new InputError(
-      "dt",
+      field,
       `unstable: c_max dt / dx = ${courant.toPrecision(4)} exceeds the CFL limit ${limit.toPrecision(4)} of order ${lay.stencil.order}` +
         ` (c_max = ${vmax} m/s, dx = ${lay.dx} m); use dt <= ${(limit * lay.dx / vmax).toPrecision(4)} s, e.g. ${safeDt.toPrecision(3)} s`,
     );
   }
-  const fmax = lay.fmax;
-  if (fmax > 0) {
-    const ppw = vmin / (fmax * lay.dx);
-    if (ppw < 5) {
-      lay.warn(
-        `dispersion: only ${ppw.toFixed(1)} points per shortest wavelength (c_min = ${vmin} m/s, f_max = ${fmax.toFixed(1)} Hz, dx = ${lay.dx} m);` +
-          ` at least 5 are advised for order ${lay.stencil.order}: use dx <= ${(vmin / (5 * fmax)).toPrecision(3)} m`,
-      );
-    }
-  }
+  const advice = dispersionWarning(lay.stencil.order, lay.dx, vmin, lay.fmax);
+  if (advice !== null) lay.warn(advice);
+}
+
+/**
+ * The dispersion advice for waves of frequencies up to `fmax` (Hz) in
+ * velocities down to `vmin` (m/s) on cells of `dx` (m): a warning when the
+ * shortest wavelength spans fewer than 5 cells, else null.
+ */
+export function dispersionWarning(order: number, dx: number, vmin: number, fmax: number): string | null {
+  if (!(fmax > 0)) return null;
+  const ppw = vmin / (fmax * dx);
+  if (ppw >= 5) return null;
+  return `dispersion: only ${ppw.toFixed(1)} points per shortest wavelength (c_min = ${vmin.toPrecision(4)} m/s, f_max = ${fmax.toFixed(1)} Hz, dx = ${dx} m);` +
+    ` at least 5 are advised for order ${order}: use dx <= ${(vmin / (5 * fmax)).toPrecision(3)} m`;
 }
 
 function uniqueWavelets(ws: Float64Array[]): Float64Array[] {
