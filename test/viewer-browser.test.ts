@@ -67,7 +67,10 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     const model = page.locator("section[data-panel=model] canvas").first();
     const last = await pixels(model);
     expect(fractionNear(last, ORANGE)).toBeGreaterThan(0.002);
-    expect(fractionNear(await pixels(page.locator("section[data-panel=misfit] canvas").first()), [0xee, 0xee, 0xee], 20)).toBeGreaterThan(0.002);
+    // The objective (white) and its least-squares term (orange) nearly coincide (the smoothing term is
+    // small), the term drawn over the total: together they cover what the one curve did.
+    const misfit = await pixels(page.locator("section[data-panel=misfit] canvas").first());
+    expect(fractionNear(misfit, [0xee, 0xee, 0xee], 20) + fractionNear(misfit, ORANGE)).toBeGreaterThan(0.002);
     expect(fractionNear(await pixels(page.locator("section[data-panel=gradient] canvas").first()), [0xc7, 0x7d, 0xff])).toBeGreaterThan(0.002);
     // Images (three.js canvases): gathers and the wavefield hold many colours of the map, not one flat fill.
     for (const panel of ["data", "field"]) {
@@ -75,6 +78,17 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
       expect(await gl.count()).toBeGreaterThan(0);
       expect(colourCount(await pixels(gl.first())), panel).toBeGreaterThan(20);
     }
+    // The residual at the default (auto) gain is not blank: at noise level it would be one flat colour
+    // on the data's scale; the gain chosen is named in its caption.
+    const residual = page.locator("section[data-panel=data] figure.image").nth(2);
+    expect(colourCount(await pixels(residual.locator("canvas.image-gl"))), "residual").toBeGreaterThan(20);
+    expect(await residual.locator("figcaption").textContent()).toMatch(/^residual \(predicted - observed\) ×\d+ \(auto gain\)$/);
+    // Gathers share the panel's width three ways instead of sitting small in a wide panel.
+    const dataWidth = await page.locator("section[data-panel=data]").evaluate((e) => e.clientWidth);
+    expect(await residual.evaluate((e) => e.clientWidth)).toBeGreaterThan(0.25 * dataWidth);
+    const legend = () => page.locator("section[data-panel=model] .u-legend .u-series").nth(3).locator(".u-label").textContent();
+    const iterations = await page.evaluate(() => (globalThis as any).gradscape.frames - 1);
+    expect(await legend()).toBe(`iteration ${iterations}`);
     const predicted = page.locator("section[data-panel=data] figure.image").nth(1);
     expect(await predicted.locator("figcaption").textContent()).toBe("predicted (final model)");
     const predictedLast = await pixels(predicted.locator("canvas.image-gl"));
@@ -84,6 +98,8 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     expect(fractionChanged(first, last)).toBeGreaterThan(0.005);
     expect(await predicted.locator("figcaption").textContent()).toBe("predicted (iteration 0)");
     expect(fractionChanged(await pixels(predicted.locator("canvas.image-gl")), predictedLast)).toBeGreaterThan(0.01);
+    // The legend names the iteration drawn.
+    expect(await legend()).toBe("iteration 0");
     await page.close();
   });
 
@@ -95,6 +111,11 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     }
     const current = page.locator("section[data-panel=model2d] canvas.image-gl").first();
     const last = await pixels(current);
+    // The square plate is drawn square, and the recovered conductivity has a scale of its own (on the
+    // truth's 1-5 W/(m K) its weak blur would take a handful of the darkest colours).
+    const size = await current.evaluate((c) => [c.clientWidth, c.clientHeight]);
+    expect(Math.abs(size[0] / size[1] - 1)).toBeLessThan(0.03);
+    expect(colourCount(last)).toBeGreaterThan(30);
     await selectFrame(page, 0);
     // The start is uniform: one colour where the last iterate shows the inclusion's blur.
     const first = await pixels(current);

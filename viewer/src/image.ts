@@ -16,8 +16,14 @@ export interface ImageSpec {
   yLabel: string;
   /** Row 0 at the top (depth, time going down) rather than the bottom. */
   topDown: boolean;
+  /** Width in CSS pixels. Default: the parent's width shared among `columns` images, from 240 to 640. */
   width?: number;
+  /** Height in CSS pixels. Default: three quarters of the width (or what `equalAspect` needs). */
   height?: number;
+  /** Images meant to sit side by side in the parent (sets the default width). Default 1. */
+  columns?: number;
+  /** Draw x and y to one scale (a map of a plate, not a gather): a square plate is drawn square. */
+  equalAspect?: boolean;
 }
 
 const renderers = new Set<THREE.WebGLRenderer>();
@@ -65,10 +71,14 @@ export class ImageView {
     this.element.append(this.caption);
     parent.append(this.element);
     const [x0, x1] = spec.x, [y0, y1] = spec.y;
+    const columns = spec.columns ?? 1;
+    const available = parent.clientWidth > 0 ? (parent.clientWidth - 10 * (columns - 1)) / columns : 360;
+    const width = spec.width ?? Math.round(Math.max(240, Math.min(640, available)));
+    const height = spec.height ?? Math.round(0.75 * width);
     this.plot = new uPlot(
       {
-        width: spec.width ?? 320,
-        height: spec.height ?? 260,
+        width,
+        height,
         legend: { show: false },
         cursor: { show: false },
         scales: {
@@ -84,6 +94,12 @@ export class ImageView {
       [[x0, x1], [y0, y1]],
       this.element,
     );
+    if (spec.equalAspect === true) {
+      // Grow or shrink the height until the plotting area has the extents' aspect ratio.
+      const areaWidth = this.plot.bbox.width / devicePixelRatio, areaHeight = this.plot.bbox.height / devicePixelRatio;
+      const wanted = (areaWidth * Math.abs(y1 - y0)) / Math.abs(x1 - x0);
+      if (Number.isFinite(wanted) && wanted > 0) this.plot.setSize({ width, height: Math.round(height + wanted - areaHeight) });
+    }
     this.renderer = trackedRenderer({ antialias: false, preserveDrawingBuffer: true });
     const canvas = this.renderer.domElement;
     canvas.className = "image-gl";

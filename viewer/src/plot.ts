@@ -70,10 +70,17 @@ export class LinePlot {
       if (s.hline !== undefined) {
         const py = u.valToPos(s.hline.y, "y", true);
         line(left, py, right, py, "#2a9d8f", [8 * devicePixelRatio, 4 * devicePixelRatio]);
+        // The label on a backing box of the page colour, so a curve passing under it cannot overprint it.
+        const px = devicePixelRatio, fontSize = 11 * px;
+        ctx.font = `${fontSize}px sans-serif`;
+        const textWidth = ctx.measureText(s.hline.label).width;
+        const tx = right - 6 * px - textWidth, ty = py - 4 * px;
+        ctx.setLineDash([]);
+        ctx.fillStyle = "rgba(24, 27, 33, 0.9)";
+        ctx.fillRect(tx - 3 * px, ty - fontSize, textWidth + 6 * px, fontSize + 4 * px);
         ctx.fillStyle = "#2a9d8f";
-        ctx.font = `${11 * devicePixelRatio}px sans-serif`;
-        ctx.textAlign = "right";
-        ctx.fillText(s.hline.label, right - 6 * devicePixelRatio, py - 4 * devicePixelRatio);
+        ctx.textAlign = "left";
+        ctx.fillText(s.hline.label, tx, ty);
       }
       if (s.cursorX !== undefined) {
         const px = u.valToPos(s.cursorX, "x", true);
@@ -109,9 +116,16 @@ export class LinePlot {
     return [Array.from(spec.x), ...spec.series.map((s) => Array.from(s.values as ArrayLike<number>))] as uPlot.AlignedData;
   }
 
-  /** New values for the same series (same count and order). */
+  /** New values for the same series (same count and order); changed labels are shown in the legend. */
   update(spec: Partial<LineSpec>): void {
     const resetScales = spec.x !== undefined || spec.series !== undefined;
+    spec.series?.forEach((s, i) => {
+      const series = this.plot.series[i + 1];
+      if (series === undefined || series.label === s.label) return;
+      series.label = s.label;
+      const cell = this.plot.root.querySelectorAll(".u-legend .u-series")[i + 1]?.querySelector(".u-label");
+      if (cell) cell.textContent = s.label;
+    });
     this.spec = { ...this.spec, ...spec };
     if (resetScales) this.plot.setData(this.dataOf(this.spec), true);
     else this.plot.redraw(false, false);

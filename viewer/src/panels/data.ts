@@ -32,6 +32,17 @@ export function predictionFor(run: Run, frame: number): { name: string; iteratio
   return best ?? (run.has("predicted") ? { name: "predicted", iteration: null } : null);
 }
 
+/**
+ * The power of ten (1 to 1e6) that brings the residual's 99th percentile of |r| closest below
+ * `half`, the colour scale's half-span (a percentile, so a few large samples do not set it).
+ */
+export function autoGain(residual: ArrayLike<number>, half: number): number {
+  const magnitudes = Float64Array.from(residual, Math.abs).sort();
+  const peak = magnitudes[Math.floor(0.99 * (magnitudes.length - 1))] ?? 0;
+  if (!(peak > 0) || !(half > 0)) return 1;
+  return 10 ** Math.min(6, Math.max(0, Math.floor(Math.log10(half / peak))));
+}
+
 export const data: PanelKind = {
   id: "data",
   title: "Data",
@@ -42,10 +53,11 @@ export const data: PanelKind = {
     const [traceAxis, timeAxis] = entry.axes.slice(-2);
     const [traces, nt] = entry.shape.slice(-2);
     const t = axisValues(timeAxis, nt);
-    // The residual shares the colour scale; a gain makes a small residual visible on it.
+    // The residual shares the colour scale; a gain makes a small residual visible on it. "auto" (the
+    // default) scales the residual's peak to about the data's peak, by a power of ten that is shown.
     const gainSelect = document.createElement("select");
     gainSelect.setAttribute("aria-label", "residual gain");
-    gainSelect.append(...[1, 10, 100].map((g) => new Option(`residual gain ×${g}`, String(g))));
+    gainSelect.append(new Option("residual gain: auto", "auto"), ...[1, 10, 100, 1000].map((g) => new Option(`residual gain ×${g}`, String(g))));
     if (inversion) {
       const controls = document.createElement("div");
       controls.className = "controls";
@@ -53,12 +65,12 @@ export const data: PanelKind = {
       body.append(controls);
     }
     const image = (title: string) => new ImageView(body, {
-      title, x: [0, traces - 1], y: [t[0], t[nt - 1]], xLabel: axisLabel(traceAxis, "trace"), yLabel: axisLabel(timeAxis, "t"), topDown: true, width: 340,
+      title, x: [0, traces - 1], y: [t[0], t[nt - 1]], xLabel: axisLabel(traceAxis, "trace"), yLabel: axisLabel(timeAxis, "t"), topDown: true, columns: 3,
     });
     const views = inversion ? [image("observed"), image("predicted"), image("residual (predicted - observed)")] : [image("data")];
     let last: ViewState | null = null;
     let prefetched = "";
-    let drawn: { shot: number; gain: number; loaded: Loaded[] } | null = null;
+    let drawn: { shot: number; gain: string; loaded: Loaded[] } | null = null;
     const panel: PanelInstance = {
       async update(state: ViewState) {
         last = state;
@@ -72,9 +84,9 @@ export const data: PanelKind = {
         const prediction = inversion ? predictionFor(run, frame) : null;
         const loaded = await Promise.all([inversion ? "observed" : "data", ...(prediction === null ? [] : [prediction.name])].map((n) => run.load(n)));
         // Redraw only for another shot, gain or prediction.
-        const gain = Number(gainSelect.value);
-        if (drawn !== null && drawn.shot === shot && drawn.gain === gain && drawn.loaded.length === loaded.length && drawn.loaded.every((l, i) => l === loaded[i])) return;
-        drawn = { shot, gain, loaded };
+        const choice = gainSelect.value;
+        if (drawn !== null && drawn.shot === shot && drawn.gain === choice && drawn.loaded.length === loaded.length && drawn.loaded.every((l, i) => l === loaded[i])) return;
+        drawn = { shot, gain: choice, loaded };
         const gathers = loaded.map((l) => gather(l.data, l.shape, shot));
         const units = loaded[0].entry.units;
         const signed = gathers.some((g) => g.values.some((v) => v < 0));
@@ -86,8 +98,11 @@ export const data: PanelKind = {
         const [o, p] = gathers;
         views[1].setTitle(prediction.iteration === null ? "predicted (final model)" : `predicted (iteration ${prediction.iteration})`);
         views[1].show(p.values, p.rows, p.cols, main, signed ? diverging : viridis, units);
-        const residual = p.values.map((v, i) => gain * (v - o.values[i]));
+        const raw = p.values.map((v, i) => v - o.values[i]);
         const half = (main.max - main.min) / 2;
+        const gain = choice === "auto" ? autoGain(raw, half) : Number(choice);
+        const residual = gain === 1 ? raw : raw.map((v) => gain * v);
+        views[2].setTitle(`residual (predicted - observed)${gain === 1 ? "" : ` ×${gain}${choice === "auto" ? " (auto gain)" : ""}`}`);
         views[2].show(residual, p.rows, p.cols, signed ? main : { min: -half, max: half }, diverging, gain === 1 ? units : `${units} / ${gain}`);
       },
     };

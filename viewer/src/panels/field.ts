@@ -24,7 +24,7 @@ export const fieldPanel: PanelKind = {
     const t = axisValues(tAxis, nt), x = axisValues(xAxis, nx);
     const image = new ImageView(body, {
       title: name === "wavefield" ? `wavefield (${run.has("models") ? "final model" : "model"})` : "temperature of the final model",
-      x: [x[0], x[nx - 1]], y: [t[0], t[nt - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(tAxis, "t"), topDown: true, width: 460, height: 320,
+      x: [x[0], x[nx - 1]], y: [t[0], t[nt - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(tAxis, "t"), topDown: true,
     });
     let drawn: { shot: number; f: unknown } | null = null;
     return {
@@ -64,7 +64,7 @@ function animated(body: HTMLElement, run: Run): PanelInstance {
   const label = document.createElement("span");
   controls.append(play, slider, label);
   body.append(controls);
-  const image = new ImageView(body, { title: "temperature of the final model", x: [x[0], x[nx - 1]], y: [y[0], y[ny - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(yAxis, "y"), topDown: false, width: 380, height: 340 });
+  const image = new ImageView(body, { title: "temperature of the final model", x: [x[0], x[nx - 1]], y: [y[0], y[ny - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(yAxis, "y"), topDown: false, equalAspect: true });
   let values: Float64Array | null = null, units = "";
   const draw = () => {
     if (values === null) return;

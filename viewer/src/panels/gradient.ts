@@ -22,7 +22,7 @@ export const gradient: PanelKind = {
     if (spatial.length === 2) {
       const [ny, nx] = spatial;
       const x = axisValues(axes[1], nx), y = axisValues(axes[0], ny);
-      const image = new ImageView(body, { title: "gradient", x: [x[0], x[nx - 1]], y: [y[0], y[ny - 1]], xLabel: axisLabel(axes[1], "x"), yLabel: axisLabel(axes[0], "y"), topDown: false });
+      const image = new ImageView(body, { title: "gradient", x: [x[0], x[nx - 1]], y: [y[0], y[ny - 1]], xLabel: axisLabel(axes[1], "x"), yLabel: axisLabel(axes[0], "y"), topDown: false, equalAspect: true });
       return {
         async update({ run, frame }: ViewState) {
           const g = await run.load(source(run));

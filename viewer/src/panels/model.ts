@@ -50,18 +50,20 @@ export const model2D: PanelKind = {
     const [, ny, nx] = entry.shape;
     const [ay, ax] = entry.axes.slice(1);
     const x = axisValues(ax, nx), y = axisValues(ay, ny);
-    const spec = (title: string) => ({ title, x: [x[0], x[nx - 1]] as [number, number], y: [y[0], y[ny - 1]] as [number, number], xLabel: axisLabel(ax, "x"), yLabel: axisLabel(ay, "y"), topDown: false });
+    const spec = (title: string) => ({ title, x: [x[0], x[nx - 1]] as [number, number], y: [y[0], y[ny - 1]] as [number, number], xLabel: axisLabel(ax, "x"), yLabel: axisLabel(ay, "y"), topDown: false, equalAspect: true });
     const name = modelName(run);
-    const current = new ImageView(body, spec("current"));
+    const current = new ImageView(body, spec("iteration"));
     const truth = name !== null && run.has(`true_${name}`) ? new ImageView(body, spec("true")) : null;
     return {
       async update({ run, frame }: ViewState) {
         const models = await run.load("models");
         const row = models.data.subarray(frame * nx * ny, (frame + 1) * nx * ny);
         const t = truth === null ? null : (await run.load(`true_${name}`)).data;
-        const range = rangeOf(t === null ? [models.data] : [t, (await run.load(`start_${name}`)).data], false);
-        current.show(row, ny, nx, range, viridis, entry.units);
-        if (truth !== null && t !== null) truth.show(t, ny, nx, range, viridis, entry.units);
+        // Each image on its own scale: a recovered blob far weaker than the truth stays visible. The
+        // current model's scale spans every iteration, so it holds still while the slider moves.
+        current.setTitle(`iteration ${frame}`);
+        current.show(row, ny, nx, rangeOf([models.data], false), viridis, entry.units);
+        if (truth !== null && t !== null) truth.show(t, ny, nx, rangeOf([t], false), viridis, entry.units);
       },
     };
   },
