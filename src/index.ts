@@ -1,6 +1,12 @@
 /**
  * gradscape: differentiable physics simulators with exact adjoint gradients.
  *
+ * This entry point runs anywhere JavaScript does (Node, browsers, workers):
+ * nothing reachable from it imports a Node built-in, and the project's tests
+ * bundle it with `esbuild --platform=browser`. The Node-only parts (run
+ * folders, scene files, the viewer's server, worker-thread shot pools) are in
+ * `gradscape/node` (src/node.ts).
+ *
  * @packageDocumentation
  */
 export type { Differentiable, Field, Linearization } from "./core/contract.js";
@@ -18,13 +24,7 @@ export { ricker } from "./wave/wavelet.js";
 export { courantLimit, stencil } from "./wave/stencil.js";
 export type { SpatialOrder, Stencil } from "./wave/stencil.js";
 export { encodeNpy, decodeNpy } from "./run/npy.js";
-export { RunWriter, readRun } from "./run/folder.js";
-export type { Manifest, ArrayEntry, Axis } from "./run/folder.js";
-export { serveRun } from "./view/server.js";
-export type { ServeOptions, ViewerServer } from "./view/server.js";
-export { loadScene, parseScene } from "./scene/load.js";
-export { sceneJsonSchema } from "./scene/schema.js";
-export { runWaveForward } from "./scene/wave-forward.js";
+export type { Manifest, ArrayEntry, Axis } from "./run/manifest.js";
 export type { Objective, OptimizeResult, IterationEvent, StoppingRules, Status } from "./inversion/types.js";
 export { STATUS_MESSAGES } from "./inversion/types.js";
 export { run } from "./inversion/descent.js";
@@ -52,7 +52,7 @@ export { lowPass } from "./inversion/filter.js";
 export { trialValue } from "./inversion/line-search.js";
 export { diagonalPreconditioner, preconditionerScale, scaledObjective } from "./inversion/precondition.js";
 export type { Preconditioned } from "./inversion/precondition.js";
-export { ShotPool, serialShotObjective } from "./parallel/pool.js";
+export { serialShotObjective } from "./parallel/serial.js";
 export type { ShotProblem, MisfitSpec } from "./parallel/shot-term.js";
 export { HeatSimulator } from "./heat/simulator.js";
 export type { HeatGradients, HeatLinearization } from "./heat/simulator.js";

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { resolve } from "node:path";
 import { InputError, NonFiniteError } from "../core/errors.js";
-import { oncePerKind } from "../core/warnings.js";
+import { oncePerKind } from "../core/warn.js";
 import { loadScene } from "../scene/load.js";
 import { sceneJsonSchema } from "../scene/schema.js";
 import { runWaveForward } from "../scene/wave-forward.js";
@@ -85,7 +85,7 @@ program
       const summary = runWaveForward(scene, dir, terminalProgress(), warn);
       process.stdout.write(
         `wrote ${summary.arrays.length} arrays (${summary.arrays.join(", ")}) and manifest.json to ${summary.dir} in ${summary.seconds.toFixed(1)} s\n` +
-          `read them with numpy.load, or with readRun() from gradscape\n` + viewHint(opts.out),
+          `read them with numpy.load, or with readRun() from gradscape/node\n` + viewHint(opts.out),
       );
     } else if (scene.kind === "molecular-basin-hopping") {
       const s = runBasinHopping(scene, dir, terminalProgress());
@@ -111,7 +111,7 @@ program
             `inclusion ${i + 1} (centre ${c.center.map((v) => (1000 * v).toFixed(1)).join(", ")} mm, radius ${(1000 * c.radius).toFixed(1)} mm): ` +
               `recovered peak ${(1000 * c.peakDistance).toFixed(1)} mm from its centre; contrast inside/outside ${c.contrast.toFixed(2)} (true ${c.trueContrast.toFixed(2)})\n`).join("") +
           `model error ${(100 * summary.startError).toFixed(1)}% -> ${(100 * summary.finalError).toFixed(1)}%${summary.inclusions ? " (relative L2: diffusion blurs the disc, see the inclusion figures above)" : ""}\n` +
-          `run folder: ${summary.dir} (manifest.json + .npy arrays; numpy.load or readRun() from gradscape)\n` + viewHint(opts.out),
+          `run folder: ${summary.dir} (manifest.json + .npy arrays; numpy.load or readRun() from gradscape/node)\n` + viewHint(opts.out),
       );
     }
   });

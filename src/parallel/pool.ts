@@ -10,20 +10,9 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 import type { Objective } from "../inversion/types.js";
-import { misfitOf, reduceShots, shotSimulators, shotTerm, type ShotProblem } from "./shot-term.js";
+import { reduceShots, type ShotProblem } from "./shot-term.js";
 
-/** The serial twin of {@link ShotPool}: same per-shot terms, same reduction order. */
-export function serialShotObjective(problem: ShotProblem): Objective {
-  const sims = shotSimulators(problem);
-  const misfit = misfitOf(problem.misfit);
-  const nx = problem.config.nx;
-  const values = new Float64Array(sims.length);
-  const gradients = new Float64Array(sims.length * nx);
-  return (velocity, gradient) => {
-    for (let s = 0; s < sims.length; s++) values[s] = shotTerm(sims[s], problem.observed[s], misfit, velocity, gradients.subarray(s * nx, (s + 1) * nx));
-    return reduceShots(values, gradients, nx, gradient);
-  };
-}
+export { serialShotObjective } from "./serial.js";
 
 /** A pool of worker threads evaluating a shot objective; close it when done. */
 export class ShotPool {

@@ -15,7 +15,7 @@ import { misfitOf, type MisfitSpec, type ShotProblem } from "../parallel/shot-te
 import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
 import { RunWriter } from "../run/folder.js";
 import { InputError } from "../core/errors.js";
-import { oncePerKind } from "../core/warnings.js";
+import { oncePerKind } from "../core/warn.js";
 import { checkVelocityRange } from "../wave/config.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { silentProgress, type Progress } from "./progress.js";

@@ -5,7 +5,7 @@
 import { InputError, describe } from "../core/errors.js";
 import { storageOf, type Storage } from "../core/checkpoint.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
-import { oncePerKind } from "../core/warnings.js";
+import { defaultWarn, oncePerKind } from "../core/warn.js";
 import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
 import { maxFrequency } from "./wavelet.js";
 
@@ -75,7 +75,7 @@ export interface WaveConfig {
   shots: Shot[];
   /** Gradient memory strategy. Default full storage. */
   storage?: Storage;
-  /** Receives warnings (e.g. too few points per wavelength), each kind once per simulator. Default: process.emitWarning. */
+  /** Receives warnings (e.g. too few points per wavelength), each kind once per simulator. Default: process.emitWarning (console.warn in a browser). */
   warn?: (message: string) => void;
 }
 
@@ -228,7 +228,7 @@ export function layout(config: WaveConfig): Layout {
   const storage = storageOf(config.storage);
   let fmax = 0;
   for (const w of uniqueWavelets(wavelets)) fmax = Math.max(fmax, maxFrequency(w, dt));
-  const warn = oncePerKind(config.warn ?? ((m: string) => process.emitWarning(m, "GradscapeWarning")));
+  const warn = oncePerKind(config.warn ?? defaultWarn);
   return {
     nx, dx, origin, dt, nt, stencil: st, left, right, padLeft, padRight, size, first,
     pmlA, pmlB,
