@@ -15,6 +15,8 @@ export { loadScene, parseScene } from "./scene/load.js";
 export { sceneJsonSchema } from "./scene/schema.js";
 export type { Scene } from "./scene/schema.js";
 export { runWaveForward } from "./scene/wave-forward.js";
+export { estimateScene } from "./scene/estimate.js";
+export type { SceneEstimate } from "./scene/estimate.js";
 export type { ForwardRunSummary } from "./scene/wave-forward.js";
 export { ShotPool } from "./parallel/pool.js";
 export type { Progress } from "./scene/progress.js";

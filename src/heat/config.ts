@@ -7,6 +7,7 @@
  * lives at the centre, and flat index p = j nx + i (x fastest). A 1D problem is
  * the same grid with ny = 1 and no bottom or top side (per unit area, dy = 1).
  */
+import { checkMemory, type MemoryPart } from "../core/memory.js";
 import { InputError, describe } from "../core/errors.js";
 import { storageOf, type Storage } from "../core/checkpoint.js";
 import { finiteArray, finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
@@ -150,6 +151,28 @@ function sideOf(b: unknown, side: Side, nt: number): SideLayout {
   }
 }
 
+/**
+ * What a heat simulator on nx x ny cells holds over `nt` time samples with
+ * `sensors` sensors: its fields, the banded Cholesky factor of the implicit
+ * step (lower bandwidth 1 in 1D, min(nx, ny) in 2D), the data, and for
+ * gradients (`storage` not null) the stored temperatures.
+ */
+export function heatMemory(nx: number, ny: number, nt: number, sensors: number, storage: Storage | null): MemoryPart[] {
+  const size = nx * ny, band = ny === 1 ? 1 : Math.min(nx, ny);
+  // Per cell: about 16 fields (capacity, mass, conductivity, faces, temperatures, adjoint and tangent states).
+  const parts: MemoryPart[] = [
+    { what: "heat state", bytes: 8 * size * 16 },
+    { what: "banded Cholesky factor", bytes: 8 * size * (band + 1) },
+    { what: "data", bytes: 8 * sensors * nt * 2 },
+  ];
+  if (storage !== null) {
+    parts.push(storage.mode === "full"
+      ? { what: "stored temperatures for the gradient (full storage)", bytes: 8 * nt * size }
+      : { what: `${storage.snapshots} checkpoints for the gradient`, bytes: 8 * size * Math.min(storage.snapshots, nt - 1) });
+  }
+  return parts;
+}
+
 /** Validates a configuration. Throws {@link InputError} naming the field. */
 export function heatLayout(config: HeatConfig): HeatLayout {
   if (typeof config !== "object" || config === null) throw new InputError("config", `expected an object, got ${describe(config)}`);
@@ -178,6 +201,8 @@ export function heatLayout(config: HeatConfig): HeatLayout {
     }
   }
   const size = nx * ny;
+  const sensorCount = Array.isArray(config.sensors) ? config.sensors.length : 0;
+  checkMemory(dims === 2 ? "nx, ny" : "nx", heatMemory(nx, ny, nt, sensorCount, null), "use fewer cells or time samples, or raise the limit (--max-memory, setMemoryLimit)");
   const capacity = finiteArray(config.capacity, size, "capacity", (v) => v > 0, "positive finite heat capacity (J/(m^3 K))");
   const mass = capacity.map((c) => c * dx * dy);
   const initial = config.initial === undefined ? new Float64Array(size) : finiteArray(config.initial, size, "initial");

@@ -4,12 +4,13 @@
  * strengths and boundary values from one backward run) and the tangent
  * (linearized) model, behind the differentiable contract.
  */
+import { checkMemory } from "../core/memory.js";
 import { field, flatten, samplePoints } from "../core/arrays.js";
 import { revolve } from "../core/checkpoint.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { assertFinite, checkShape } from "../core/validate.js";
-import { heatLayout, type HeatConfig, type HeatLayout } from "./config.js";
+import { heatLayout, heatMemory, type HeatConfig, type HeatLayout } from "./config.js";
 import { HeatStepper, type HeatGradientSink } from "./stepper.js";
 
 /** Gradients of one adjoint run. */
@@ -186,7 +187,11 @@ export class HeatSimulator implements Differentiable {
     const [ns, nt] = this.dataShape;
     const out = new Float64Array(ns * nt);
     // With storage, every T^n is a view of one buffer (one allocation, no per-step garbage).
-    if (store !== null && this.storage === null) this.storage = new Float64Array(nt * lay.size);
+    if (store !== null && this.storage === null) {
+      checkMemory("storage", heatMemory(lay.nx, lay.ny, nt, ns, lay.storage),
+        'use storage: { mode: "checkpoint", snapshots: 50 } (50 stored states instead of nt, for about one more forward run), fewer cells or time samples, or raise the limit (--max-memory, setMemoryLimit)');
+      this.storage = new Float64Array(nt * lay.size);
+    }
     const buffer = store === null ? null : this.storage;
     const at = (n: number) => buffer!.subarray(n * lay.size, (n + 1) * lay.size);
     let T = buffer === null ? Float64Array.from(lay.initial) : at(0);
@@ -238,6 +243,7 @@ export class HeatSimulator implements Differentiable {
       for (let n = nt - 2; n >= 0; n--) reverse(n, states[n], states[n + 1]);
     } else {
       const snapshots = lay.storage.mode === "checkpoint" ? lay.storage.snapshots : 1;
+      checkMemory("storage.snapshots", heatMemory(lay.nx, lay.ny, nt, lay.sensors.length, lay.storage), "use fewer snapshots, or raise the limit (--max-memory, setMemoryLimit)");
       const slots = Array.from({ length: Math.min(snapshots, nt - 1) }, () => new Float64Array(lay.size));
       let T = Float64Array.from(lay.initial);
       let next = new Float64Array(lay.size);

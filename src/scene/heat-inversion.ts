@@ -5,6 +5,7 @@
  * the same iteration loop and run-folder format as wave scenes; optionally an
  * L-curve over regularization weights.
  */
+import { checkSceneMemory } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
@@ -40,6 +41,7 @@ function gridOf(scene: HeatInversionScene): HeatGrid {
 
 /** Runs the scene into `dir`; everything is validated before the folder is created. */
 export function runHeatInversion(scene: HeatInversionScene, dir: string, progress: Progress = silentProgress, resume = false): InversionSummary {
+  checkSceneMemory(scene);
   const from = resume ? resumePoint(dir, scene) : null;
   const g = gridOf(scene);
   const { dt, nt } = scene.time;

@@ -4,6 +4,7 @@
  * potentials to a noisy reference dimer curve (fitted parameters with
  * Laplace standard errors).
  */
+import { checkSceneMemory } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
 import { basinHopping, type AcceptedMinimum } from "../inversion/basin-hopping.js";
@@ -46,6 +47,7 @@ export interface SearchSummary {
 
 /** Runs a basin-hopping scene into `dir`. */
 export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress: Progress = silentProgress): SearchSummary {
+  checkSceneMemory(scene);
   const n = scene.atoms;
   const s = scene.search;
   const sigma = scene.potential.kind === "lennard-jones" ? scene.potential.sigma : scene.potential.equilibrium;
@@ -105,6 +107,7 @@ export interface FitSummary {
 
 /** Runs a calibration scene into `dir`. */
 export function runCalibration(scene: CalibrationScene, dir: string, progress: Progress = silentProgress): { dir: string; fits: FitSummary[] } {
+  checkSceneMemory(scene);
   const { from, to, count } = scene.reference.separations;
   const { sigma, forceSigma, seed } = scene.reference.noise;
   const r = Float64Array.from({ length: count }, (_, k) => from + ((to - from) * k) / (count - 1));

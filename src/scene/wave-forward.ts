@@ -1,4 +1,5 @@
 /** Runs a `wave-forward` scene: builds the simulator, models every shot, writes the run folder. */
+import { checkSceneMemory } from "./estimate.js";
 import { field } from "../core/arrays.js";
 import { InputError } from "../core/errors.js";
 import { RunWriter } from "../run/folder.js";
@@ -70,6 +71,7 @@ export function waveConfigOf(scene: WaveSceneCommon, pmlVelocity: number, warn: 
  * created; arrays are written atomically and the manifest last.
  */
 export function runWaveForward(scene: WaveForwardScene, dir: string, progress: Progress = silentProgress, warn: (m: string) => void = () => {}): ForwardRunSummary {
+  checkSceneMemory(scene);
   const t0 = performance.now();
   const { sim, velocity } = waveSimulatorOf(scene, warn);
   const { nx, dx, origin } = scene.grid;

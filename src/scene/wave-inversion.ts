@@ -3,6 +3,7 @@
  * (with seeded noise), then the inversion engine from the starting model,
  * band after band, with a progress line per iteration; writes the run folder.
  */
+import { checkSceneMemory } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
 import type { Optimizer } from "../inversion/continuation.js";
@@ -66,6 +67,7 @@ export function runWaveInversion(
   scene: WaveInversionScene, dir: string, progress: Progress = silentProgress, warnTo: (m: string) => void = () => {}, resume = false,
   workers?: number,
 ): InversionSummary {
+  checkSceneMemory(scene, workers ?? 0);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new InputError("--workers", `expected a positive integer, got ${workers}`);
   const from = resume ? resumePoint(dir, scene) : null;
   const warn = oncePerKind(warnTo);

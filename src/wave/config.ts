@@ -6,6 +6,7 @@ import { InputError, describe } from "../core/errors.js";
 import { storageOf, type Storage } from "../core/checkpoint.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 import { defaultWarn, oncePerKind } from "../core/warn.js";
+import { checkMemory, type MemoryPart } from "../core/memory.js";
 import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
 import { maxFrequency } from "./wavelet.js";
 
@@ -170,6 +171,10 @@ export function layout(config: WaveConfig): Layout {
   const cells = nx + padLeft + padRight;
   const size = cells + 2 * r;
   const first = r + padLeft;
+  // What a forward run holds, checked before anything of that size is allocated.
+  const shotList = Array.isArray(config.shots) ? config.shots : [];
+  const traces = shotList.reduce((n, s) => n + (Array.isArray(s?.receivers) ? s.receivers.length : 0), 0);
+  checkMemory("nx", waveMemory(size, nt, shotList.length, traces, null), "use fewer cells (nx), time samples (nt) or receivers, or raise the limit (--max-memory, setMemoryLimit)");
 
   // C-PML: b = exp(-sigma dt), a = b - 1, sigma = sigma_max (d/L)^2 with d the depth into the layer.
   const pmlA = new Float64Array(size);
@@ -235,6 +240,24 @@ export function layout(config: WaveConfig): Layout {
     pmlLeft: [r, r + padLeft], pmlRight: [first + nx, first + nx + padRight],
     sources, receivers, nreceivers, wavelets, fmax, storage, warn,
   };
+}
+
+/**
+ * What a simulator of `size` working cells (model, absorbing layers and ghosts)
+ * holds over `nt` time samples for `shots` shots recording `traces` traces in
+ * all: the wave state of the forward and adjoint propagators, the data and
+ * wavelets, and for gradients (`storage` not null) the stored forward states.
+ */
+export function waveMemory(size: number, nt: number, shots: number, traces: number, storage: Storage | null): MemoryPart[] {
+  // Per working cell: 9 forward and 11 adjoint arrays, the two C-PML coefficient arrays and the
+  // coefficient and its gradient.
+  const parts: MemoryPart[] = [{ what: "wave state", bytes: 8 * size * 24 }, { what: "data and wavelets", bytes: 8 * nt * (2 * traces + shots) }];
+  if (storage !== null) {
+    parts.push(storage.mode === "full"
+      ? { what: "stored wavefields for the gradient (full storage)", bytes: 8 * shots * Math.max(nt - 1, 1) * size }
+      : { what: `${storage.snapshots} checkpoints for the gradient`, bytes: 8 * 4 * size * Math.min(storage.snapshots, Math.max(nt - 1, 1)) });
+  }
+  return parts;
 }
 
 /**

@@ -3,12 +3,13 @@
  * adjoint (gradient with respect to velocity and to source wavelets) and
  * Born modelling, behind the differentiable contract.
  */
+import { checkMemory } from "../core/memory.js";
 import { field, flatten, samplePoints } from "../core/arrays.js";
 import { assertFinite, checkShape } from "../core/validate.js";
 import { revolve } from "../core/checkpoint.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError, NonFiniteError } from "../core/errors.js";
-import { GHOST, checkVelocity, layout, type Layout, type PointWeights, type WaveConfig } from "./config.js";
+import { GHOST, checkVelocity, layout, waveMemory, type Layout, type PointWeights, type WaveConfig } from "./config.js";
 import { AdjointPropagator, Propagator } from "./kernel.js";
 import { arena } from "./wasm.js";
 
@@ -29,6 +30,8 @@ interface Workspace {
 function workspace(lay: Layout): Workspace {
   const P = Propagator.ARRAYS, A = AdjointPropagator.ARRAYS;
   const ns = lay.sources.length, steps = lay.nt - 1, size = lay.size;
+  checkMemory("storage", waveMemory(size, lay.nt, ns, ns * lay.nreceivers, lay.storage),
+    'use storage: { mode: "checkpoint", snapshots: 50 } (memory of 50 states instead of nt, for about one more forward run), fewer cells or time samples, or raise the limit (--max-memory, setMemoryLimit)');
   try {
     const { arrays, kernels } = arena([...new Array<number>(P + A).fill(size), ...new Array<number>(ns).fill(steps * size)]);
     const stores = arrays.slice(P + A);
@@ -298,6 +301,7 @@ export class WaveSimulator implements Differentiable {
     const prop = stored === null ? new Propagator(lay) : null;
     prop?.setCoefficient(k);
     const snapshots = lay.storage.mode === "checkpoint" ? Math.min(lay.storage.snapshots, Math.max(nt - 1, 1)) : 0;
+    if (prop !== null) checkMemory("storage.snapshots", waveMemory(lay.size, nt, ns, ns * nr, lay.storage), "use fewer snapshots, or raise the limit (--max-memory, setMemoryLimit)");
     const slots = prop === null ? [] : Array.from({ length: snapshots }, () => new Float64Array(4 * lay.size));
     for (let s = 0; s < ns; s++) {
       adj.reset();

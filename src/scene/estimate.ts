@@ -1,0 +1,107 @@
+/**
+ * What a scene will cost before it runs: the memory it will hold (simulator
+ * state, gradient storage, outputs and history, each from the same formulas
+ * the simulators check themselves against) and the time steps it will take.
+ * Every runner checks the estimate against the memory limit before it
+ * allocates or writes anything; `gradscape run --dry-run` prints it.
+ */
+import { checkMemory, type MemoryPart } from "../core/memory.js";
+import { heatMemory } from "../heat/config.js";
+import { GHOST, waveMemory } from "../wave/config.js";
+import type { Scene } from "./schema.js";
+
+/** A scene's estimated cost. */
+export interface SceneEstimate {
+  /** What it holds at its peak, part by part. */
+  memory: MemoryPart[];
+  /** Simulator time steps of one forward run (all shots), or 0 for scenes without a time-stepping simulator. */
+  stepsPerForward: number;
+  /** How many forward runs (or model evaluations) it takes, in words: "1", "about 2 per iteration over 120 iterations". */
+  runs: string;
+}
+
+const f8 = 8;
+
+/** Snapshots of predicted data an inversion keeps (the start and about 20 more). */
+const SNAPSHOTS = 22;
+
+/** The estimate of a validated scene (`workers` shot threads for wave inversions, each with its own simulator). */
+export function estimateScene(scene: Scene, workers = 0): SceneEstimate {
+  if (scene.kind === "wave-forward" || scene.kind === "wave-inversion") {
+    const { nx } = scene.grid, { nt } = scene.time, b = scene.boundaries;
+    const size = nx + (b.left === "absorbing" ? b.pmlWidth : 0) + (b.right === "absorbing" ? b.pmlWidth : 0) + 2 * GHOST;
+    const shots = scene.shots.length;
+    const traces = scene.shots.reduce((n, s) => n + (Array.isArray(s.receivers) ? s.receivers.length : s.receivers.count), 0);
+    const data = f8 * traces * nt;
+    if (scene.kind === "wave-forward") {
+      const frames = Math.floor((nt - 1) / scene.output.wavefieldEvery) + 1;
+      return {
+        memory: [...waveMemory(size, nt, shots, traces, null), { what: "wavefield output", bytes: 2 * f8 * shots * frames * nx }],
+        stepsPerForward: shots * nt,
+        runs: "1",
+      };
+    }
+    const iterations = scene.bands.length * scene.optimizer.iterations;
+    // The full-band simulator and the current band's, each with its stored wavefields (and one per worker).
+    const simulators = 2 + workers;
+    const storage = waveMemory(size, nt, shots, traces, { mode: "full" });
+    return {
+      memory: [
+        ...storage.map((p) => ({ what: `${p.what} (${simulators} simulators)`, bytes: simulators * p.bytes })),
+        { what: "observed, predicted and residual data", bytes: 4 * data },
+        { what: "predicted-data snapshots", bytes: SNAPSHOTS * data },
+        { what: "model and gradient history", bytes: 4 * f8 * (iterations + 1) * nx },
+        { what: "final wavefield output", bytes: 2 * f8 * shots * Math.min(nt, 250) * nx },
+      ],
+      stepsPerForward: shots * nt,
+      runs: `about 2 (forward and adjoint) per objective evaluation, at least one evaluation per iteration over ${iterations} iterations (${scene.bands.length} bands x ${scene.optimizer.iterations})`,
+    };
+  }
+  if (scene.kind === "heat-inversion") {
+    const g = scene.grid, nx = g.nx, ny = g.ny ?? 1, { nt } = scene.time, size = nx * ny;
+    const iterations = scene.optimizer.iterations * (1 + (scene.lCurve?.weights.length ?? 0));
+    const data = f8 * scene.sensors.length * nt;
+    return {
+      memory: [
+        ...heatMemory(nx, ny, nt, scene.sensors.length, { mode: "full" }),
+        { what: "observed, predicted and residual data", bytes: 4 * data },
+        { what: "predicted-data snapshots", bytes: SNAPSHOTS * data },
+        { what: "model and gradient history", bytes: 4 * f8 * (iterations + 1) * Math.max(size, nt) },
+        { what: "temperature output", bytes: 2 * f8 * Math.min(nt, 250) * size },
+      ],
+      stepsPerForward: nt,
+      runs: `about 2 (forward and adjoint) per objective evaluation, at least one evaluation per iteration over ${iterations} iterations`,
+    };
+  }
+  if (scene.kind === "molecular-basin-hopping") {
+    const coordinates = 3 * scene.atoms;
+    return {
+      memory: [
+        // Positions, forces, the L-BFGS pairs (10 of 2 vectors) and scratch of the local minimizer.
+        { what: "minimizer state", bytes: f8 * coordinates * 30 },
+        { what: "pair list", bytes: f8 * scene.atoms * Math.min(scene.atoms, 256) },
+        { what: "accepted minima (at most one per step)", bytes: f8 * (coordinates + 4) * scene.search.steps },
+      ],
+      stepsPerForward: 0,
+      runs: `at most ${scene.search.steps} local minimizations${scene.search.evaluations === undefined ? "" : `, at most ${scene.search.evaluations} gradient evaluations`}`,
+    };
+  }
+  const points = scene.reference.separations.count * (scene.reference.noise.forceSigma === undefined ? 1 : 2);
+  return {
+    memory: [{ what: "reference, fits and Jacobians", bytes: f8 * points * (4 + 4 * scene.fits.length) }],
+    stepsPerForward: 0,
+    runs: `at most ${scene.iterations} iterations per fit, ${scene.fits.length} fits`,
+  };
+}
+
+/** Refuses a scene whose estimate exceeds the memory limit, naming what to change. */
+export function checkSceneMemory(scene: Scene, workers = 0): void {
+  const advice: Record<Scene["kind"], string> = {
+    "wave-forward": "use fewer cells (grid.nx), time samples (time.nt), receivers or kept wavefields (output.wavefieldEvery larger)",
+    "wave-inversion": "use fewer cells (grid.nx), time samples (time.nt), shots or receivers",
+    "heat-inversion": "use fewer cells (grid.nx, grid.ny) or time samples (time.nt)",
+    "molecular-basin-hopping": "use fewer atoms or search.steps",
+    "molecular-calibration": "use fewer reference.separations.count",
+  };
+  checkMemory("scene", estimateScene(scene, workers).memory, `${advice[scene.kind]}, or raise the limit (--max-memory)`);
+}

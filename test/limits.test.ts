@@ -1,0 +1,115 @@
+/**
+ * Sizes have an upper bound: simulators and scene runners estimate the memory
+ * they will hold and refuse, before allocating, what exceeds the limit —
+ * with the estimate, the limit and what to change.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { field } from "../src/core/arrays.js";
+import { InputError } from "../src/core/errors.js";
+import { formatBytes, memoryLimit, parseBytes, setMemoryLimit, totalBytes } from "../src/core/memory.js";
+import { HeatSimulator } from "../src/heat/simulator.js";
+import { estimateScene } from "../src/scene/estimate.js";
+import { loadScene } from "../src/scene/load.js";
+import { ricker } from "../src/wave/wavelet.js";
+import { WaveSimulator } from "../src/wave/simulator.js";
+import { bundle } from "./helpers/bundle.js";
+
+const initialLimit = memoryLimit();
+afterEach(() => setMemoryLimit(initialLimit));
+
+const wave = (nx: number, nt = 200) => ({ nx, dx: 5, dt: 5e-4, nt, pml: { width: 10, velocity: 2000 }, shots: [{ source: 100, wavelet: ricker(15, nt, 5e-4), receivers: [50, 150] }] });
+
+describe("the memory limit", () => {
+  test("a simulator too large for the limit is refused before it allocates, with the estimate, the limit and the fix", () => {
+    // 5e8 cells: 24 arrays of 4 GB. Without the check, the constructor allocated gigabytes before failing.
+    let error: unknown;
+    try {
+      new WaveSimulator(wave(5e8));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/^nx: needs about 89 GiB \(89 GiB wave state, .*\), more than the memory limit of 4\.0 GiB; use fewer cells/);
+    expect(() => new HeatSimulator({ nx: 100_000, dx: 1, ny: 100_000, dy: 1, dt: 1, nt: 10, capacity: 1, sensors: [[1, 1]] })).toThrow(/^nx, ny: needs about 7.1 PiB \(7.1 PiB banded Cholesky factor, /); // 8 B x 1e10 cells x (1e5 + 1) band
+  });
+
+  test("gradient storage is checked when a gradient needs it, and checkpointing is the advice that works", () => {
+    const config = wave(400, 2000);
+    const c = field(new Float64Array(400).fill(2000), [400]);
+    // Full storage of this problem: 2000 states of 428 cells = 6.8 MB. Below that limit the gradient
+    // is refused, the forward run is not, and checkpointing with 50 snapshots fits.
+    setMemoryLimit(4e6);
+    const sim = new WaveSimulator(config);
+    expect(() => sim.forward(c)).not.toThrow();
+    expect(() => sim.linearize(c)).toThrow(/^storage: needs about .* stored wavefields for the gradient \(full storage\).*use storage: \{ mode: "checkpoint", snapshots: 50 \}/);
+    const checkpointed = new WaveSimulator({ ...config, storage: { mode: "checkpoint", snapshots: 50 } });
+    expect(() => checkpointed.vjp(c, field(new Float64Array(2 * 2000).fill(1), [1, 2, 2000]))).not.toThrow();
+  });
+
+  test("sizes are read and written in plain units", () => {
+    expect(parseBytes("8GiB")).toBe(8 * 2 ** 30);
+    expect(parseBytes("500 MB")).toBe(5e8);
+    expect(parseBytes("2e9")).toBe(2e9);
+    expect(parseBytes("lots")).toBeNull();
+    expect(parseBytes("-1GB")).toBeNull();
+    expect(formatBytes(3.9 * 2 ** 30)).toBe("3.9 GiB");
+    expect(formatBytes(512)).toBe("512 B");
+    expect(() => setMemoryLimit(Number.NaN)).toThrow(/^memory limit: expected a positive number of bytes/);
+  });
+
+  test("a scene's estimate adds what its simulator holds to what it writes", () => {
+    const scene = loadScene("scenes/continuation-fwi.json");
+    const e = estimateScene(scene);
+    // Full storage: 2 shots x 1999 steps x (200 + 2 x 20 + 8) cells x 8 bytes, for 2 simulators.
+    const storage = e.memory.find((p) => p.what.startsWith("stored wavefields"))!;
+    expect(storage.bytes).toBe(2 * 2 * 1999 * 248 * 8);
+    expect(totalBytes(e.memory)).toBeGreaterThan(storage.bytes);
+    expect(e.stepsPerForward).toBe(2 * 2000);
+  });
+});
+
+describe("the command line's limits", () => {
+  let cli = "";
+  beforeAll(async () => {
+    cli = (await bundle("limits")).cli;
+  });
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, "run", ...args], { encoding: "utf8", timeout: 60_000 });
+  const scene = (edit: (s: Record<string, any>) => void, from = "scenes/layered-forward.json") => {
+    const s = JSON.parse(readFileSync(from, "utf8"));
+    edit(s);
+    const file = join(mkdtempSync(join(tmpdir(), "limits-")), "scene.json");
+    writeFileSync(file, JSON.stringify(s));
+    return file;
+  };
+
+  test("huge grids, time axes and clusters are refused at once with exit 2, one line and nothing written", () => {
+    for (const [file, pattern] of [
+      [scene((s) => (s.grid.nx = 1e9)), /needs about 13 TiB/],
+      [scene((s) => (s.time.nt = 1e8)), /needs about 5\d\d GiB/],
+      [scene((s) => (s.atoms = 1e8), "scenes/lj38-basin-hopping.json"), /use fewer atoms or search\.steps/],
+    ] as const) {
+      const out = join(mkdtempSync(join(tmpdir(), "limits-")), "run");
+      const r = run(file, "--out", out);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).toMatch(/^gradscape: error: scene: needs about .* more than the memory limit of .*raise the limit \(--max-memory\)\n$/);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  test("--max-memory sets the limit and --dry-run prints the estimate without writing", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "limits-")), "run");
+    const refused = run("scenes/continuation-fwi.json", "--out", out, "--max-memory", "10MiB");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/more than the memory limit of 10 MiB/);
+    expect(existsSync(out)).toBe(false);
+    const dry = run("scenes/continuation-fwi.json", "--dry-run");
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toMatch(/^scenes\/continuation-fwi\.json: a valid wave-inversion scene\nmemory: about 3\d MiB \(.*\); limit .*\ntime steps: 4,000 per forward run \(all shots\); runs: .*120 iterations/);
+    expect(run("scenes/continuation-fwi.json", "--out", out, "--max-memory", "lots").stderr).toMatch(/^gradscape: error: --max-memory: expected a size such as 8GiB/);
+  });
+});
