@@ -38,8 +38,21 @@ export function finiteArray(v: unknown, length: number, field: string, check: (x
 
 /** Throws {@link InputError} unless the field has exactly this shape. */
 export function checkShape(a: Field, shape: readonly number[], name: string): void {
+  checkField(a, name);
   if (a.shape.length !== shape.length || a.shape.some((n, i) => n !== shape[i])) {
     throw new InputError(name, `expected shape [${shape.join(", ")}], got [${a.shape.join(", ")}]`);
+  }
+}
+
+/**
+ * Throws {@link InputError} naming `name` unless `a` is an ndarray (what every
+ * simulator takes and returns), so that a plain array or typed array gets a
+ * sentence instead of a TypeError from deep inside.
+ */
+export function checkField(a: unknown, name: string): asserts a is Field {
+  const f = a as Partial<Field> | null;
+  if (typeof f !== "object" || f === null || !Array.isArray(f.shape) || typeof f.get !== "function" || f.data === undefined) {
+    throw new InputError(name, `expected an ndarray (make one with field(values, shape)), got ${describe(a)}`);
   }
 }
 

@@ -24,11 +24,16 @@ export interface PairValues {
   readonly dSlope: Float64Array;
 }
 
+/** The values a parameter may take. */
+export type ParameterDomain = "positive" | "non-negative" | "real";
+
 /** A pair function of r and its parameters (uncut). */
 export interface PairFunction {
   readonly kind: string;
   /** Parameter names in order, e.g. ["epsilon", "sigma"]. */
   readonly names: readonly string[];
+  /** Where each parameter is physical (default "real"): checked when the parameters are set. */
+  readonly domain?: readonly ParameterDomain[];
   /** Writes E, dE/dr and the parameter derivatives at r for parameters p. */
   evaluate(r: number, p: Float64Array, out: PairValues): void;
 }
@@ -37,6 +42,7 @@ export interface PairFunction {
 export const lennardJones: PairFunction = {
   kind: "lennard-jones",
   names: ["epsilon", "sigma"],
+  domain: ["positive", "positive"],
   evaluate(r, p, out) {
     const [eps, sigma] = [p[0], p[1]];
     const s2 = (sigma * sigma) / (r * r), s6 = s2 * s2 * s2, s12 = s6 * s6;
@@ -54,6 +60,7 @@ export const lennardJones: PairFunction = {
 export const morse: PairFunction = {
   kind: "morse",
   names: ["depth", "width", "equilibrium"],
+  domain: ["positive", "positive", "positive"],
   evaluate(r, p, out) {
     const [de, a, re] = [p[0], p[1], p[2]];
     const x = Math.exp(-a * (r - re));
@@ -75,6 +82,7 @@ export const morse: PairFunction = {
 export const buckingham: PairFunction = {
   kind: "buckingham",
   names: ["repulsion", "range", "dispersion"],
+  domain: ["positive", "positive", "non-negative"],
   evaluate(r, p, out) {
     const [A, rho, C] = [p[0], p[1], p[2]];
     const e = Math.exp(-r / rho), r6 = r ** 6;
@@ -109,12 +117,10 @@ export class PairPotential {
   constructor(fn: PairFunction, params: ArrayLike<number>, cutoff = Infinity, mode: CutoffMode = cutoff === Infinity ? "none" : "energy-shifted") {
     if (params.length !== fn.names.length) throw new InputError("params", `${fn.kind} takes ${fn.names.length} parameters (${fn.names.join(", ")}), got ${params.length}`);
     this.params = Float64Array.from(params);
-    this.params.forEach((v, i) => {
-      if (!Number.isFinite(v)) throw new InputError(`params.${fn.names[i]}`, `expected a finite number, got ${v}`);
-    });
+    this.fn = fn;
+    this.checkParameters();
     if (!(cutoff > 0)) throw new InputError("cutoff", `expected a positive distance or Infinity, got ${cutoff}`);
     if (mode !== "none" && cutoff === Infinity) throw new InputError("cutoff", `a ${mode} potential needs a finite cutoff`);
-    this.fn = fn;
     this.cutoff = cutoff;
     this.mode = cutoff === Infinity ? "none" : mode;
     const n = fn.names.length;
@@ -123,8 +129,19 @@ export class PairPotential {
     this.refresh();
   }
 
-  /** Recomputes the values at the cutoff after `params` changed. */
+  /** Throws {@link InputError} naming the first parameter that is not finite or outside its domain. */
+  private checkParameters(): void {
+    const { fn, params } = this;
+    params.forEach((v, i) => {
+      const domain = fn.domain?.[i] ?? "real";
+      const ok = Number.isFinite(v) && (domain === "real" || v > 0 || (domain === "non-negative" && v === 0));
+      if (!ok) throw new InputError(`params.${fn.names[i]}`, `expected a ${domain === "real" ? "finite" : domain} number for ${fn.kind}, got ${v}`);
+    });
+  }
+
+  /** Checks the parameters and recomputes the values at the cutoff after `params` changed. */
   refresh(): void {
+    this.checkParameters();
     if (this.mode !== "none") this.fn.evaluate(this.cutoff, this.params, this.atCut);
   }
 

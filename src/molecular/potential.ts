@@ -6,8 +6,8 @@
  */
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
-import { InputError } from "../core/errors.js";
-import { assertFinite, checkShape } from "../core/validate.js";
+import { InputError, NonFiniteError } from "../core/errors.js";
+import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import type { EnergyTerm } from "./term.js";
 
 /** A potential energy: the sum of its terms. */
@@ -94,8 +94,28 @@ export class Potential {
       e += t.evaluate(x, gradient, paramGradient === null ? null : paramGradient.subarray(o, o + t.params.length));
       o += t.params.length;
     }
+    if (!Number.isFinite(e)) throw nonFiniteEnergy(x);
     return e;
   }
+}
+
+/**
+ * Why an energy is not finite: coincident atoms (an infinite pair energy) are
+ * bad positions, named as such; anything else is a NaN in the input or a term.
+ * Runs only on failure, so the force loops carry no check of their own.
+ */
+export function nonFiniteEnergy(x: Float64Array): Error {
+  const bad = x.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) return new InputError(`positions[${bad}]`, `expected a finite coordinate, got ${x[bad]}`);
+  const n = x.length / 3;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (x[3 * i] === x[3 * j] && x[3 * i + 1] === x[3 * j + 1] && x[3 * i + 2] === x[3 * j + 2]) {
+        return new InputError("positions", `atoms ${i} and ${j} coincide (both at ${x[3 * i]}, ${x[3 * i + 1]}, ${x[3 * i + 2]}): their pair energy is infinite`);
+      }
+    }
+  }
+  return new NonFiniteError("energy");
 }
 
 /**
@@ -111,6 +131,7 @@ export class PotentialEnergy implements Differentiable {
   }
 
   private positions(model: Field): Float64Array {
+    checkField(model, "positions");
     if (model.shape.length !== 2 || model.shape[1] !== 3) throw new InputError("positions", `expected shape [n, 3], got [${model.shape.join(", ")}]`);
     const x = flatten(model);
     assertFinite(x, "positions");

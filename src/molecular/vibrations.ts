@@ -5,7 +5,8 @@
  * Eigenvalues come from ml-matrix's symmetric eigensolver.
  */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
-import { InputError } from "../core/errors.js";
+import { InputError, describe } from "../core/errors.js";
+import { assertFinite } from "../core/validate.js";
 import type { Potential } from "./potential.js";
 
 /** What {@link vibrationalFrequencies} returns. */
@@ -21,10 +22,14 @@ export interface Vibrations {
  * @param masses one mass for all atoms or one per atom (the potential's units)
  */
 export function vibrationalFrequencies(potential: Potential, x: Float64Array, masses: number | ArrayLike<number> = 1): Vibrations {
+  if (!(x instanceof Float64Array) || x.length === 0 || x.length % 3 !== 0) throw new InputError("x", `expected a Float64Array of 3 coordinates per atom, got ${describe(x)}`);
+  // The energy first: coincident atoms or a non-finite coordinate are named before the Hessian.
+  potential.evaluate(x);
   const n = x.length / 3, m3 = x.length;
   const mass = typeof masses === "number" ? new Float64Array(n).fill(masses) : Float64Array.from(masses);
   if (mass.length !== n || mass.some((v) => !(v > 0))) throw new InputError("masses", `expected one positive mass or ${n} of them`);
   const H = potential.hessian(x);
+  assertFinite(H, "Hessian");
   const w = new Float64Array(m3);
   for (let i = 0; i < m3; i++) w[i] = 1 / Math.sqrt(mass[Math.floor(i / 3)]);
   // Rigid-body directions in mass-weighted coordinates, orthonormalized (a linear molecule loses one rotation).

@@ -5,7 +5,7 @@
  */
 import { checkMemory } from "../core/memory.js";
 import { field, flatten, samplePoints } from "../core/arrays.js";
-import { assertFinite, checkShape } from "../core/validate.js";
+import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import { revolve } from "../core/checkpoint.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError, NonFiniteError } from "../core/errors.js";
@@ -237,6 +237,7 @@ export class WaveSimulator implements Differentiable {
   }
 
   private velocityArray(velocity: Field): Float64Array {
+    checkField(velocity, "velocity");
     if (velocity.shape.length !== 1) throw new InputError("velocity", `expected a 1D array of ${this.layout.nx} values, got shape [${velocity.shape.join(", ")}]`);
     const c = flatten(velocity);
     checkVelocity(this.layout, c);
