@@ -16,7 +16,7 @@ export type { TaylorResult, TaylorOptions, DotTestResult, DotTestOptions, ValueA
 export { revolve } from "./core/checkpoint.js";
 export type { CheckpointAction } from "./core/checkpoint.js";
 export { Random } from "./core/random.js";
-export { InputError, NonFiniteError } from "./core/errors.js";
+export { IllConditionedError, InputError, NonFiniteError } from "./core/errors.js";
 export { memoryLimit, setMemoryLimit, checkMemory, formatBytes } from "./core/memory.js";
 export type { MemoryPart } from "./core/memory.js";
 export { WaveSimulator } from "./wave/simulator.js";

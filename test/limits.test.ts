@@ -13,7 +13,8 @@ import { InputError } from "../src/core/errors.js";
 import { formatBytes, memoryLimit, parseBytes, setMemoryLimit, totalBytes } from "../src/core/memory.js";
 import { HeatSimulator } from "../src/heat/simulator.js";
 import { estimateScene } from "../src/scene/estimate.js";
-import { loadScene } from "../src/scene/load.js";
+import { loadScene, parseScene } from "../src/scene/load.js";
+import { runCalibration } from "../src/scene/molecular.js";
 import { ricker } from "../src/wave/wavelet.js";
 import { WaveSimulator } from "../src/wave/simulator.js";
 import { bundle } from "./helpers/bundle.js";
@@ -90,7 +91,7 @@ describe("the command line's limits", () => {
     for (const [file, pattern] of [
       [scene((s) => (s.grid.nx = 1e9)), /needs about 13 TiB/],
       [scene((s) => (s.time.nt = 1e8)), /needs about 5\d\d GiB/],
-      [scene((s) => (s.atoms = 1e8), "scenes/lj38-basin-hopping.json"), /use fewer atoms or search\.steps/],
+      [scene((s) => ((s.atoms = 100_000), (s.search.steps = 1e7)), "scenes/lj38-basin-hopping.json"), /use fewer atoms or search\.steps/],
     ] as const) {
       const out = join(mkdtempSync(join(tmpdir(), "limits-")), "run");
       const r = run(file, "--out", out);
@@ -99,6 +100,11 @@ describe("the command line's limits", () => {
       expect(r.stderr).toMatch(/^gradscape: error: scene: needs about .* more than the memory limit of .*raise the limit \(--max-memory\)\n$/);
       expect(existsSync(out)).toBe(false);
     }
+    // Beyond the schema's bound on atoms, before any estimate.
+    const out = join(mkdtempSync(join(tmpdir(), "limits-")), "run");
+    const r = run(scene((s) => (s.atoms = 1e8), "scenes/lj38-basin-hopping.json"), "--out", out);
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/^gradscape: error: atoms: Too big: expected number to be <=100000\n/)]);
+    expect(existsSync(out)).toBe(false);
   });
 
   test("--max-memory sets the limit and --dry-run prints the estimate without writing", () => {
@@ -111,5 +117,43 @@ describe("the command line's limits", () => {
     expect(dry.status).toBe(0);
     expect(dry.stdout).toMatch(/^scenes\/continuation-fwi\.json: a valid wave-inversion scene\nmemory: about 3\d MiB \(.*\); limit .*\ntime steps: 4,000 per forward run \(all shots\); runs: .*120 iterations/);
     expect(run("scenes/continuation-fwi.json", "--out", out, "--max-memory", "lots").stderr).toMatch(/^gradscape: error: --max-memory: expected a size such as 8GiB/);
+  });
+});
+
+describe("values the schema used to accept and that failed later", () => {
+  const calibration = () => {
+    const s = loadScene("scenes/dimer-forces-calibration.json");
+    if (s.kind !== "molecular-calibration") throw new Error("expected a calibration scene");
+    return s;
+  };
+  const folder = () => join(mkdtempSync(join(tmpdir(), "limits-")), "run");
+
+  test("counts and noise levels have bounds, named with the field", () => {
+    const raw = (file: string) => JSON.parse(readFileSync(file, "utf8"));
+    const flagship = raw("scenes/continuation-fwi.json");
+    expect(() => parseScene({ ...flagship, optimizer: { kind: "lbfgs", iterations: 1e9 } })).toThrow(/^optimizer\.iterations: Too big: expected number to be <=100000/);
+    expect(() => parseScene({ ...flagship, noise: { relative: 1e298, seed: 1 } })).toThrow(/^noise\.relative: Too big: expected number to be <=10/);
+    expect(() => parseScene({ ...flagship, bands: new Array(500).fill("full") })).toThrow(/^bands: Too big: expected array to have <=100 items/);
+    const dimer = raw("scenes/dimer-forces-calibration.json");
+    expect(() => parseScene({ ...dimer, reference: { ...dimer.reference, separations: { from: 0.9, to: 2.5e300, count: 40 } } })).toThrow(/^reference\.separations\.to: Too big/);
+    expect(() => parseScene({ ...dimer, reference: { ...dimer.reference, separations: { from: 3, to: 2, count: 40 } } })).toThrow(/^reference\.separations\.to: expected from < to/);
+  });
+
+  test("a calibration the data cannot determine is reported with its condition number, and nothing is written", () => {
+    const s = calibration();
+    const dir = folder();
+    // Separations from 1,000 to 100,000: every energy is ~0, the Jacobian's columns vanish.
+    const far = { ...s, reference: { ...s.reference, separations: { ...s.reference.separations, from: 1000, to: 1e5 } } };
+    expect(() => runCalibration(far, dir)).toThrow(/^fits\[0\]: J\^T W J has condition number (\d\.\d\de\+\d+|infinity \(singular\)), above 1e\+14: the data do not determine every parameter/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  test("a fit whose start overflows is named, and the fits before it leave nothing behind", () => {
+    const s = calibration();
+    const dir = folder();
+    const fits = s.fits.map((f, i) => (i === 1 && f.kind === "morse" ? { ...f, width: 1.5e6 } : f));
+    expect(s.fits[1].kind).toBe("morse");
+    expect(() => runCalibration({ ...s, fits }, dir)).toThrow(/^fits\[1\]: the fit cannot start from these parameters: /);
+    expect(existsSync(dir)).toBe(false);
   });
 });

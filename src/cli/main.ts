@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { resolve } from "node:path";
 import { totalmem } from "node:os";
-import { InputError, NonFiniteError } from "../core/errors.js";
+import { IllConditionedError, InputError, NonFiniteError } from "../core/errors.js";
 import { oncePerKind } from "../core/warn.js";
 import { describeParts, formatBytes, memoryLimit, parseBytes, setMemoryLimit, totalBytes } from "../core/memory.js";
 import { estimateScene } from "../scene/estimate.js";
@@ -162,6 +162,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (e instanceof InputError || e instanceof NonFiniteError) fail(e.message);
+  if (e instanceof InputError || e instanceof NonFiniteError || e instanceof IllConditionedError) fail(e.message);
   throw e;
 }

@@ -23,6 +23,24 @@ export class NonFiniteError extends Error {
   }
 }
 
+/**
+ * A linear system or covariance that the data do not determine: singular, or
+ * so ill-conditioned that its inverse has no correct digits in some direction.
+ */
+export class IllConditionedError extends Error {
+  /** What was being inverted, e.g. `fits[1]`. */
+  readonly field: string;
+  /** The condition number (Infinity when singular, NaN when not finite). */
+  readonly conditionNumber: number;
+
+  constructor(field: string, conditionNumber: number, reason: string) {
+    super(`${field}: ${reason}`);
+    this.name = "IllConditionedError";
+    this.field = field;
+    this.conditionNumber = conditionNumber;
+  }
+}
+
 /** Describes a received value briefly for error messages. */
 export function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

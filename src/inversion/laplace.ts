@@ -6,10 +6,17 @@
  * formed column by column with jvp, so this is for models of modest size
  * (potential parameters, a few layers).
  */
-import { Matrix, inverse } from "ml-matrix";
+import { EigenvalueDecomposition, Matrix, inverse } from "ml-matrix";
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field } from "../core/contract.js";
-import { InputError } from "../core/errors.js";
+import { IllConditionedError, InputError } from "../core/errors.js";
+
+/**
+ * Largest condition number of J^T W J accepted: beyond it the inverse has no
+ * correct digits left in some direction (float64 keeps about 16), so the data
+ * do not determine the model there and no covariance is returned.
+ */
+export const MAX_CONDITION = 1e14;
 
 /** What {@link laplaceCovariance} returns. */
 export interface LaplaceApproximation {
@@ -21,8 +28,12 @@ export interface LaplaceApproximation {
   hessian: Float64Array;
 }
 
-/** Covariance of the model at `model` (an optimum) for data noise `sigma`. */
-export function laplaceCovariance(sim: Differentiable, model: Field, sigma: number | Float64Array): LaplaceApproximation {
+/**
+ * Covariance of the model at `model` (an optimum) for data noise `sigma`.
+ * @param name what the model is, for errors (e.g. `fits[1]`)
+ * @throws {IllConditionedError} when J^T W J is singular or its condition number exceeds {@link MAX_CONDITION}
+ */
+export function laplaceCovariance(sim: Differentiable, model: Field, sigma: number | Float64Array, name = "model"): LaplaceApproximation {
   if (sim.jvp === undefined) throw new InputError("simulator", "needs jvp to form the Jacobian");
   const lin = sim.linearize(model);
   if (lin.jvp === undefined) throw new InputError("simulator", "its linearization has no jvp");
@@ -44,7 +55,15 @@ export function laplaceCovariance(sim: Differentiable, model: Field, sigma: numb
       hessian[a * n + b] = hessian[b * n + a] = s;
     }
   }
-  const inv = inverse(new Matrix(Array.from({ length: n }, (_, r) => Array.from(hessian.subarray(r * n, (r + 1) * n)))));
+  const matrix = new Matrix(Array.from({ length: n }, (_, r) => Array.from(hessian.subarray(r * n, (r + 1) * n))));
+  if (!hessian.every(Number.isFinite)) throw new IllConditionedError(name, NaN, "its Gauss-Newton Hessian J^T W J is not finite");
+  const eigen = new EigenvalueDecomposition(matrix, { assumeSymmetric: true }).realEigenvalues;
+  const largest = Math.max(...eigen.map(Math.abs)), smallest = Math.min(...eigen);
+  const condition = smallest > 0 ? largest / smallest : Infinity;
+  if (!(condition <= MAX_CONDITION)) {
+    throw new IllConditionedError(name, condition, `J^T W J has condition number ${condition === Infinity ? "infinity (singular)" : condition.toExponential(2)}, above ${MAX_CONDITION.toExponential(0)}: the data do not determine every parameter, so there is no Laplace covariance`);
+  }
+  const inv = inverse(matrix);
   const covariance = new Float64Array(n * n);
   for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) covariance[r * n + c] = inv.get(r, c);
   return { covariance, hessian, standardErrors: Float64Array.from({ length: n }, (_, i) => Math.sqrt(covariance[i * n + i])) };

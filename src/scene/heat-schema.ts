@@ -3,6 +3,7 @@
  * union of schema.ts). Units are SI: m, s, K, W/(m K), J/(m^3 K), W/m^2.
  */
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
 
 const positive = z.number().positive().finite();
 const finite = z.number().finite();
@@ -14,7 +15,7 @@ export const SeriesSpec = z.union([
   z.array(finite).min(2).describe("one value per time sample (nt values)"),
   z
     .object({
-      points: z.array(z.tuple([finite, finite])).min(1).describe("[t (s), value] in increasing t"),
+      points: z.array(z.tuple([finite, finite])).min(1).max(LIMITS.receivers).describe("[t (s), value] in increasing t"),
       interpolation: z.enum(["linear", "step"]).default("linear").describe("between points; constant beyond the first and last"),
     })
     .strict(),
@@ -24,9 +25,9 @@ export const SeriesSpec = z.union([
 export const FieldSpec = z
   .object({
     background: finite,
-    layers: z.array(z.object({ from: finite.describe("x (m)"), to: finite.describe("x (m)"), value: finite }).strict()).default([]).describe("value set on from <= x < to"),
-    inclusions: z.array(z.object({ center: point, radius: positive.describe("m"), value: finite }).strict()).default([]).describe("value set within radius of center"),
-    bumps: z.array(z.object({ center: point, width: positive.describe("standard deviation (m)"), amplitude: finite }).strict()).default([]).describe("Gaussians added"),
+    layers: z.array(z.object({ from: finite.describe("x (m)"), to: finite.describe("x (m)"), value: finite }).strict()).max(LIMITS.pieces).default([]).describe("value set on from <= x < to"),
+    inclusions: z.array(z.object({ center: point, radius: positive.describe("m"), value: finite }).strict()).max(LIMITS.pieces).default([]).describe("value set within radius of center"),
+    bumps: z.array(z.object({ center: point, width: positive.describe("standard deviation (m)"), amplitude: finite }).strict()).max(LIMITS.pieces).default([]).describe("Gaussians added"),
   })
   .strict();
 
@@ -56,8 +57,8 @@ export const HeatInversionScene = z
     conductivity: FieldSpec.describe("true conductivity (W/(m K))"),
     initial: FieldSpec.default({ background: 0, layers: [], inclusions: [], bumps: [] }).describe("true initial temperature (K)"),
     boundaries: z.object({ left: Boundary.optional(), right: Boundary.optional(), bottom: Boundary.optional(), top: Boundary.optional() }).strict().default({}).describe("sides (default insulated)"),
-    sources: z.array(z.object({ position: point, strength: SeriesSpec.describe("W/m^2 in 1D, W/m in 2D") }).strict()).default([]),
-    sensors: z.array(point).min(1).describe("thermocouple positions"),
+    sources: z.array(z.object({ position: point, strength: SeriesSpec.describe("W/m^2 in 1D, W/m in 2D") }).strict()).max(LIMITS.pieces).default([]),
+    sensors: z.array(point).min(1).max(LIMITS.receivers).describe("thermocouple positions"),
     unknown: z
       .discriminatedUnion("kind", [
         z.object({ kind: z.literal("conductivity"), start: positive.describe("homogeneous starting conductivity (W/(m K))"), parametrization: z.enum(["identity", "log"]).default("log") }).strict(),
@@ -66,18 +67,19 @@ export const HeatInversionScene = z
       ])
       .describe("what is inverted for; everything else is known"),
     noise: z
-      .object({ relative: z.number().min(0).describe("Gaussian standard deviation, as a fraction of the observed range (max - min)"), seed: z.number().int() })
+      .object({ relative: z.number().min(0).max(LIMITS.relativeNoise).describe("Gaussian standard deviation, as a fraction of the observed range (max - min)"), seed: z.number().int() })
       .strict()
       .optional(),
     misfit: z
       .discriminatedUnion("kind", [z.object({ kind: z.literal("least-squares") }).strict(), z.object({ kind: z.literal("huber"), delta: positive.describe("K") }).strict()])
       .default({ kind: "least-squares" }),
     regularization: z
-      .array(z.object({ kind: z.enum(["damping", "smoothness", "total-variation"]), weight: z.number().min(0), epsilon: positive.optional().describe("total-variation smoothing") }).strict())
+      .array(z.object({ kind: z.enum(["damping", "smoothness", "total-variation"]), weight: z.number().min(0).finite(), epsilon: positive.optional().describe("total-variation smoothing") }).strict())
+      .max(3)
       .default([]),
-    optimizer: z.object({ kind: z.enum(["lbfgs", "nonlinear-cg", "steepest-descent"]).default("lbfgs"), iterations: z.number().int().min(1) }).strict(),
+    optimizer: z.object({ kind: z.enum(["lbfgs", "nonlinear-cg", "steepest-descent"]).default("lbfgs"), iterations: z.number().int().min(1).max(LIMITS.iterations) }).strict(),
     lCurve: z
-      .object({ weights: z.array(z.number().min(0)).min(2).describe("weights of regularization[0], one inversion each") })
+      .object({ weights: z.array(z.number().min(0).finite()).min(2).max(LIMITS.stages).describe("weights of regularization[0], one inversion each") })
       .strict()
       .optional()
       .describe("an L-curve: data misfit against regularization norm over regularization weights, written to the run folder"),

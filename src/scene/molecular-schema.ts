@@ -1,5 +1,6 @@
 /** Molecular scenes: basin-hopping searches of clusters and potential calibration to a dimer curve. */
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
 
 const positive = z.number().positive().finite();
 
@@ -15,14 +16,14 @@ export const BasinHoppingScene = z
     $schema: z.string().optional(),
     description: z.string().optional(),
     kind: z.literal("molecular-basin-hopping").describe("global minimum search of a cluster in open space"),
-    atoms: z.number().int().min(2),
+    atoms: z.number().int().min(2).max(100_000),
     potential: PairSpec,
     start: z.object({ seed: z.number().int(), density: positive.default(0.5).describe("atoms per unit volume of the random start") }).strict(),
     search: z
       .object({
         seed: z.number().int(),
-        steps: z.number().int().min(1).describe("budget in basin-hopping steps"),
-        evaluations: z.number().int().min(2).optional().describe("budget in gradient evaluations of the local minimizations (the search stops at whichever budget is spent first)"),
+        steps: z.number().int().min(1).max(10_000_000).describe("budget in basin-hopping steps"),
+        evaluations: z.number().int().min(2).max(1e12).optional().describe("budget in gradient evaluations of the local minimizations (the search stops at whichever budget is spent first)"),
         temperature: positive,
         stepSize: positive,
         containment: positive.optional().describe("atoms farther than this from the centroid are pulled back (default cbrt(atoms) + 1.5 sigma)"),
@@ -41,7 +42,10 @@ export const CalibrationScene = z
     reference: z
       .object({
         potential: PairSpec.describe("the curve's true potential"),
-        separations: z.object({ from: positive, to: positive, count: z.number().int().min(3) }).strict(),
+        separations: z
+          .object({ from: positive, to: positive.max(1e6), count: z.number().int().min(3).max(LIMITS.receivers) })
+          .strict()
+          .refine((s) => s.from < s.to, { message: "expected from < to", path: ["to"] }),
         noise: z
           .object({
             sigma: positive.describe("standard deviation of the energies"),
@@ -51,9 +55,9 @@ export const CalibrationScene = z
           .strict(),
       })
       .strict(),
-    fits: z.array(PairSpec.describe("a potential to fit, with its starting parameters")).min(1),
+    fits: z.array(PairSpec.describe("a potential to fit, with its starting parameters")).min(1).max(LIMITS.stages),
     parametrization: z.enum(["log", "identity"]).default("log").describe("log keeps every parameter positive during the fit"),
-    iterations: z.number().int().min(1).default(500),
+    iterations: z.number().int().min(1).max(LIMITS.iterations).default(500),
   })
   .strict();
 export type CalibrationScene = z.infer<typeof CalibrationScene>;

@@ -6,6 +6,8 @@
  */
 import { checkSceneMemory } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
+import { InputError, NonFiniteError } from "../core/errors.js";
+import type { Field } from "../core/contract.js";
 import { Random } from "../core/random.js";
 import { basinHopping, type AcceptedMinimum } from "../inversion/basin-hopping.js";
 import { run } from "../inversion/descent.js";
@@ -122,18 +124,13 @@ export function runCalibration(scene: CalibrationScene, dir: string, progress: P
   const observed = clean.map((e, k) => e + noise[k] * rng.normal());
   const weights = noise.map((s) => 1 / (s * s));
   const parametrization = scene.parametrization === "log" ? logarithm : identity;
-  const writer = new RunWriter(dir);
+  // Every fit (and its Laplace errors) is computed before the folder is created, so a fit that
+  // fails leaves nothing on disk.
+  const fits: FitSummary[] = [];
+  const arrays: { name: string; a: Field; meta: Parameters<RunWriter["array"]>[2] }[] = [];
   const rAxis = [{ name: "r", units: "length" }];
   // The force on the second atom along the axis (-dE/dr), the one non-zero force component of a dimer.
   const axial = (data: Float64Array) => Float64Array.from({ length: count }, (_, c) => data[refSim.forceOffset(c) + 3]);
-  writer.array("separation", field(r, [count]), { units: "length", axes: rAxis });
-  writer.array("reference_energy", field(observed.slice(0, count), [count]), { units: "energy", axes: rAxis, description: "the noisy reference curve" });
-  writer.array("true_energy", field(clean.slice(0, count), [count]), { units: "energy", axes: rAxis });
-  if (options.forces) {
-    writer.array("reference_force", field(axial(observed), [count]), { units: "energy/length", axes: rAxis, description: "the noisy reference force on the second atom along the axis, -dE/dr" });
-    writer.array("true_force", field(axial(clean), [count]), { units: "energy/length", axes: rAxis });
-  }
-  const fits: FitSummary[] = [];
   progress.start(scene.fits.length, "calibration");
   scene.fits.forEach((spec, i) => {
     const { fn, params } = pairOf(spec);
@@ -142,23 +139,41 @@ export function runCalibration(scene: CalibrationScene, dir: string, progress: P
     const problem = dataObjective({ simulator: sim, observed: field(observed, [observed.length]), misfit: leastSquares(weights), modelShape: [np], parametrization });
     const start = new Float64Array(np);
     parametrization.toParameter(Float64Array.from(params), start);
-    const result = run(lbfgs(problem.objective, start, { gradientTolerance: 1e-12, maxIterations: scene.iterations }));
+    let result: ReturnType<typeof run>;
+    try {
+      result = run(lbfgs(problem.objective, start, { gradientTolerance: 1e-12, maxIterations: scene.iterations }));
+    } catch (e) {
+      // A start whose energies overflow (a Morse width of 1e6, say) is the fit's fault: name it.
+      if (e instanceof NonFiniteError || e instanceof InputError) throw new InputError(`fits[${i}]`, `the fit cannot start from these parameters: ${e.message}`);
+      throw e;
+    }
     const fitted = new Float64Array(np);
     parametrization.toModel(result.x, fitted);
     const predicted = flatten(sim.forward(field(fitted, [np])));
-    const { standardErrors, covariance } = laplaceCovariance(sim, field(fitted, [np]), noise);
+    const { standardErrors, covariance } = laplaceCovariance(sim, field(fitted, [np]), noise, `fits[${i}]`);
     const rms = Math.sqrt(predicted.slice(0, count).reduce((a, p, k) => a + (p - observed[k]) ** 2, 0) / count);
     const name = `fit${i}_${spec.kind}`;
     const pAxis = [{ name: "parameter", labels: [...fn.names] }];
-    writer.array(`${name}_parameters`, field(fitted, [np]), { units: "parameter units", axes: pAxis });
-    writer.array(`${name}_standard_errors`, field(standardErrors, [np]), { units: "parameter units", axes: pAxis, description: "Laplace approximation at the optimum" });
-    writer.array(`${name}_covariance`, field(covariance, [np, np]), { units: "parameter units squared", axes: [...pAxis, ...pAxis] });
-    writer.array(`${name}_energy`, field(predicted.slice(0, count), [count]), { units: "energy", axes: rAxis });
-    if (options.forces) writer.array(`${name}_force`, field(axial(predicted), [count]), { units: "energy/length", axes: rAxis });
+    arrays.push(
+      { name: `${name}_parameters`, a: field(fitted, [np]), meta: { units: "parameter units", axes: pAxis } },
+      { name: `${name}_standard_errors`, a: field(standardErrors, [np]), meta: { units: "parameter units", axes: pAxis, description: "Laplace approximation at the optimum" } },
+      { name: `${name}_covariance`, a: field(covariance, [np, np]), meta: { units: "parameter units squared", axes: [...pAxis, ...pAxis] } },
+      { name: `${name}_energy`, a: field(predicted.slice(0, count), [count]), meta: { units: "energy", axes: rAxis } },
+    );
+    if (options.forces) arrays.push({ name: `${name}_force`, a: field(axial(predicted), [count]), meta: { units: "energy/length", axes: rAxis } });
     fits.push({ kind: spec.kind, names: fn.names, parameters: Array.from(fitted), standardErrors: Array.from(standardErrors), rms });
     progress.update(i + 1, `${spec.kind}: rms ${rms.toExponential(3)}`);
   });
   progress.stop();
+  const writer = new RunWriter(dir);
+  writer.array("separation", field(r, [count]), { units: "length", axes: rAxis });
+  writer.array("reference_energy", field(observed.slice(0, count), [count]), { units: "energy", axes: rAxis, description: "the noisy reference curve" });
+  writer.array("true_energy", field(clean.slice(0, count), [count]), { units: "energy", axes: rAxis });
+  if (options.forces) {
+    writer.array("reference_force", field(axial(observed), [count]), { units: "energy/length", axes: rAxis, description: "the noisy reference force on the second atom along the axis, -dE/dr" });
+    writer.array("true_force", field(axial(clean), [count]), { units: "energy/length", axes: rAxis });
+  }
+  for (const { name, a, meta } of arrays) writer.array(name, a, meta);
   writer.finish(scene.kind, scene, { status: "finished", result: { fits } });
   return { dir, fits };
 }

@@ -4,10 +4,12 @@
  * Schema that `gradscape schema` prints for editors.
  */
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
 import { HeatInversionScene } from "./heat-schema.js";
 import { BasinHoppingScene, CalibrationScene } from "./molecular-schema.js";
 
 const positive = z.number().positive().finite();
+
 const position = z.number().finite().describe("position (m)");
 
 /** A piecewise model: layers from `top` downwards, each with a velocity and an optional linear gradient. */
@@ -24,6 +26,7 @@ export const VelocityModel = z
           .strict(),
       )
       .min(1)
+      .max(LIMITS.pieces)
       .describe("layers in increasing order of top"),
     anomalies: z
       .array(
@@ -35,6 +38,7 @@ export const VelocityModel = z
           })
           .strict(),
       )
+      .max(LIMITS.pieces)
       .default([])
       .describe("Gaussian anomalies added to the layers"),
   })
@@ -42,12 +46,12 @@ export const VelocityModel = z
   .describe("procedural velocity model");
 
 const Receivers = z.union([
-  z.array(position).min(1).describe("receiver positions (m)"),
+  z.array(position).min(1).max(LIMITS.receivers).describe("receiver positions (m)"),
   z
     .object({
       from: position,
       to: position,
-      count: z.number().int().min(1),
+      count: z.number().int().min(1).max(LIMITS.receivers),
     })
     .strict()
     .describe("`count` receivers evenly spread from `from` to `to` (m)"),
@@ -75,7 +79,7 @@ const waveCommon = {
     .object({
       left: z.enum(["absorbing", "free", "rigid"]).default("absorbing"),
       right: z.enum(["absorbing", "free", "rigid"]).default("absorbing"),
-      pmlWidth: z.number().int().min(1).default(20).describe("absorbing layer thickness (cells)"),
+      pmlWidth: z.number().int().min(1).max(1000).default(20).describe("absorbing layer thickness (cells)"),
     })
     .strict()
     .default({ left: "absorbing", right: "absorbing", pmlWidth: 20 }),
@@ -86,7 +90,7 @@ const waveCommon = {
       delay: positive.optional().describe("time of the peak (s); default 1.5 / frequency"),
     })
     .strict(),
-  shots: z.array(z.object({ source: position.describe("source position (m)"), receivers: Receivers }).strict()).min(1),
+  shots: z.array(z.object({ source: position.describe("source position (m)"), receivers: Receivers }).strict()).min(1).max(LIMITS.shots),
 };
 
 export const WaveForwardScene = z
@@ -119,12 +123,12 @@ export const WaveInversionScene = z
       .strict(),
     noise: z
       .object({
-        relative: z.number().min(0).describe("Gaussian noise standard deviation, relative to the largest |observed| value"),
+        relative: z.number().min(0).max(LIMITS.relativeNoise).describe("Gaussian noise standard deviation, relative to the largest |observed| value"),
         seed: z.number().int().describe("seed of the noise (and of the outlier traces)"),
         outliers: z
           .object({
-            traces: z.number().int().min(1).describe("number of traces (shot, receiver) replaced by large noise"),
-            relative: positive.describe("their noise standard deviation, relative to the largest |observed| value"),
+            traces: z.number().int().min(1).max(LIMITS.shots * LIMITS.receivers).describe("number of traces (shot, receiver) replaced by large noise"),
+            relative: positive.max(1000 * LIMITS.relativeNoise).describe("their noise standard deviation, relative to the largest |observed| value"),
           })
           .strict()
           .optional()
@@ -150,16 +154,17 @@ export const WaveInversionScene = z
         z
           .object({
             kind: z.enum(["damping", "smoothness", "total-variation"]),
-            weight: z.number().min(0),
+            weight: z.number().min(0).finite(),
             epsilon: positive.optional().describe("total-variation smoothing (m/s)"),
           })
           .strict(),
       )
+      .max(3)
       .default([]),
     optimizer: z
       .object({
         kind: z.enum(["lbfgs", "nonlinear-cg", "steepest-descent"]).default("lbfgs"),
-        iterations: z.number().int().min(1).describe("iterations per band"),
+        iterations: z.number().int().min(1).max(LIMITS.iterations).describe("iterations per band"),
       })
       .strict(),
     preconditioning: z
@@ -174,6 +179,7 @@ export const WaveInversionScene = z
     bands: z
       .array(z.union([positive, z.literal("full")]))
       .min(1)
+      .max(LIMITS.stages)
       .default(["full"])
       .describe("frequency continuation: low-pass cutoffs (Hz), low to high; \"full\" for the whole band"),
   })

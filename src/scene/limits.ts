@@ -1,0 +1,21 @@
+/** Schema bounds shared by every kind of scene. */
+
+/**
+ * Upper bounds of counts that are not memory (memory is estimated and checked
+ * against the limit when a scene runs): far beyond any sensible scene, near
+ * enough that a typo (1e9 iterations) is refused instead of running for days.
+ */
+export const LIMITS = {
+  /** Optimizer iterations per band or fit. */
+  iterations: 100_000,
+  /** Shots of a wave scene. */
+  shots: 10_000,
+  /** Receivers of one shot, sensors of a heat scene. */
+  receivers: 100_000,
+  /** Layers, anomalies, inclusions, bumps, sources: pieces of a procedural model. */
+  pieces: 10_000,
+  /** Frequency bands, L-curve weights, fits. */
+  stages: 100,
+  /** Relative noise levels (fractions of the data's peak or range). */
+  relativeNoise: 10,
+} as const;
