@@ -117,7 +117,13 @@ export function runCalibration(scene: CalibrationScene, dir: string, progress: P
   const options = { forces: forceSigma !== undefined };
   const ref = pairOf(scene.reference.potential);
   const refSim = new ParameterEnergies(potentialOf(scene.reference.potential), dimers, options);
-  const clean = flatten(refSim.forward(field(Float64Array.from(ref.params), [ref.params.length])));
+  let clean: Float64Array;
+  try {
+    clean = flatten(refSim.forward(field(Float64Array.from(ref.params), [ref.params.length])));
+  } catch (e) {
+    if (e instanceof NonFiniteError || e instanceof InputError) throw new InputError("reference.potential", `its curve over the separations is not finite: ${e.message}`);
+    throw e;
+  }
   // Noise per datum: sigma on the energies, forceSigma on the force components.
   const noise = Float64Array.from(clean, (_, k) => (k < count ? sigma : forceSigma!));
   const rng = new Random(seed);
