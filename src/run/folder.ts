@@ -51,6 +51,8 @@ export class RunWriter {
   /** Files the manifest on disk names, and those of the manifest before it. */
   private committed = new Set<string>();
   private previous = new Set<string>();
+  /** Files written since the last manifest (no manifest names them yet). */
+  private pending = new Set<string>();
   private revision = 1;
   private last: Manifest | null = null;
 
@@ -100,6 +102,7 @@ export class RunWriter {
   array(name: string, a: Field, meta: { units: string; axes: Axis[]; description?: string }): void {
     if (meta.axes.length !== a.shape.length) throw new RangeError(`RunWriter.array(${name}): ${meta.axes.length} axes for ${a.shape.length} dimensions`);
     const file = this.fileFor(name, "npy");
+    this.pending.add(file);
     this.guard(() => writeAtomic(join(this.dir, file), fieldToNpy(a)));
     const entry: ArrayEntry = { name, file, dtype: "<f8", shape: [...a.shape], ...meta };
     const k = this.entries.findIndex((e) => e.name === name);
@@ -114,6 +117,7 @@ export class RunWriter {
    */
   attach(key: string, text: string): string {
     const file = this.fileFor(key, "json");
+    this.pending.add(file);
     this.guard(() => writeAtomic(join(this.dir, file), text));
     this.attachments[key] = file;
     return file;
@@ -140,6 +144,7 @@ export class RunWriter {
     for (const f of this.previous) if (!named.has(f) && !this.committed.has(f)) this.discard(f);
     this.previous = this.committed;
     this.committed = named;
+    this.pending.clear();
     this.revision++;
   }
 
@@ -182,11 +187,14 @@ export class RunWriter {
 
   /**
    * After an I/O failure: rewrites the last manifest written with
-   * `"status": "failed"` and the error (its files are untouched, so it still
-   * agrees with them; a run that failed this way can be resumed once the
+   * `"status": "failed"` and the error, after removing the files written
+   * since it (its own files are untouched, so it still agrees with them; a run that failed this way can be resumed once the
    * cause is fixed). Best effort: the disk may refuse this write too.
    */
   fail(error: Error): void {
+    // What was written since the last manifest is of no use without it (and frees room on a full disk).
+    for (const f of this.pending) if (!this.committed.has(f) && !this.previous.has(f)) this.discard(f);
+    this.pending.clear();
     if (this.last === null || this.last.status === "failed") return;
     try {
       const m = { ...this.last, status: "failed", error: error.message };
@@ -237,4 +245,23 @@ export function readRun(dir: string): { manifest: Manifest; load(name: string): 
       return f;
     },
   };
+}
+
+/**
+ * Removes the run a folder holds (for `--force`): the manifest first (so no
+ * half-removed run is ever described), then the files it named, revisions,
+ * attachments and temporary files. Other files are left alone.
+ */
+export function removeRun(dir: string): void {
+  const manifestPath = join(dir, "manifest.json");
+  let named = new Set<string>();
+  try {
+    named = namedFiles(parseManifest(manifestPath, readText(manifestPath)));
+  } catch {
+    // none, or damaged: only our own file patterns are removed
+  }
+  removeFile(manifestPath);
+  for (const f of listFolder(dir)) {
+    if (named.has(f) || REVISION.test(f) || temporaryPid(f) !== null || f === "state.json") removeFile(join(dir, f));
+  }
 }

@@ -127,7 +127,7 @@ function kindOf(path: string): "directory" | "file" | null {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return null;
-    if (code === "ENOTDIR") throw new IoError(path, "ENOTDIR", "not a directory", "a parent of it is a file");
+    if (code === "ENOTDIR") return null; // a parent is a file: the walk up finds and names it
     throw toIoError(e, path);
   }
 }
