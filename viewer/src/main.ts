@@ -120,6 +120,8 @@ async function main(): Promise<void> {
       status.ready = true;
     } catch (e) {
       status.error = e instanceof Error ? e.message : String(e);
+      // Shown on the page: a damaged file is named with what is wrong with it.
+      header.querySelector(".status")!.textContent = `error: ${status.error}`;
       console.error(e);
     } finally {
       drawing = false;
