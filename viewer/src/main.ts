@@ -155,14 +155,18 @@ async function main(): Promise<void> {
     try {
       do {
         pending = false;
-        run.manifest = await fetchManifest();
-        describe();
-        if (run.manifest.arrays.map((a) => a.name).join(",") !== arraySet) build();
-        await refreshTimeline();
-        await update();
+        // A failed round (e.g. a live run's older revision removed between the manifest and the file) does not
+        // drop a newer manifest announced meanwhile: the loop goes on to it.
+        try {
+          run.manifest = await fetchManifest();
+          describe();
+          if (run.manifest.arrays.map((a) => a.name).join(",") !== arraySet) build();
+          await refreshTimeline();
+          await update();
+        } catch (e) {
+          status.error = e instanceof Error ? e.message : String(e);
+        }
       } while (pending);
-    } catch (e) {
-      status.error = e instanceof Error ? e.message : String(e);
     } finally {
       refreshing = false;
     }
