@@ -137,10 +137,15 @@ async function main(): Promise<void> {
   describe();
   build();
   header.append(shotSelect);
-  await refreshTimeline();
   timeline.onChange = () => void update();
   shotSelect.addEventListener("change", () => void update());
-  await update();
+  // Not fatal: a live run may have replaced a file since the manifest was read; the next manifest event refreshes.
+  try {
+    await refreshTimeline();
+    await update();
+  } catch (e) {
+    status.error = e instanceof Error ? e.message : String(e);
+  }
 
   // Manifest events are handled one at a time, the newest last: a slow fetch must never put an older manifest
   // back after a newer one (a finished run would then look running forever).
