@@ -1,26 +1,74 @@
 #!/usr/bin/env node
 /** The `gradscape` command line: runs scenes into run folders. */
 import { Command, CommanderError } from "commander";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
-import { Worker } from "node:worker_threads";
-import { resolve } from "node:path";
-import { totalmem } from "node:os";
-import { IllConditionedError, InputError, NonFiniteError } from "../core/errors.js";
-import { oncePerKind } from "../core/warn.js";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isMainThread, Worker, workerData } from "node:worker_threads";
+import { DamagedFileError, IllConditionedError, InputError, IoError, NonFiniteError } from "../core/errors.js";
 import { describeParts, formatBytes, memoryLimit, parseBytes, setMemoryLimit, totalBytes } from "../core/memory.js";
-import { estimateScene } from "../scene/estimate.js";
+import { oncePerKind } from "../core/warn.js";
+import { checkSceneMemory, estimateScene } from "../scene/estimate.js";
+import { totalmem } from "node:os";
+import { readRun, removeRun } from "../run/folder.js";
+import { listFolder, makeDirectory, removeEmptyFolder, removeFile, temporaryPid } from "../run/fs.js";
+import { lockFolder, type FolderLock } from "../run/lock.js";
 import { loadScene } from "../scene/load.js";
 import { sceneJsonSchema } from "../scene/schema.js";
-import { runWaveForward } from "../scene/wave-forward.js";
-import { runWaveInversion } from "../scene/wave-inversion.js";
-import { runHeatInversion } from "../scene/heat-inversion.js";
-import { runBasinHopping, runCalibration } from "../scene/molecular.js";
 import { serveRun } from "../view/server.js";
 import { terminalProgress } from "./progress.js";
+import { runTaskInWorker, type RunTask, type TaskMessage } from "./run-task.js";
 
-function fail(message: string): never {
+/** Exit codes, the same for every command (printed by --help, documented in the README). */
+export const EXIT = {
+  /** Done. */
+  ok: 0,
+  /** A run started and failed: a NaN or infinity stopped it, or the file system failed while writing (the manifest says "failed"). */
+  failed: 1,
+  /** Refused before anything was written: a usage error, a bad scene, an --out that cannot be created or is in use, a damaged run to resume. */
+  refused: 2,
+  /** Interrupted by Ctrl-C (SIGINT); 143 for SIGTERM. An inversion can be continued with --resume. */
+  interrupted: 130,
+} as const;
+
+const EXIT_HELP = `
+Exit codes:
+  0    done
+  1    a run failed after it started (a NaN or infinity, or a file-system error
+       while writing: the message names the path and the reason; the manifest
+       says "failed")
+  2    refused before anything was written (usage, scene, --out unusable or in
+       use by another run, a damaged run folder to resume)
+  130  interrupted by Ctrl-C (143: SIGTERM); inversions continue with --resume`;
+
+/** One line on stderr and the exit code; never a stack trace for an expected failure. */
+function fail(message: string, code: number = EXIT.refused): never {
   process.stderr.write(`gradscape: error: ${message}\n`);
-  process.exit(2);
+  process.exit(code);
+}
+
+/** The exit code of an error, or null for an unexpected one (a bug: its stack trace is printed). */
+function exitCodeOf(name: string, duringRun: boolean): number | null {
+  // An ill-conditioned covariance is found before a calibration writes anything.
+  if (name === "InputError" || name === "DamagedFileError" || name === "IllConditionedError") return EXIT.refused;
+  if (name === "NonFiniteError") return EXIT.failed;
+  if (name === "IoError") return duringRun ? EXIT.failed : EXIT.refused;
+  return null;
+}
+
+/** The version in gradscape's package.json (found above this file, whether bundled in dist/ or in a test's cache folder). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "gradscape" && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // not here
+    }
+    dir = dirname(dir);
+  }
+  return "unknown";
 }
 
 function portOf(text: string | undefined): number {
@@ -30,7 +78,7 @@ function portOf(text: string | undefined): number {
   return port;
 }
 
-/** Starts the viewer server on a worker thread (the run computes on this one) and returns its address. */
+/** Starts the viewer server on a worker thread and returns its address. */
 function viewerThread(dir: string, port: number): Promise<string> {
   const worker = new Worker(new URL("./view-worker.js", import.meta.url), { workerData: { dir, options: { port } } });
   worker.unref();
@@ -44,124 +92,187 @@ function viewerThread(dir: string, port: number): Promise<string> {
   });
 }
 
-/** The closing line of a run: how to look at it (`npm run view` when `npm start` ran the flagship). */
-function viewHint(out: string): string {
-  const how = process.env.npm_lifecycle_event === "start" ? "npm run view" : `gradscape view ${/\s/.test(out) ? JSON.stringify(out) : out}`;
-  return `look at it in the viewer: ${how}\n`;
+interface RunOptions { out?: string; force?: boolean; resume?: boolean; workers?: string; view?: boolean; port?: string; maxMemory?: string; dryRun?: boolean }
+
+/** `--dry-run`: what the scene will hold and how many time steps it takes, nothing run or written. */
+function dryRun(sceneFile: string, workers: number): void {
+  const scene = loadScene(sceneFile);
+  const estimate = estimateScene(scene, workers);
+  const total = totalBytes(estimate.memory);
+  process.stdout.write(
+    `${sceneFile}: a valid ${scene.kind} scene\n` +
+      `memory: about ${formatBytes(total)} (${describeParts(estimate.memory)}); limit ${formatBytes(memoryLimit())}${total > memoryLimit() ? ": over the limit, it would be refused" : ""}\n` +
+      (estimate.stepsPerForward > 0 ? `time steps: ${estimate.stepsPerForward.toLocaleString("en-US")} per forward run (all shots); ` : "") + `runs: ${estimate.runs}\n`,
+  );
 }
 
-const program = new Command()
-  .name("gradscape")
-  .description("Differentiable physics simulators with exact adjoint gradients: run scenes into run folders.")
-  .showHelpAfterError()
-  .exitOverride();
+/**
+ * `gradscape run`: validates everything it can, creates --out, locks it, and
+ * runs the scene on a worker thread. Every way out releases the lock and
+ * removes the folders it created if they stayed empty.
+ */
+async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
+  if (opts.maxMemory !== undefined) {
+    const bytes = parseBytes(opts.maxMemory);
+    if (bytes === null) fail(`--max-memory: expected a size such as 8GiB, 500MB or 2e9 (bytes), got ${JSON.stringify(opts.maxMemory)}`);
+    setMemoryLimit(bytes);
+  } else setMemoryLimit(totalmem() / 2);
+  if (opts.dryRun) return dryRun(sceneFile, opts.workers === undefined ? 0 : Number(opts.workers) || 0);
+  if (opts.out === undefined) fail("--out <dir> is required: the run folder to write (or --dry-run to only estimate)");
+  const port = portOf(opts.port);
+  if (opts.port !== undefined && !opts.view) fail("--port: only with --view (or use `gradscape view`)");
+  const workers = opts.workers === undefined ? undefined : Number(opts.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) fail(`--workers: expected a positive integer, got ${JSON.stringify(opts.workers)}`);
+  const scene = loadScene(sceneFile);
+  const inversion = scene.kind === "wave-inversion" || scene.kind === "heat-inversion";
+  if (opts.resume && !inversion) fail("--resume: only inversion scenes can be resumed");
+  if (workers !== undefined && scene.kind !== "wave-inversion") fail("--workers: only wave inversion scenes run shots on workers");
+  const dir = resolve(opts.out);
+  // The whole run's memory, estimated before the folder is made (the runner checks again on its thread).
+  checkSceneMemory(scene, workers ?? 0);
 
-program
-  .command("run")
-  .description("run a scene file and write its results (manifest.json + .npy arrays) to a run folder")
-  .argument("<scene>", "scene file (JSON); `gradscape schema` prints its JSON Schema")
-  .option("-o, --out <dir>", "run folder to write (required unless --dry-run)")
-  .option("-f, --force", "overwrite a run folder that already holds a run")
-  .option("--resume", "continue an interrupted inversion in --out from its last completed iteration (same bytes as an uninterrupted run)")
-  .option("-w, --workers <n>", "inversion scenes: evaluate shots on n worker threads (any n gives the same bytes)")
-  .option("--view", "serve the viewer beside the run (on 127.0.0.1) and follow it live; keeps serving after the run until Ctrl-C")
-  .option("--port <n>", "with --view: the port to serve on (default: any free port)")
-  .option("--max-memory <size>", "refuse scenes estimated to need more memory than this (e.g. 8GiB, 500MB; default: half of this machine's memory)")
-  .option("--dry-run", "validate the scene and print its estimated memory and time steps, without running or writing anything")
-  .action(async (sceneFile: string, opts: { out?: string; force?: boolean; resume?: boolean; workers?: string; view?: boolean; port?: string; maxMemory?: string; dryRun?: boolean }) => {
-    if (opts.maxMemory !== undefined) {
-      const bytes = parseBytes(opts.maxMemory);
-      if (bytes === null) fail(`--max-memory: expected a size such as 8GiB, 500MB or 2e9 (bytes), got ${JSON.stringify(opts.maxMemory)}`);
-      setMemoryLimit(bytes);
-    } else setMemoryLimit(totalmem() / 2);
-    if (opts.dryRun) {
-      const scene = loadScene(sceneFile);
-      const estimate = estimateScene(scene, opts.workers === undefined ? 0 : Number(opts.workers) || 0);
-      const total = totalBytes(estimate.memory);
-      process.stdout.write(
-        `${sceneFile}: a valid ${scene.kind} scene\n` +
-          `memory: about ${formatBytes(total)} (${describeParts(estimate.memory)}); limit ${formatBytes(memoryLimit())}${total > memoryLimit() ? ": over the limit, it would be refused" : ""}\n` +
-          (estimate.stepsPerForward > 0 ? `time steps: ${estimate.stepsPerForward.toLocaleString("en-US")} per forward run (all shots); ` : "") + `runs: ${estimate.runs}\n`,
-      );
-      return;
-    }
-    if (opts.out === undefined) fail("--out: required: the run folder to write (or --dry-run to only estimate)");
-    const out = opts.out;
-    const port = portOf(opts.port);
-    if (opts.port !== undefined && !opts.view) fail("--port: only with --view (or use `gradscape view`)");
-    const workers = opts.workers === undefined ? undefined : Number(opts.workers);
-    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) fail(`--workers: expected a positive integer, got ${JSON.stringify(opts.workers)}`);
-    const scene = loadScene(sceneFile);
-    const dir = resolve(out);
-    if (opts.resume && scene.kind !== "wave-inversion" && scene.kind !== "heat-inversion") fail("--resume: only inversion scenes can be resumed");
-    if (existsSync(dir) && readdirSync(dir).length > 0 && !opts.force && !opts.resume) {
-      fail(`--out: ${out} already exists and is not empty; choose another folder or pass --force`);
-    }
-    // Each kind of warning once per run (a check that runs on every model speaks once).
-    const warn = oncePerKind((m: string) => process.stderr.write(`gradscape: warning: ${m}\n`));
-    if (opts.view) {
-      mkdirSync(dir, { recursive: true });
-      const url = await viewerThread(dir, port);
-      process.stdout.write(`viewer: ${url} (follows the run live)\n`);
-    }
-    if (scene.kind === "wave-forward") {
-      const summary = runWaveForward(scene, dir, terminalProgress(), warn);
-      process.stdout.write(
-        `wrote ${summary.arrays.length} arrays (${summary.arrays.join(", ")}) and manifest.json to ${summary.dir} in ${summary.seconds.toFixed(1)} s\n` +
-          `read them with numpy.load, or with readRun() from gradscape/node\n` + viewHint(out),
-      );
-    } else if (scene.kind === "molecular-basin-hopping") {
-      const s = runBasinHopping(scene, dir, terminalProgress());
-      process.stdout.write(
-        `best energy ${s.best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` (known global minimum ${scene.knownMinimum}: ${s.reachedTarget ? "found" : "not found"})`}` +
-          ` after ${s.steps} steps, ${s.localMinimizations} local minimizations, ${s.evaluations} gradient evaluations\nrun folder: ${s.dir}\n` + viewHint(out),
-      );
-    } else if (scene.kind === "molecular-calibration") {
-      const s = runCalibration(scene, dir, terminalProgress());
-      for (const f of s.fits) {
-        process.stdout.write(`${f.kind}: ${f.names.map((n, i) => `${n} = ${f.parameters[i].toPrecision(6)} +- ${f.standardErrors[i].toPrecision(2)}`).join(", ")}; rms residual ${f.rms.toExponential(2)}\n`);
+  const created = makeDirectory(dir);
+  let lock: FolderLock | null = null;
+  const exit = (code: number): never => {
+    lock?.release();
+    lock = null;
+    // Folders this run created and left empty (a refusal, an interruption before the first file) are removed.
+    for (const d of [...created].reverse()) if (!removeEmptyFolder(d)) break;
+    process.exit(code);
+  };
+  const refuse = (message: string): never => {
+    process.stderr.write(`gradscape: error: ${message}\n`);
+    return exit(EXIT.refused);
+  };
+  try {
+    lock = lockFolder(dir);
+  } catch (e) {
+    if (e instanceof InputError || e instanceof IoError) refuse(e.message);
+    throw e;
+  }
+  if (listFolder(dir).some((f) => f !== ".lock") && !opts.force && !opts.resume) {
+    refuse(`--out: ${opts.out} already exists and is not empty; choose another folder or pass --force`);
+  }
+  if (opts.force && !opts.resume) removeRun(dir);
+
+  const progress = terminalProgress();
+  // Each kind of warning once per run (a check that runs on every model speaks once).
+  const warn = oncePerKind((m: string) => process.stderr.write(`gradscape: warning: ${m}\n`));
+  let finished = false;
+  let worker: Worker | null = null;
+  const interrupt = async (signal: NodeJS.Signals) => {
+    if (worker === null) return exit(EXIT.interrupted); // before the run started, or after a --view run: the viewer stops
+    const w = worker;
+    worker = null;
+    await w.terminate();
+    progress.stop();
+    // The run's temporary files (its thread shares this pid); the manifest on disk and its files agree whatever the moment.
+    for (const f of listFolder(dir)) if (temporaryPid(f) === process.pid) removeFile(join(dir, f));
+    let where = `${dir} holds no finished run`;
+    try {
+      const m = readRun(dir).manifest;
+      if (inversion && m.status === "running") {
+        where = `the run in ${dir} stopped after iteration ${String(m.iterations)}; continue it with:\n  gradscape run ${sceneFile} --out ${opts.out} --resume`;
       }
-      process.stdout.write(`run folder: ${s.dir}\n` + viewHint(out));
-    } else {
-      const t0 = performance.now();
-      if (workers !== undefined && scene.kind !== "wave-inversion") fail("--workers: only wave inversion scenes run shots on workers");
-      const summary = scene.kind === "wave-inversion"
-        ? runWaveInversion(scene, dir, terminalProgress(), warn, opts.resume === true, workers)
-        : runHeatInversion(scene, dir, terminalProgress(), opts.resume === true);
-      process.stdout.write(
-        `${summary.message} after ${summary.iterations} iterations (${((performance.now() - t0) / 1000).toFixed(1)} s)\n` +
-          (summary.inclusions ?? []).map((c, i) =>
-            `inclusion ${i + 1} (centre ${c.center.map((v) => (1000 * v).toFixed(1)).join(", ")} mm, radius ${(1000 * c.radius).toFixed(1)} mm): ` +
-              `recovered peak ${(1000 * c.peakDistance).toFixed(1)} mm from its centre; contrast inside/outside ${c.contrast.toFixed(2)} (true ${c.trueContrast.toFixed(2)})\n`).join("") +
-          `model error ${(100 * summary.startError).toFixed(1)}% -> ${(100 * summary.finalError).toFixed(1)}%${summary.inclusions ? " (relative L2: diffusion blurs the disc, see the inclusion figures above)" : ""}\n` +
-          `run folder: ${summary.dir} (manifest.json + .npy arrays; numpy.load or readRun() from gradscape/node)\n` + viewHint(out),
-      );
+    } catch {
+      // no manifest yet
     }
-  });
+    process.stderr.write(`\ngradscape: interrupted (${signal}); ${where}\n`);
+    exit(signal === "SIGINT" ? EXIT.interrupted : 143);
+  };
+  process.on("SIGINT", () => void interrupt("SIGINT"));
+  process.on("SIGTERM", () => void interrupt("SIGTERM"));
 
-program
-  .command("view")
-  .description("serve the viewer for a run folder on 127.0.0.1 and print its address")
-  .argument("<dir>", "run folder written by `gradscape run`")
-  .option("--port <n>", "port to serve on (default: any free port)")
-  .action(async (dir: string, opts: { port?: string }) => {
-    if (!existsSync(dir)) fail(`view: ${dir} does not exist`);
-    if (!existsSync(resolve(dir, "manifest.json"))) fail(`view: ${dir} is not a run folder (no manifest.json)`);
-    const server = await serveRun(dir, { port: portOf(opts.port) });
-    process.stdout.write(`viewer: ${server.url} (read-only, ${resolve(dir)}); Ctrl-C to stop\n`);
+  if (opts.view) {
+    const url = await viewerThread(dir, port);
+    process.stdout.write(`viewer: ${url} (follows the run live)\n`);
+  }
+  const task: RunTask = { scene, dir, out: opts.out, resume: opts.resume === true, workers, maxMemory: memoryLimit() };
+  const w = new Worker(new URL(import.meta.url), { workerData: { gradscapeRun: task } });
+  worker = w;
+  const outcome = await new Promise<TaskMessage & { type: "done" | "error" }>((done) => {
+    w.on("message", (m: TaskMessage) => {
+      if (m.type === "start") progress.start(m.total, m.label);
+      else if (m.type === "update") progress.update(m.done, m.status);
+      else if (m.type === "stop") progress.stop();
+      else if (m.type === "warn") warn(m.message);
+      else done(m);
+    });
+    w.on("error", (e) => done({ type: "error", name: e.name, message: e.message, stack: e.stack }));
+    w.on("exit", (code) => done({ type: "error", name: "Error", message: `the run stopped unexpectedly (exit code ${code})` }));
   });
-
-program
-  .command("schema")
-  .description("print the JSON Schema of scene files (for editor completion and checking)")
-  .action(() => {
-    process.stdout.write(JSON.stringify(sceneJsonSchema(), null, 2) + "\n");
-  });
-
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (e instanceof InputError || e instanceof NonFiniteError || e instanceof IllConditionedError) fail(e.message);
-  throw e;
+  if (worker === null) return; // interrupted: interrupt() exits
+  worker = null;
+  finished = true;
+  await w.terminate();
+  if (outcome.type === "error") {
+    const code = exitCodeOf(outcome.name, true);
+    process.stderr.write(code === null ? `gradscape: internal error: ${outcome.stack ?? outcome.message}\n` : `gradscape: error: ${outcome.message}\n`);
+    return exit(code ?? EXIT.failed);
+  }
+  process.stdout.write(outcome.text);
+  lock?.release();
+  lock = null;
+  if (!opts.view) process.exit(EXIT.ok);
 }
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name("gradscape")
+    .description("Differentiable physics simulators with exact adjoint gradients: run scenes into run folders.")
+    .version(packageVersion(), "-V, --version", "print the version")
+    .showHelpAfterError("(add --help for usage)")
+    .showSuggestionAfterError()
+    .configureOutput({ outputError: (text, write) => write(`gradscape: ${text}`) })
+    .addHelpText("after", EXIT_HELP)
+    .exitOverride();
+
+  program
+    .command("run")
+    .description("run a scene file and write its results (manifest.json + .npy arrays) to a run folder")
+    .argument("<scene>", "scene file (JSON, // and /* */ comments allowed); `gradscape schema` prints its JSON Schema")
+    .option("-o, --out <dir>", "run folder to write (required unless --dry-run)")
+    .option("-f, --force", "replace the run a folder already holds")
+    .option("--resume", "continue an interrupted inversion in --out from its last completed iteration (same bytes as an uninterrupted run)")
+    .option("-w, --workers <n>", "inversion scenes: evaluate shots on n worker threads (any n gives the same bytes)")
+    .option("--view", "serve the viewer beside the run (on 127.0.0.1) and follow it live; keeps serving after the run until Ctrl-C")
+    .option("--port <n>", "with --view: the port to serve on (default: any free port)")
+    .option("--max-memory <size>", "refuse scenes estimated to need more memory than this (e.g. 8GiB, 500MB; default: half of this machine's memory)")
+    .option("--dry-run", "validate the scene and print its estimated memory and time steps, without running or writing anything")
+    .addHelpText("after", EXIT_HELP)
+    .action(runCommand);
+
+  program
+    .command("view")
+    .description("serve the viewer for a run folder on 127.0.0.1 and print its address")
+    .argument("<dir>", "run folder written by `gradscape run`")
+    .option("--port <n>", "port to serve on (default: any free port)")
+    .action(async (dir: string, opts: { port?: string }) => {
+      if (!existsSync(dir)) fail(`view: ${dir} does not exist`);
+      if (!existsSync(resolve(dir, "manifest.json"))) fail(`view: ${dir} is not a run folder (no manifest.json)`);
+      const server = await serveRun(dir, { port: portOf(opts.port) });
+      process.stdout.write(`viewer: ${server.url} (read-only, ${resolve(dir)}); Ctrl-C to stop\n`);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of scene files (for editor completion and checking; shipped as scenes/scene.schema.json)")
+    .action(() => {
+      process.stdout.write(JSON.stringify(sceneJsonSchema(), null, 2) + "\n");
+    });
+
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    // Help and --version exit 0; every usage error (unknown option or command, missing argument) exits 2.
+    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.refused);
+    if (e instanceof InputError || e instanceof DamagedFileError || e instanceof IoError || e instanceof NonFiniteError || e instanceof IllConditionedError) {
+      fail(e.message, exitCodeOf(e.name, false) ?? EXIT.failed);
+    }
+    throw e;
+  }
+}
+
+const task = (workerData as { gradscapeRun?: RunTask } | null)?.gradscapeRun;
+if (!isMainThread && task !== undefined) runTaskInWorker(task);
+else await main();

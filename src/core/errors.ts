@@ -49,3 +49,35 @@ export function describe(value: unknown): string {
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as Float64Array).length}`;
   return `a ${typeof value}`;
 }
+
+/**
+ * A file-system operation failed: names the path and the operating system's
+ * reason and code (e.g. `/data/run/models.npy: no space left on device (ENOSPC)`).
+ */
+export class IoError extends Error {
+  /** The file or folder the operation was on. */
+  readonly path: string;
+  /** The system error code, e.g. `ENOSPC`, `EROFS`, `ENOTDIR`, `EACCES`. */
+  readonly code: string;
+  /** The operating system's description of the code, e.g. "no space left on device". */
+  readonly reason: string;
+
+  constructor(path: string, code: string, reason: string, detail?: string) {
+    super(`${path}: ${reason} (${code})${detail === undefined ? "" : `; ${detail}`}`);
+    this.name = "IoError";
+    this.path = path;
+    this.code = code;
+    this.reason = reason;
+  }
+}
+
+/** A file that exists but is not what it should be (truncated, not a .npy file, not a manifest): names the file and what is wrong. */
+export class DamagedFileError extends Error {
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`${path}: ${problem}`);
+    this.name = "DamagedFileError";
+    this.path = path;
+  }
+}

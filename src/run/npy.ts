@@ -53,10 +53,24 @@ export function fieldToNpy(a: Field): Uint8Array {
   return encodeNpy(out, a.shape);
 }
 
-/** Decodes a .npy file holding little-endian float64 ('<f8') or float32 ('<f4') values in C order. */
+/** A .npy file that cannot be decoded: the message says what is wrong with it. */
+export class NpyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NpyError";
+  }
+}
+
+/**
+ * Decodes a .npy file holding little-endian float64 ('<f8') or float32 ('<f4')
+ * values in C order. A file that is not one, or is truncated, throws an
+ * {@link NpyError} saying what is wrong (e.g. "truncated: the header promises
+ * 400 values (3200 bytes of data) but the file holds 1000 bytes of data").
+ */
 export function decodeNpy(bytes: Uint8Array): Field {
+  if (bytes.length < 10) throw new NpyError(`not a .npy file: ${bytes.length} bytes, shorter than a .npy header`);
   for (let i = 0; i < MAGIC.length; i++) {
-    if (bytes[i] !== MAGIC[i]) throw new Error("decodeNpy: not a .npy file (bad magic string)");
+    if (bytes[i] !== MAGIC[i]) throw new NpyError("not a .npy file (bad magic string)");
   }
   const major = bytes[6];
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -66,21 +80,30 @@ export function decodeNpy(bytes: Uint8Array): Field {
     headerLength = dv.getUint16(8, true);
     headerStart = 10;
   } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) throw new NpyError(`truncated: ${bytes.length} bytes, shorter than a version ${major} .npy header`);
     headerLength = dv.getUint32(8, true);
     headerStart = 12;
-  } else throw new Error(`decodeNpy: unsupported format version ${major}`);
+  } else throw new NpyError(`unsupported .npy format version ${major}`);
+  if (headerStart + headerLength > bytes.length) throw new NpyError(`truncated: the header is ${headerLength} bytes but the file ends after ${bytes.length - headerStart}`);
   const header = new TextDecoder("latin1").decode(bytes.subarray(headerStart, headerStart + headerLength));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new Error(`decodeNpy: malformed header ${header.trim()}`);
-  if (fortran === "True") throw new Error("decodeNpy: Fortran-ordered arrays are not supported");
-  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new NpyError(`malformed header ${JSON.stringify(header.trim())}`);
+  if (fortran === "True") throw new NpyError("Fortran-ordered arrays are not supported");
+  const dims = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  if (dims.some((d) => !/^\d+L?$/.test(d))) throw new NpyError(`malformed shape (${shapeText}) in the header`);
+  const shape = dims.map((d) => Number.parseInt(d, 10));
   const size = shape.reduce((a, b) => a * b, 1);
+  const width = descr === "<f8" ? 8 : descr === "<f4" ? 4 : 0;
+  if (width === 0) throw new NpyError(`unsupported dtype ${descr} (expected '<f8' or '<f4')`);
   const dataStart = headerStart + headerLength;
+  const available = bytes.length - dataStart;
+  if (available !== size * width) {
+    throw new NpyError(`${available < size * width ? "truncated" : "trailing bytes"}: the header promises shape (${shape.join(", ")}) = ${size} values (${size * width} bytes of data) but the file holds ${available} bytes of data`);
+  }
   const out = new Float64Array(size);
-  if (descr === "<f8") for (let i = 0; i < size; i++) out[i] = dv.getFloat64(dataStart + 8 * i, true);
-  else if (descr === "<f4") for (let i = 0; i < size; i++) out[i] = dv.getFloat32(dataStart + 4 * i, true);
-  else throw new Error(`decodeNpy: unsupported dtype ${descr} (expected '<f8' or '<f4')`);
+  if (width === 8) for (let i = 0; i < size; i++) out[i] = dv.getFloat64(dataStart + 8 * i, true);
+  else for (let i = 0; i < size; i++) out[i] = dv.getFloat32(dataStart + 4 * i, true);
   return field(out, shape);
 }

@@ -2,19 +2,21 @@
  * The iteration loop every inversion scene shares, whatever its physics: bands
  * of the engine's continuation, a progress line per iteration, and after each
  * iteration the models so far, their history, the optimizer's state and a
- * "running" manifest written atomically, so a killed run leaves a readable
- * folder and `--resume` continues it to the same bytes.
+ * "running" manifest naming them, written last (the commit point: see
+ * RunWriter), so a killed run leaves a folder whose manifest and files agree
+ * and `--resume` continues it to the same bytes.
  */
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { field, flatten } from "../core/arrays.js";
-import { InputError, NonFiniteError } from "../core/errors.js";
+import { DamagedFileError, InputError, NonFiniteError } from "../core/errors.js";
 import { continuation, type ContinuationState, type Optimizer } from "../inversion/continuation.js";
 import { run } from "../inversion/descent.js";
 import type { DataObjective } from "../inversion/objective.js";
 import { scaledObjective } from "../inversion/precondition.js";
 import type { OptimizeResult } from "../inversion/types.js";
-import { RunWriter, readRun, writeAtomic, type Axis } from "../run/folder.js";
+import { RunWriter, readRun, type Axis } from "../run/folder.js";
+import { readText } from "../run/fs.js";
 import type { Progress } from "./progress.js";
 
 /** Where a killed run stood: its continuation state and the arrays written so far. */
@@ -25,18 +27,39 @@ export interface ResumePoint {
   load(name: string): Float64Array;
 }
 
-/** Reads a run folder to resume; refuses finished runs and runs of another scene. */
+/**
+ * Reads a run folder to resume: its manifest and the optimizer state the
+ * manifest names. Refuses finished runs, runs of another scene, and damaged
+ * files, naming the file and what is wrong.
+ */
 export function resumePoint(dir: string, scene: unknown): ResumePoint {
-  let folder: ReturnType<typeof readRun>;
+  const manifestPath = join(dir, "manifest.json");
+  if (!existsSync(manifestPath)) throw new InputError("--resume", `${dir} holds no resumable run (no manifest.json)`);
+  const folder = readRun(dir);
+  const { status, attachments } = folder.manifest as { status?: unknown; attachments?: { state?: unknown } };
+  // A run stopped by an I/O failure (status "failed", its state still named) resumes once the cause is fixed.
+  const stateFile = typeof attachments?.state === "string" ? attachments.state : status === "running" ? "state.json" : undefined;
+  if (stateFile === undefined || (status !== "running" && status !== "failed")) {
+    throw new InputError("--resume", `the run in ${dir} is ${String(status)}, not running: nothing to resume`);
+  }
+  if (JSON.stringify(folder.manifest.scene) !== JSON.stringify(scene)) throw new InputError("--resume", `the run in ${dir} was made from a different scene`);
+  const statePath = join(dir, stateFile);
   let state: ContinuationState;
   try {
-    folder = readRun(dir);
-    state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as ContinuationState;
-  } catch {
-    throw new InputError("--resume", `${dir} holds no resumable run (no manifest.json or state.json)`);
+    state = JSON.parse(readText(statePath)) as ContinuationState;
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new DamagedFileError(statePath, `not valid JSON (${e.message}); the file is damaged or truncated`);
+    throw e;
   }
-  if (folder.manifest.status !== "running") throw new InputError("--resume", `the run in ${dir} is ${String(folder.manifest.status)}, not running: nothing to resume`);
-  if (JSON.stringify(folder.manifest.scene) !== JSON.stringify(scene)) throw new InputError("--resume", `the run in ${dir} was made from a different scene`);
+  const s = state as Partial<ContinuationState> | null;
+  const count = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+  if (s === null || typeof s !== "object" || !count(s.band) || !count(s.iterationsBefore) || !count(s.evaluationsBefore) || typeof s.optimizer !== "object" || s.optimizer === null || !count(s.optimizer.iteration)) {
+    throw new DamagedFileError(statePath, "not an optimizer state (expected band, iterationsBefore, evaluationsBefore and optimizer.iteration)");
+  }
+  const k = state.iterationsBefore + state.optimizer.iteration;
+  if (folder.manifest.iterations !== undefined && folder.manifest.iterations !== k) {
+    throw new DamagedFileError(statePath, `is the state after iteration ${k} but the manifest says ${String(folder.manifest.iterations)} iterations`);
+  }
   return { state, names: folder.manifest.arrays.map((a) => a.name), load: (name) => flatten(folder.load(name)) };
 }
 
@@ -111,7 +134,7 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
   const gradients: Float64Array[] = [];
   const history = { value: [] as number[], gradientNorm: [] as number[], modelError: [] as number[], band: [] as number[], step: [] as number[], terms: [] as number[] };
   if (from !== null) {
-    // The history up to the saved state (arrays may hold one iteration more, written just before a kill).
+    // The history up to the saved state (the manifest names the state of its iteration).
     const k = from.state.iterationsBefore + from.state.optimizer.iteration;
     const saved = from.load("models");
     for (let i = 1; i <= k; i++) models.push(saved.slice(i * size, (i + 1) * size));
@@ -196,7 +219,9 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
         const errorText = spec.truth === null ? "" : ` | model error ${(100 * err).toFixed(2)}%`;
         progress.update(Math.min(e.iteration, total), `${spec.bands[e.band].label} | misfit ${e.value.toExponential(3)}${errorText}`);
         writeHistory();
-        if (e.continuation !== undefined) writeAtomic(join(spec.dir, "state.json"), JSON.stringify(e.continuation));
+        // The state goes to a new file the manifest names, so the manifest commits arrays and state together.
+        if (e.continuation !== undefined) writer.attach("state", JSON.stringify(e.continuation));
+        else writer.detach("state");
         writer.finish(scene.kind, scene, { status: "running", iterations: e.iteration });
       },
     );

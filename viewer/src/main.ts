@@ -120,6 +120,8 @@ async function main(): Promise<void> {
       status.ready = true;
     } catch (e) {
       status.error = e instanceof Error ? e.message : String(e);
+      // Shown on the page: a damaged file is named with what is wrong with it.
+      header.querySelector(".status")!.textContent = `error: ${status.error}`;
       console.error(e);
     } finally {
       drawing = false;
@@ -135,10 +137,15 @@ async function main(): Promise<void> {
   describe();
   build();
   header.append(shotSelect);
-  await refreshTimeline();
   timeline.onChange = () => void update();
   shotSelect.addEventListener("change", () => void update());
-  await update();
+  // Not fatal: a live run may have replaced a file since the manifest was read; the next manifest event refreshes.
+  try {
+    await refreshTimeline();
+    await update();
+  } catch (e) {
+    status.error = e instanceof Error ? e.message : String(e);
+  }
 
   // Manifest events are handled one at a time, the newest last: a slow fetch must never put an older manifest
   // back after a newer one (a finished run would then look running forever).
@@ -153,14 +160,18 @@ async function main(): Promise<void> {
     try {
       do {
         pending = false;
-        run.manifest = await fetchManifest();
-        describe();
-        if (run.manifest.arrays.map((a) => a.name).join(",") !== arraySet) build();
-        await refreshTimeline();
-        await update();
+        // A failed round (e.g. a live run's older revision removed between the manifest and the file) does not
+        // drop a newer manifest announced meanwhile: the loop goes on to it.
+        try {
+          run.manifest = await fetchManifest();
+          describe();
+          if (run.manifest.arrays.map((a) => a.name).join(",") !== arraySet) build();
+          await refreshTimeline();
+          await update();
+        } catch (e) {
+          status.error = e instanceof Error ? e.message : String(e);
+        }
       } while (pending);
-    } catch (e) {
-      status.error = e instanceof Error ? e.message : String(e);
     } finally {
       refreshing = false;
     }

@@ -69,7 +69,16 @@ export class Run {
         return r.arrayBuffer();
       })
       .then((b) => {
-        const f = decodeNpy(new Uint8Array(b));
+        // A damaged file is named with what is wrong with it (truncated, not a .npy file, another shape).
+        let f: ReturnType<typeof decodeNpy>;
+        try {
+          f = decodeNpy(new Uint8Array(b));
+        } catch (e) {
+          throw new Error(`${entry.file}: ${(e as Error).message}`);
+        }
+        if (f.shape.length !== entry.shape.length || f.shape.some((n, i) => n !== entry.shape[i])) {
+          throw new Error(`${entry.file}: holds shape [${f.shape.join(", ")}] but the manifest says [${entry.shape.join(", ")}]`);
+        }
         return { entry, data: f.data as Float64Array, shape: f.shape.slice() };
       });
     this.cache.set(name, { key, value });
