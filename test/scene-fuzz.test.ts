@@ -56,7 +56,8 @@ function verdict(o: Outcome): string | null {
   if (o.status === 2) {
     // Progress lines may come first (on stderr off a terminal); the error is the first "error:" line.
     const first = o.stderr.split("\n").find((l) => l.startsWith("gradscape: error: ")) ?? o.stderr;
-    if (!/^gradscape: error: [^:\s][^:]*: \S/.test(first)) return `refused without naming the field: ${JSON.stringify(first)}`;
+    // "<field>: <reason>", or for a syntax error "<file>:<line>:<column>: <reason>".
+    if (!/^gradscape: error: ([^:\s][^:]*|\S+:\d+:\d+): \S/.test(first)) return `refused without naming the field: ${JSON.stringify(first)}`;
     if (existsSync(o.out)) return `refused but left ${o.out} on disk`;
     const stray = readdirSync(o.workdir).filter((f) => f !== "scene.json");
     if (stray.length > 0) return `refused but left ${stray.join(", ")} beside the scene`;

@@ -31,6 +31,35 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - start + 1 };
 }
 
+/** Deepest nesting of objects and arrays a scene may have (the schema needs about 6). */
+export const MAX_DEPTH = 64;
+
+/**
+ * The offset where the text's nesting of brackets (outside strings and
+ * comments) first exceeds {@link MAX_DEPTH}, or -1: checked before parsing,
+ * whose recursion would overflow the stack on a pathological file.
+ */
+function tooDeep(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === "{" || c === "[") {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === "}" || c === "]") depth--;
+  }
+  return -1;
+}
+
+/** A token for a message: at most 40 characters. */
+const shown = (token: string) => JSON.stringify(token.length > 40 ? `${token.slice(0, 40)}...` : token);
+
 /** What a syntax error means, in words (with the hint that applies to it, if any). */
 function syntaxProblem(error: ParseError, text: string): string {
   const token = text.slice(error.offset, error.offset + Math.max(error.length, 1));
@@ -39,27 +68,27 @@ function syntaxProblem(error: ParseError, text: string): string {
     case "InvalidSymbol":
       return /^-?(NaN|Infinity)/.test(token) || /^-?(NaN|Infinity)/.test(text.slice(error.offset))
         ? `unexpected ${token} (NaN and Infinity are not JSON numbers)`
-        : `unexpected ${JSON.stringify(token)}`;
+        : `unexpected ${shown(token)}`;
     case "ValueExpected":
-      return closing ? `expected a value before ${JSON.stringify(token)} (a trailing comma?)` : `expected a value, got ${JSON.stringify(token)}`;
+      return closing ? `expected a value before ${shown(token)} (a trailing comma?)` : `expected a value, got ${shown(token)}`;
     case "PropertyNameExpected":
-      return closing ? `expected a property name before ${JSON.stringify(token)} (a trailing comma?)` : `expected a property name in double quotes, got ${JSON.stringify(token)}`;
+      return closing ? `expected a property name before ${shown(token)} (a trailing comma?)` : `expected a property name in double quotes, got ${shown(token)}`;
     case "CommaExpected":
-      return `expected a comma or a closing bracket, got ${JSON.stringify(token)}`;
+      return `expected a comma or a closing bracket, got ${shown(token)}`;
     case "ColonExpected":
-      return `expected a colon after the property name, got ${JSON.stringify(token)}`;
+      return `expected a colon after the property name, got ${shown(token)}`;
     case "CloseBraceExpected":
       return "expected } : an object is not closed";
     case "CloseBracketExpected":
       return "expected ] : an array is not closed";
     case "EndOfFileExpected":
-      return `unexpected ${JSON.stringify(token)} after the end of the scene`;
+      return `unexpected ${shown(token)} after the end of the scene`;
     case "UnexpectedEndOfString":
       return "a string is not closed";
     case "UnexpectedEndOfComment":
       return "a /* comment */ is not closed";
     default:
-      return `${printParseErrorCode(error.error)} at ${JSON.stringify(token)}`;
+      return `${printParseErrorCode(error.error)} at ${shown(token)}`;
   }
 }
 
@@ -70,6 +99,11 @@ function syntaxProblem(error: ParseError, text: string): string {
  * line and a caret under the spot.
  */
 export function parseSceneText(text: string, file = "(scene)"): unknown {
+  const deep = tooDeep(text);
+  if (deep >= 0) {
+    const { line, column } = lineColumn(text, deep);
+    throw new InputError(`${file}:${line}:${column}`, `not a scene: objects and arrays nested more than ${MAX_DEPTH} deep`);
+  }
   const errors: ParseError[] = [];
   const value = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: false, allowEmptyContent: false });
   if (errors.length === 0) return value;
