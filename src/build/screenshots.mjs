@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { serveRun } from "../../dist/index.js";
+import { serveRun } from "../../dist/node.js";
 
 const SCENES = ["continuation-fwi", "heat-inclusion", "lj38-basin-hopping", "dimer-forces-calibration"];
 const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
