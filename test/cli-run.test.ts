@@ -133,7 +133,7 @@ function hostName(): string {
 
 describe("SIGKILL at random moments", () => {
   test("whatever a kill leaves, every array the manifest names has exactly the shape it says, and --resume continues", async () => {
-    // A small wave inversion (60 iterations of about 15 ms): kills land anywhere in the write sequence.
+    // A small wave inversion (4 bands of 15 iterations, about 15 ms each): kills land anywhere in the write sequence.
     const root = temp("kills-");
     const scene = JSON.parse(readFileSync("scenes/continuation-fwi.json", "utf8"));
     const file = join(root, "scene.json");

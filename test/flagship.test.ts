@@ -5,7 +5,7 @@
  * at the result.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -69,5 +69,6 @@ describe("the flagship run", () => {
     const dir = join(mkdtempSync(join(tmpdir(), "flagship-")), "run");
     const scene: WaveInversionScene = { ...flagship(), bounds: { velocity: [1500, 9000] } };
     expect(() => runWaveInversion(scene, dir)).toThrow(/^bounds\.velocity: unstable: c_max dt \/ dx = 0\.9000 exceeds the CFL limit/);
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -50,14 +50,29 @@ function runCli(cli: string, args: string[], timeoutMs: number): Promise<{ statu
   });
 }
 
+/** The names a refusal may start with: the scene's own top-level keys, or the scene as a whole. */
+function fieldsOf(text: string): Set<string> {
+  const names = new Set(["scene", "(scene)"]);
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) for (const k of Object.keys(v)) names.add(k);
+  } catch {
+    // not JSON: only a file:line:column will do
+  }
+  return names;
+}
+
 /** What is wrong with an outcome, or null when it is one of the two allowed ends. */
 function verdict(o: Outcome): string | null {
   if (/^\s+at .*:\d+:\d+\)?$/m.test(o.stderr)) return "printed a stack trace";
   if (o.status === 2) {
     // Progress lines may come first (on stderr off a terminal); the error is the first "error:" line.
     const first = o.stderr.split("\n").find((l) => l.startsWith("gradscape: error: ")) ?? o.stderr;
-    // "<field>: <reason>", or for a syntax error "<file>:<line>:<column>: <reason>".
-    if (!/^gradscape: error: ([^:\s][^:]*|\S+:\d+:\d+): \S/.test(first)) return `refused without naming the field: ${JSON.stringify(first)}`;
+    // "<field>: <reason>" with a field of the scene, or for a syntax error "<file>:<line>:<column>: <reason>".
+    const named = /^gradscape: error: (\S+:\d+:\d+|[^:\s][^:]*): \S/.exec(first)?.[1];
+    if (named === undefined || !(/:\d+:\d+$/.test(named) || fieldsOf(o.mutant.text).has(named.split(/[.[]/)[0]))) {
+      return `refused without naming a field of the scene: ${JSON.stringify(first)}`;
+    }
     if (existsSync(o.out)) return `refused but left ${o.out} on disk`;
     const stray = readdirSync(o.workdir).filter((f) => f !== "scene.json");
     if (stray.length > 0) return `refused but left ${stray.join(", ")} beside the scene`;
@@ -72,7 +87,7 @@ function verdict(o: Outcome): string | null {
       return `exit ${o.status} but the folder does not read: ${(e as Error).message}`;
     }
     const expected = o.status === 0 ? "finished" : "failed";
-    if (run.manifest.status !== undefined && run.manifest.status !== expected) return `exit ${o.status} with a manifest saying ${String(run.manifest.status)}`;
+    if (run.manifest.status !== expected) return `exit ${o.status} with a manifest saying ${String(run.manifest.status)}`;
     if (o.status === 1 && !/^gradscape: error: /.test(o.stderr)) return `exit 1 without a message: ${JSON.stringify(o.stderr.slice(0, 200))}`;
     for (const entry of run.manifest.arrays) {
       const shape = run.load(entry.name).shape;

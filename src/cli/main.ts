@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `gradscape` command line: runs scenes into run folders. */
 import { Command, CommanderError } from "commander";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread, Worker, workerData } from "node:worker_threads";
@@ -10,10 +10,11 @@ import { describeParts, formatBytes, memoryLimit, parseBytes, setMemoryLimit, to
 import { oncePerKind } from "../core/warn.js";
 import { checkSceneMemory, estimateScene } from "../scene/estimate.js";
 import { totalmem } from "node:os";
-import { readRun, removeRun } from "../run/folder.js";
+import { readRun } from "../run/folder.js";
 import { listFolder, makeDirectory, removeEmptyFolder, removeFile, temporaryPid } from "../run/fs.js";
 import { lockFolder, type FolderLock } from "../run/lock.js";
 import { loadScene } from "../scene/load.js";
+import type { Scene } from "../scene/schema.js";
 import { sceneJsonSchema } from "../scene/schema.js";
 import { serveRun } from "../view/server.js";
 import { terminalProgress } from "./progress.js";
@@ -27,8 +28,10 @@ export const EXIT = {
   failed: 1,
   /** Refused before anything was written: a usage error, a bad scene, an --out that cannot be created or is in use, a damaged run to resume. */
   refused: 2,
-  /** Interrupted by Ctrl-C (SIGINT); 143 for SIGTERM. An inversion can be continued with --resume. */
+  /** Interrupted by Ctrl-C (SIGINT). An inversion can be continued with --resume. */
   interrupted: 130,
+  /** Stopped by SIGTERM, otherwise as {@link EXIT.interrupted}. */
+  terminated: 143,
 } as const;
 
 const EXIT_HELP = `
@@ -48,12 +51,19 @@ function fail(message: string, code: number = EXIT.refused): never {
 }
 
 /** The exit code of an error, or null for an unexpected one (a bug: its stack trace is printed). */
-function exitCodeOf(name: string, duringRun: boolean): number | null {
-  // An ill-conditioned covariance is found before a calibration writes anything.
-  if (name === "InputError" || name === "DamagedFileError" || name === "IllConditionedError") return EXIT.refused;
-  if (name === "NonFiniteError") return EXIT.failed;
-  if (name === "IoError") return duringRun ? EXIT.failed : EXIT.refused;
-  return null;
+function exitCodeOf(name: string, wroteManifest: boolean): number | null {
+  if (!["InputError", "DamagedFileError", "IllConditionedError", "NonFiniteError", "IoError"].includes(name)) return null;
+  // Refused while nothing was written; once the run has committed a manifest, a failed run.
+  return wroteManifest ? EXIT.failed : EXIT.refused;
+}
+
+/** The manifest's modification time in `dir`, or null: compared before and after a run to tell whether it wrote one. */
+function manifestStamp(dir: string): number | null {
+  try {
+    return statSync(join(dir, "manifest.json")).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 /** The version in gradscape's package.json (found above this file, whether bundled in dist/ or in a test's cache folder). */
@@ -82,22 +92,22 @@ function portOf(text: string | undefined): number {
 function viewerThread(dir: string, port: number): Promise<string> {
   const worker = new Worker(new URL("./view-worker.js", import.meta.url), { workerData: { dir, options: { port } } });
   worker.unref();
-  return new Promise((done) => {
+  return new Promise((done, reject) => {
     worker.once("message", (m: { url?: string; error?: string }) => {
-      if (m.error !== undefined) fail(`--view: ${m.error}`);
+      if (m.error !== undefined) return reject(new InputError("--view", m.error));
       worker.ref();
       done(m.url!);
     });
-    worker.once("error", (e) => fail(`--view: the viewer server did not start: ${e.message}`));
+    worker.once("error", (e) => reject(new InputError("--view", `the viewer server did not start: ${e.message}`)));
   });
 }
 
 interface RunOptions { out?: string; force?: boolean; resume?: boolean; workers?: string; view?: boolean; port?: string; maxMemory?: string; dryRun?: boolean }
 
 /** `--dry-run`: what the scene will hold and how many time steps it takes, nothing run or written. */
-function dryRun(sceneFile: string, workers: number): void {
+function dryRun(sceneFile: string): void {
   const scene = loadScene(sceneFile);
-  const estimate = estimateScene(scene, workers);
+  const estimate = estimateScene(scene);
   const total = totalBytes(estimate.memory);
   process.stdout.write(
     `${sceneFile}: a valid ${scene.kind} scene\n` +
@@ -117,7 +127,7 @@ async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
     if (bytes === null) fail(`--max-memory: expected a size such as 8GiB, 500MB or 2e9 (bytes), got ${JSON.stringify(opts.maxMemory)}`);
     setMemoryLimit(bytes);
   } else setMemoryLimit(totalmem() / 2);
-  if (opts.dryRun) return dryRun(sceneFile, opts.workers === undefined ? 0 : Number(opts.workers) || 0);
+  if (opts.dryRun) return dryRun(sceneFile);
   if (opts.out === undefined) fail("--out <dir> is required: the run folder to write (or --dry-run to only estimate)");
   const port = portOf(opts.port);
   if (opts.port !== undefined && !opts.view) fail("--port: only with --view (or use `gradscape view`)");
@@ -129,7 +139,7 @@ async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
   if (workers !== undefined && scene.kind !== "wave-inversion") fail("--workers: only wave inversion scenes run shots on workers");
   const dir = resolve(opts.out);
   // The whole run's memory, estimated before the folder is made (the runner checks again on its thread).
-  checkSceneMemory(scene, workers ?? 0);
+  checkSceneMemory(scene);
 
   const created = makeDirectory(dir);
   let lock: FolderLock | null = null;
@@ -150,17 +160,45 @@ async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
     if (e instanceof InputError || e instanceof IoError) refuse(e.message);
     throw e;
   }
-  if (listFolder(dir).some((f) => f !== ".lock") && !opts.force && !opts.resume) {
-    refuse(`--out: ${opts.out} already exists and is not empty; choose another folder or pass --force`);
+  // From here on every way out goes through exit(): the lock is released, empty folders removed.
+  const before = manifestStamp(dir);
+  const release = () => {
+    lock?.release();
+    lock = null;
+  };
+  try {
+    await runLocked(sceneFile, { ...opts, out: opts.out }, scene, dir, port, workers, exit, release);
+  } catch (e) {
+    const code = e instanceof Error ? exitCodeOf(e.name, manifestStamp(dir) !== before) : null;
+    if (code === null) {
+      release();
+      throw e;
+    }
+    process.stderr.write(`gradscape: error: ${(e as Error).message}\n`);
+    exit(code);
   }
-  if (opts.force && !opts.resume) removeRun(dir);
+}
+
+/** The part of `gradscape run` that holds the folder's lock; leaves by `exit` (or `release` then serving, with --view). */
+async function runLocked(
+  sceneFile: string, opts: RunOptions & { out: string }, scene: Scene, dir: string, port: number, workers: number | undefined,
+  exit: (code: number) => never, release: () => void,
+): Promise<void> {
+  const before = manifestStamp(dir);
+  const inversion = scene.kind === "wave-inversion" || scene.kind === "heat-inversion";
+  if (listFolder(dir).some((f) => f !== ".lock") && !opts.force && !opts.resume) {
+    throw new InputError("--out", `${opts.out} already exists and is not empty; choose another folder or pass --force`);
+  }
+  // With --force the old run is removed by the run's writer, once the scene has passed every check.
 
   const progress = terminalProgress();
   // Each kind of warning once per run (a check that runs on every model speaks once).
   const warn = oncePerKind((m: string) => process.stderr.write(`gradscape: warning: ${m}\n`));
-  let finished = false;
   let worker: Worker | null = null;
+  let interrupting = false;
   const interrupt = async (signal: NodeJS.Signals) => {
+    if (interrupting) return; // a second Ctrl-C while the first cleans up
+    interrupting = true;
     if (worker === null) return exit(EXIT.interrupted); // before the run started, or after a --view run: the viewer stops
     const w = worker;
     worker = null;
@@ -178,7 +216,7 @@ async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
       // no manifest yet
     }
     process.stderr.write(`\ngradscape: interrupted (${signal}); ${where}\n`);
-    exit(signal === "SIGINT" ? EXIT.interrupted : 143);
+    exit(signal === "SIGINT" ? EXIT.interrupted : EXIT.terminated);
   };
   process.on("SIGINT", () => void interrupt("SIGINT"));
   process.on("SIGTERM", () => void interrupt("SIGTERM"));
@@ -203,16 +241,16 @@ async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
   });
   if (worker === null) return; // interrupted: interrupt() exits
   worker = null;
-  finished = true;
   await w.terminate();
   if (outcome.type === "error") {
-    const code = exitCodeOf(outcome.name, true);
+    // A failure before the run's first manifest wrote nothing: a refusal (an input error found by the
+    // runner, say); after it, a failed run.
+    const code = exitCodeOf(outcome.name, manifestStamp(dir) !== before);
     process.stderr.write(code === null ? `gradscape: internal error: ${outcome.stack ?? outcome.message}\n` : `gradscape: error: ${outcome.message}\n`);
     return exit(code ?? EXIT.failed);
   }
   process.stdout.write(outcome.text);
-  lock?.release();
-  lock = null;
+  release();
   if (!opts.view) process.exit(EXIT.ok);
 }
 

@@ -6,6 +6,7 @@
  * The evaluation is synchronous (the main thread waits on shared memory), so
  * the pool plugs into any optimizer as an ordinary objective.
  */
+import { memoryLimit } from "../core/memory.js";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
@@ -46,7 +47,7 @@ export class ShotPool {
     this.values = new Float64Array(values);
     this.gradients = new Float64Array(gradients);
     this.threads = Array.from({ length: workers }, (_, index) =>
-      new Worker(workerFile, { workerData: { problem, index, workers, control, failure, model, values, gradients } }),
+      new Worker(workerFile, { workerData: { problem, index, workers, control, failure, model, values, gradients, memoryLimit: memoryLimit() } }),
     );
   }
 

@@ -4,6 +4,7 @@
  * value and gradient into shared memory, and signals.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { setMemoryLimit } from "../core/memory.js";
 import { misfitOf, shotSimulators, shotTerm, type ShotProblem } from "./shot-term.js";
 
 interface Init {
@@ -15,9 +16,12 @@ interface Init {
   model: SharedArrayBuffer; // Float64Array(nx)
   values: SharedArrayBuffer; // Float64Array(nshots)
   gradients: SharedArrayBuffer; // Float64Array(nshots * nx)
+  /** The pool's memory limit (bytes): this thread has its own copy of the setting. */
+  memoryLimit: number;
 }
 
 const init = workerData as Init;
+setMemoryLimit(init.memoryLimit);
 const control = new Int32Array(init.control);
 const model = new Float64Array(init.model);
 const values = new Float64Array(init.values);

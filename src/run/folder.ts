@@ -57,14 +57,17 @@ export class RunWriter {
   private last: Manifest | null = null;
 
   /**
-   * Creates the folder if needed. A folder that already holds a run (being
-   * resumed, or replaced) keeps its manifest's files untouched until a new
-   * manifest replaces it; temporary files of dead processes and revisions
-   * its manifest does not name are removed.
+   * Creates the folder if needed. A folder that already holds a run being
+   * resumed keeps its manifest's files untouched until a new manifest
+   * replaces it; temporary files of dead processes and revisions its manifest
+   * does not name are removed.
+   * @param options.replace remove the run the folder holds first (see {@link removeRun}): a new run, not a resumed one.
+   *   Runners construct their writer only once the scene has passed every check, so a refused scene never costs the old run.
    */
-  constructor(dir: string) {
+  constructor(dir: string, options: { replace?: boolean } = {}) {
     this.dir = dir;
     makeDirectory(dir);
+    if (options.replace === true) removeRun(dir);
     let existing: Manifest | null = null;
     try {
       existing = parseManifest(join(dir, "manifest.json"), readText(join(dir, "manifest.json")));

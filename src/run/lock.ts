@@ -4,6 +4,7 @@
  * folder is refused while the holder lives; the lock of a process that died
  * (SIGKILL, a crash) is recognized as stale and taken over.
  */
+import { linkSync, renameSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../core/errors.js";
@@ -74,11 +75,20 @@ export function lockFolder(dir: string): FolderLock {
     } else if (processAlive(holder.pid)) {
       throw new InputError("--out", `${dir} is in use by another run (process ${holder.pid}, since ${holder.started}; lock ${path}); wait for it to end or choose another folder`);
     }
-    // Stale: its process is gone. Remove it only if it is still the one we read.
+    // Stale: its process is gone. Rename it away (atomic: of two runs taking it over at once, one
+    // moves it), then check that what moved is the stale lock we read and not a live one another run
+    // created meanwhile; a live one goes back (by a link, which never replaces a newer lock).
+    const claimed = `${path}.stale-${process.pid}`;
     try {
-      if (readText(path) === existing) removeFile(path);
+      renameSync(path, claimed);
     } catch {
-      // gone already
+      continue; // another run moved it first
     }
+    try {
+      if (readText(claimed) !== existing) linkSync(claimed, path);
+    } catch {
+      // a newer lock is in place: it stays
+    }
+    removeFile(claimed);
   }
 }

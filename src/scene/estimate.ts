@@ -25,8 +25,14 @@ const f8 = 8;
 /** Snapshots of predicted data an inversion keeps (the start and about 20 more). */
 const SNAPSHOTS = 22;
 
-/** The estimate of a validated scene (`workers` shot threads for wave inversions, each with its own simulator). */
-export function estimateScene(scene: Scene, workers = 0): SceneEstimate {
+/** Frames of a field kept every `every` of `nt` time samples (from sample 0). */
+export const framesKept = (nt: number, every: number) => Math.floor((nt - 1) / every) + 1;
+
+/** The interval of the final wavefield a wave inversion keeps for the viewer: about 250 frames. */
+export const finalWavefieldEvery = (nt: number) => Math.max(1, Math.floor(nt / 250));
+
+/** The estimate of a validated scene (its memory does not grow with the number of shot threads: they split the shots). */
+export function estimateScene(scene: Scene): SceneEstimate {
   if (scene.kind === "wave-forward" || scene.kind === "wave-inversion") {
     const { nx } = scene.grid, { nt } = scene.time, b = scene.boundaries;
     const size = nx + (b.left === "absorbing" ? b.pmlWidth : 0) + (b.right === "absorbing" ? b.pmlWidth : 0) + 2 * GHOST;
@@ -34,7 +40,7 @@ export function estimateScene(scene: Scene, workers = 0): SceneEstimate {
     const traces = scene.shots.reduce((n, s) => n + (Array.isArray(s.receivers) ? s.receivers.length : s.receivers.count), 0);
     const data = f8 * traces * nt;
     if (scene.kind === "wave-forward") {
-      const frames = Math.floor((nt - 1) / scene.output.wavefieldEvery) + 1;
+      const frames = framesKept(nt, scene.output.wavefieldEvery);
       return {
         memory: [...waveMemory(size, nt, shots, traces, null), { what: "wavefield output", bytes: 2 * f8 * shots * frames * nx }],
         stepsPerForward: shots * nt,
@@ -42,8 +48,9 @@ export function estimateScene(scene: Scene, workers = 0): SceneEstimate {
       };
     }
     const iterations = scene.bands.length * scene.optimizer.iterations;
-    // The full-band simulator and the current band's, each with its stored wavefields (and one per worker).
-    const simulators = 2 + workers;
+    // Two simulators hold stored wavefields at once: the full band's and the current band's (with
+    // --workers, the current band's pool, whose threads split the shots, and the final full-band one).
+    const simulators = 2;
     const storage = waveMemory(size, nt, shots, traces, { mode: "full" });
     return {
       memory: [
@@ -51,7 +58,7 @@ export function estimateScene(scene: Scene, workers = 0): SceneEstimate {
         { what: "observed, predicted and residual data", bytes: 4 * data },
         { what: "predicted-data snapshots", bytes: SNAPSHOTS * data },
         { what: "model and gradient history", bytes: 4 * f8 * (iterations + 1) * nx },
-        { what: "final wavefield output", bytes: 2 * f8 * shots * Math.min(nt, 250) * nx },
+        { what: "final wavefield output", bytes: 2 * f8 * shots * framesKept(nt, finalWavefieldEvery(nt)) * nx },
       ],
       stepsPerForward: shots * nt,
       runs: `about 2 (forward and adjoint) per objective evaluation, at least one evaluation per iteration over ${iterations} iterations (${scene.bands.length} bands x ${scene.optimizer.iterations})`,
@@ -67,7 +74,7 @@ export function estimateScene(scene: Scene, workers = 0): SceneEstimate {
         { what: "observed, predicted and residual data", bytes: 4 * data },
         { what: "predicted-data snapshots", bytes: SNAPSHOTS * data },
         { what: "model and gradient history", bytes: 4 * f8 * (iterations + 1) * Math.max(size, nt) },
-        { what: "temperature output", bytes: 2 * f8 * Math.min(nt, 250) * size },
+        { what: "temperature output", bytes: 2 * f8 * framesKept(nt, scene.output.temperatureEvery) * size },
       ],
       stepsPerForward: nt,
       runs: `about 2 (forward and adjoint) per objective evaluation, at least one evaluation per iteration over ${iterations} iterations`,
@@ -95,7 +102,7 @@ export function estimateScene(scene: Scene, workers = 0): SceneEstimate {
 }
 
 /** Refuses a scene whose estimate exceeds the memory limit, naming what to change. */
-export function checkSceneMemory(scene: Scene, workers = 0): void {
+export function checkSceneMemory(scene: Scene): void {
   const advice: Record<Scene["kind"], string> = {
     "wave-forward": "use fewer cells (grid.nx), time samples (time.nt), receivers or kept wavefields (output.wavefieldEvery larger)",
     "wave-inversion": "use fewer cells (grid.nx), time samples (time.nt), shots or receivers",
@@ -103,5 +110,5 @@ export function checkSceneMemory(scene: Scene, workers = 0): void {
     "molecular-basin-hopping": "use fewer atoms or search.steps",
     "molecular-calibration": "use fewer reference.separations.count",
   };
-  checkMemory("scene", estimateScene(scene, workers).memory, `${advice[scene.kind]}, or raise the limit (--max-memory)`);
+  checkMemory("scene", estimateScene(scene).memory, `${advice[scene.kind]}, or raise the limit (--max-memory)`);
 }

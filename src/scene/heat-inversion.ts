@@ -26,7 +26,7 @@ import { inversionLoop, relativeError, resumePoint, snapshotEvery } from "./inve
 import { inclusionFigures } from "./inclusion-figures.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 import { silentProgress, type Progress } from "./progress.js";
-import type { InversionSummary } from "./wave-inversion.js";
+import type { InversionSummary } from "./inversion-loop.js";
 
 
 /** The grid of a scene, checked (2D needs both ny and dy). */
@@ -119,7 +119,7 @@ export function runHeatInversion(scene: HeatInversionScene, dir: string, progres
   const optimizer = OPTIMIZERS[scene.optimizer.kind];
 
   // Everything is validated; from here on the folder is written.
-  const writer = new RunWriter(dir);
+  const writer = new RunWriter(dir, { replace: !resume });
   const dataAxes = [{ name: "sensor" }, { name: "t", units: "s", start: 0, step: dt }];
   writer.array(`true_${name}`, field(truth, shape), { units, axes, description: "the value that made the observed data" });
   writer.array(`start_${name}`, field(start, shape), { units, axes, description: "starting model" });

@@ -75,7 +75,7 @@ export const HeatInversionScene = z
       .default({ kind: "least-squares" }),
     regularization: z
       .array(z.object({ kind: z.enum(["damping", "smoothness", "total-variation"]), weight: z.number().min(0).finite(), epsilon: positive.optional().describe("total-variation smoothing") }).strict())
-      .max(3)
+      .max(LIMITS.regularizers)
       .default([]),
     optimizer: z.object({ kind: z.enum(["lbfgs", "nonlinear-cg", "steepest-descent"]).default("lbfgs"), iterations: z.number().int().min(1).max(LIMITS.iterations) }).strict(),
     lCurve: z

@@ -17,7 +17,20 @@ import { scaledObjective } from "../inversion/precondition.js";
 import type { OptimizeResult } from "../inversion/types.js";
 import { RunWriter, readRun, type Axis } from "../run/folder.js";
 import { readText } from "../run/fs.js";
+import type { InclusionFigure } from "./inclusion-figures.js";
 import type { Progress } from "./progress.js";
+
+/** What a finished inversion reports. */
+export interface InversionSummary {
+  dir: string;
+  iterations: number;
+  message: string;
+  /** |c - c_true| / |c_true| at the start and at the end. */
+  startError: number;
+  finalError: number;
+  /** Heat scenes whose true conductivity holds inclusions: how each shows in the final model. */
+  inclusions?: InclusionFigure[];
+}
 
 /** Where a killed run stood: its continuation state and the arrays written so far. */
 export interface ResumePoint {

@@ -18,4 +18,15 @@ export const LIMITS = {
   stages: 100,
   /** Relative noise levels (fractions of the data's peak or range). */
   relativeNoise: 10,
+  /** Regularization terms: one per kind (damping, smoothness, total variation). */
+  regularizers: 3,
+  /** Cells of an absorbing layer. */
+  pmlWidth: 1000,
+  /** Atoms of a cluster. */
+  atoms: 100_000,
+  /** Basin-hopping steps, and gradient evaluations of a search. */
+  searchSteps: 10_000_000,
+  searchEvaluations: 1e12,
+  /** The longest dimer separation of a calibration (the potential's length unit). */
+  separation: 1e6,
 } as const;

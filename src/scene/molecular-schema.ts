@@ -16,14 +16,14 @@ export const BasinHoppingScene = z
     $schema: z.string().optional(),
     description: z.string().optional(),
     kind: z.literal("molecular-basin-hopping").describe("global minimum search of a cluster in open space"),
-    atoms: z.number().int().min(2).max(100_000),
+    atoms: z.number().int().min(2).max(LIMITS.atoms),
     potential: PairSpec,
     start: z.object({ seed: z.number().int(), density: positive.default(0.5).describe("atoms per unit volume of the random start") }).strict(),
     search: z
       .object({
         seed: z.number().int(),
-        steps: z.number().int().min(1).max(10_000_000).describe("budget in basin-hopping steps"),
-        evaluations: z.number().int().min(2).max(1e12).optional().describe("budget in gradient evaluations of the local minimizations (the search stops at whichever budget is spent first)"),
+        steps: z.number().int().min(1).max(LIMITS.searchSteps).describe("budget in basin-hopping steps"),
+        evaluations: z.number().int().min(2).max(LIMITS.searchEvaluations).optional().describe("budget in gradient evaluations of the local minimizations (the search stops at whichever budget is spent first)"),
         temperature: positive,
         stepSize: positive,
         containment: positive.optional().describe("atoms farther than this from the centroid are pulled back (default cbrt(atoms) + 1.5 sigma)"),
@@ -43,7 +43,7 @@ export const CalibrationScene = z
       .object({
         potential: PairSpec.describe("the curve's true potential"),
         separations: z
-          .object({ from: positive, to: positive.max(1e6), count: z.number().int().min(3).max(LIMITS.receivers) })
+          .object({ from: positive, to: positive.max(LIMITS.separation), count: z.number().int().min(3).max(LIMITS.receivers) })
           .strict()
           .refine((s) => s.from < s.to, { message: "expected from < to", path: ["to"] }),
         noise: z

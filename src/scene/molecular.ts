@@ -55,7 +55,7 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const sigma = scene.potential.kind === "lennard-jones" ? scene.potential.sigma : scene.potential.equilibrium;
   const potential = potentialOf(scene.potential);
   const x0 = randomCluster(n, scene.start.seed, scene.start.density / sigma ** 3);
-  const writer = new RunWriter(dir);
+  const writer = new RunWriter(dir, { replace: true });
   const atomAxes = [{ name: "atom" }, { name: "xyz" }];
   writer.array("start_positions", field(x0, [n, 3]), { units: "length", axes: atomAxes });
   const acceptAxis = [{ name: "accepted" }];
@@ -171,7 +171,7 @@ export function runCalibration(scene: CalibrationScene, dir: string, progress: P
     progress.update(i + 1, `${spec.kind}: rms ${rms.toExponential(3)}`);
   });
   progress.stop();
-  const writer = new RunWriter(dir);
+  const writer = new RunWriter(dir, { replace: true });
   writer.array("separation", field(r, [count]), { units: "length", axes: rAxis });
   writer.array("reference_energy", field(observed.slice(0, count), [count]), { units: "energy", axes: rAxis, description: "the noisy reference curve" });
   writer.array("true_energy", field(clean.slice(0, count), [count]), { units: "energy", axes: rAxis });

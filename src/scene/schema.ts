@@ -79,7 +79,7 @@ const waveCommon = {
     .object({
       left: z.enum(["absorbing", "free", "rigid"]).default("absorbing"),
       right: z.enum(["absorbing", "free", "rigid"]).default("absorbing"),
-      pmlWidth: z.number().int().min(1).max(1000).default(20).describe("absorbing layer thickness (cells)"),
+      pmlWidth: z.number().int().min(1).max(LIMITS.pmlWidth).default(20).describe("absorbing layer thickness (cells)"),
     })
     .strict()
     .default({ left: "absorbing", right: "absorbing", pmlWidth: 20 }),
@@ -159,7 +159,7 @@ export const WaveInversionScene = z
           })
           .strict(),
       )
-      .max(3)
+      .max(LIMITS.regularizers)
       .default([]),
     optimizer: z
       .object({

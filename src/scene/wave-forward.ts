@@ -91,7 +91,7 @@ export function runWaveForward(scene: WaveForwardScene, dir: string, progress: P
   progress.update(nshots * nt);
   progress.stop();
 
-  const writer = new RunWriter(dir);
+  const writer = new RunWriter(dir, { replace: true });
   const xAxis = { name: "x", units: "m", start: origin, step: dx };
   writer.array("velocity", field(velocity, [nx]), { units: "m/s", axes: [xAxis], description: "true velocity model" });
   writer.array("data", data, {
@@ -108,6 +108,6 @@ export function runWaveForward(scene: WaveForwardScene, dir: string, progress: P
   scene.shots.forEach((shot, s) => positions.set(receiverPositions(shot.receivers), s * sim.layout.nreceivers));
   writer.array("receivers", field(positions, [nshots, sim.layout.nreceivers]), { units: "m", axes: [{ name: "shot" }, { name: "receiver" }], description: "receiver positions" });
   writer.array("sources", field(Float64Array.from(scene.shots, (s) => s.source), [nshots]), { units: "m", axes: [{ name: "shot" }], description: "source positions" });
-  const manifest = writer.finish(scene.kind, scene);
+  const manifest = writer.finish(scene.kind, scene, { status: "finished" });
   return { dir, arrays: manifest.arrays.map((a) => a.name), seconds: (performance.now() - t0) / 1000 };
 }

@@ -3,7 +3,7 @@
  * (with seeded noise), then the inversion engine from the starting model,
  * band after band, with a progress line per iteration; writes the run folder.
  */
-import { checkSceneMemory } from "./estimate.js";
+import { checkSceneMemory, finalWavefieldEvery, framesKept } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
 import type { Optimizer } from "../inversion/continuation.js";
@@ -21,23 +21,12 @@ import { checkVelocityRange } from "../wave/config.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { silentProgress, type Progress } from "./progress.js";
 import type { WaveInversionScene } from "./schema.js";
-import type { InclusionFigure } from "./inclusion-figures.js";
 import { layeredVelocity, smoothed } from "./velocity.js";
 import { waveConfigOf } from "./wave-forward.js";
-import { inversionLoop, relativeError, resumePoint, snapshotEvery } from "./inversion-loop.js";
-import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
+import { inversionLoop, relativeError, resumePoint, snapshotEvery, type InversionSummary } from "./inversion-loop.js";
 
-/** What a finished inversion reports. */
-export interface InversionSummary {
-  dir: string;
-  iterations: number;
-  message: string;
-  /** |c - c_true| / |c_true| at the start and at the end. */
-  startError: number;
-  finalError: number;
-  /** Heat scenes whose true conductivity holds inclusions: how each shows in the final model. */
-  inclusions?: InclusionFigure[];
-}
+export type { InversionSummary } from "./inversion-loop.js";
+import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 
 const PARAMETRIZATIONS: Record<WaveInversionScene["parametrization"], Parametrization> = {
   velocity: identity,
@@ -67,7 +56,7 @@ export function runWaveInversion(
   scene: WaveInversionScene, dir: string, progress: Progress = silentProgress, warnTo: (m: string) => void = () => {}, resume = false,
   workers?: number,
 ): InversionSummary {
-  checkSceneMemory(scene, workers ?? 0);
+  checkSceneMemory(scene);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new InputError("--workers", `expected a positive integer, got ${workers}`);
   const from = resume ? resumePoint(dir, scene) : null;
   const warn = oncePerKind(warnTo);
@@ -139,6 +128,8 @@ export function runWaveInversion(
       const per = shape[1] * shape[2];
       const problem: ShotProblem = { config: plain, observed: plain.shots.map((_, s) => observedBand.slice(s * per, (s + 1) * per)), misfit: misfitSpec };
       if (workers === 1) return modelObjective(serialShotObjective(problem), spec);
+      // The last band's pool is done with: its threads and stored wavefields go before the next start.
+      for (const pool of pools.splice(0)) void pool.close();
       const pool = new ShotPool(problem, workers);
       pools.push(pool);
       return modelObjective(pool.objective, spec);
@@ -170,7 +161,7 @@ export function runWaveInversion(
   // Everything is validated; from here on the folder is written, every file atomically, and after
   // each iteration the models so far, their history and a manifest with status "running", so a
   // killed run leaves a readable folder.
-  const writer = new RunWriter(dir);
+  const writer = new RunWriter(dir, { replace: !resume });
   const xAxis = { name: "x", units: "m", start: origin, step: dx };
   const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
   writer.array("true_velocity", field(truth, [nx]), { units: "m/s", axes: [xAxis], description: "the model that made the observed data" });
@@ -192,7 +183,7 @@ export function runWaveInversion(
   full.objective(xFinal, gradient);
   for (const pool of pools) void pool.close();
   // The final model's data, and its wavefield (about 250 snapshots per shot) for the viewer.
-  const every = Math.max(1, Math.floor(nt / 250)), nsnap = Math.floor((nt - 1) / every) + 1, nshots = scene.shots.length;
+  const every = finalWavefieldEvery(nt), nsnap = framesKept(nt, every), nshots = scene.shots.length;
   const wavefield = new Float64Array(nshots * nsnap * nx);
   const predicted = flatten(sim.forward(field(final, [nx]), { every, onStep: (s, n, u) => wavefield.set(u, (s * nsnap + n / every) * nx) }));
 

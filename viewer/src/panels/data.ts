@@ -54,7 +54,7 @@ export const data: PanelKind = {
     const [traces, nt] = entry.shape.slice(-2);
     const t = axisValues(timeAxis, nt);
     // The residual shares the colour scale; a gain makes a small residual visible on it. "auto" (the
-    // default) scales the residual's peak to about the data's peak, by a power of ten that is shown.
+    // default) is the power of ten that brings the residual's 99th percentile up to the scale (autoGain).
     const gainSelect = document.createElement("select");
     gainSelect.setAttribute("aria-label", "residual gain");
     gainSelect.append(new Option("residual gain: auto", "auto"), ...[1, 10, 100, 1000].map((g) => new Option(`residual gain ×${g}`, String(g))));
