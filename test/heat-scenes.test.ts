@@ -86,6 +86,6 @@ describe("heat inversion scenes", () => {
     expect(() => runHeatInversion({ ...s, sensors: [0.5] }, join(folder(), "x"))).toThrow(/^sensors\[0\]: x = 0.5 m is outside the domain \[0, 0.1\] m/);
     expect(() => runHeatInversion({ ...s, unknown: { kind: "boundary", side: "top", start: 0 } }, join(folder(), "x"))).toThrow(/^unknown\.side: a 1D scene has no top side/);
     expect(() => runHeatInversion({ ...s, conductivity: { ...s.conductivity, background: -1 } }, join(folder(), "x"))).toThrow(/^conductivity: gives -0.99\d* W\/\(m K\) at cell 0: conductivity must be positive/);
-    expect(() => runHeatInversion({ ...s, scheme: "explicit" }, join(folder(), "x"))).toThrow(/^dt: 20 s exceeds the explicit/);
+    expect(() => runHeatInversion({ ...s, scheme: "explicit" }, join(folder(), "x"))).toThrow(/^time\.dt: 20 s exceeds the explicit/);
   });
 });

@@ -15,7 +15,7 @@
 import { join } from "node:path";
 import { DamagedFileError, IoError } from "../core/errors.js";
 import type { Field } from "../core/contract.js";
-import type { ArrayEntry, Axis, Manifest } from "./manifest.js";
+import { shapeMismatch, type ArrayEntry, type Axis, type Manifest } from "./manifest.js";
 import { decodeNpy, fieldToNpy, NpyError } from "./npy.js";
 import { linkAtomic, listFolder, makeDirectory, readBytes, readText, removeFile, temporaryPid, writeAtomic } from "./fs.js";
 
@@ -242,9 +242,8 @@ export function readRun(dir: string): { manifest: Manifest; load(name: string): 
         if (e instanceof NpyError) throw new DamagedFileError(path, e.message);
         throw e;
       }
-      if (f.shape.length !== entry.shape.length || f.shape.some((n, i) => n !== entry.shape[i])) {
-        throw new DamagedFileError(path, `holds shape [${f.shape.join(", ")}] but the manifest says [${entry.shape.join(", ")}]`);
-      }
+      const mismatch = shapeMismatch(entry, f.shape);
+      if (mismatch !== null) throw new DamagedFileError(path, mismatch);
       return f;
     },
   };

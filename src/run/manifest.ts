@@ -1,7 +1,7 @@
 /**
  * The manifest of a run folder (`manifest.json`): what every array is —
- * name, file, shape, units, axes. Types only, shared by the node writer and
- * reader and by the browser viewer.
+ * name, file, shape, units, axes. Types and pure checks, shared by the node
+ * writer and reader and by the browser viewer.
  */
 
 /** One axis of an array: what it indexes, and for regular axes its start and step. */
@@ -33,4 +33,10 @@ export interface Manifest {
   scene: unknown;
   arrays: ArrayEntry[];
   [extra: string]: unknown;
+}
+
+/** What is wrong when a file holds another shape than its manifest entry says, or null. */
+export function shapeMismatch(entry: ArrayEntry, shape: readonly number[]): string | null {
+  if (shape.length === entry.shape.length && shape.every((n, i) => n === entry.shape[i])) return null;
+  return `holds shape [${shape.join(", ")}] but the manifest says [${entry.shape.join(", ")}]`;
 }

@@ -5,6 +5,7 @@
  * the same iteration loop and run-folder format as wave scenes; optionally an
  * L-curve over regularization weights.
  */
+import { withSceneFields } from "./scene-fields.js";
 import { checkSceneMemory } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable } from "../core/contract.js";
@@ -70,9 +71,9 @@ export function runHeatInversion(scene: HeatInversionScene, dir: string, progres
     sources: scene.sources.map((src, i) => ({ position: src.position, strength: sampleSeries(src.strength, nt, dt, `sources[${i}].strength`) })),
     sensors: scene.sensors,
   });
-  const sim = new HeatSimulator(configWith(trueInitial, sideValues));
+  const sim = withSceneFields(() => new HeatSimulator(configWith(trueInitial, sideValues)));
   const kField = field(trueK, gridShape);
-  const observed = flatten(sim.forward(kField));
+  const observed = flatten(withSceneFields(() => sim.forward(kField)));
   if (scene.noise !== undefined) {
     const rng = new Random(scene.noise.seed);
     let lo = Infinity, hi = -Infinity;

@@ -1,9 +1,10 @@
 /** Runs a `wave-forward` scene: builds the simulator, models every shot, writes the run folder. */
+import { withSceneFields } from "./scene-fields.js";
 import { checkSceneMemory } from "./estimate.js";
 import { field } from "../core/arrays.js";
 import { InputError } from "../core/errors.js";
 import { RunWriter } from "../run/folder.js";
-import type { WaveConfig } from "../wave/config.js";
+import { checkVelocityRange, type WaveConfig } from "../wave/config.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { ricker } from "../wave/wavelet.js";
 import { silentProgress, type Progress } from "./progress.js";
@@ -32,9 +33,12 @@ export function receiverPositions(r: WaveForwardScene["shots"][number]["receiver
  */
 export function waveSimulatorOf(scene: WaveForwardScene, warn: (m: string) => void): { sim: WaveSimulator; velocity: Float64Array } {
   const velocity = layeredVelocity(scene.model.velocity, scene.grid.nx, scene.grid.dx, scene.grid.origin);
-  let vmax = 0;
-  for (const v of velocity) vmax = Math.max(vmax, v);
-  return { sim: new WaveSimulator(waveConfigOf(scene, vmax, warn)), velocity };
+  let vmin = Infinity, vmax = 0;
+  for (const v of velocity) (vmin = Math.min(vmin, v)), (vmax = Math.max(vmax, v));
+  const sim = withSceneFields(() => new WaveSimulator(waveConfigOf(scene, vmax, warn)));
+  // Stability named with the scene's own field (the simulator would say "dt").
+  checkVelocityRange(sim.layout, vmin, vmax, "time.dt");
+  return { sim, velocity };
 }
 
 /** The simulator configuration of a scene's grid, time axis, ends and shots (positions checked with scene paths). */

@@ -3,6 +3,7 @@
  * (with seeded noise), then the inversion engine from the starting model,
  * band after band, with a progress line per iteration; writes the run folder.
  */
+import { withSceneFields } from "./scene-fields.js";
 import { checkSceneMemory, finalWavefieldEvery, framesKept } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
@@ -74,18 +75,17 @@ export function runWaveInversion(
     if (bad >= 0) throw new InputError("bounds.velocity", `the starting model is ${start[bad]} m/s at cell ${bad}, outside [${vmin}, ${vmax}]`);
   }
   // Stability and dispersion belong to the scene, not to each trial model: they are checked once,
-  // over the velocities the inversion may visit (the bounds, else the range of the truth and the
-  // start), at the full band's highest frequency (a band's low-pass cannot add frequencies). With
+  // over the velocities of the truth and the start and over the bounds (what the inversion may
+  // visit), at the full band's highest frequency (a band's low-pass cannot add frequencies). With
   // bounds every model stays in the checked range, so the simulators need not warn again;
-  // without, they may (once per kind and run: the CLI's sink drops repeats).
-  let range = bounds;
-  if (range === null) {
-    range = [Infinity, 0];
-    for (const v of [...truth, ...start]) range = [Math.min(range[0], v), Math.max(range[1], v)];
-  }
+  // without, they may (once per kind and run).
+  let models: [number, number] = [Infinity, 0];
+  for (const v of [...truth, ...start]) models = [Math.min(models[0], v), Math.max(models[1], v)];
   const config = waveConfigOf(scene, vmax, bounds === null ? warn : () => {});
-  const sim = new WaveSimulator(config);
-  checkVelocityRange({ ...sim.layout, warn }, range[0], range[1], bounds === null ? "dt" : "bounds.velocity");
+  const sim = withSceneFields(() => new WaveSimulator(config));
+  // The true and starting models first (the observed data are modelled with the truth), then the bounds.
+  checkVelocityRange({ ...sim.layout, warn }, models[0], models[1], "time.dt");
+  if (bounds !== null) checkVelocityRange({ ...sim.layout, warn }, bounds[0], bounds[1], "bounds.velocity");
   const observed = flatten(sim.forward(field(truth, [nx])));
   if (scene.noise !== undefined) {
     const rng = new Random(scene.noise.seed);

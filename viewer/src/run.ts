@@ -3,7 +3,7 @@
  * demand (over HTTP from the viewer server) and cached until the manifest
  * says they changed (a live run rewrites its growing arrays every iteration).
  */
-import type { ArrayEntry, Axis, Manifest as RunManifest } from "../../src/run/manifest.js";
+import { shapeMismatch, type ArrayEntry, type Axis, type Manifest as RunManifest } from "../../src/run/manifest.js";
 
 import { decodeNpy } from "../../src/run/npy.js";
 
@@ -76,9 +76,8 @@ export class Run {
         } catch (e) {
           throw new Error(`${entry.file}: ${(e as Error).message}`);
         }
-        if (f.shape.length !== entry.shape.length || f.shape.some((n, i) => n !== entry.shape[i])) {
-          throw new Error(`${entry.file}: holds shape [${f.shape.join(", ")}] but the manifest says [${entry.shape.join(", ")}]`);
-        }
+        const mismatch = shapeMismatch(entry, f.shape);
+        if (mismatch !== null) throw new Error(`${entry.file}: ${mismatch}`);
         return { entry, data: f.data as Float64Array, shape: f.shape.slice() };
       });
     this.cache.set(name, { key, value });
