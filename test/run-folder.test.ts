@@ -1,5 +1,6 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -168,11 +169,22 @@ describe("gradscape CLI", () => {
     }
   });
 
-  test("schema prints a JSON Schema that names the scene fields", () => {
+  test("schema prints a JSON Schema that an independent validator (ajv) applies as the loader does", () => {
     const r = cli("schema");
     expect(r.status).toBe(0);
-    const schema = JSON.parse(r.stdout);
-    expect(JSON.stringify(schema)).toContain('"wave-forward"');
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(r.stdout));
+    // Every shipped scene passes it; an unknown key, a wrong type, a missing field or another kind fails
+    // it, as they fail the loader.
+    const scenes = readdirSync("scenes").filter((f) => f.endsWith(".json") && f !== "scene.schema.json");
+    expect(scenes.length).toBeGreaterThan(10);
+    for (const f of scenes) {
+      const scene = JSON.parse(readFileSync(join("scenes", f), "utf8"));
+      expect(validate(scene), `${f}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
+      for (const bad of [{ ...scene, colour: "blue" }, { ...scene, kind: "wave-backward" }, { ...scene, description: 7 }, Object.fromEntries(Object.entries(scene).filter(([k]) => k !== "kind"))]) {
+        expect(validate(bad), f).toBe(false);
+        expect(() => parseScene(bad)).toThrow();
+      }
+    }
   });
 
   test("the shipped scenes validate", () => {
