@@ -4,6 +4,7 @@
  * step, and this loop applies the stopping rules and emits one event per
  * iteration. `iterate` is a generator; `run` drains it.
  */
+import { decreasedTooLittle, stoppingRules } from "./stopping.js";
 import { InputError } from "../core/errors.js";
 import { backtracking, strongWolfe, type LineSearchOptions, type LinePoint } from "./line-search.js";
 import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
@@ -54,20 +55,10 @@ export function restore(resume: OptimizerState, method: string, n: number): { x:
   return { x: Float64Array.from(resume.x), g: Float64Array.from(resume.gradient), value: resume.value, evaluations: resume.evaluations, iteration: resume.iteration };
 }
 
-function positive(v: number | undefined, fallback: number, name: string, integer = false): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== "number" || !(v >= 0) || (integer && !Number.isInteger(v))) {
-    throw new InputError(name, `expected a non-negative ${integer ? "integer" : "number"}, got ${String(v)}`);
-  }
-  return v;
-}
-
 /** The descent loop: see the module documentation. */
 export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, options: DescentOptions = {}): Generator<IterationEvent, OptimizeResult> {
-  const gtol = positive(options.gradientTolerance, 1e-8, "gradientTolerance");
-  const ftol = positive(options.relativeDecrease, 0, "relativeDecrease");
-  const maxIterations = positive(options.maxIterations, 1000, "maxIterations", true);
-  const maxEvaluations = positive(options.maxEvaluations, 10 * maxIterations, "maxEvaluations", true);
+  const rules = stoppingRules(options, { maxIterations: 1000, evaluationsPerIteration: 10 });
+  const { gradientTolerance: gtol, maxIterations, maxEvaluations } = rules;
   const ls = { ...rule.lineSearchDefaults, ...options.lineSearch };
   const search = rule.lineSearch === "strong-wolfe" ? strongWolfe : backtracking;
   const n = x0.length;
@@ -146,7 +137,6 @@ export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, op
     iteration++;
 
     yield { iteration, value, gradientNorm: normv(g), step: r.step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000, state: snapshot() };
-    const decrease = (previousValue - value) / Math.max(Math.abs(previousValue), Math.abs(value), 1e-300);
-    if (ftol > 0 && decrease <= ftol) return finish("relative-decrease");
+    if (decreasedTooLittle(rules, previousValue, value)) return finish("relative-decrease");
   }
 }

@@ -4,6 +4,7 @@
  * subgradient, so exact zeros appear. Backtracking finds the Lipschitz
  * estimate L; momentum gives the O(1/k^2) rate.
  */
+import { decreasedTooLittle, stoppingRules } from "./stopping.js";
 import { InputError } from "../core/errors.js";
 import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
 import { allFinite } from "./vector.js";
@@ -35,10 +36,8 @@ export function* fista(f: Objective, x0: Float64Array, options: FistaOptions): G
   if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new InputError("l1", `expected a non-negative weight, got ${lambda}`);
   let L = options.lipschitz ?? 1;
   if (!(L > 0)) throw new InputError("lipschitz", `expected a positive estimate, got ${L}`);
-  const gtol = options.gradientTolerance ?? 1e-8;
-  const ftol = options.relativeDecrease ?? 0;
-  const maxIterations = options.maxIterations ?? 1000;
-  const maxEvaluations = options.maxEvaluations ?? 20 * maxIterations;
+  const rules = stoppingRules(options, { maxIterations: 1000, evaluationsPerIteration: 20 });
+  const { gradientTolerance: gtol, maxIterations, maxEvaluations } = rules;
   const n = x0.length;
   const t0 = performance.now();
   const l1 = (v: Float64Array) => {
@@ -101,7 +100,6 @@ export function* fista(f: Objective, x0: Float64Array, options: FistaOptions): G
     iteration++;
     yield { iteration, value, gradientNorm: mappingNorm, step: 1 / L, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000 };
     if (mappingNorm <= gtol) return finish("gradient-tolerance");
-    const rel = Math.abs(previousValue - value) / Math.max(Math.abs(previousValue), Math.abs(value), 1e-300);
-    if (ftol > 0 && rel <= ftol) return finish("relative-decrease");
+    if (decreasedTooLittle(rules, previousValue, value)) return finish("relative-decrease");
   }
 }

@@ -5,6 +5,7 @@
  * backtracks along dx. One linearization per iteration; each CG step costs one
  * jvp and one vjp.
  */
+import { decreasedTooLittle, stoppingRules } from "./stopping.js";
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
@@ -41,10 +42,8 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
   const observed = flatten(spec.observed);
   const weights = spec.weights;
   if (weights !== undefined && weights.length !== observed.length) throw new InputError("weights", `expected ${observed.length} values, got ${weights.length}`);
-  const gtol = options.gradientTolerance ?? 1e-8;
-  const ftol = options.relativeDecrease ?? 0;
-  const maxIterations = options.maxIterations ?? 50;
-  const maxEvaluations = options.maxEvaluations ?? 10 * maxIterations;
+  const rules = stoppingRules(options, { maxIterations: 50, evaluationsPerIteration: 10 });
+  const { gradientTolerance: gtol, maxIterations, maxEvaluations } = rules;
   const cgIterations = options.cgIterations ?? 20;
   const cgTolerance = options.cgTolerance ?? 0.1;
   const mu = options.damping ?? 0;
@@ -150,6 +149,6 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
     value = trial;
     iteration++;
     yield { iteration, value, gradientNorm: gnorm, step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000 };
-    if (ftol > 0 && (previous - value) / Math.max(Math.abs(previous), 1e-300) <= ftol) return finish("relative-decrease");
+    if (decreasedTooLittle(rules, previous, value)) return finish("relative-decrease");
   }
 }

@@ -4,6 +4,7 @@
  * by the gradient are fixed for the step, the L-BFGS direction moves the free
  * ones, and an Armijo backtracking search runs along the projected path.
  */
+import { decreasedTooLittle, stoppingRules } from "./stopping.js";
 import { InputError } from "../core/errors.js";
 import { restore } from "./descent.js";
 import { LbfgsMemory } from "./lbfgs-memory.js";
@@ -56,10 +57,8 @@ const METHOD = "projected-lbfgs";
 export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, options: ProjectedOptions = {}): Generator<IterationEvent, OptimizeResult> {
   const n = x0.length;
   const { lower, upper } = boxOf(bounds, n);
-  const gtol = options.gradientTolerance ?? 1e-8;
-  const ftol = options.relativeDecrease ?? 0;
-  const maxIterations = options.maxIterations ?? 1000;
-  const maxEvaluations = options.maxEvaluations ?? 10 * maxIterations;
+  const rules = stoppingRules(options, { maxIterations: 1000, evaluationsPerIteration: 10 });
+  const { gradientTolerance: gtol, maxIterations, maxEvaluations } = rules;
   const c1 = options.c1 ?? 1e-4;
   const maxBacktracks = options.maxBacktracks ?? 30;
   const memory = new LbfgsMemory(options.memory ?? 10);
@@ -141,7 +140,6 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
       method: METHOD, x: Array.from(x), gradient: Array.from(g), value, evaluations, iteration, previousStep: step, previousSlope: 0, rule: memory.save(),
     };
     yield { iteration, value, gradientNorm: projectedGradientNorm(), step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000, state };
-    const rel = (previousValue - value) / Math.max(Math.abs(previousValue), Math.abs(value), 1e-300);
-    if (ftol > 0 && rel <= ftol) return finish("relative-decrease");
+    if (decreasedTooLittle(rules, previousValue, value)) return finish("relative-decrease");
   }
 }

@@ -1,0 +1,76 @@
+/**
+ * One stopping rule for every optimizer: the relative decrease
+ * (f_prev - f) / max(|f_prev|, |f|) stops each of them at the first iteration
+ * where it falls to relativeDecrease (checked against the values they report),
+ * and every optimizer refuses bad rules with the option named.
+ */
+import { describe, expect, test } from "vitest";
+import { field, flatten } from "../src/core/arrays.js";
+import type { Differentiable, Field } from "../src/core/contract.js";
+import { run } from "../src/inversion/descent.js";
+import { fista } from "../src/inversion/fista.js";
+import { gaussNewton } from "../src/inversion/gauss-newton.js";
+import { lbfgs, nonlinearCG, steepestDescent } from "../src/inversion/methods.js";
+import { projectedLbfgs } from "../src/inversion/projected.js";
+import type { IterationEvent, Objective, OptimizeResult, StoppingRules } from "../src/inversion/types.js";
+
+const n = 20;
+/**
+ * f = 10 + 0.5 sum_i lambda_i (x_i - 1)^2, eigenvalues log-spaced from 1 to 1e3: a minimum value of
+ * 10, so the relative decrease falls as the iterates converge (with a minimum of 0 it would not).
+ */
+const quadratic: Objective = (x, g) => {
+  let f = 10;
+  for (let i = 0; i < n; i++) {
+    const lambda = 10 ** ((3 * i) / (n - 1)), d = x[i] - 1;
+    f += 0.5 * lambda * d * d;
+    g[i] = lambda * d;
+  }
+  return f;
+};
+
+/** F(m) = m^2 + m elementwise: a small nonlinear simulator for Gauss-Newton. */
+const squares: Differentiable = {
+  forward: (m: Field) => field(flatten(m).map((v) => v * v + v), [n]),
+  vjp: (m: Field, dd: Field) => field(flatten(m).map((v, i) => (2 * v + 1) * flatten(dd)[i]), [n]),
+  jvp: (m: Field, dm: Field) => field(flatten(m).map((v, i) => (2 * v + 1) * flatten(dm)[i]), [n]),
+  linearize(m: Field) {
+    return { data: this.forward(m), vjp: (dd: Field) => this.vjp(m, dd), jvp: (dm: Field) => this.jvp!(m, dm) };
+  },
+};
+
+const x0 = () => new Float64Array(n).fill(-2);
+/** Data that F cannot fit everywhere (m^2 + m >= -1/4 but every other datum is -1): a misfit floor above 0. */
+const observed = () => field(Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 2 : -1)), [n]);
+const methods: Record<string, (rules: StoppingRules) => Generator<IterationEvent, OptimizeResult>> = {
+  "steepest descent": (r) => steepestDescent(quadratic, x0(), r),
+  "nonlinear CG": (r) => nonlinearCG(quadratic, x0(), r),
+  "L-BFGS": (r) => lbfgs(quadratic, x0(), r),
+  "projected L-BFGS": (r) => projectedLbfgs(quadratic, x0(), { lower: -10, upper: 10 }, r),
+  FISTA: (r) => fista(quadratic, x0(), { ...r, l1: 0, lipschitz: 1000 }),
+  "Gauss-Newton": (r) => gaussNewton({ simulator: squares, observed: observed(), modelShape: [n] }, Float64Array.from({ length: n }, (_, i) => 3 + i / n), r),
+};
+const initialValue: Record<string, number> = {
+  "Gauss-Newton": 0.5 * Array.from({ length: n }, (_, i) => ((3 + i / n) ** 2 + 3 + i / n - flatten(observed())[i]) ** 2).reduce((a, b) => a + b, 0),
+};
+
+describe("the shared stopping rules", () => {
+  for (const [name, method] of Object.entries(methods)) {
+    test(`${name} stops at the first relative decrease at or below 1e-3`, () => {
+      const values: number[] = [initialValue[name] ?? quadratic(x0(), new Float64Array(n))];
+      const result = run(method({ relativeDecrease: 1e-3, gradientTolerance: 0, maxIterations: 5000 }), (e) => void values.push(e.value));
+      expect(result.status).toBe("relative-decrease");
+      const decrease = values.slice(1).map((v, k) => (values[k] - v) / Math.max(Math.abs(values[k]), Math.abs(v)));
+      expect(decrease[decrease.length - 1]).toBeLessThanOrEqual(1e-3);
+      for (const d of decrease.slice(0, -1)) expect(d).toBeGreaterThan(1e-3);
+    });
+  }
+
+  test("every optimizer names a bad rule", () => {
+    for (const [name, method] of Object.entries(methods)) {
+      expect(() => run(method({ relativeDecrease: -1 })), name).toThrow(/^relativeDecrease: expected a non-negative number, got -1$/);
+      expect(() => run(method({ maxIterations: 1.5 })), name).toThrow(/^maxIterations: expected a non-negative integer, got 1.5$/);
+      expect(() => run(method({ gradientTolerance: Number.NaN })), name).toThrow(/^gradientTolerance: /);
+    }
+  });
+});
