@@ -64,4 +64,16 @@ describe("heat simulator adjoint", () => {
       }
     }
   });
+
+  test("full storage belongs to the latest linearization: an older one refuses to read it, a checkpointed one does not", () => {
+    const { config, conductivity } = smallHeatProblem(1, "crank-nicolson");
+    const sim = new HeatSimulator(config);
+    const first = sim.linearize(conductivity);
+    sim.linearize(conductivity);
+    expect(() => first.vjp(first.data)).toThrow(/^HeatSimulator \(stored temperatures\): this linearization's storage was reused by a later linearize\(\)/);
+    const ck = new HeatSimulator({ ...config, storage: { mode: "checkpoint", snapshots: 3 } });
+    const older = ck.linearize(conductivity);
+    ck.linearize(conductivity);
+    expect(() => older.vjp(older.data)).not.toThrow();
+  });
 });

@@ -120,3 +120,23 @@ function splitPoint(length: number, slots: number): number {
   const lower = Math.max(length - beta(slots - 1, r), r >= 2 ? beta(slots, r - 2) : 1, 1);
   return Math.min(lower, length - 1);
 }
+
+/**
+ * The guard of full storage that a simulator allocates once and reuses: only
+ * its latest linearization may read it. Each `linearize` takes a ticket; an
+ * older ticket's check throws, naming the simulator and what was overwritten.
+ */
+export class StorageTickets {
+  private latest = 0;
+
+  /** @param what the simulator and its storage, e.g. `WaveSimulator (stored wavefield)` */
+  constructor(private readonly what: string) {}
+
+  /** A new ticket, retiring every earlier one; call the returned check before reading the storage. */
+  issue(): () => void {
+    const ticket = ++this.latest;
+    return () => {
+      if (ticket !== this.latest) throw new Error(`${this.what}: this linearization's storage was reused by a later linearize(); linearize again (or use checkpoint storage)`);
+    };
+  }
+}

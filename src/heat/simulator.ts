@@ -6,7 +6,7 @@
  */
 import { checkMemory } from "../core/memory.js";
 import { field, flatten, samplePoints } from "../core/arrays.js";
-import { revolve } from "../core/checkpoint.js";
+import { revolve, StorageTickets } from "../core/checkpoint.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { assertFinite, checkShape } from "../core/validate.js";
@@ -52,7 +52,7 @@ export class HeatSimulator implements Differentiable {
   readonly layout: HeatLayout;
   /** Full storage of T at every step, allocated once and reused by every linearize. */
   private storage: Float64Array | null = null;
-  private generation = 0;
+  private readonly tickets = new StorageTickets("HeatSimulator (stored temperatures)");
 
   /** @throws {InputError} naming the offending field of `config`. */
   constructor(config: HeatConfig, prepared?: HeatLayout) {
@@ -94,12 +94,10 @@ export class HeatSimulator implements Differentiable {
     const full = this.layout.storage.mode === "full";
     // The factorization is kept for the adjoint and tangent runs (they solve with the same matrix).
     const st = this.stepper(k);
-    const generation = ++this.generation;
+    const current = full ? this.tickets.issue() : () => {};
     const { data, states } = this.run(st, full ? [] : null);
     const gradients = (dData: Field) => {
-      if (full && generation !== this.generation) {
-        throw new Error("HeatSimulator: this linearization's stored temperatures were reused by a later linearize(); linearize again (or use checkpoint storage)");
-      }
+      current();
       return this.adjoint(st, dData, states);
     };
     return { data, gradients, vjp: (dData) => gradients(dData).conductivity, jvp: (dk) => this.tangent(st, dk) };

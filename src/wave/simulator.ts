@@ -6,7 +6,7 @@
 import { checkMemory } from "../core/memory.js";
 import { field, flatten, samplePoints } from "../core/arrays.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
-import { revolve } from "../core/checkpoint.js";
+import { revolve, StorageTickets } from "../core/checkpoint.js";
 import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError, NonFiniteError } from "../core/errors.js";
 import { GHOST, checkVelocity, layout, waveMemory, type Layout, type PointWeights, type WaveConfig } from "./config.js";
@@ -85,7 +85,7 @@ export class WaveSimulator implements Differentiable {
   readonly layout: Layout;
   /** Full-storage workspace, reused by the next `linearize` (which retires the previous linearization). */
   private workspace: Workspace | null = null;
-  private generation = 0;
+  private readonly tickets = new StorageTickets("WaveSimulator (stored wavefield)");
 
   /**
    * @param config the problem; see {@link WaveConfig}
@@ -130,12 +130,10 @@ export class WaveSimulator implements Differentiable {
     const full = lay.storage.mode === "full";
     if (full && this.workspace === null) this.workspace = workspace(lay);
     const stored = full ? this.workspace : null;
-    const generation = ++this.generation;
+    const current = full ? this.tickets.issue() : () => {};
     const { data, k } = this.run(c, stored);
     const gradients = (dData: Field): WaveGradients => {
-      if (full && generation !== this.generation) {
-        throw new Error("WaveSimulator: this linearization's stored wavefield was reused by a later linearize(); linearize again (or use checkpoint storage)");
-      }
+      current();
       return this.adjoint(c, k, stored, dData);
     };
     return {
