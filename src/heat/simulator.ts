@@ -54,9 +54,13 @@ export class HeatSimulator implements Differentiable {
   private storage: Float64Array | null = null;
   private readonly tickets = new StorageTickets("HeatSimulator (stored temperatures)");
 
-  /** @throws {InputError} naming the offending field of `config`. */
-  constructor(config: HeatConfig, prepared?: HeatLayout) {
-    this.layout = prepared ?? heatLayout(config);
+  /**
+   * @param problem the problem (see {@link HeatConfig}), or `{ layout }`: an already validated one
+   *   (the linear views, e.g. {@link initialTemperature}, vary its layout)
+   * @throws {InputError} naming the offending field of `config`.
+   */
+  constructor(problem: HeatConfig | { readonly layout: HeatLayout }) {
+    this.layout = "layout" in problem ? problem.layout : heatLayout(problem);
   }
 
   /** Shape of models (conductivity, initial temperature): [nx] or [ny, nx]. */
@@ -134,7 +138,7 @@ export class HeatSimulator implements Differentiable {
     const silent = this.zeroInputs();
     const at = (v: Field, base: HeatLayout) => {
       checkShape(v, shape, name);
-      return new HeatSimulator({} as HeatConfig, put(base, flatten(v)));
+      return new HeatSimulator({ layout: put(base, flatten(v)) });
     };
     const lin = (v: Field): Linearization => {
       const l = at(v, this.layout).linearize(k);

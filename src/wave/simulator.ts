@@ -88,12 +88,12 @@ export class WaveSimulator implements Differentiable {
   private readonly tickets = new StorageTickets("WaveSimulator (stored wavefield)");
 
   /**
-   * @param config the problem; see {@link WaveConfig}
-   * @param prepared internal: an already validated layout (used to vary wavelets)
+   * @param problem the problem (see {@link WaveConfig}), or `{ layout }`: an already validated one
+   *   (the views of the simulator, e.g. {@link wavelets}, vary its layout)
    * @throws {InputError} naming the offending field of `config`.
    */
-  constructor(config: WaveConfig, prepared?: Layout) {
-    this.layout = prepared ?? layout(config);
+  constructor(problem: WaveConfig | { readonly layout: Layout }) {
+    this.layout = "layout" in problem ? problem.layout : layout(problem);
   }
 
   /** Shape of the data: [nshots, nreceivers, nt]. */
@@ -154,7 +154,7 @@ export class WaveSimulator implements Differentiable {
         throw new InputError("wavelets", `expected shape [${lay.sources.length}, ${lay.nt}], got [${w.shape.join(", ")}]`);
       }
       const wavelets = lay.wavelets.map((_, s) => flat.slice(s * lay.nt, (s + 1) * lay.nt));
-      return new WaveSimulator({ nx: lay.nx, dx: lay.dx, dt: lay.dt, nt: lay.nt, shots: [] }, { ...lay, wavelets });
+      return new WaveSimulator({ layout: { ...lay, wavelets } });
     };
     const vfield = field(c, [lay.nx]);
     const lin = (w: Field): Linearization => {
