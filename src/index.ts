@@ -20,7 +20,8 @@ export { IllConditionedError, InputError, NonFiniteError } from "./core/errors.j
 export { memoryLimit, setMemoryLimit, checkMemory, formatBytes } from "./core/memory.js";
 export type { MemoryPart } from "./core/memory.js";
 export { WaveSimulator } from "./wave/simulator.js";
-export type { WaveGradients, ForwardOptions } from "./wave/simulator.js";
+export type { WaveGradients } from "./wave/simulator.js";
+export type { ForwardOptions, StepView } from "./core/contract.js";
 export type { WaveConfig, Shot, BoundaryKind, PmlOptions, Storage } from "./wave/config.js";
 export { ricker } from "./wave/wavelet.js";
 export { waveMemory } from "./wave/config.js";

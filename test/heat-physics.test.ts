@@ -6,7 +6,7 @@ import { HeatSimulator } from "../src/heat/simulator.js";
 /** The temperature field at the last time sample. */
 function finalField(sim: HeatSimulator, k: Float64Array): Float64Array {
   let last = new Float64Array(0);
-  sim.forward(field(k, sim.modelShape), { onStep: (_n, T) => (last = Float64Array.from(T)) });
+  sim.forward(field(k, sim.modelShape), { onStep: (v) => (last = Float64Array.from(v.field)) });
   return last;
 }
 
@@ -195,7 +195,7 @@ describe("stability", () => {
     for (const scheme of ["backward-euler", "crank-nicolson"] as const) {
       let maxAbs = 0, energy = Infinity, monotone = true;
       new HeatSimulator({ ...base, dt: 1000 * limit, scheme }).forward(k, {
-        onStep: (_n, T) => {
+        onStep: ({ field: T }) => {
           const e = T.reduce((s, v) => s + v * v, 0);
           if (e > energy * (1 + 1e-12)) monotone = false;
           energy = e;

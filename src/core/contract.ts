@@ -44,3 +44,23 @@ export interface Differentiable {
   /** One forward run, returning the data with derivative closures that reuse its state. */
   linearize(model: Field): Linearization;
 }
+
+/**
+ * What a time-stepping simulator shows an observer of its forward run: the
+ * field on the model cells at time index `timeIndex` of shot `shot` (0 for a
+ * simulator without shots). One object per run, updated in place, and `field`
+ * a view: both valid during the call only (copy what you keep).
+ */
+export interface StepView {
+  shot: number;
+  timeIndex: number;
+  field: Float64Array;
+}
+
+/** Observation of a forward run, the same for every time-stepping simulator. */
+export interface ForwardOptions {
+  /** Called every `every` time indices from index 0, for each shot. */
+  onStep?: (step: StepView) => void;
+  /** Interval of `onStep` calls in time indices (a positive integer). Default 1. */
+  every?: number;
+}

@@ -7,7 +7,7 @@
 import { checkMemory } from "../core/memory.js";
 import { field, flatten, samplePoints } from "../core/arrays.js";
 import { revolve, StorageTickets } from "../core/checkpoint.js";
-import type { Differentiable, Field, Linearization } from "../core/contract.js";
+import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { assertFinite, checkShape } from "../core/validate.js";
 import { heatLayout, heatMemory, type HeatConfig, type HeatLayout } from "./config.js";
@@ -75,10 +75,10 @@ export class HeatSimulator implements Differentiable {
   }
 
   /**
-   * F(k): sensor temperatures. `onStep(n, T)` sees the temperature field (a
-   * view, valid during the call) every `every` time indices from n = 0.
+   * F(k): sensor temperatures. `options.onStep` sees the temperature field
+   * (shot 0; see {@link StepView}) every `options.every` time indices from 0.
    */
-  forward(conductivity: Field, options: { onStep?: (timeIndex: number, temperature: Float64Array) => void; every?: number } = {}): Field {
+  forward(conductivity: Field, options: ForwardOptions = {}): Field {
     const every = options.every ?? 1;
     if (!Number.isInteger(every) || every < 1) throw new InputError("every", `expected a positive integer, got ${every}`);
     return this.run(this.stepper(this.conductivityArray(conductivity)), null, options.onStep, every).data;
@@ -184,7 +184,7 @@ export class HeatSimulator implements Differentiable {
     return st;
   }
 
-  private run(st: HeatStepper, store: Float64Array[] | null, onStep?: (n: number, T: Float64Array) => void, every = 1): { data: Field; states: Float64Array[] | null } {
+  private run(st: HeatStepper, store: Float64Array[] | null, onStep?: (step: StepView) => void, every = 1): { data: Field; states: Float64Array[] | null } {
     const lay = this.layout;
     const [ns, nt] = this.dataShape;
     const out = new Float64Array(ns * nt);
@@ -200,7 +200,8 @@ export class HeatSimulator implements Differentiable {
     if (buffer !== null) T.set(lay.initial);
     let next = buffer === null ? new Float64Array(lay.size) : at(1);
     samplePoints(T, lay.sensors, out, 0, nt);
-    onStep?.(0, T);
+    const view: StepView = { shot: 0, timeIndex: 0, field: T };
+    onStep?.(view);
     for (let n = 0; n < nt - 1; n++) {
       if (store !== null) store.push(T);
       st.forward(n, T, next);
@@ -209,7 +210,11 @@ export class HeatSimulator implements Differentiable {
         if (n + 2 < nt) next = at(n + 2);
       } else [T, next] = [next, T];
       samplePoints(T, lay.sensors, out, n + 1, nt);
-      if (onStep !== undefined && (n + 1) % every === 0) onStep(n + 1, T);
+      if (onStep !== undefined && (n + 1) % every === 0) {
+        view.timeIndex = n + 1;
+        view.field = T;
+        onStep(view);
+      }
     }
     if (store !== null) store.push(T);
     assertFinite(out, "forward data");

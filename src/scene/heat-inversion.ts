@@ -148,7 +148,7 @@ export function runHeatInversion(scene: HeatInversionScene, dir: string, progres
   const finalValues = sideValues.slice();
   if (u.kind === "boundary") finalValues[sides.indexOf(u.side as (typeof sides)[number])] = final;
   new HeatSimulator(configWith(u.kind === "initial" ? final : trueInitial, finalValues)).forward(field(u.kind === "conductivity" ? final : trueK, gridShape), {
-    every, onStep: (_n, T) => void frames.push(Float64Array.from(T)),
+    every, onStep: (v) => void frames.push(Float64Array.from(v.field)),
   });
   const stacked = new Float64Array(frames.length * size);
   frames.forEach((f, i) => stacked.set(f, i * size));

@@ -87,9 +87,9 @@ export function runWaveForward(scene: WaveForwardScene, dir: string, progress: P
   progress.start(nshots * nt, "forward");
   const data = sim.forward(field(velocity, [nx]), {
     every,
-    onStep: (s, n, u) => {
-      wavefield.set(u, (s * nsnap + n / every) * nx);
-      progress.update(s * nt + n + 1);
+    onStep: (v) => {
+      wavefield.set(v.field, (v.shot * nsnap + v.timeIndex / every) * nx);
+      progress.update(v.shot * nt + v.timeIndex + 1);
     },
   });
   progress.update(nshots * nt);

@@ -185,7 +185,7 @@ export function runWaveInversion(
   // The final model's data, and its wavefield (about 250 snapshots per shot) for the viewer.
   const every = finalWavefieldEvery(nt), nsnap = framesKept(nt, every), nshots = scene.shots.length;
   const wavefield = new Float64Array(nshots * nsnap * nx);
-  const predicted = flatten(sim.forward(field(final, [nx]), { every, onStep: (s, n, u) => wavefield.set(u, (s * nsnap + n / every) * nx) }));
+  const predicted = flatten(sim.forward(field(final, [nx]), { every, onStep: (v) => wavefield.set(v.field, (v.shot * nsnap + v.timeIndex / every) * nx) }));
 
   writer.array("velocity", field(final, [nx]), { units: "m/s", axes: [xAxis], description: "final model" });
   writer.array("gradient", field(gradient, [nx]), { units: `objective per ${scene.parametrization} unit`, axes: [xAxis], description: "full-band gradient at the final model, in the optimization variables" });

@@ -7,7 +7,7 @@ import { checkMemory } from "../core/memory.js";
 import { field, flatten, samplePoints } from "../core/arrays.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import { revolve, StorageTickets } from "../core/checkpoint.js";
-import type { Differentiable, Field, Linearization } from "../core/contract.js";
+import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
 import { InputError, NonFiniteError } from "../core/errors.js";
 import { GHOST, checkVelocity, layout, waveMemory, type Layout, type PointWeights, type WaveConfig } from "./config.js";
 import { AdjointPropagator, Propagator } from "./kernel.js";
@@ -47,13 +47,6 @@ function workspace(lay: Layout): Workspace {
   }
 }
 
-/** Observation of a forward run. */
-export interface ForwardOptions {
-  /** Called with (shot, time index n, u(t_n) on the model cells) every `every` time indices, from n = 0. */
-  onStep?: (shot: number, timeIndex: number, wavefield: Float64Array) => void;
-  /** Interval of `onStep` calls in time indices. Default 1. */
-  every?: number;
-}
 
 /** Gradients of one adjoint run. */
 export interface WaveGradients {
@@ -266,6 +259,7 @@ export class WaveSimulator implements Differentiable {
     const onStep = options.onStep;
     const every = options.every ?? 1;
     if (!Number.isInteger(every) || every < 1) throw new InputError("every", `expected a positive integer, got ${every}`);
+    const view: StepView = { shot: 0, timeIndex: 0, field: scratch };
     for (let s = 0; s < ns; s++) {
       prop.w = scratch; // reset clears w: never a slice of storage
       prop.reset();
@@ -273,13 +267,20 @@ export class WaveSimulator implements Differentiable {
       const recs = lay.receivers[s];
       const store = stored === null ? null : stored.stores[s];
       const views = stored === null || stored.steps === null ? null : stored.steps[s];
-      if (onStep) onStep(s, 0, prop.cur.subarray(lay.first, lay.first + lay.nx));
+      view.shot = s;
+      view.timeIndex = 0;
+      view.field = prop.cur.subarray(lay.first, lay.first + lay.nx);
+      if (onStep) onStep(view);
       for (let n = 0; n < nt - 1; n++) {
         if (views !== null) prop.w = views[n];
         prop.step(wavelet[n], lay.sources[s], null);
         if (store !== null && views === null) store.set(prop.w, n * lay.size);
         samplePoints(prop.cur, recs, out, s * nr * nt + n + 1, nt);
-        if (onStep && (n + 1) % every === 0) onStep(s, n + 1, prop.cur.subarray(lay.first, lay.first + lay.nx));
+        if (onStep && (n + 1) % every === 0) {
+          view.timeIndex = n + 1;
+          view.field = prop.cur.subarray(lay.first, lay.first + lay.nx);
+          onStep(view);
+        }
       }
     }
     prop.w = scratch;
