@@ -61,6 +61,15 @@ describe("calibration of a potential to a dimer curve", () => {
     const configurations = [randomCluster(4, 1, 0.6), randomCluster(5, 2, 0.6)];
     const sim = new ParameterEnergies(pot, configurations, { forces: true });
     expect(sim.dataSize).toBe(2 + 12 + 15);
+    // forward costs one evaluation per configuration (no parameter derivatives) and gives the
+    // linearization's data to the last bit.
+    let mixedCalls = 0;
+    const mixed = pot.mixedDerivative.bind(pot);
+    pot.mixedDerivative = (x) => (mixedCalls++, mixed(x));
+    const values = flatten(sim.forward(field(pot.parameters(), [6])));
+    expect(mixedCalls).toBe(0);
+    expect([...values]).toEqual([...flatten(sim.linearize(field(pot.parameters(), [6])).data)]);
+    expect(mixedCalls).toBe(2);
     const e = linearizationErrors(sim, field(pot.parameters(), [6]), field(Float64Array.of(0.1, -0.05, 2, 0.1, -1.5, 0.05), [6]), field(Float64Array.from({ length: 29 }, (_, k) => Math.sin(1.3 * k + 0.2)), [29]));
     expect(e.jvp).toBeLessThan(1e-6);
     expect(e.vjp).toBeLessThan(1e-6);

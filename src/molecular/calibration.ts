@@ -48,8 +48,9 @@ export class ParameterEnergies implements Differentiable {
     return o;
   }
 
+  /** The energies (and forces): one evaluation per configuration, no parameter derivatives. */
   forward(params: Field): Field {
-    return this.linearize(params).data;
+    return field(this.predict(params, null), [this.dataSize]);
   }
 
   vjp(params: Field, dData: Field): Field {
@@ -60,23 +61,33 @@ export class ParameterEnergies implements Differentiable {
     return this.linearize(params).jvp!(dParams);
   }
 
-  /** One pass over the configurations: the data and its Jacobian [data, parameters]. */
-  linearize(params: Field): Linearization {
+  /**
+   * One pass over the configurations: the data, and into `jac` (when given,
+   * [data, parameters] row-major) its Jacobian.
+   */
+  private predict(params: Field, jac: Float64Array | null): Float64Array {
     const np = this.potential.parameterCount, nd = this.dataSize;
     checkShape(params, [np], "parameters");
     this.potential.setParameters(flatten(params));
-    const data = new Float64Array(nd), jac = new Float64Array(nd * np);
+    const data = new Float64Array(nd);
     this.configurations.forEach((x, c) => {
       const gradient = this.forces ? new Float64Array(x.length) : null;
-      data[c] = this.potential.evaluate(x, gradient, jac.subarray(c * np, (c + 1) * np));
+      data[c] = this.potential.evaluate(x, gradient, jac === null ? null : jac.subarray(c * np, (c + 1) * np));
       if (gradient === null) return;
       const o = this.forceOffset(c), m = x.length;
+      for (let i = 0; i < m; i++) data[o + i] = -gradient[i];
+      if (jac === null) return;
       const mixed = this.potential.mixedDerivative(x);
-      for (let i = 0; i < m; i++) {
-        data[o + i] = -gradient[i];
-        for (let p = 0; p < np; p++) jac[(o + i) * np + p] = -mixed[p * m + i];
-      }
+      for (let i = 0; i < m; i++) for (let p = 0; p < np; p++) jac[(o + i) * np + p] = -mixed[p * m + i];
     });
+    return data;
+  }
+
+  /** One pass over the configurations: the data and its Jacobian [data, parameters], which vjp and jvp apply. */
+  linearize(params: Field): Linearization {
+    const np = this.potential.parameterCount, nd = this.dataSize;
+    const jac = new Float64Array(nd * np);
+    const data = this.predict(params, jac);
     return {
       data: field(data, [nd]),
       vjp: (dd) => {
