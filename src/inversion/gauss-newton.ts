@@ -5,6 +5,7 @@
  * backtracks along dx. One linearization per iteration; each CG step costs one
  * jvp and one vjp.
  */
+import { halvingBacktracking } from "./line-search.js";
 import { decreasedTooLittle, stoppingRules } from "./stopping.js";
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field } from "../core/contract.js";
@@ -124,26 +125,19 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
     // Backtracking on the misfit alone (forward runs only).
     const slope = dotv(g, dx);
     const xt = new Float64Array(n);
-    let step = 1;
-    let accepted = false;
-    let trial = NaN;
-    for (let b = 0; b < 30 && evaluations < maxEvaluations; b++) {
+    const search = halvingBacktracking(value, 1, 1e-4, 30, maxEvaluations - evaluations, (step) => {
       for (let i = 0; i < n; i++) xt[i] = x[i] + step * dx[i];
       param.toModel(xt, m);
       try {
-        trial = misfit(flatten(sim.forward(field(m, shape))), null);
+        return { value: misfit(flatten(sim.forward(field(m, shape))), null), decrease: step * slope };
       } catch (e) {
         if (!(e instanceof InputError)) throw e; // e.g. a trial model breaking the CFL limit: shorten the step
-        trial = NaN;
+        return { value: NaN, decrease: step * slope };
       }
-      evaluations++;
-      if (Number.isFinite(trial) && trial <= value + 1e-4 * step * slope) {
-        accepted = true;
-        break;
-      }
-      step *= 0.5;
-    }
-    if (!accepted) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "line-search-failed");
+    });
+    evaluations += search.evaluations;
+    if (!search.accepted) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "line-search-failed");
+    const { step, value: trial } = search;
     const previous = value;
     x.set(xt);
     value = trial;

@@ -150,3 +150,36 @@ export function backtracking(
   }
   return { success: false, step: a, value: NaN, evaluations: budget };
 }
+
+/** What {@link halvingBacktracking} found. */
+export interface HalvingResult {
+  accepted: boolean;
+  /** The accepted step (or the last one tried). */
+  step: number;
+  /** The objective there (NaN when nothing was accepted). */
+  value: number;
+  evaluations: number;
+}
+
+/**
+ * Armijo backtracking by halving, for searches along a path that is not a
+ * straight line (a projected path) or that evaluates no gradient (Gauss-Newton
+ * on the misfit): tries step0, step0/2, ... — at most `maxTries`, within
+ * `budget` evaluations — and accepts the first finite trial with
+ * value <= value0 + c1 * decrease, where `trial(step)` returns the trial's value
+ * and the first-order decrease it is held to (step * slope on a line,
+ * g . (P(x + step d) - x) on a projected path).
+ */
+export function halvingBacktracking(
+  value0: number, step0: number, c1: number, maxTries: number, budget: number,
+  trial: (step: number) => { value: number; decrease: number },
+): HalvingResult {
+  let step = step0, evaluations = 0;
+  for (let b = 0; b < maxTries && evaluations < budget; b++) {
+    const t = trial(step);
+    evaluations++;
+    if (Number.isFinite(t.value) && t.value <= value0 + c1 * t.decrease) return { accepted: true, step, value: t.value, evaluations };
+    step *= 0.5;
+  }
+  return { accepted: false, step, value: NaN, evaluations };
+}

@@ -8,7 +8,7 @@ import { decreasedTooLittle, stoppingRules } from "./stopping.js";
 import { InputError } from "../core/errors.js";
 import { restore } from "./descent.js";
 import { LbfgsMemory } from "./lbfgs-memory.js";
-import { trialValue as trialValueOf } from "./line-search.js";
+import { halvingBacktracking, trialValue as trialValueOf } from "./line-search.js";
 import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
 import { allFinite, dotv, normv } from "./vector.js";
 
@@ -109,22 +109,16 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
       memory.reset();
       for (let i = 0; i < n; i++) p[i] = free[i] ? -g[i] : 0;
     }
-    let step = iteration === 0 ? Math.min(1, 1 / normv(g)) : 1;
-    let accepted = false;
-    let trialValue = NaN;
-    for (let b = 0; b <= maxBacktracks && evaluations < maxEvaluations; b++) {
+    // Along the projected path x(step) = P(x + step p), held to the decrease g . (x(step) - x).
+    const search = halvingBacktracking(value, iteration === 0 ? Math.min(1, 1 / normv(g)) : 1, c1, maxBacktracks + 1, maxEvaluations - evaluations, (step) => {
       for (let i = 0; i < n; i++) xt[i] = Math.min(Math.max(x[i] + step * p[i], lower[i]), upper[i]);
       let decrease = 0;
       for (let i = 0; i < n; i++) decrease += g[i] * (xt[i] - x[i]);
-      trialValue = trialValueOf(f, xt, gt);
-      evaluations++;
-      if (Number.isFinite(trialValue) && trialValue <= value + c1 * decrease) {
-        accepted = true;
-        break;
-      }
-      step *= 0.5;
-    }
-    if (!accepted) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "line-search-failed");
+      return { value: trialValueOf(f, xt, gt), decrease };
+    });
+    evaluations += search.evaluations;
+    if (!search.accepted) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "line-search-failed");
+    const { step, value: trialValue } = search;
     if (!allFinite(gt)) return finish("non-finite");
     for (let i = 0; i < n; i++) {
       s[i] = xt[i] - x[i];
