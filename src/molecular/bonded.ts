@@ -18,6 +18,22 @@ function checkIndices(list: readonly (readonly number[])[], width: number, name:
   return out;
 }
 
+/**
+ * The harmonic point function of a deviation s = q - q0 of a coordinate q
+ * (a length or an angle) from its rest value q0, with stiffness k:
+ * E = k s^2 / 2, dE/dq = k s, d2E/dq2 = k, and the parameter derivatives
+ * dE/dk = s^2 / 2, dE/dq0 = -k s, d(dE/dq)/dk = s, d(dE/dq)/dq0 = -k.
+ * Bonds and angles lift it through dq/dx.
+ */
+const harmonic = {
+  energy: (k: number, s: number) => 0.5 * k * s * s,
+  slope: (k: number, s: number) => k * s,
+  dEnergyDStiffness: (s: number) => 0.5 * s * s,
+  dEnergyDRest: (k: number, s: number) => -k * s,
+  dSlopeDStiffness: (s: number) => s,
+  dSlopeDRest: (k: number) => -k,
+};
+
 /** Harmonic bonds: parameters [k, r0] (force constant, rest length). */
 export class HarmonicBonds implements EnergyTerm {
   readonly names = ["stiffness", "length"] as const;
@@ -44,17 +60,18 @@ export class HarmonicBonds implements EnergyTerm {
       minimumImage(d, this.box);
       const r = Math.hypot(d[0], d[1], d[2]);
       const s = r - r0;
-      e += 0.5 * k * s * s;
+      e += harmonic.energy(k, s);
       if (gradient !== null) {
-        const f = (k * s) / r;
+        // dr/dx_j = d / r.
+        const f = harmonic.slope(k, s) / r;
         for (let a = 0; a < 3; a++) {
           gradient[3 * j + a] += f * d[a];
           gradient[3 * i + a] -= f * d[a];
         }
       }
       if (paramGradient !== null) {
-        paramGradient[0] += 0.5 * s * s;
-        paramGradient[1] -= k * s;
+        paramGradient[0] += harmonic.dEnergyDStiffness(s);
+        paramGradient[1] += harmonic.dEnergyDRest(k, s);
       }
     }
     return e;
@@ -68,7 +85,7 @@ export class HarmonicBonds implements EnergyTerm {
       for (let a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
       minimumImage(d, this.box);
       const r = Math.hypot(d[0], d[1], d[2]);
-      addPairHessian(out, i, j, d, r, k * (r - r0), k, v);
+      addPairHessian(out, i, j, d, r, harmonic.slope(k, r - r0), k, v);
     }
   }
 
@@ -81,7 +98,7 @@ export class HarmonicBonds implements EnergyTerm {
       for (let a = 0; a < 3; a++) d[a] = x[3 * j + a] - x[3 * i + a];
       minimumImage(d, this.box);
       const r = Math.hypot(d[0], d[1], d[2]);
-      const dk = (r - r0) / r, dr0 = -k / r;
+      const dk = harmonic.dSlopeDStiffness(r - r0) / r, dr0 = harmonic.dSlopeDRest(k) / r;
       for (let a = 0; a < 3; a++) {
         out[3 * j + a] += dk * d[a];
         out[3 * i + a] -= dk * d[a];
@@ -140,10 +157,10 @@ export class HarmonicAngles implements EnergyTerm {
       this.arms(x, t);
       const nu = this.g[0], nv = this.g[1], c = this.g[2], sin = this.g[3];
       const s = Math.acos(c) - t0;
-      e += 0.5 * k * s * s;
+      e += harmonic.energy(k, s);
       if (gradient !== null) {
         // dtheta/du = -(v / (|u||v|) - c u / |u|^2) / sin(theta), and likewise for v.
-        const f = (-k * s) / sin;
+        const f = -harmonic.slope(k, s) / sin;
         for (let a = 0; a < 3; a++) {
           const du = f * (v[a] / (nu * nv) - (c * u[a]) / (nu * nu));
           const dv = f * (u[a] / (nu * nv) - (c * v[a]) / (nv * nv));
@@ -153,8 +170,8 @@ export class HarmonicAngles implements EnergyTerm {
         }
       }
       if (paramGradient !== null) {
-        paramGradient[0] += 0.5 * s * s;
-        paramGradient[1] -= k * s;
+        paramGradient[0] += harmonic.dEnergyDStiffness(s);
+        paramGradient[1] += harmonic.dEnergyDRest(k, s);
       }
     }
     return e;
@@ -181,8 +198,9 @@ export class HarmonicAngles implements EnergyTerm {
       const dnu = dot3(u, du) / nu, dnv = dot3(v, dv) / nv;
       const dc = (dot3(du, v) + dot3(u, dv)) / nn - c * (dnu / nu + dnv / nv);
       const dtheta = -dc / sin, dsin = (-c * dc) / sin;
-      const f = (-k * s) / sin;
-      const df = (-k * dtheta) / sin + (k * s * dsin) / (sin * sin);
+      // f = -(dE/dtheta) / sin and its derivative along w, with d(dE/dtheta) = (d2E/dtheta2) dtheta.
+      const f = -harmonic.slope(k, s) / sin;
+      const df = -(k * dtheta) / sin + (harmonic.slope(k, s) * dsin) / (sin * sin);
       const dnn = dnu * nv + nu * dnv;
       for (let a = 0; a < 3; a++) {
         const gu = v[a] / nn - (c * u[a]) / (nu * nu), gv = u[a] / nn - (c * v[a]) / (nv * nv);
@@ -205,7 +223,8 @@ export class HarmonicAngles implements EnergyTerm {
       const i = this.triples[t], j = this.triples[t + 1], l = this.triples[t + 2];
       this.arms(x, t);
       const nu = this.g[0], nv = this.g[1], c = this.g[2], sin = this.g[3];
-      const fk = -(Math.acos(c) - t0) / sin, ft = k / sin;
+      const s = Math.acos(c) - t0;
+      const fk = -harmonic.dSlopeDStiffness(s) / sin, ft = -harmonic.dSlopeDRest(k) / sin;
       for (let a = 0; a < 3; a++) {
         const gu = v[a] / (nu * nv) - (c * u[a]) / (nu * nu), gv = u[a] / (nu * nv) - (c * v[a]) / (nv * nv);
         out[3 * i + a] += fk * gu;
