@@ -35,6 +35,16 @@ describe("basin hopping on Lennard-Jones clusters", () => {
     expect(a.accepted.map((m) => m.value)).toEqual(b.accepted.map((m) => m.value));
     expect([...a.x]).toEqual([...b.x]);
   });
+
+  test("a relaxation that did not reach a minimum is never accepted", () => {
+    const f = energyObjective(lj());
+    // Two L-BFGS iterations per relaxation: every trial stops with its budget spent (status
+    // max-iterations, gradient far from zero), so no step may be accepted, however the Metropolis
+    // test would have judged its energy (it accepted some before).
+    const r = basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 30, temperature: 1e6, stepSize: 0.4, localIterations: 2 });
+    expect(r.steps).toBe(30);
+    expect(r.accepted.map((m) => m.step)).toEqual([0]);
+  });
 });
 
 describe("recognizing repeated minima", () => {

