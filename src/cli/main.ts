@@ -18,7 +18,7 @@ import type { Scene } from "../scene/schema.js";
 import { sceneJsonSchema } from "../scene/schema.js";
 import { serveRun } from "../view/server.js";
 import { terminalProgress } from "./progress.js";
-import { runTaskInWorker, type RunTask, type TaskMessage } from "./run-task.js";
+import { runTaskInWorker, sceneKind, type RunTask, type TaskMessage } from "./run-task.js";
 
 /** Exit codes, the same for every command (printed by --help, documented in the README). */
 export const EXIT = {
@@ -134,9 +134,9 @@ async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
   const workers = opts.workers === undefined ? undefined : Number(opts.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) fail(`--workers: expected a positive integer, got ${JSON.stringify(opts.workers)}`);
   const scene = loadScene(sceneFile);
-  const inversion = scene.kind === "wave-inversion" || scene.kind === "heat-inversion";
-  if (opts.resume && !inversion) fail("--resume: only inversion scenes can be resumed");
-  if (workers !== undefined && scene.kind !== "wave-inversion") fail("--workers: only wave inversion scenes run shots on workers");
+  const kind = sceneKind(scene);
+  if (opts.resume && !kind.resumable) fail("--resume: only inversion scenes can be resumed");
+  if (workers !== undefined && !kind.shotWorkers) fail("--workers: only wave inversion scenes run shots on workers");
   const dir = resolve(opts.out);
   // The whole run's memory, estimated before the folder is made (the runner checks again on its thread).
   checkSceneMemory(scene);
@@ -185,7 +185,7 @@ async function runLocked(
   exit: (code: number) => never, release: () => void,
 ): Promise<void> {
   const before = manifestStamp(dir);
-  const inversion = scene.kind === "wave-inversion" || scene.kind === "heat-inversion";
+  const resumable = sceneKind(scene).resumable;
   if (listFolder(dir).some((f) => f !== ".lock") && !opts.force && !opts.resume) {
     throw new InputError("--out", `${opts.out} already exists and is not empty; choose another folder or pass --force`);
   }
@@ -209,7 +209,7 @@ async function runLocked(
     let where = `${dir} holds no finished run`;
     try {
       const m = readRun(dir).manifest;
-      if (inversion && m.status === "running") {
+      if (resumable && m.status === "running") {
         where = `the run in ${dir} stopped after iteration ${String(m.iterations)}; continue it with:\n  gradscape run ${sceneFile} --out ${opts.out} --resume`;
       }
     } catch {
