@@ -31,6 +31,8 @@ describe("wave-inversion scenes", () => {
     const k = summary.iterations;
     expect(run.load("models").shape).toEqual([k + 1, 200]);
     expect(run.load("band").shape).toEqual([k]);
+    // The stages' labels travel with the band array.
+    expect(run.manifest.arrays.find((a) => a.name === "band")!.labels).toEqual(["2 Hz", "4 Hz", "7 Hz", "full band"]);
     // Row 0 of the models is the start, the last row the final model.
     expect([...flatten(run.load("models")).slice(0, 200)]).toEqual([...flatten(run.load("start_velocity"))]);
     expect(summary.finalError).toBeLessThan(0.5 * summary.startError);

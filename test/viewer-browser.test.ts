@@ -33,6 +33,10 @@ function runs(): { wave: string; heat: string; molecular: string } {
   if (wave.kind !== "wave-inversion" || heat.kind !== "heat-inversion" || molecular.kind !== "molecular-basin-hopping") throw new Error("unexpected scene kinds");
   const dirs = { wave: folder(), heat: folder(), molecular: folder() };
   runWaveInversion({ ...wave, optimizer: { ...wave.optimizer, iterations: 5 } }, dirs.wave);
+  // The viewer must read the stage labels from the folder's arrays, not from the scene: hide the scene's bands.
+  const manifestPath = join(dirs.wave, "manifest.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+  writeFileSync(manifestPath, JSON.stringify({ ...manifest, scene: { ...manifest.scene, bands: [] } }));
   runHeatInversion({ ...heat, optimizer: { ...heat.optimizer, iterations: 6 } }, dirs.heat);
   runBasinHopping(molecular, dirs.molecular);
   return dirs;
@@ -63,6 +67,7 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
   test("a wave inversion: model, misfit, gradient, data and wavefield panels draw, and the slider changes the model drawn", async () => {
     const page = await openViewer(browser, await serve(folders.wave));
     expect(await page.evaluate(() => (globalThis as any).gradscape.panels)).toEqual(["model", "misfit", "gradient", "data", "field"]);
+    expect(await page.locator(".bands .band").allTextContents()).toEqual(["2 Hz", "4 Hz", "7 Hz", "full band"]);
     // Line plots: the current model is orange; the misfit and gradient curves have their own colours.
     const model = page.locator("section[data-panel=model] canvas").first();
     const last = await pixels(model);

@@ -102,7 +102,7 @@ export class RunWriter {
   }
 
   /** Writes one array as `<name>.npy` (or a new revision of it) and records it for the manifest. */
-  array(name: string, a: Field, meta: { units: string; axes: Axis[]; description?: string }): void {
+  array(name: string, a: Field, meta: { units: string; axes: Axis[]; description?: string; labels?: string[] }): void {
     if (meta.axes.length !== a.shape.length) throw new RangeError(`RunWriter.array(${name}): ${meta.axes.length} axes for ${a.shape.length} dimensions`);
     const file = this.fileFor(name, "npy");
     this.pending.add(file);

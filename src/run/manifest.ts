@@ -23,6 +23,8 @@ export interface ArrayEntry {
   units: string;
   axes: Axis[];
   description?: string;
+  /** For an array of indices (the stage of each iteration, say): what each index names. */
+  labels?: string[];
 }
 
 /** The manifest of a run folder. */

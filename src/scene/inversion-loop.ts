@@ -167,8 +167,10 @@ export function inversionLoop(spec: InversionLoop): { result: OptimizeResult; x:
     writer.array("models", field(stacked, [k + 1, ...spec.modelShape]), {
       units: spec.modelUnits, axes: [{ name: "iteration", start: 0, step: 1 }, ...spec.modelAxes], description: "model after every iteration (row 0: the start)",
     });
-    for (const [name, values, units] of [["misfit", history.value, "objective"], ["gradient_norm", history.gradientNorm, "objective per parameter"], ["model_error", history.modelError, "relative"], ["band", history.band, "index into bands"], ["step", history.step, "line-search step"]] as const) {
-      writer.array(name, field(Float64Array.from(values), [k]), { units, axes: [iterAxis] });
+    // The stage (band) of each iteration carries the stages' labels: readers need not know the scene.
+    const stages = { labels: spec.bands.map((b) => b.label), description: "the stage (frequency band) of each iteration" };
+    for (const [name, values, units, extra] of [["misfit", history.value, "objective", {}], ["gradient_norm", history.gradientNorm, "objective per parameter", {}], ["model_error", history.modelError, "relative", {}], ["band", history.band, "index into labels", stages], ["step", history.step, "line-search step", {}]] as const) {
+      writer.array(name, field(Float64Array.from(values), [k]), { units, axes: [iterAxis], ...extra });
     }
     const stackedGradients = new Float64Array(k * n);
     gradients.forEach((g, i) => stackedGradients.set(g, i * n));

@@ -45,11 +45,6 @@ declare global {
 const status: ViewerStatus = { ready: false, frame: 0, frames: 0, updates: 0, manifestEvents: 0, panels: [], status: "", error: null, renders: 0, timings: {} };
 window.gradscape = status;
 
-function bandNames(scene: Record<string, any>): string[] {
-  const bands = scene?.bands;
-  return Array.isArray(bands) ? bands.map((b: unknown) => (b === "full" ? "full band" : `${b} Hz`)) : [];
-}
-
 /** The run's manifest, waiting for a live run to write its first one. */
 async function firstManifest(events: EventSource, grid: HTMLElement): Promise<Run> {
   for (;;) {
@@ -131,7 +126,8 @@ async function main(): Promise<void> {
   const refreshTimeline = async () => {
     timeline.setFrames(run.frames);
     status.frames = run.frames;
-    if (run.has("band")) timeline.setBands((await run.load("band")).data, bandNames(run.manifest.scene));
+    // The stage labels come with the array (older folders have none: the bands are then unnamed).
+    if (run.has("band")) timeline.setBands((await run.load("band")).data, run.entry("band")?.labels ?? []);
   };
 
   describe();
