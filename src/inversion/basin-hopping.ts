@@ -7,6 +7,7 @@
  * is one objective among others, and a `constrain` hook keeps trial points
  * sensible (e.g. atoms from drifting away).
  */
+import { option } from "./options.js";
 import { InputError } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import { run } from "./descent.js";
@@ -69,23 +70,28 @@ export interface BasinHoppingResult {
 
 /** Runs basin hopping from x0; `observer` sees each accepted minimum. */
 export function basinHopping(f: Objective, x0: Float64Array, options: BasinHoppingOptions, observer?: (m: AcceptedMinimum) => void): BasinHoppingResult {
-  for (const key of ["steps", "temperature", "stepSize"] as const) {
-    const v = options[key];
-    if (!(v > 0) || !Number.isFinite(v)) throw new InputError(key, `expected a positive number, got ${v}`);
-  }
+  for (const key of ["steps", "temperature", "stepSize"] as const) if (options[key] === undefined) throw new InputError(key, "required");
+  const steps = option(options.steps, NaN, "steps", "positive integer");
+  const temperature = option(options.temperature, NaN, "temperature", "positive");
+  option(options.stepSize, NaN, "stepSize", "positive");
   const rng = new Random(options.seed);
-  const adapt = options.adapt ?? { interval: 10, target: 0.5, factor: 0.9 };
-  const tol = options.targetTolerance ?? 1e-6;
-  const maxEvaluations = options.maxEvaluations ?? Infinity;
+  const adapt = {
+    interval: option(options.adapt?.interval, 10, "adapt.interval", "positive integer"),
+    target: option(options.adapt?.target, 0.5, "adapt.target", "fraction"),
+    factor: option(options.adapt?.factor, 0.9, "adapt.factor", "fraction"),
+  };
+  const tol = option(options.targetTolerance, 1e-6, "targetTolerance", "non-negative");
+  const maxEvaluations = option(options.maxEvaluations, Infinity, "maxEvaluations", "positive integer");
   let evaluations = 0, localMinimizations = 0;
-  const gtol = options.gradientTolerance ?? 1e-6;
+  const gtol = option(options.gradientTolerance, 1e-6, "gradientTolerance", "non-negative");
+  const localIterations = option(options.localIterations, 1000, "localIterations", "positive integer");
   // A relaxation found a minimum when it converged; a line search that stalls with a gradient
   // within 100 gtol has reached round-off (measured on LJ38: 1,418 of 1,420 relaxations end so, at
   // |g| <= 2e-5 for gtol = 1e-6). Spent budgets and non-finite values are not minima.
   const converged = (r: OptimizeResult) =>
     r.status === "gradient-tolerance" || r.status === "relative-decrease" || (r.status === "line-search-failed" && r.gradientNorm <= 100 * gtol);
   const relax = (x: Float64Array) => {
-    const iterations = options.localIterations ?? 1000;
+    const iterations = localIterations;
     const left = maxEvaluations - evaluations;
     const r = run(lbfgs(f, x, {
       maxIterations: iterations, maxEvaluations: left === Infinity ? 10 * iterations : Math.max(2, left), gradientTolerance: gtol,
@@ -102,14 +108,14 @@ export function basinHopping(f: Objective, x0: Float64Array, options: BasinHoppi
   const reached = () => options.target !== undefined && best.value <= options.target + tol;
   let stepSize = options.stepSize;
   let acceptedInWindow = 0, step = 0;
-  while (step < options.steps && !reached() && evaluations < maxEvaluations) {
+  while (step < steps && !reached() && evaluations < maxEvaluations) {
     step++;
     const trial = Float64Array.from(current.x);
     for (let i = 0; i < trial.length; i++) trial[i] += stepSize * (2 * rng.uniform() - 1);
     options.constrain?.(trial);
     const r = relax(trial);
     const u = rng.uniform();
-    if (converged(r) && Number.isFinite(r.value) && (r.value < current.value || u < Math.exp(-(r.value - current.value) / options.temperature))) {
+    if (converged(r) && Number.isFinite(r.value) && (r.value < current.value || u < Math.exp(-(r.value - current.value) / temperature))) {
       current = { x: r.x, value: r.value };
       acceptedInWindow++;
       const m = { step, value: r.value, x: Float64Array.from(r.x) };

@@ -4,7 +4,7 @@
  * step, and this loop applies the stopping rules and emits one event per
  * iteration. `iterate` is a generator; `run` drains it.
  */
-import { decreasedTooLittle, stoppingRules } from "./stopping.js";
+import { decreasedTooLittle, stoppingRules } from "./options.js";
 import { InputError } from "../core/errors.js";
 import { backtracking, strongWolfe, type LineSearchOptions, type LinePoint } from "./line-search.js";
 import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";

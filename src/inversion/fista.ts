@@ -4,7 +4,7 @@
  * subgradient, so exact zeros appear. Backtracking finds the Lipschitz
  * estimate L; momentum gives the O(1/k^2) rate.
  */
-import { decreasedTooLittle, stoppingRules } from "./stopping.js";
+import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { InputError } from "../core/errors.js";
 import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
 import { allFinite } from "./vector.js";
@@ -32,10 +32,9 @@ export function softThreshold(v: Float64Array, tau: number, out: Float64Array = 
  * which vanishes exactly at a minimizer, and `gradientTolerance` applies to it.
  */
 export function* fista(f: Objective, x0: Float64Array, options: FistaOptions): Generator<IterationEvent, OptimizeResult> {
-  const lambda = options.l1;
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new InputError("l1", `expected a non-negative weight, got ${lambda}`);
-  let L = options.lipschitz ?? 1;
-  if (!(L > 0)) throw new InputError("lipschitz", `expected a positive estimate, got ${L}`);
+  if (options.l1 === undefined) throw new InputError("l1", "required: the weight of |x|_1");
+  const lambda = option(options.l1, 0, "l1", "non-negative");
+  let L = option(options.lipschitz, 1, "lipschitz", "positive");
   const rules = stoppingRules(options, { maxIterations: 1000, evaluationsPerIteration: 20 });
   const { gradientTolerance: gtol, maxIterations, maxEvaluations } = rules;
   const n = x0.length;

@@ -6,7 +6,7 @@
  * jvp and one vjp.
  */
 import { halvingBacktracking } from "./line-search.js";
-import { decreasedTooLittle, stoppingRules } from "./stopping.js";
+import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
@@ -45,9 +45,9 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
   if (weights !== undefined && weights.length !== observed.length) throw new InputError("weights", `expected ${observed.length} values, got ${weights.length}`);
   const rules = stoppingRules(options, { maxIterations: 50, evaluationsPerIteration: 10 });
   const { gradientTolerance: gtol, maxIterations, maxEvaluations } = rules;
-  const cgIterations = options.cgIterations ?? 20;
-  const cgTolerance = options.cgTolerance ?? 0.1;
-  const mu = options.damping ?? 0;
+  const cgIterations = option(options.cgIterations, 20, "cgIterations", "positive integer");
+  const cgTolerance = option(options.cgTolerance, 0.1, "cgTolerance", "fraction");
+  const mu = option(options.damping, 0, "damping", "non-negative");
   const t0 = performance.now();
 
   const m = new Float64Array(n);

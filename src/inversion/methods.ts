@@ -2,6 +2,7 @@
  * Direction rules of the descent family: steepest descent, nonlinear
  * conjugate gradients (Polak-Ribiere+) and L-BFGS (two-loop recursion).
  */
+import { option } from "./options.js";
 import { descend, type DescentOptions, type DirectionRule } from "./descent.js";
 import { LbfgsMemory } from "./lbfgs-memory.js";
 import type { IterationEvent, Objective, OptimizeResult } from "./types.js";
@@ -69,7 +70,7 @@ export interface LbfgsOptions extends DescentOptions {
 
 /** L-BFGS with a strong-Wolfe line search (c1 = 1e-4, c2 = 0.9): the method of choice for smooth problems. */
 export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): Generator<IterationEvent, OptimizeResult> {
-  const memory = new LbfgsMemory(options.memory ?? 10);
+  const memory = new LbfgsMemory(option(options.memory, 10, "memory", "positive integer"));
   const rule: DirectionRule = {
     direction: (g, p) => memory.direction(g, p),
     update: (s, y) => memory.update(s, y),

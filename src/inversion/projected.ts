@@ -4,7 +4,7 @@
  * by the gradient are fixed for the step, the L-BFGS direction moves the free
  * ones, and an Armijo backtracking search runs along the projected path.
  */
-import { decreasedTooLittle, stoppingRules } from "./stopping.js";
+import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { InputError } from "../core/errors.js";
 import { restore } from "./descent.js";
 import { LbfgsMemory } from "./lbfgs-memory.js";
@@ -59,9 +59,9 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
   const { lower, upper } = boxOf(bounds, n);
   const rules = stoppingRules(options, { maxIterations: 1000, evaluationsPerIteration: 10 });
   const { gradientTolerance: gtol, maxIterations, maxEvaluations } = rules;
-  const c1 = options.c1 ?? 1e-4;
-  const maxBacktracks = options.maxBacktracks ?? 30;
-  const memory = new LbfgsMemory(options.memory ?? 10);
+  const c1 = option(options.c1, 1e-4, "c1", "fraction");
+  const maxBacktracks = option(options.maxBacktracks, 30, "maxBacktracks", "non-negative integer");
+  const memory = new LbfgsMemory(option(options.memory, 10, "memory", "positive integer"));
   const t0 = performance.now();
 
   const resume = options.resume;

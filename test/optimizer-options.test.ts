@@ -1,8 +1,9 @@
 /**
- * One stopping rule for every optimizer: the relative decrease
- * (f_prev - f) / max(|f_prev|, |f|) stops each of them at the first iteration
- * where it falls to relativeDecrease (checked against the values they report),
- * and every optimizer refuses bad rules with the option named.
+ * Optimizer options checked in one place: one stopping rule for every
+ * optimizer — the relative decrease (f_prev - f) / max(|f_prev|, |f|) stops
+ * each of them at the first iteration where it falls to relativeDecrease
+ * (checked against the values they report) — and every optimizer refuses a
+ * bad value of any of its options with the option named.
  */
 import { describe, expect, test } from "vitest";
 import { field, flatten } from "../src/core/arrays.js";
@@ -12,6 +13,7 @@ import { fista } from "../src/inversion/fista.js";
 import { gaussNewton } from "../src/inversion/gauss-newton.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../src/inversion/methods.js";
 import { projectedLbfgs } from "../src/inversion/projected.js";
+import { basinHopping } from "../src/inversion/basin-hopping.js";
 import type { IterationEvent, Objective, OptimizeResult, StoppingRules } from "../src/inversion/types.js";
 
 const n = 20;
@@ -54,7 +56,7 @@ const initialValue: Record<string, number> = {
   "Gauss-Newton": 0.5 * Array.from({ length: n }, (_, i) => ((3 + i / n) ** 2 + 3 + i / n - flatten(observed())[i]) ** 2).reduce((a, b) => a + b, 0),
 };
 
-describe("the shared stopping rules", () => {
+describe("optimizer options", () => {
   for (const [name, method] of Object.entries(methods)) {
     test(`${name} stops at the first relative decrease at or below 1e-3`, () => {
       const values: number[] = [initialValue[name] ?? quadratic(x0(), new Float64Array(n))];
@@ -72,5 +74,23 @@ describe("the shared stopping rules", () => {
       expect(() => run(method({ maxIterations: 1.5 })), name).toThrow(/^maxIterations: expected a non-negative integer, got 1.5$/);
       expect(() => run(method({ gradientTolerance: Number.NaN })), name).toThrow(/^gradientTolerance: /);
     }
+  });
+
+  test("each optimizer's own options are refused, by name, outside their kind", () => {
+    const expectRefused = (f: () => unknown, pattern: RegExp) => expect(f).toThrow(pattern);
+    expectRefused(() => run(lbfgs(quadratic, x0(), { memory: 0 })), /^memory: expected a positive integer, got 0$/);
+    expectRefused(() => run(projectedLbfgs(quadratic, x0(), {}, { c1: 1.5 })), /^c1: expected a number between 0 and 1, got 1.5$/);
+    expectRefused(() => run(projectedLbfgs(quadratic, x0(), {}, { maxBacktracks: -1 })), /^maxBacktracks: expected a non-negative integer, got -1$/);
+    expectRefused(() => run(fista(quadratic, x0(), { l1: -1 })), /^l1: expected a non-negative number, got -1$/);
+    expectRefused(() => run(fista(quadratic, x0(), { l1: 0.1, lipschitz: Infinity })), /^lipschitz: expected a positive number, got Infinity$/);
+    const gn = (o: object) => run(gaussNewton({ simulator: squares, observed: observed(), modelShape: [n] }, x0(), o));
+    expectRefused(() => gn({ cgIterations: 2.5 }), /^cgIterations: expected a positive integer, got 2.5$/);
+    expectRefused(() => gn({ cgTolerance: 0 }), /^cgTolerance: expected a number between 0 and 1, got 0$/);
+    expectRefused(() => gn({ damping: -1 }), /^damping: expected a non-negative number, got -1$/);
+    const bh = (o: object) => basinHopping(quadratic, x0(), { seed: 1, steps: 2, temperature: 1, stepSize: 0.1, ...o });
+    expectRefused(() => bh({ steps: 2.5 }), /^steps: expected a positive integer, got 2.5$/);
+    expectRefused(() => bh({ adapt: { interval: 10, target: 2, factor: 0.9 } }), /^adapt\.target: expected a number between 0 and 1, got 2$/);
+    expectRefused(() => bh({ localIterations: 0 }), /^localIterations: expected a positive integer, got 0$/);
+    expectRefused(() => bh({ temperature: undefined }), /^temperature: required$/);
   });
 });
