@@ -55,8 +55,8 @@ export function laplaceCovariance(sim: Differentiable, model: Field, sigma: numb
       hessian[a * n + b] = hessian[b * n + a] = s;
     }
   }
-  const matrix = new Matrix(Array.from({ length: n }, (_, r) => Array.from(hessian.subarray(r * n, (r + 1) * n))));
   if (!hessian.every(Number.isFinite)) throw new IllConditionedError(name, NaN, "its Gauss-Newton Hessian J^T W J is not finite");
+  const matrix = new Matrix(Array.from({ length: n }, (_, r) => Array.from(hessian.subarray(r * n, (r + 1) * n))));
   const eigen = new EigenvalueDecomposition(matrix, { assumeSymmetric: true }).realEigenvalues;
   const largest = Math.max(...eigen.map(Math.abs)), smallest = Math.min(...eigen);
   const condition = smallest > 0 ? largest / smallest : Infinity;

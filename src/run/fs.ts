@@ -71,10 +71,19 @@ export function removeFile(path: string): void {
  * {@link IoError} naming `path` is thrown.
  */
 export function writeAtomic(path: string, bytes: Uint8Array | string): void {
+  replaceAtomically(path, (tmp) => writeFileSync(tmp, bytes));
+}
+
+/**
+ * Has `fill` make a temporary file beside `path`, then renames it over `path`;
+ * on failure the temporary file is removed and an {@link IoError} naming
+ * `path` is thrown.
+ */
+function replaceAtomically(path: string, fill: (tmp: string) => void): void {
   const tmp = temporaryName(path);
   try {
     injected(path);
-    writeFileSync(tmp, bytes);
+    fill(tmp);
     renameSync(tmp, path);
   } catch (e) {
     try {
@@ -88,9 +97,7 @@ export function writeAtomic(path: string, bytes: Uint8Array | string): void {
 
 /** Makes `to` name the same contents as `from` (a hard link, or a copy where links are not supported), atomically. */
 export function linkAtomic(from: string, to: string): void {
-  const tmp = temporaryName(to);
-  try {
-    injected(to);
+  replaceAtomically(to, (tmp) => {
     try {
       linkSync(from, tmp);
     } catch (e) {
@@ -99,15 +106,7 @@ export function linkAtomic(from: string, to: string): void {
       removeFile(tmp);
       copyFileSync(from, tmp);
     }
-    renameSync(tmp, to);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created
-    }
-    throw toIoError(e, to);
-  }
+  });
 }
 
 /** Reads a file as text (an {@link IoError} naming it when it cannot be read). */

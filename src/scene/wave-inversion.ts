@@ -7,7 +7,6 @@ import { withSceneFields } from "./scene-fields.js";
 import { checkSceneMemory, finalWavefieldEvery, framesKept } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
-import type { Optimizer } from "../inversion/continuation.js";
 import { lowPass } from "../inversion/filter.js";
 import { projectedLbfgs } from "../inversion/projected.js";
 import { preconditionerScale } from "../inversion/precondition.js";

@@ -8,7 +8,7 @@ import { field, flatten, samplePoints } from "../core/arrays.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import { revolve, StorageTickets } from "../core/checkpoint.js";
 import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
-import { InputError, NonFiniteError } from "../core/errors.js";
+import { InputError } from "../core/errors.js";
 import { GHOST, checkVelocity, layout, waveMemory, type Layout, type PointWeights, type WaveConfig } from "./config.js";
 import { AdjointPropagator, Propagator } from "./kernel.js";
 import { arena } from "./wasm.js";
