@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { field, flatten } from "../src/core/arrays.js";
-import { continuation, type BandEvent } from "../src/inversion/continuation.js";
+import { continuation, type StageEvent } from "../src/inversion/continuation.js";
 import { run } from "../src/inversion/descent.js";
-import { lowPass } from "../src/inversion/filter.js";
+import { lowPass } from "../src/wave/filter.js";
 import { leastSquares } from "../src/inversion/misfit.js";
 import { dataObjective } from "../src/inversion/objective.js";
 import { logarithm } from "../src/inversion/parametrization.js";
@@ -64,7 +64,7 @@ describe("frequency continuation against cycle skipping", () => {
     const trapped = run(continuation([{ cutoff: Infinity, iterations: 120 }], () => full.objective, x0));
     const bands = [2, 4, 7, Infinity].map((cutoff) => ({ cutoff, iterations: 30 }));
     const seen: number[] = [];
-    const multiscale = run(continuation(bands, (b) => objectiveFor(b.cutoff).objective, x0), (e: BandEvent) => seen.push(e.band));
+    const multiscale = run(continuation(bands, (b) => objectiveFor(b.cutoff).objective, x0), (e: StageEvent) => seen.push(e.stage));
 
     // Measured: start 22.5%; full band ends at 49.6% (its line search gives up in a local
     // minimum); the continuation reaches 4.1% in 120 iterations.

@@ -14,7 +14,7 @@ import { DamagedFileError, IoError } from "../src/core/errors.js";
 import { readRun, RunWriter } from "../src/run/folder.js";
 import { faults } from "../src/run/fs.js";
 import { decodeNpy, encodeNpy } from "../src/run/npy.js";
-import { resumePoint } from "../src/scene/inversion-loop.js";
+import { resumePoint } from "../src/scene/resume.js";
 import { loadScene } from "../src/scene/load.js";
 import type { HeatInversionScene } from "../src/scene/heat-schema.js";
 import { runHeatInversion } from "../src/scene/heat-inversion.js";
@@ -71,7 +71,7 @@ describe("damaged .npy files", () => {
     writeFileSync(join(dir, "state.json"), "{\"band\": 0, \"iter");
     expect(() => resumePoint(dir, scene)).toThrow(new RegExp(`^${join(dir, "state.json")}: not valid JSON`));
     truncateSync(join(dir, "models.npy"), 100);
-    writeFileSync(join(dir, "state.json"), JSON.stringify({ band: 0, iterationsBefore: 0, evaluationsBefore: 0, optimizer: { iteration: 2 } }));
+    writeFileSync(join(dir, "state.json"), JSON.stringify({ stage: 0, iterationsBefore: 0, evaluationsBefore: 0, optimizer: { iteration: 2 } }));
     expect(() => runHeatInversion(scene, dir, undefined, true)).toThrow(new RegExp(`^${join(dir, "models.npy")}: truncated`));
   });
 });

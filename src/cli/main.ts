@@ -18,7 +18,8 @@ import type { Scene } from "../scene/schema.js";
 import { sceneJsonSchema } from "../scene/schema.js";
 import { serveRun } from "../view/server.js";
 import { terminalProgress } from "./progress.js";
-import { runTaskInWorker, sceneKind, type RunTask, type TaskMessage } from "./run-task.js";
+import { runTaskInWorker, type RunTask, type TaskMessage } from "./run-task.js";
+import { sceneKind } from "../scene/kinds.js";
 
 /** Exit codes, the same for every command (printed by --help, documented in the README). */
 export const EXIT = {

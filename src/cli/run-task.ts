@@ -8,20 +8,13 @@ import { parentPort } from "node:worker_threads";
 import { setMemoryLimit } from "../core/memory.js";
 import type { Progress } from "../scene/progress.js";
 import type { Scene } from "../scene/schema.js";
-import type { InversionSummary } from "../scene/inversion-loop.js";
-import { runWaveForward } from "../scene/wave-forward.js";
-import { runWaveInversion } from "../scene/wave-inversion.js";
-import { runHeatInversion } from "../scene/heat-inversion.js";
-import { runBasinHopping, runCalibration } from "../scene/molecular.js";
+import { runScene, type RunRequest } from "../scene/kinds.js";
 
 /** What the main thread asks the worker to run. */
-export interface RunTask {
+export interface RunTask extends RunRequest {
   scene: Scene;
-  dir: string;
   /** --out as the user wrote it (for the closing hint). */
   out: string;
-  resume: boolean;
-  workers?: number;
   /** The memory limit (bytes): a worker thread has its own copy of the library's setting. */
   maxMemory: number;
 }
@@ -41,86 +34,9 @@ export type TaskMessage =
   | { type: "done"; text: string }
   | { type: "error"; name: string; message: string; stack?: string };
 
-/** How the command line runs one kind of scene: what it allows and what it prints. */
-interface SceneKind<K extends Scene["kind"]> {
-  /** `--resume` continues an interrupted run. */
-  resumable: boolean;
-  /** `--workers` evaluates shots on threads. */
-  shotWorkers: boolean;
-  /** Runs the scene into `task.dir`; returns the lines for stdout. */
-  run(scene: Extract<Scene, { kind: K }>, task: RunTask, progress: Progress, warn: (m: string) => void): string;
-}
-
-/** The inversion's closing lines, whatever its physics. */
-function inversionSummary(summary: InversionSummary, seconds: number, task: RunTask): string {
-  return `${summary.message} after ${summary.iterations} iterations (${seconds.toFixed(1)} s)\n` +
-    (summary.inclusions ?? []).map((c, i) =>
-      `inclusion ${i + 1} (centre ${c.center.map((v) => (1000 * v).toFixed(1)).join(", ")} mm, radius ${(1000 * c.radius).toFixed(1)} mm): ` +
-        `recovered peak ${(1000 * c.peakDistance).toFixed(1)} mm from its centre; contrast inside/outside ${c.contrast.toFixed(2)} (true ${c.trueContrast.toFixed(2)})\n`).join("") +
-    `model error ${(100 * summary.startError).toFixed(1)}% -> ${(100 * summary.finalError).toFixed(1)}%${summary.inclusions ? " (relative L2: diffusion blurs the disc, see the inclusion figures above)" : ""}\n` +
-    `run folder: ${summary.dir} (manifest.json + .npy arrays; numpy.load or readRun() from gradscape/node)\n` + viewHint(task.out);
-}
-
-/** Every kind of scene the command line runs: one entry each (a new physics adds one). */
-export const SCENE_KINDS: { [K in Scene["kind"]]: SceneKind<K> } = {
-  "wave-forward": {
-    resumable: false,
-    shotWorkers: false,
-    run(scene, task, progress, warn) {
-      const summary = runWaveForward(scene, task.dir, progress, warn);
-      return `wrote ${summary.arrays.length} arrays (${summary.arrays.join(", ")}) and manifest.json to ${summary.dir} in ${summary.seconds.toFixed(1)} s\n` +
-        `read them with numpy.load, or with readRun() from gradscape/node\n` + viewHint(task.out);
-    },
-  },
-  "wave-inversion": {
-    resumable: true,
-    shotWorkers: true,
-    run(scene, task, progress, warn) {
-      const t0 = performance.now();
-      const summary = runWaveInversion(scene, task.dir, progress, warn, task.resume, task.workers);
-      return inversionSummary(summary, (performance.now() - t0) / 1000, task);
-    },
-  },
-  "heat-inversion": {
-    resumable: true,
-    shotWorkers: false,
-    run(scene, task, progress) {
-      const t0 = performance.now();
-      const summary = runHeatInversion(scene, task.dir, progress, task.resume);
-      return inversionSummary(summary, (performance.now() - t0) / 1000, task);
-    },
-  },
-  "molecular-basin-hopping": {
-    resumable: false,
-    shotWorkers: false,
-    run(scene, task, progress) {
-      const s = runBasinHopping(scene, task.dir, progress);
-      return `best energy ${s.best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` (known global minimum ${scene.knownMinimum}: ${s.reachedTarget ? "found" : "not found"})`}` +
-        ` after ${s.steps} steps, ${s.localMinimizations} local minimizations, ${s.evaluations} gradient evaluations\nrun folder: ${s.dir}\n` + viewHint(task.out);
-    },
-  },
-  "molecular-calibration": {
-    resumable: false,
-    shotWorkers: false,
-    run(scene, task, progress) {
-      const s = runCalibration(scene, task.dir, progress);
-      let text = "";
-      for (const f of s.fits) {
-        text += `${f.kind}: ${f.names.map((n, i) => `${n} = ${f.parameters[i].toPrecision(6)} +- ${f.standardErrors[i].toPrecision(2)}`).join(", ")}; rms residual ${f.rms.toExponential(2)}\n`;
-      }
-      return text + `run folder: ${s.dir}\n` + viewHint(task.out);
-    },
-  },
-};
-
-/** The entry of a scene's kind. */
-export function sceneKind(scene: Scene): SceneKind<Scene["kind"]> {
-  return SCENE_KINDS[scene.kind] as SceneKind<Scene["kind"]>;
-}
-
-/** Runs a scene into its folder; returns what to print on stdout. */
+/** Runs a scene into its folder; returns what to print on stdout (the kind's report, then how to look at it). */
 export function performRun(task: RunTask, progress: Progress, warn: (m: string) => void): string {
-  return sceneKind(task.scene).run(task.scene, task, progress, warn);
+  return runScene(task.scene, task, progress, warn) + viewHint(task.out);
 }
 
 /** The worker's side: runs the task, posting progress and the outcome to the main thread. */

@@ -1,26 +1,24 @@
 /**
- * Frequency continuation (multiscale inversion) against cycle skipping: a
- * schedule of bands, low to high, each inverted from the result of the one
- * before. The engine knows nothing of waves: the caller builds the objective
- * of each band (observed data and source wavelet low-passed with the same
- * zero-phase filter, e.g. {@link lowPass}).
+ * Continuation: a schedule of stages, each inverted from the result of the
+ * one before — frequency bands low to high against cycle skipping, weights of
+ * a regularization, or a single stage. The engine knows nothing of what a
+ * stage means: the caller gives the objective of each (for a frequency band,
+ * observed data and source wavelets low-passed alike; see `lowPass` in
+ * src/wave/filter.ts).
  */
 import { lbfgs } from "./methods.js";
 import type { IterationEvent, Objective, OptimizeResult, OptimizerState } from "./types.js";
 
-/** One band of a continuation schedule. */
-export interface Band {
-  /** Cutoff frequency (Hz) of the low-pass; Infinity for the full band. */
-  cutoff: number;
-  /** Iterations spent in this band. */
+/** One stage of a continuation schedule. */
+export interface Stage {
+  /** Iterations spent in this stage. */
   iterations: number;
 }
 
-/** An iteration event of a continuation run, with its band. */
-export interface BandEvent extends IterationEvent {
-  /** Index of the band in the schedule. */
-  band: number;
-  cutoff: number;
+/** An iteration event of a continuation run, with its stage. */
+export interface StageEvent extends IterationEvent {
+  /** Index of the stage in the schedule. */
+  stage: number;
   /** Where the run stands, for resuming (when the optimizer reports its state). */
   continuation?: ContinuationState;
 }
@@ -28,36 +26,36 @@ export interface BandEvent extends IterationEvent {
 /** An optimizer as continuation uses it: objective, start, iteration budget, and a state to resume from. */
 export type Optimizer = (f: Objective, x0: Float64Array, maxIterations: number, resume?: OptimizerState) => Generator<IterationEvent, OptimizeResult>;
 
-/** L-BFGS with gradient tolerance 0, so each band spends its iteration budget unless the line search gives up. */
+/** L-BFGS with gradient tolerance 0, so each stage spends its iteration budget unless the line search gives up. */
 export const lbfgsOptimizer: Optimizer = (f, x0, maxIterations, resume) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0, resume });
 
 /** Where a continuation run stood after an iteration: enough to resume it exactly. */
 export interface ContinuationState {
-  /** Index of the band in progress. */
-  band: number;
-  /** Iterations and evaluations of the bands before it. */
+  /** Index of the stage in progress. */
+  stage: number;
+  /** Iterations and evaluations of the stages before it. */
   iterationsBefore: number;
   evaluationsBefore: number;
-  /** The optimizer's state within the band. */
+  /** The optimizer's state within the stage. */
   optimizer: OptimizerState;
 }
 
 /**
- * Runs the schedule: band k starts from band k-1's result. Returns the
- * last band's result, with iterations and evaluations summed over bands.
+ * Runs the schedule: stage k starts from stage k-1's result. Returns the
+ * last stage's result, with iterations and evaluations summed over stages.
  */
-export function* continuation(
-  bands: readonly Band[], objectiveFor: (band: Band, index: number) => Objective, x0: Float64Array, optimizer: Optimizer = lbfgsOptimizer,
+export function* continuation<S extends Stage>(
+  stages: readonly S[], objectiveFor: (stage: S, index: number) => Objective, x0: Float64Array, optimizer: Optimizer = lbfgsOptimizer,
   resume?: ContinuationState,
-): Generator<BandEvent, OptimizeResult> {
+): Generator<StageEvent, OptimizeResult> {
   let x: Float64Array = Float64Array.from(x0);
   let iterations = resume?.iterationsBefore ?? 0;
   let evaluations = resume?.evaluationsBefore ?? 0;
   let result: OptimizeResult | null = null;
-  for (const [index, band] of bands.entries()) {
-    if (resume !== undefined && index < resume.band) continue;
-    const state = resume !== undefined && index === resume.band ? resume.optimizer : undefined;
-    const gen = optimizer(objectiveFor(band, index), x, band.iterations, state);
+  for (const [index, stage] of stages.entries()) {
+    if (resume !== undefined && index < resume.stage) continue;
+    const state = resume !== undefined && index === resume.stage ? resume.optimizer : undefined;
+    const gen = optimizer(objectiveFor(stage, index), x, stage.iterations, state);
     for (;;) {
       const r = gen.next();
       if (r.done) {
@@ -66,15 +64,14 @@ export function* continuation(
       }
       const e = r.value;
       yield {
-        ...e, iteration: iterations + e.iteration, evaluations: evaluations + e.evaluations, band: index, cutoff: band.cutoff,
-        continuation: e.state === undefined ? undefined : { band: index, iterationsBefore: iterations, evaluationsBefore: evaluations, optimizer: e.state },
+        ...e, iteration: iterations + e.iteration, evaluations: evaluations + e.evaluations, stage: index,
+        continuation: e.state === undefined ? undefined : { stage: index, iterationsBefore: iterations, evaluationsBefore: evaluations, optimizer: e.state },
       };
     }
     x = result.x;
     iterations += result.iterations;
     evaluations += result.evaluations;
   }
-  if (result === null) throw new RangeError("continuation: the band schedule is empty");
+  if (result === null) throw new RangeError("continuation: the stage schedule is empty");
   return { ...result, iterations, evaluations };
 }
-

@@ -19,7 +19,10 @@ import { shapeMismatch, type ArrayEntry, type Axis, type Manifest } from "./mani
 import { decodeNpy, fieldToNpy, NpyError } from "./npy.js";
 import { linkAtomic, listFolder, makeDirectory, readBytes, readText, removeFile, temporaryPid, writeAtomic } from "./fs.js";
 
+import type { RoleTags } from "./roles.js";
+
 export type { ArrayEntry, Axis, Manifest } from "./manifest.js";
+export type { Role, RoleTags } from "./roles.js";
 export { writeAtomic } from "./fs.js";
 
 /** A file name written for a revision of a live run: `<name>.r<N>.<ext>`. */
@@ -40,6 +43,14 @@ function namedFiles(m: Manifest): Set<string> {
   const files = new Set(m.arrays.map((a) => a.file));
   for (const key of Object.keys(m.attachments ?? {})) files.add((m.attachments as Record<string, string>)[key]);
   return files;
+}
+
+/** What a writer records about an array besides its data: units, axes, role (see {@link ROLES}), words. */
+export interface ArrayMeta extends RoleTags {
+  units: string;
+  axes: Axis[];
+  description?: string;
+  labels?: string[];
 }
 
 /** Writes arrays into a run folder and keeps the manifest entries. */
@@ -102,7 +113,7 @@ export class RunWriter {
   }
 
   /** Writes one array as `<name>.npy` (or a new revision of it) and records it for the manifest. */
-  array(name: string, a: Field, meta: { units: string; axes: Axis[]; description?: string; labels?: string[] }): void {
+  array(name: string, a: Field, meta: ArrayMeta): void {
     if (meta.axes.length !== a.shape.length) throw new RangeError(`RunWriter.array(${name}): ${meta.axes.length} axes for ${a.shape.length} dimensions`);
     const file = this.fileFor(name, "npy");
     this.pending.add(file);

@@ -3,7 +3,6 @@
  * name, file, shape, units, axes. Types and pure checks, shared by the node
  * writer and reader and by the browser viewer.
  */
-
 /** One axis of an array: what it indexes, and for regular axes its start and step. */
 export interface Axis {
   name: string;
@@ -14,8 +13,10 @@ export interface Axis {
   labels?: string[];
 }
 
-/** An array's entry in the manifest. */
-export interface ArrayEntry {
+import type { RoleTags } from "./roles.js";
+
+/** An array's entry in the manifest: its role says what it is (see {@link ROLES}). */
+export interface ArrayEntry extends RoleTags {
   name: string;
   file: string;
   dtype: "<f8";

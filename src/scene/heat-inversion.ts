@@ -1,12 +1,11 @@
 /**
- * Runs a `heat-inversion` scene: sensor data of the true problem (with seeded
- * noise), then the inversion engine recovers the unknown — the conductivity,
- * the initial temperature or a side's boundary values — from its start, with
- * the same iteration loop and run-folder format as wave scenes; optionally an
- * L-curve over regularization weights.
+ * The inversion problem of a `heat-inversion` scene: sensor data of the true
+ * problem (with seeded noise), and the unknown to recover from its start —
+ * the conductivity, the initial temperature or a side's boundary values —
+ * in one stage; optionally an L-curve over regularization weights. The
+ * generic runner (run-inversion.ts) does the rest, as for every physics.
  */
 import { withSceneFields } from "./scene-fields.js";
-import { checkSceneMemory } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
@@ -20,14 +19,14 @@ import { huber, leastSquares } from "../inversion/misfit.js";
 import { dataObjective, type WeightedRegularizer } from "../inversion/objective.js";
 import { identity, logarithm } from "../inversion/parametrization.js";
 import type { DifferenceShape } from "../inversion/regularization.js";
-import { RunWriter, type Axis } from "../run/folder.js";
+import type { Axis, ArrayMeta } from "../run/folder.js";
 import { sampleField, sampleSeries, type HeatGrid } from "./heat-model.js";
 import type { HeatInversionScene } from "./heat-schema.js";
-import { inversionLoop, relativeError, resumePoint, snapshotEvery } from "./inversion-loop.js";
-import { inclusionFigures } from "./inclusion-figures.js";
+import type { InversionProblem, OutputArray } from "./inversion-problem.js";
+import { relativeError, runInversion, snapshotEvery, type InversionSummary } from "./run-inversion.js";
+import { inclusionFigures, type InclusionFigure } from "./inclusion-figures.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 import { silentProgress, type Progress } from "./progress.js";
-import type { InversionSummary } from "./inversion-loop.js";
 
 
 /** The grid of a scene, checked (2D needs both ny and dy). */
@@ -40,10 +39,18 @@ function gridOf(scene: HeatInversionScene): HeatGrid {
   return { nx: g.nx, ny: g.ny ?? 1, dims, dx: g.dx, dy: g.dy ?? 1, x0: typeof o === "number" ? o : o[0], y0: typeof o === "number" ? 0 : o[1] };
 }
 
-/** Runs the scene into `dir`; everything is validated before the folder is created. */
-export function runHeatInversion(scene: HeatInversionScene, dir: string, progress: Progress = silentProgress, resume = false): InversionSummary {
-  checkSceneMemory(scene);
-  const from = resume ? resumePoint(dir, scene) : null;
+/** Runs the scene into `dir` with the generic runner (see {@link runInversion}); everything is checked before the folder is touched. */
+export function runHeatInversion(scene: HeatInversionScene, dir: string, progress: Progress = silentProgress, resume = false): InversionSummary & Partial<HeatResult> {
+  return runInversion(scene, dir, () => heatInversionProblem(scene), { progress, resume });
+}
+
+/** What a heat inversion adds to its result: for a conductivity with inclusions, how each shows in the final model. */
+export interface HeatResult {
+  inclusions: InclusionFigure[];
+}
+
+/** The problem of the scene, everything checked. */
+export function heatInversionProblem(scene: HeatInversionScene): InversionProblem<HeatResult> {
   const g = gridOf(scene);
   const { dt, nt } = scene.time;
   const size = g.nx * g.ny;
@@ -118,49 +125,42 @@ export function runHeatInversion(scene: HeatInversionScene, dir: string, progres
   const x0 = new Float64Array(start.length);
   param.toParameter(start, x0);
   const optimizer = OPTIMIZERS[scene.optimizer.kind];
-
-  // Everything is validated; from here on the folder is written.
-  const writer = new RunWriter(dir, { replace: !resume });
   const dataAxes = [{ name: "sensor" }, { name: "t", units: "s", start: 0, step: dt }];
-  writer.array(`true_${name}`, field(truth, shape), { units, axes, description: "the value that made the observed data" });
-  writer.array(`start_${name}`, field(start, shape), { units, axes, description: "starting model" });
-  writer.array("observed", field(observed, dataShape), { units: "K", axes: dataAxes });
-  writer.array("sensors", field(Float64Array.from(scene.sensors.flat()), [scene.sensors.length, g.dims]), { units: "m", axes: [{ name: "sensor" }, { name: g.dims === 1 ? "x" : "x, y" }] });
-  const { result, x, model: final } = inversionLoop({
-    dir, writer, scene, termNames, scale: new Float64Array(x0.length).fill(1), x0, optimizer, start, progress, from,
-    bands: [{ cutoff: Infinity, iterations: scene.optimizer.iterations, label: name.replace("_", " ") }],
-    objectiveFor: () => objectiveWith(),
-    toModel: (xv, out) => param.toModel(xv, out),
-    modelShape: shape, modelAxes: axes, modelUnits: units, truth, errorReference: reference,
+  const data = (role: ArrayMeta["role"], description?: string) => ({ units: "K", axes: dataAxes, role, ...(description === undefined ? {} : { description }) });
+  return {
+    model: { name, shape, axes, units }, truth, errorReference: reference, start, parametrization: param, optimizer, termNames,
+    stages: [{ label: name.replace("_", " "), iterations: scene.optimizer.iterations, objective: () => objectiveWith() }],
+    inputs: [
+      { name: "observed", data: field(observed, dataShape), meta: data("observed") },
+      { name: "sensors", data: field(Float64Array.from(scene.sensors.flat()), [scene.sensors.length, g.dims]), meta: { units: "m", axes: [{ name: "sensor" }, { name: g.dims === 1 ? "x" : "x, y" }], role: "geometry" } },
+    ],
     snapshots: { predict: (m) => flatten(simulator.forward(field(m, shape))), every: snapshotEvery(scene.optimizer.iterations), shape: dataShape, axes: dataAxes, units: "K" },
-  });
-
-  const gradient = new Float64Array(x.length);
-  objectiveWith().objective(x, gradient);
-  const predicted = flatten(simulator.forward(field(final, shape)));
-  writer.array(name, field(final, shape), { units, axes, description: "final model" });
-  writer.array("gradient", field(gradient, shape), { units: `objective per ${param === logarithm ? "log" : ""}${units}`, axes, description: "gradient at the final model, in the optimization variables" });
-  writer.array("predicted", field(predicted, dataShape), { units: "K", axes: dataAxes, description: "data of the final model" });
-  writer.array("residual", field(predicted.map((v, i) => v - observed[i]), dataShape), { units: "K", axes: dataAxes, description: "predicted - observed" });
-  // The temperature field of the final model over time, for pictures.
-  const every = scene.output.temperatureEvery;
-  const frames: Float64Array[] = [];
-  const finalValues = sideValues.slice();
-  if (u.kind === "boundary") finalValues[sides.indexOf(u.side as (typeof sides)[number])] = final;
-  new HeatSimulator(configWith(u.kind === "initial" ? final : trueInitial, finalValues)).forward(field(u.kind === "conductivity" ? final : trueK, gridShape), {
-    every, onStep: (v) => void frames.push(Float64Array.from(v.field)),
-  });
-  const stacked = new Float64Array(frames.length * size);
-  frames.forEach((f, i) => stacked.set(f, i * size));
-  writer.array("temperature", field(stacked, [frames.length, ...gridShape]), { units: "K", axes: [{ name: "t", units: "s", start: 0, step: every * dt }, ...xAxes], description: "temperature of the final model" });
-
-  if (scene.lCurve !== undefined) lCurve(scene.lCurve.weights, objectiveWith, regularizationWith, x0, optimizer, scene.optimizer.iterations, param, writer, progress, misfit.name, truth, reference);
-  const startError = relativeError(start, truth, reference);
-  const finalError = relativeError(final, truth, reference);
-  // A conductivity with inclusions is judged by where and how strongly they show, besides the L2 error.
-  const inclusions = u.kind === "conductivity" && scene.conductivity.inclusions.length > 0 ? inclusionFigures(scene.conductivity, g, final) : undefined;
-  writer.finish(scene.kind, scene, { status: "finished", result: { message: result.message, iterations: result.iterations, evaluations: result.evaluations, startError, finalError, ...(inclusions && { inclusions }) } });
-  return { dir, iterations: result.iterations, message: result.message, startError, finalError, ...(inclusions && { inclusions }) };
+    finish(x, final, progress) {
+      const gradient = new Float64Array(x.length);
+      objectiveWith().objective(x, gradient);
+      const predicted = flatten(simulator.forward(field(final, shape)));
+      // The temperature field of the final model over time, for pictures.
+      const every = scene.output.temperatureEvery;
+      const frames: Float64Array[] = [];
+      const finalValues = sideValues.slice();
+      if (u.kind === "boundary") finalValues[sides.indexOf(u.side as (typeof sides)[number])] = final;
+      new HeatSimulator(configWith(u.kind === "initial" ? final : trueInitial, finalValues)).forward(field(u.kind === "conductivity" ? final : trueK, gridShape), {
+        every, onStep: (v) => void frames.push(Float64Array.from(v.field)),
+      });
+      const stacked = new Float64Array(frames.length * size);
+      frames.forEach((f, i) => stacked.set(f, i * size));
+      const arrays: OutputArray[] = [
+        { name: "gradient", data: field(gradient, shape), meta: { units: `objective per ${param === logarithm ? "log" : ""}${units}`, axes, description: "gradient at the final model, in the optimization variables", role: "gradient" } },
+        { name: "predicted", data: field(predicted, dataShape), meta: data("predicted", "data of the final model") },
+        { name: "residual", data: field(predicted.map((v, i) => v - observed[i]), dataShape), meta: data("residual", "predicted - observed") },
+        { name: "temperature", data: field(stacked, [frames.length, ...gridShape]), meta: { units: "K", axes: [{ name: "t", units: "s", start: 0, step: every * dt }, ...xAxes], description: "temperature of the final model", role: "field" } },
+      ];
+      if (scene.lCurve !== undefined) arrays.push(...lCurve(scene.lCurve.weights, objectiveWith, regularizationWith, x0, optimizer, scene.optimizer.iterations, param, progress, misfit.name, truth, reference));
+      // A conductivity with inclusions is judged by where and how strongly they show, besides the L2 error.
+      const inclusions = u.kind === "conductivity" && scene.conductivity.inclusions.length > 0 ? inclusionFigures(scene.conductivity, g, final) : undefined;
+      return { arrays, result: inclusions && { inclusions } };
+    },
+  };
 }
 
 /**
@@ -169,8 +169,8 @@ export function runHeatInversion(scene: HeatInversionScene, dir: string, progres
  */
 function lCurve(
   weights: number[], objectiveWith: (w?: number) => ReturnType<typeof dataObjective>, regularizationWith: (w?: number) => WeightedRegularizer[],
-  x0: Float64Array, optimizer: Optimizer, iterations: number, param: typeof identity, writer: RunWriter, progress: Progress, misfitName: string, truth: Float64Array, reference: number,
-): void {
+  x0: Float64Array, optimizer: Optimizer, iterations: number, param: typeof identity, progress: Progress, misfitName: string, truth: Float64Array, reference: number,
+): OutputArray[] {
   const misfits: number[] = [], norms: number[] = [], errors: number[] = [];
   progress.start(weights.length, "L-curve");
   weights.forEach((w, i) => {
@@ -185,9 +185,12 @@ function lCurve(
     progress.update(i + 1, `weight ${w.toExponential(2)} | misfit ${misfits[i].toExponential(3)} | norm ${norms[i].toExponential(3)}`);
   });
   progress.stop();
-  const axis = [{ name: "weight" }];
-  writer.array("l_curve_weight", field(Float64Array.from(weights), [weights.length]), { units: "weight of regularization[0]", axes: axis });
-  writer.array("l_curve_misfit", field(Float64Array.from(misfits), [weights.length]), { units: "objective", axes: axis, description: "data misfit of each weight's result" });
-  writer.array("l_curve_norm", field(Float64Array.from(norms), [weights.length]), { units: "objective", axes: axis, description: "unweighted regularization[0] of each weight's result" });
-  writer.array("l_curve_model_error", field(Float64Array.from(errors), [weights.length]), { units: "relative", axes: axis });
+  const axes = [{ name: "weight" }];
+  const curve = (name: string, values: number[], meta: Omit<ArrayMeta, "axes">): OutputArray => ({ name, data: field(Float64Array.from(values), [weights.length]), meta: { ...meta, axes } });
+  return [
+    curve("l_curve_weight", weights, { units: "weight of regularization[0]", role: "l-curve-weight" }),
+    curve("l_curve_misfit", misfits, { units: "objective", description: "data misfit of each weight's result", role: "l-curve-misfit" }),
+    curve("l_curve_norm", norms, { units: "objective", description: "unweighted regularization[0] of each weight's result", role: "l-curve-norm" }),
+    curve("l_curve_model_error", errors, { units: "relative", role: "l-curve-model-error" }),
+  ];
 }

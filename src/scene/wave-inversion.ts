@@ -1,31 +1,31 @@
 /**
- * Runs a `wave-inversion` scene: synthetic observed data from the true model
- * (with seeded noise), then the inversion engine from the starting model,
- * band after band, with a progress line per iteration; writes the run folder.
+ * The inversion problem of a `wave-inversion` scene: synthetic observed data
+ * from the true model (with seeded noise), the velocity to recover from its
+ * start, and one stage per frequency band (observed data and wavelets
+ * low-passed alike, see `WaveSimulator.lowPassed`); the generic runner
+ * (run-inversion.ts) does the rest.
  */
 import { withSceneFields } from "./scene-fields.js";
-import { checkSceneMemory, finalWavefieldEvery, framesKept } from "./estimate.js";
+import { finalWavefieldEvery, framesKept } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
-import { lowPass } from "../inversion/filter.js";
+import { lowPass } from "../wave/filter.js";
 import { projectedLbfgs } from "../inversion/projected.js";
 import { preconditionerScale } from "../inversion/precondition.js";
 import { dataObjective, modelObjective, type DataObjective } from "../inversion/objective.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
 import { misfitOf, type MisfitSpec, type ShotProblem } from "../parallel/shot-term.js";
 import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
-import { RunWriter } from "../run/folder.js";
 import { InputError } from "../core/errors.js";
 import { oncePerKind } from "../core/warn.js";
 import { checkVelocityRange } from "../wave/config.js";
 import { WaveSimulator } from "../wave/simulator.js";
-import { silentProgress, type Progress } from "./progress.js";
 import type { WaveInversionScene } from "./schema.js";
 import { layeredVelocity, smoothed } from "./velocity.js";
 import { waveConfigOf } from "./wave-forward.js";
-import { inversionLoop, relativeError, resumePoint, snapshotEvery, type InversionSummary } from "./inversion-loop.js";
-
-export type { InversionSummary } from "./inversion-loop.js";
+import type { InversionProblem } from "./inversion-problem.js";
+import { runInversion, snapshotEvery, type InversionSummary } from "./run-inversion.js";
+import type { Progress } from "./progress.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 
 const PARAMETRIZATIONS: Record<WaveInversionScene["parametrization"], Parametrization> = {
@@ -49,16 +49,12 @@ function parameterHessian(illumination: Float64Array, velocity: Float64Array, x:
 }
 
 /**
- * Runs the scene into `dir`; everything is validated before the folder is created.
- * `warnTo` receives each kind of warning once (see {@link oncePerKind}).
+ * The problem of the scene, everything checked (stability and dispersion once for the scene).
+ * `warnTo` receives each kind of warning once (see {@link oncePerKind}); `workers` evaluates
+ * shots on that many threads (1: serially, shot by shot), for the same bytes whatever the count.
  */
-export function runWaveInversion(
-  scene: WaveInversionScene, dir: string, progress: Progress = silentProgress, warnTo: (m: string) => void = () => {}, resume = false,
-  workers?: number,
-): InversionSummary {
-  checkSceneMemory(scene);
+export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: string) => void = () => {}, workers?: number): InversionProblem {
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new InputError("--workers", `expected a positive integer, got ${workers}`);
-  const from = resume ? resumePoint(dir, scene) : null;
   const warn = oncePerKind(warnTo);
   const { nx, dx, origin } = scene.grid;
   const { dt, nt } = scene.time;
@@ -86,25 +82,7 @@ export function runWaveInversion(
   checkVelocityRange({ ...sim.layout, warn }, models[0], models[1], "time.dt");
   if (bounds !== null) checkVelocityRange({ ...sim.layout, warn }, bounds[0], bounds[1], "bounds.velocity");
   const observed = flatten(sim.forward(field(truth, [nx])));
-  if (scene.noise !== undefined) {
-    const rng = new Random(scene.noise.seed);
-    let peak = 0;
-    for (const v of observed) peak = Math.max(peak, Math.abs(v));
-    for (let i = 0; i < observed.length; i++) observed[i] += scene.noise.relative * peak * rng.normal();
-    const outliers = scene.noise.outliers;
-    if (outliers !== undefined) {
-      const traces = observed.length / nt;
-      if (outliers.traces > traces) throw new InputError("noise.outliers.traces", `there are only ${traces} traces, got ${outliers.traces}`);
-      // A seeded choice of distinct traces (partial Fisher-Yates), each drowned in strong noise.
-      const order = Array.from({ length: traces }, (_, t) => t);
-      for (let j = 0; j < outliers.traces; j++) {
-        const pick = j + Math.floor(rng.uniform() * (traces - j));
-        [order[j], order[pick]] = [order[pick], order[j]];
-        const t = order[j];
-        for (let i = t * nt; i < (t + 1) * nt; i++) observed[i] += outliers.relative * peak * rng.normal();
-      }
-    }
-  }
+  if (scene.noise !== undefined) addNoise(observed, scene.noise, nt);
   const shape = sim.dataShape;
   const cutoffs = scene.bands.map((b) => (b === "full" ? Infinity : b));
   const param = PARAMETRIZATIONS[scene.parametrization];
@@ -115,17 +93,16 @@ export function runWaveInversion(
     : { kind: "least-squares" };
   const termNames = [misfitOf(misfitSpec).name, ...regularization.map((r) => r.term.name)];
   const pools: ShotPool[] = [];
-  const bandConfig = (cutoff: number) =>
-    cutoff === Infinity ? config : { ...config, shots: config.shots.map((s) => ({ ...s, wavelet: lowPass(Float64Array.from(s.wavelet), nt, dt, cutoff) })) };
   // Without --workers one simulator runs all shots; with --workers N the shots are summed one by
   // one in shot order (on N threads, or serially for N = 1), which gives the same bytes for every N.
   const objectiveOf = (cutoff: number): DataObjective => {
     const observedBand = lowPass(observed, nt, dt, cutoff);
     const spec = { name: misfitOf(misfitSpec).name, modelShape: [nx], parametrization: param, regularization };
     if (workers !== undefined) {
-      const { warn: _ignored, ...plain } = bandConfig(cutoff);
+      const { warn: _ignored, ...plain } = config;
+      const bandConfig = cutoff === Infinity ? plain : { ...plain, shots: plain.shots.map((s) => ({ ...s, wavelet: lowPass(Float64Array.from(s.wavelet), nt, dt, cutoff) })) };
       const per = shape[1] * shape[2];
-      const problem: ShotProblem = { config: plain, observed: plain.shots.map((_, s) => observedBand.slice(s * per, (s + 1) * per)), misfit: misfitSpec };
+      const problem: ShotProblem = { config: bandConfig, observed: bandConfig.shots.map((_, s) => observedBand.slice(s * per, (s + 1) * per)), misfit: misfitSpec };
       if (workers === 1) return modelObjective(serialShotObjective(problem), spec);
       // The last band's pool is done with: its threads and stored wavefields go before the next start.
       for (const pool of pools.splice(0)) void pool.close();
@@ -133,14 +110,7 @@ export function runWaveInversion(
       pools.push(pool);
       return modelObjective(pool.objective, spec);
     }
-    return dataObjective({
-      simulator: cutoff === Infinity ? sim : new WaveSimulator(bandConfig(cutoff)),
-      observed: field(observedBand, shape),
-      misfit: misfitOf(misfitSpec),
-      modelShape: [nx],
-      parametrization: param,
-      regularization,
-    });
+    return dataObjective({ simulator: sim.lowPassed(cutoff), observed: field(observedBand, shape), misfit: misfitOf(misfitSpec), modelShape: [nx], parametrization: param, regularization });
   };
   const x0 = new Float64Array(nx);
   param.toParameter(start, x0);
@@ -157,48 +127,64 @@ export function runWaveInversion(
     const lower = scale.map((v) => Math.min(ends[0], ends[1]) / v), upper = scale.map((v) => Math.max(ends[0], ends[1]) / v);
     optimizer = (f, xStart, maxIterations, resume) => projectedLbfgs(f, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0, resume });
   }
-  // Everything is validated; from here on the folder is written, every file atomically, and after
-  // each iteration the models so far, their history and a manifest with status "running", so a
-  // killed run leaves a readable folder.
-  const writer = new RunWriter(dir, { replace: !resume });
   const xAxis = { name: "x", units: "m", start: origin, step: dx };
   const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
-  writer.array("true_velocity", field(truth, [nx]), { units: "m/s", axes: [xAxis], description: "the model that made the observed data" });
-  writer.array("start_velocity", field(start, [nx]), { units: "m/s", axes: [xAxis], description: "starting model" });
-  writer.array("observed", field(observed, shape), { units: "pressure", axes: dataAxes });
-  const { result, x: xFinal, model: final } = inversionLoop({
-    dir, writer, scene, termNames, scale, x0, optimizer, start, progress, from,
-    bands: cutoffs.map((cutoff) => ({ cutoff, iterations: scene.optimizer.iterations, label: cutoff === Infinity ? "full band" : `${cutoff} Hz` })),
-    objectiveFor: (b) => objectiveOf(cutoffs[b]),
-    toModel: (x, out) => param.toModel(x, out),
-    modelShape: [nx], modelAxes: [xAxis], modelUnits: "m/s", truth,
+  return {
+    model: { name: "velocity", shape: [nx], axes: [xAxis], units: "m/s" },
+    truth, start, parametrization: param, scale, optimizer, termNames,
+    stages: cutoffs.map((cutoff) => ({ label: cutoff === Infinity ? "full band" : `${cutoff} Hz`, iterations: scene.optimizer.iterations, objective: () => objectiveOf(cutoff) })),
+    inputs: [{ name: "observed", data: field(observed, shape), meta: { units: "pressure", axes: dataAxes, role: "observed" } }],
     snapshots: { predict: (m) => flatten(sim.forward(field(m, [nx]))), every: snapshotEvery(cutoffs.length * scene.optimizer.iterations), shape, axes: dataAxes, units: "pressure" },
-    cleanup: () => {
-      for (const pool of pools) void pool.close();
+    finish(x, final) {
+      const gradient = new Float64Array(nx);
+      objectiveOf(Infinity).objective(x, gradient);
+      for (const pool of pools.splice(0)) void pool.close();
+      // The final model's data, and its wavefield (about 250 snapshots per shot) for the viewer.
+      const every = finalWavefieldEvery(nt), nsnap = framesKept(nt, every), nshots = scene.shots.length;
+      const wavefield = new Float64Array(nshots * nsnap * nx);
+      const predicted = flatten(sim.forward(field(final, [nx]), { every, onStep: (v) => wavefield.set(v.field, (v.shot * nsnap + v.timeIndex / every) * nx) }));
+      return {
+        arrays: [
+          { name: "gradient", data: field(gradient, [nx]), meta: { units: `objective per ${scene.parametrization} unit`, axes: [xAxis], description: "full-band gradient at the final model, in the optimization variables", role: "gradient" } },
+          ...(illumination === null ? [] : [
+            { name: "illumination", data: field(illumination, [nx]), meta: { units: scene.preconditioning!.receiverSide ? "(u/s^2)^4 s^2" : "(u/s^2)^2 s", axes: [xAxis], description: "diagonal pseudo-Hessian (for squared slowness) at the starting model", role: "illumination" as const } },
+            { name: "preconditioner", data: field(scale.map((v) => v * v), [nx]), meta: { units: "relative", axes: [xAxis], description: "factor applied to the gradient in the optimization variables: max(h) / (h + epsilon max(h))", role: "preconditioner" as const } },
+          ]),
+          { name: "predicted", data: field(predicted, shape), meta: { units: "pressure", axes: dataAxes, description: "data of the final model", role: "predicted" } },
+          { name: "residual", data: field(predicted.map((v, i) => v - observed[i]), shape), meta: { units: "pressure", axes: dataAxes, description: "predicted - observed", role: "residual" } },
+          { name: "wavefield", data: field(wavefield, [nshots, nsnap, nx]), meta: { units: "pressure", axes: [{ name: "shot" }, { name: "t", units: "s", start: 0, step: every * dt }, xAxis], description: "wavefield of the final model, every shot", role: "field" } },
+        ],
+      };
     },
-  });
-  const full = objectiveOf(Infinity);
-  const gradient = new Float64Array(nx);
-  full.objective(xFinal, gradient);
-  for (const pool of pools) void pool.close();
-  // The final model's data, and its wavefield (about 250 snapshots per shot) for the viewer.
-  const every = finalWavefieldEvery(nt), nsnap = framesKept(nt, every), nshots = scene.shots.length;
-  const wavefield = new Float64Array(nshots * nsnap * nx);
-  const predicted = flatten(sim.forward(field(final, [nx]), { every, onStep: (v) => wavefield.set(v.field, (v.shot * nsnap + v.timeIndex / every) * nx) }));
+    close() {
+      for (const pool of pools.splice(0)) void pool.close();
+    },
+  };
+}
 
-  writer.array("velocity", field(final, [nx]), { units: "m/s", axes: [xAxis], description: "final model" });
-  writer.array("gradient", field(gradient, [nx]), { units: `objective per ${scene.parametrization} unit`, axes: [xAxis], description: "full-band gradient at the final model, in the optimization variables" });
-  if (illumination !== null) {
-    writer.array("illumination", field(illumination, [nx]), { units: scene.preconditioning!.receiverSide ? "(u/s^2)^4 s^2" : "(u/s^2)^2 s", axes: [xAxis], description: "diagonal pseudo-Hessian (for squared slowness) at the starting model" });
-    writer.array("preconditioner", field(scale.map((v) => v * v), [nx]), { units: "relative", axes: [xAxis], description: "factor applied to the gradient in the optimization variables: max(h) / (h + epsilon max(h))" });
+/** Adds the scene's seeded noise to the observed traces (of nt samples), in place: Gaussian, and strong on a few chosen traces. */
+function addNoise(observed: Float64Array, noise: NonNullable<WaveInversionScene["noise"]>, nt: number): void {
+  const rng = new Random(noise.seed);
+  let peak = 0;
+  for (const v of observed) peak = Math.max(peak, Math.abs(v));
+  for (let i = 0; i < observed.length; i++) observed[i] += noise.relative * peak * rng.normal();
+  const outliers = noise.outliers;
+  if (outliers === undefined) return;
+  const traces = observed.length / nt;
+  if (outliers.traces > traces) throw new InputError("noise.outliers.traces", `there are only ${traces} traces, got ${outliers.traces}`);
+  // A seeded choice of distinct traces (partial Fisher-Yates), each drowned in strong noise.
+  const order = Array.from({ length: traces }, (_, t) => t);
+  for (let j = 0; j < outliers.traces; j++) {
+    const pick = j + Math.floor(rng.uniform() * (traces - j));
+    [order[j], order[pick]] = [order[pick], order[j]];
+    const t = order[j];
+    for (let i = t * nt; i < (t + 1) * nt; i++) observed[i] += outliers.relative * peak * rng.normal();
   }
-  writer.array("predicted", field(predicted, shape), { units: "pressure", axes: dataAxes, description: "data of the final model" });
-  writer.array("residual", field(predicted.map((v, i) => v - observed[i]), shape), { units: "pressure", axes: dataAxes, description: "predicted - observed" });
-  writer.array("wavefield", field(wavefield, [nshots, nsnap, nx]), {
-    units: "pressure", axes: [{ name: "shot" }, { name: "t", units: "s", start: 0, step: every * dt }, xAxis], description: "wavefield of the final model, every shot",
-  });
-  const startError = relativeError(start, truth);
-  const finalError = relativeError(final, truth);
-  writer.finish(scene.kind, scene, { status: "finished", result: { message: result.message, iterations: result.iterations, evaluations: result.evaluations, startError, finalError } });
-  return { dir, iterations: result.iterations, message: result.message, startError, finalError };
+}
+
+/** Runs the scene into `dir` with the generic runner (see {@link runInversion}); everything is checked before the folder is touched. */
+export function runWaveInversion(
+  scene: WaveInversionScene, dir: string, progress?: Progress, warnTo?: (m: string) => void, resume = false, workers?: number,
+): InversionSummary {
+  return runInversion(scene, dir, () => waveInversionProblem(scene, warnTo, workers), { progress, resume });
 }

@@ -231,8 +231,7 @@ export function layout(config: WaveConfig): Layout {
   });
 
   const storage = storageOf(config.storage);
-  let fmax = 0;
-  for (const w of uniqueWavelets(wavelets)) fmax = Math.max(fmax, maxFrequency(w, dt));
+  const fmax = frequencyLimit(wavelets, dt);
   const warn = oncePerKind(config.warn ?? defaultWarn);
   return {
     nx, dx, origin, dt, nt, stencil: st, left, right, padLeft, padRight, size, first,
@@ -311,7 +310,14 @@ export function dispersionWarning(order: number, dx: number, vmin: number, fmax:
     ` at least 5 are advised for order ${order}: use dx <= ${(vmin / (5 * fmax)).toPrecision(3)} m`;
 }
 
-function uniqueWavelets(ws: Float64Array[]): Float64Array[] {
+/** Highest frequency (Hz) carrying 1% of the peak amplitude of any of the wavelets (sampled every dt s). */
+export function frequencyLimit(wavelets: readonly Float64Array[], dt: number): number {
+  let fmax = 0;
+  for (const w of uniqueWavelets(wavelets)) fmax = Math.max(fmax, maxFrequency(w, dt));
+  return fmax;
+}
+
+function uniqueWavelets(ws: readonly Float64Array[]): Float64Array[] {
   const out: Float64Array[] = [];
   for (const w of ws) if (!out.some((o) => o.length === w.length && o.every((v, i) => v === w[i]))) out.push(w);
   return out;

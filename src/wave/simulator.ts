@@ -9,7 +9,8 @@ import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import { revolve, StorageTickets } from "../core/checkpoint.js";
 import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
-import { GHOST, checkVelocity, layout, waveMemory, type Layout, type PointWeights, type WaveConfig } from "./config.js";
+import { lowPass } from "./filter.js";
+import { GHOST, checkVelocity, frequencyLimit, layout, waveMemory, type Layout, type PointWeights, type WaveConfig } from "./config.js";
 import { AdjointPropagator, Propagator } from "./kernel.js";
 import { arena } from "./wasm.js";
 
@@ -135,6 +136,19 @@ export class WaveSimulator implements Differentiable {
       gradients,
       jvp: (dVelocity: Field) => this.born(c, k, dVelocity),
     };
+  }
+
+  /**
+   * The simulator of the frequency band below `cutoff` (Hz), for frequency
+   * continuation: the same problem with every source wavelet low-passed by
+   * {@link lowPass} (observed data go through the same filter). A view: the
+   * layout is not validated again. `Infinity` returns this simulator.
+   */
+  lowPassed(cutoff: number): WaveSimulator {
+    if (cutoff === Infinity) return this;
+    const lay = this.layout;
+    const wavelets = lay.wavelets.map((w) => lowPass(w, lay.nt, lay.dt, cutoff));
+    return new WaveSimulator({ layout: { ...lay, wavelets, fmax: frequencyLimit(wavelets, lay.dt) } });
   }
 
   /** The simulator seen as a function of the source wavelets (shape [nshots, nt]) at a fixed velocity. */
