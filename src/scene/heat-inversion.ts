@@ -6,6 +6,7 @@
  * generic runner (run-inversion.ts) does the rest, as for every physics.
  */
 import { withSceneFields } from "./scene-fields.js";
+import { checkSceneMemory } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
@@ -41,6 +42,7 @@ function gridOf(scene: HeatInversionScene): HeatGrid {
 
 /** Runs the scene into `dir` with the generic runner (see {@link runInversion}); everything is checked before the folder is touched. */
 export function runHeatInversion(scene: HeatInversionScene, dir: string, progress: Progress = silentProgress, resume = false): InversionSummary & Partial<HeatResult> {
+  checkSceneMemory(scene);
   return runInversion(scene, dir, () => heatInversionProblem(scene), { progress, resume });
 }
 

@@ -15,8 +15,6 @@ import { run } from "../inversion/descent.js";
 import type { DataObjective } from "../inversion/objective.js";
 import { scaledObjective } from "../inversion/precondition.js";
 import { RunWriter, type ArrayMeta } from "../run/folder.js";
-import type { Scene } from "./schema.js";
-import { checkSceneMemory } from "./estimate.js";
 import type { InversionProblem, OutputArray } from "./inversion-problem.js";
 import { silentProgress, type Progress } from "./progress.js";
 import { resumePoint, type ResumePoint } from "./resume.js";
@@ -54,14 +52,18 @@ export function relativeError(m: Float64Array, truth: Float64Array | null, refer
   return Math.sqrt(num / den);
 }
 
+/** What the manifest records of the scene: all of it, its kind apart too. */
+export interface SceneRecord {
+  kind: string;
+}
+
 /**
  * Runs an inversion scene into `dir`. `build` makes the problem (and checks
  * the scene); it runs after the folder's resume point is read and before the
  * folder is touched, so a refused scene leaves the folder as it was.
  */
-export function runInversion<R extends object>(scene: Scene, dir: string, build: () => InversionProblem<R>, options: RunOptions = {}): InversionSummary & Partial<R> {
+export function runInversion<R extends object>(scene: SceneRecord, dir: string, build: () => InversionProblem<R>, options: RunOptions = {}): InversionSummary & Partial<R> {
   const progress = options.progress ?? silentProgress;
-  checkSceneMemory(scene);
   const from = options.resume === true ? resumePoint(dir, scene) : null;
   const problem = build();
   try {
@@ -71,7 +73,7 @@ export function runInversion<R extends object>(scene: Scene, dir: string, build:
   }
 }
 
-function runProblem<R extends object>(problem: InversionProblem<R>, scene: Scene, dir: string, progress: Progress, from: ResumePoint | null): InversionSummary & Partial<R> {
+function runProblem<R extends object>(problem: InversionProblem<R>, scene: SceneRecord, dir: string, progress: Progress, from: ResumePoint | null): InversionSummary & Partial<R> {
   const { model, start, truth, termNames } = problem;
   const reference = problem.errorReference ?? 0;
   const param = problem.parametrization;

@@ -97,21 +97,23 @@ export function runWaveForward(scene: WaveForwardScene, dir: string, progress: P
 
   const writer = new RunWriter(dir, { replace: true });
   const xAxis = { name: "x", units: "m", start: origin, step: dx };
-  writer.array("velocity", field(velocity, [nx]), { units: "m/s", axes: [xAxis], description: "true velocity model" });
+  writer.array("velocity", field(velocity, [nx]), { units: "m/s", axes: [xAxis], description: "true velocity model", role: "model" });
   writer.array("data", data, {
     units: "pressure (source units)",
     axes: [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }],
     description: "shot gathers u(receiver, t)",
+    role: "data",
   });
   writer.array("wavefield", field(wavefield, [nshots, nsnap, nx]), {
     units: "pressure (source units)",
     axes: [{ name: "shot" }, { name: "t", units: "s", start: 0, step: dt * every }, xAxis],
     description: `forward wavefield every ${every} steps`,
+    role: "field",
   });
   const positions = new Float64Array(nshots * sim.layout.nreceivers);
   scene.shots.forEach((shot, s) => positions.set(receiverPositions(shot.receivers), s * sim.layout.nreceivers));
-  writer.array("receivers", field(positions, [nshots, sim.layout.nreceivers]), { units: "m", axes: [{ name: "shot" }, { name: "receiver" }], description: "receiver positions" });
-  writer.array("sources", field(Float64Array.from(scene.shots, (s) => s.source), [nshots]), { units: "m", axes: [{ name: "shot" }], description: "source positions" });
+  writer.array("receivers", field(positions, [nshots, sim.layout.nreceivers]), { units: "m", axes: [{ name: "shot" }, { name: "receiver" }], description: "receiver positions", role: "geometry" });
+  writer.array("sources", field(Float64Array.from(scene.shots, (s) => s.source), [nshots]), { units: "m", axes: [{ name: "shot" }], description: "source positions", role: "geometry" });
   const manifest = writer.finish(scene.kind, scene, { status: "finished" });
   return { dir, arrays: manifest.arrays.map((a) => a.name), seconds: (performance.now() - t0) / 1000 };
 }

@@ -6,7 +6,7 @@
  * (run-inversion.ts) does the rest.
  */
 import { withSceneFields } from "./scene-fields.js";
-import { finalWavefieldEvery, framesKept } from "./estimate.js";
+import { checkSceneMemory, finalWavefieldEvery, framesKept } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
 import { Random } from "../core/random.js";
 import { lowPass } from "../wave/filter.js";
@@ -186,5 +186,6 @@ function addNoise(observed: Float64Array, noise: NonNullable<WaveInversionScene[
 export function runWaveInversion(
   scene: WaveInversionScene, dir: string, progress?: Progress, warnTo?: (m: string) => void, resume = false, workers?: number,
 ): InversionSummary {
+  checkSceneMemory(scene);
   return runInversion(scene, dir, () => waveInversionProblem(scene, warnTo, workers), { progress, resume });
 }

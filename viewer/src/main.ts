@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   // Live: the server pushes an event whenever the run rewrites its manifest.
   const events = new EventSource("events");
   const run = await firstManifest(events, grid);
-  const molecular = run.has("accepted_positions");
+  const molecular = run.role("accepted-positions") !== undefined;
   const timeline = new Timeline(document.getElementById("timeline")!, molecular ? "accepted minimum" : "iteration", molecular ? 1 : 0);
   const shotSelect = document.createElement("select");
   shotSelect.setAttribute("aria-label", "shot");
@@ -86,7 +86,8 @@ async function main(): Promise<void> {
     status.panels = instances.map((p) => p.kind.id);
     if (instances.length === 0) grid.textContent = `No panel shows this run's arrays yet (${run.manifest.arrays.map((e) => e.name).join(", ") || "none"}).`;
     arraySet = run.manifest.arrays.map((a) => a.name).join(",");
-    const shots = Math.max(...["observed", "data", "wavefield"].map((n) => (run.entry(n)?.shape.length === 3 ? run.entry(n)!.shape[0] : 1)));
+    // Data [shot, receiver, t]: one gather per shot.
+    const shots = Math.max(...(["observed", "data"] as const).map((r) => (run.role(r)?.shape.length === 3 ? run.role(r)!.shape[0] : 1)));
     shotSelect.replaceChildren(...Array.from({ length: shots }, (_, s) => new Option(`shot ${s + 1}`, String(s))));
     shotSelect.hidden = shots < 2;
   };
@@ -127,7 +128,8 @@ async function main(): Promise<void> {
     timeline.setFrames(run.frames);
     status.frames = run.frames;
     // The stage labels come with the array (older folders have none: the bands are then unnamed).
-    if (run.has("band")) timeline.setBands((await run.load("band")).data, run.entry("band")?.labels ?? []);
+    const stage = run.role("stage");
+    if (stage !== undefined) timeline.setBands((await run.load(stage.name)).data, stage.labels ?? []);
   };
 
   describe();

@@ -4,10 +4,11 @@
  * says they changed (a live run rewrites its growing arrays every iteration).
  */
 import { shapeMismatch, type ArrayEntry, type Axis, type Manifest as RunManifest } from "../../src/run/manifest.js";
+import type { Role } from "../../src/run/roles.js";
 
 import { decodeNpy } from "../../src/run/npy.js";
 
-export type { ArrayEntry, Axis };
+export type { ArrayEntry, Axis, Role };
 
 /** A request that has not finished in this time is abandoned (and retried on the next update). */
 const FETCH_TIMEOUT_MS = 15_000;
@@ -47,9 +48,21 @@ export class Run {
     return this.manifest.arrays.find((a) => a.name === name);
   }
 
-  /** Names of the arrays matching a pattern. */
-  names(pattern: RegExp): string[] {
-    return this.manifest.arrays.filter((a) => pattern.test(a.name)).map((a) => a.name);
+  /** The entries of the arrays of a role (see ROLES in src/run/roles.ts), in manifest order. */
+  withRole(role: Role): ArrayEntry[] {
+    return this.manifest.arrays.filter((a) => a.role === role);
+  }
+
+  /** The first array of a role, if any: panels choose arrays by role, never by name. */
+  role(role: Role): ArrayEntry | undefined {
+    return this.manifest.arrays.find((a) => a.role === role);
+  }
+
+  /** Fetches the first array of a role (rejects when there is none). */
+  loadRole(role: Role): Promise<Loaded> {
+    const entry = this.role(role);
+    if (entry === undefined) return Promise.reject(new Error(`the run folder has no ${role} array`));
+    return this.load(entry.name);
   }
 
   /**
@@ -90,7 +103,7 @@ export class Run {
 
   /** Number of iterations (inversions) or accepted minima (basin hopping) the timeline steps through. */
   get frames(): number {
-    const models = this.entry("models") ?? this.entry("accepted_positions");
+    const models = this.role("models") ?? this.role("accepted-positions");
     return models === undefined ? 1 : models.shape[0];
   }
 }

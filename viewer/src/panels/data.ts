@@ -2,9 +2,9 @@
  * Data panel: observed, predicted and residual gathers (receiver or sensor
  * across, time down) as images on one colour scale, for the selected shot
  * and iteration. Inversion folders store predicted data at the start and
- * every few iterations (`predicted_iteration_NNNN`) and at the end
- * (`predicted`); the panel shows the latest stored at or before the
- * selected iteration and says which.
+ * every few iterations (role "predicted-snapshot", with its iteration) and
+ * at the end (role "predicted"); the panel shows the latest stored at or
+ * before the selected iteration and says which.
  */
 import { diverging, rangeOf, viridis, type Range } from "../colormap.js";
 import { ImageView } from "../image.js";
@@ -22,14 +22,14 @@ export function gather(data: Float64Array, shape: number[], shot: number): { val
 
 /** The stored prediction for `frame`: the final one at the last frame, else the latest snapshot at or before it. */
 export function predictionFor(run: Run, frame: number): { name: string; iteration: number | null } | null {
-  const final = run.has("predicted") && run.manifest.status !== "running" && frame >= run.frames - 1;
-  if (final) return { name: "predicted", iteration: null };
+  const predicted = run.role("predicted");
+  const final = predicted !== undefined && run.manifest.status !== "running" && frame >= run.frames - 1;
+  if (final) return { name: predicted.name, iteration: null };
   let best: { name: string; iteration: number } | null = null;
-  for (const name of run.names(/^predicted_iteration_\d+$/)) {
-    const k = Number(name.slice("predicted_iteration_".length));
-    if (k <= frame && (best === null || k > best.iteration)) best = { name, iteration: k };
+  for (const { name, iteration: k } of run.withRole("predicted-snapshot")) {
+    if (k !== undefined && k <= frame && (best === null || k > best.iteration)) best = { name, iteration: k };
   }
-  return best ?? (run.has("predicted") ? { name: "predicted", iteration: null } : null);
+  return best ?? (predicted !== undefined ? { name: predicted.name, iteration: null } : null);
 }
 
 /**
@@ -46,10 +46,10 @@ export function autoGain(residual: ArrayLike<number>, half: number): number {
 export const data: PanelKind = {
   id: "data",
   title: "Data",
-  applies: (run) => run.has("observed") || (run.has("data") && (run.entry("data")?.shape.length ?? 0) >= 2),
+  applies: (run) => run.role("observed") !== undefined || (run.role("data")?.shape.length ?? 0) >= 2,
   create(body, run): PanelInstance {
-    const inversion = run.has("observed");
-    const entry = run.entry(inversion ? "observed" : "data")!;
+    const inversion = run.role("observed") !== undefined;
+    const entry = run.role(inversion ? "observed" : "data")!;
     const [traceAxis, timeAxis] = entry.axes.slice(-2);
     const [traces, nt] = entry.shape.slice(-2);
     const t = axisValues(timeAxis, nt);
@@ -76,13 +76,13 @@ export const data: PanelKind = {
         last = state;
         const { run, shot, frame } = state;
         // Fetch every stored prediction in the background, so scrubbing does not wait on the network.
-        const stored = run.names(/^predicted_iteration_\d+$/).join();
-        if (stored !== prefetched) {
-          prefetched = stored;
-          for (const n of run.names(/^predicted_iteration_\d+$/)) void run.load(n);
+        const snapshots = run.withRole("predicted-snapshot").map((e) => e.name);
+        if (snapshots.join() !== prefetched) {
+          prefetched = snapshots.join();
+          for (const n of snapshots) void run.load(n);
         }
         const prediction = inversion ? predictionFor(run, frame) : null;
-        const loaded = await Promise.all([inversion ? "observed" : "data", ...(prediction === null ? [] : [prediction.name])].map((n) => run.load(n)));
+        const loaded = await Promise.all([entry.name, ...(prediction === null ? [] : [prediction.name])].map((n) => run.load(n)));
         // Redraw only for another shot, gain or prediction.
         const choice = gainSelect.value;
         if (drawn !== null && drawn.shot === shot && drawn.gain === choice && drawn.loaded.length === loaded.length && drawn.loaded.every((l, i) => l === loaded[i])) return;

@@ -1,29 +1,33 @@
 /**
- * Field panel: the forward wavefield of a shot as a position x time image
- * (wave runs), the temperature over time (1D heat runs), or the 2D
- * temperature as an animated colour map with its own time slider.
+ * Field panel: a field over time (role "field") — the forward wavefield of a
+ * shot as a position x time image (wave runs), the temperature over time (1D
+ * heat runs), or a 2D field [t, y, x] as an animated colour map with its own
+ * time slider. A field taking both signs (a wave) gets the diverging colour
+ * scale, clipped at a third of its peak; one sign, the sequential one.
  */
 import { diverging, rangeOf, viridis } from "../colormap.js";
 import { ImageView } from "../image.js";
-import { axisLabel, axisValues, type Run } from "../run.js";
+import { axisLabel, axisValues, type ArrayEntry, type Run } from "../run.js";
 import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
 
-const source = (run: Run) => (run.has("wavefield") ? "wavefield" : "temperature");
+/** "wavefield of the final model", say. */
+const title = (run: Run, entry: ArrayEntry) => `${entry.name} of the ${run.role("models") === undefined ? "model" : "final model"}`;
 
 export const fieldPanel: PanelKind = {
   id: "field",
   title: "Field",
-  applies: (run) => run.has("wavefield") || run.has("temperature"),
+  applies: (run) => run.role("field") !== undefined,
   create(body, run): PanelInstance {
-    const name = source(run);
-    const entry = run.entry(name)!;
-    if (name === "temperature" && entry.shape.length === 3) return animated(body, run);
+    const entry = run.role("field")!;
+    const name = entry.name;
+    // [t, y, x] (time first) is a 2D field; [shot, t, x] and [t, x] are 1D fields over time.
+    if (entry.shape.length === 3 && entry.axes[0].name === "t") return animated(body, run, entry);
     // Wavefield [shot, t, x] or temperature [t, x]: x across, t down.
     const [tAxis, xAxis] = entry.axes.slice(-2);
     const [nt, nx] = entry.shape.slice(-2);
     const t = axisValues(tAxis, nt), x = axisValues(xAxis, nx);
     const image = new ImageView(body, {
-      title: name === "wavefield" ? `wavefield (${run.has("models") ? "final model" : "model"})` : "temperature of the final model",
+      title: title(run, entry),
       x: [x[0], x[nx - 1]], y: [t[0], t[nt - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(tAxis, "t"), topDown: true,
     });
     let drawn: { shot: number; f: unknown } | null = null;
@@ -35,7 +39,7 @@ export const fieldPanel: PanelKind = {
         drawn = { shot, f };
         const offset = f.shape.length === 3 ? Math.min(shot, f.shape[0] - 1) * nt * nx : 0;
         const values = f.data.subarray(offset, offset + nt * nx);
-        const signed = name === "wavefield";
+        const signed = f.data.some((v) => v < 0) && f.data.some((v) => v > 0);
         // Wavefields span decades; clip the colour scale at a third of the peak so that reflections show.
         const r = rangeOf([values], signed);
         const range = signed ? { min: r.min / 3, max: r.max / 3 } : r;
@@ -45,9 +49,8 @@ export const fieldPanel: PanelKind = {
   },
 };
 
-/** 2D temperature [t, y, x]: a colour map per time, with a slider and play button. */
-function animated(body: HTMLElement, run: Run): PanelInstance {
-  const entry = run.entry("temperature")!;
+/** A 2D field [t, y, x]: a colour map per time, with a slider and play button. */
+function animated(body: HTMLElement, run: Run, entry: ArrayEntry): PanelInstance {
   const [nt, ny, nx] = entry.shape;
   const [tAxis, yAxis, xAxis] = entry.axes;
   const x = axisValues(xAxis, nx), y = axisValues(yAxis, ny), t = axisValues(tAxis, nt);
@@ -60,11 +63,11 @@ function animated(body: HTMLElement, run: Run): PanelInstance {
   slider.min = "0";
   slider.max = String(nt - 1);
   slider.value = String(nt - 1);
-  slider.setAttribute("aria-label", "time step of the temperature");
+  slider.setAttribute("aria-label", `time step of the ${entry.name}`);
   const label = document.createElement("span");
   controls.append(play, slider, label);
   body.append(controls);
-  const image = new ImageView(body, { title: "temperature of the final model", x: [x[0], x[nx - 1]], y: [y[0], y[ny - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(yAxis, "y"), topDown: false, equalAspect: true });
+  const image = new ImageView(body, { title: title(run, entry), x: [x[0], x[nx - 1]], y: [y[0], y[ny - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(yAxis, "y"), topDown: false, equalAspect: true });
   let values: Float64Array | null = null, units = "";
   const draw = () => {
     if (values === null) return;
@@ -89,7 +92,7 @@ function animated(body: HTMLElement, run: Run): PanelInstance {
   });
   return {
     async update({ run }: ViewState) {
-      const f = await run.load("temperature");
+      const f = await run.load(entry.name);
       if (values === f.data) return;
       values = f.data;
       units = f.entry.units;

@@ -5,10 +5,10 @@ import { drawnOnce, type PanelInstance, type PanelKind } from "./panel.js";
 export const lCurve: PanelKind = {
   id: "l-curve",
   title: "L-curve",
-  applies: (run) => run.has("l_curve_misfit") && run.has("l_curve_norm"),
+  applies: (run) => run.role("l-curve-misfit") !== undefined && run.role("l-curve-norm") !== undefined,
   create(body): PanelInstance {
     return drawnOnce(async (run) => {
-      const [w, misfit, norm, error] = await Promise.all(["l_curve_weight", "l_curve_misfit", "l_curve_norm", "l_curve_model_error"].map((n) => run.load(n)));
+      const [w, misfit, norm, error] = await Promise.all((["l-curve-weight", "l-curve-misfit", "l-curve-norm", "l-curve-model-error"] as const).map((r) => run.loadRole(r)));
       // Points in order of increasing misfit (uPlot draws lines along ascending x).
       const order = Array.from(misfit.data.keys()).sort((a, b) => misfit.data[a] - misfit.data[b]);
       const note = document.createElement("p");

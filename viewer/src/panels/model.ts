@@ -5,33 +5,34 @@ import { LinePlot } from "../plot.js";
 import { axisLabel, axisValues, type Run } from "../run.js";
 import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
 
-/** The model's name in an inversion folder (`start_<name>` holds its start), or null. */
+/** What the model is, for labels: the final model's name ("velocity", "conductivity"), or null. */
 export function modelName(run: Run): string | null {
-  const start = run.names(/^start_/).find((n) => n !== "start_positions");
-  return start === undefined ? null : start.slice("start_".length);
+  return run.role("model")?.name ?? null;
 }
 
-const dims = (run: Run) => (run.entry("models")?.shape.length ?? 0) - 1;
+const dims = (run: Run) => (run.role("models")?.shape.length ?? 0) - 1;
 
 export const model1D: PanelKind = {
   id: "model",
   title: "Model",
-  applies: (run) => (run.has("models") && dims(run) === 1) || (run.manifest.kind === "wave-forward" && run.has("velocity")),
+  // An inversion's models, or a forward run's one model.
+  applies: (run) => dims(run) === 1 || (run.role("models") === undefined && run.role("model")?.shape.length === 1),
   create(body, run): PanelInstance {
     let plot: LinePlot | null = null;
     return {
       async update({ run, frame }: ViewState) {
         const name = modelName(run);
-        const models = run.has("models") ? await run.load("models") : await run.load("velocity");
+        const inversion = run.role("models") !== undefined;
+        const models = await run.loadRole(inversion ? "models" : "model");
         const n = models.shape[models.shape.length - 1];
         const axis = models.entry.axes[models.entry.axes.length - 1];
-        const row = run.has("models") ? models.data.subarray(frame * n, (frame + 1) * n) : models.data;
-        const truth = name !== null && run.has(`true_${name}`) ? (await run.load(`true_${name}`)).data : null;
-        const start = name !== null ? (await run.load(`start_${name}`)).data : null;
+        const row = inversion ? models.data.subarray(frame * n, (frame + 1) * n) : models.data;
+        const truth = run.role("truth") === undefined ? null : (await run.loadRole("truth")).data;
+        const start = run.role("start") === undefined ? null : (await run.loadRole("start")).data;
         const series = [
           ...(truth === null ? [] : [{ label: "true", values: truth, color: "rgba(138, 180, 248, 0.75)", width: 5 }]),
           ...(start === null ? [] : [{ label: "start", values: start, color: "#999", dash: [6, 4], width: 1.5 }]),
-          { label: run.has("models") ? `iteration ${frame}` : "model", values: row, color: "#f4a261", width: 2.5 },
+          { label: inversion ? `iteration ${frame}` : "model", values: row, color: "#f4a261", width: 2.5 },
         ];
         const spec = { x: axisValues(axis, n), xLabel: axisLabel(axis, "position"), yLabel: `${name ?? "velocity"} (${models.entry.units})`, series };
         if (plot === null) plot = new LinePlot(body, spec);
@@ -44,21 +45,20 @@ export const model1D: PanelKind = {
 export const model2D: PanelKind = {
   id: "model2d",
   title: "Model",
-  applies: (run) => run.has("models") && dims(run) === 2,
+  applies: (run) => dims(run) === 2,
   create(body, run): PanelInstance {
-    const entry = run.entry("models")!;
+    const entry = run.role("models")!;
     const [, ny, nx] = entry.shape;
     const [ay, ax] = entry.axes.slice(1);
     const x = axisValues(ax, nx), y = axisValues(ay, ny);
     const spec = (title: string) => ({ title, x: [x[0], x[nx - 1]] as [number, number], y: [y[0], y[ny - 1]] as [number, number], xLabel: axisLabel(ax, "x"), yLabel: axisLabel(ay, "y"), topDown: false, equalAspect: true });
-    const name = modelName(run);
     const current = new ImageView(body, spec("iteration"));
-    const truth = name !== null && run.has(`true_${name}`) ? new ImageView(body, spec("true")) : null;
+    const truth = run.role("truth") !== undefined ? new ImageView(body, spec("true")) : null;
     return {
       async update({ run, frame }: ViewState) {
-        const models = await run.load("models");
+        const models = await run.loadRole("models");
         const row = models.data.subarray(frame * nx * ny, (frame + 1) * nx * ny);
-        const t = truth === null ? null : (await run.load(`true_${name}`)).data;
+        const t = truth === null ? null : (await run.loadRole("truth")).data;
         // Each image on its own scale: a recovered blob far weaker than the truth stays visible. The
         // current model's scale spans every iteration, so it holds still while the slider moves.
         current.setTitle(`iteration ${frame}`);
