@@ -73,7 +73,11 @@ export { HarmonicBonds, HarmonicAngles } from "./molecular/bonded.js";
 export type { Box, PairList } from "./molecular/neighbors.js";
 export { randomCluster, containment, energyObjective, distanceFingerprint, distinctStructures } from "./molecular/cluster.js";
 export { basinHopping } from "./inversion/basin-hopping.js";
-export type { BasinHoppingOptions, BasinHoppingResult, AcceptedMinimum } from "./inversion/basin-hopping.js";
+export type { BasinHoppingOptions, BasinHoppingResult, BasinHoppingEvent, TrialSummary } from "./inversion/basin-hopping.js";
+export { uniformDisplacement, metropolis, adaptiveStepSize, lbfgsRelaxation, acceptedMinimaList } from "./inversion/basin-hopping-parts.js";
+export type {
+  AcceptedMinimum, Minimum, StepTaker, AcceptanceTest, StepSizeRule, StepSizeAdaptation, LocalMinimizer, LbfgsRelaxationOptions, Relaxation, MinimaStorage,
+} from "./inversion/basin-hopping-parts.js";
 export { vibrationalFrequencies } from "./molecular/vibrations.js";
 export type { Vibrations } from "./molecular/vibrations.js";
 export { fire } from "./inversion/fire.js";

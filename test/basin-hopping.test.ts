@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { basinHopping } from "../src/inversion/basin-hopping.js";
+import { basinHopping, type BasinHoppingEvent } from "../src/inversion/basin-hopping.js";
 import { run } from "../src/inversion/descent.js";
 import { lbfgs } from "../src/inversion/methods.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
@@ -17,11 +17,11 @@ describe("basin hopping on Lennard-Jones clusters", () => {
     test(`LJ${n} reaches the tabulated global minimum ${CCD[n]} from random starts (5 seeds, <= 300 steps each)`, () => {
       const f = energyObjective(lj());
       for (let seed = 1; seed <= 5; seed++) {
-        const r = basinHopping(f, randomCluster(n, seed), {
+        const r = run(basinHopping(f, randomCluster(n, seed), {
           seed, steps: 300, temperature: 0.8, stepSize: 0.4, target: CCD[n], targetTolerance: 1e-5,
           constrain: containment(Math.cbrt(n) + 1.5),
-        });
-        expect(r.reachedTarget).toBe(true);
+        }));
+        expect(r.status).toBe("target-reached");
         // The tabulated value has 6 decimals; the relaxed minimum agrees to them.
         expect(Math.abs(r.value - CCD[n])).toBeLessThan(1e-5);
       }
@@ -30,8 +30,8 @@ describe("basin hopping on Lennard-Jones clusters", () => {
 
   test("the same seed gives the same search, step for step", () => {
     const f = energyObjective(lj());
-    const run = () => basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 20, temperature: 0.8, stepSize: 0.4 });
-    const a = run(), b = run();
+    const search = () => run(basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 20, temperature: 0.8, stepSize: 0.4 }));
+    const a = search(), b = search();
     expect(a.accepted.map((m) => m.value)).toEqual(b.accepted.map((m) => m.value));
     expect([...a.x]).toEqual([...b.x]);
   });
@@ -41,8 +41,11 @@ describe("basin hopping on Lennard-Jones clusters", () => {
     // Two L-BFGS iterations per relaxation: every trial stops with its budget spent (status
     // max-iterations, gradient far from zero), so no step may be accepted, however the Metropolis
     // test would have judged its energy (it accepted some before).
-    const r = basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 30, temperature: 1e6, stepSize: 0.4, localIterations: 2 });
-    expect(r.steps).toBe(30);
+    const events: BasinHoppingEvent[] = [];
+    const r = run(basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 30, temperature: 1e6, stepSize: 0.4, localIterations: 2 }), (e) => void events.push(e));
+    expect(r.iterations).toBe(30);
+    expect(events.every((e) => !e.trial.converged)).toBe(true);
+    expect(events.filter((e) => e.accepted !== undefined).map((e) => e.iteration)).toEqual([0]);
     expect(r.accepted.map((m) => m.step)).toEqual([0]);
   });
 });
@@ -51,7 +54,7 @@ describe("recognizing repeated minima", () => {
   test("a rotated, translated, renumbered copy is the same structure; a different minimum is not", async () => {
     const { distinctStructures } = await import("../src/molecular/cluster.js");
     const f = energyObjective(lj());
-    const a = basinHopping(f, randomCluster(13, 1), { seed: 1, steps: 50, temperature: 0.8, stepSize: 0.4, target: CCD[13], targetTolerance: 1e-5 }).x;
+    const a = run(basinHopping(f, randomCluster(13, 1), { seed: 1, steps: 50, temperature: 0.8, stepSize: 0.4, target: CCD[13], targetTolerance: 1e-5 })).x;
     // Rotate by 0.7 rad about z, shift, and reverse the atom order.
     const c = Math.cos(0.7), s = Math.sin(0.7);
     const b = new Float64Array(39);

@@ -8,6 +8,7 @@ import { field } from "../src/core/arrays.js";
 import { InputError } from "../src/core/errors.js";
 import { HeatSimulator } from "../src/heat/simulator.js";
 import { basinHopping } from "../src/inversion/basin-hopping.js";
+import { run } from "../src/inversion/descent.js";
 import { energyObjective } from "../src/molecular/cluster.js";
 import { buckingham, lennardJones, morse, PairPotential } from "../src/molecular/pair.js";
 import { PairTerm } from "../src/molecular/pair-term.js";
@@ -26,7 +27,7 @@ describe("the library's edges", () => {
     expect(() => new PotentialEnergy(lj()).forward(field(x, [3, 3]))).toThrow(/^positions: atoms 0 and 1 coincide/);
     expect(() => lj().evaluate(Float64Array.of(0, 0, 0, NaN, 1, 1))).toThrow(/^positions\[3\]: expected a finite coordinate, got NaN$/);
     // Basin hopping from coincident atoms used to return value NaN.
-    expect(() => basinHopping(energyObjective(lj()), x, { seed: 1, steps: 3, temperature: 0.8, stepSize: 0.4 })).toThrow(/^positions: atoms 0 and 1 coincide/);
+    expect(() => run(basinHopping(energyObjective(lj()), x, { seed: 1, steps: 3, temperature: 0.8, stepSize: 0.4 }))).toThrow(/^positions: atoms 0 and 1 coincide/);
   });
 
   test("vibrational frequencies at r = 0 name the atoms instead of a TypeError", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { HarmonicAngles, HarmonicBonds } from "../src/molecular/bonded.js";
 import { basinHopping } from "../src/inversion/basin-hopping.js";
+import { run } from "../src/inversion/descent.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { buckingham, lennardJones, morse, PairPotential } from "../src/molecular/pair.js";
 import { Potential } from "../src/molecular/potential.js";
@@ -34,9 +35,9 @@ describe("Hessian-vector products", () => {
 
   test("at the LJ13 minimum, translations and rotations are zero modes of the Hessian", () => {
     const pot = new Potential([new PairTerm(new PairPotential(lennardJones, [1, 1]))]);
-    const r = basinHopping(energyObjective(pot), randomCluster(13, 2), {
+    const r = run(basinHopping(energyObjective(pot), randomCluster(13, 2), {
       seed: 2, steps: 100, temperature: 0.8, stepSize: 0.4, target: -44.326801, targetTolerance: 1e-5, gradientTolerance: 1e-10, constrain: containment(3.9),
-    });
+    }));
     const x = r.x, n = 13;
     const c = [0, 1, 2].map((a) => x.filter((_, i) => i % 3 === a).reduce((s, v) => s + v, 0) / n);
     const diag = Math.max(...pot.hessian(x).filter((_, i) => i % (3 * n + 1) === 0));

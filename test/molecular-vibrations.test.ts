@@ -2,6 +2,7 @@ import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { describe, expect, test } from "vitest";
 import { HarmonicAngles, HarmonicBonds } from "../src/molecular/bonded.js";
 import { basinHopping } from "../src/inversion/basin-hopping.js";
+import { run } from "../src/inversion/descent.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { lennardJones, morse, PairPotential } from "../src/molecular/pair.js";
 import { Potential } from "../src/molecular/potential.js";
@@ -36,7 +37,7 @@ describe("vibrational frequencies", () => {
     const got = Array.from(v.frequencies, (f) => f * f).sort((a, b) => a - b);
     for (let k = 0; k < 3; k++) expect(got[k] / expected[k] - 1).toBeCloseTo(0, 10);
     const lj = new Potential([new PairTerm(new PairPotential(lennardJones, [1, 1]))]);
-    const r = basinHopping(energyObjective(lj), randomCluster(13, 3), { seed: 3, steps: 100, temperature: 0.8, stepSize: 0.4, target: -44.326801, targetTolerance: 1e-5, gradientTolerance: 1e-10, constrain: containment(3.9) });
+    const r = run(basinHopping(energyObjective(lj), randomCluster(13, 3), { seed: 3, steps: 100, temperature: 0.8, stepSize: 0.4, target: -44.326801, targetTolerance: 1e-5, gradientTolerance: 1e-10, constrain: containment(3.9) }));
     const f = vibrationalFrequencies(lj, r.x).frequencies;
     expect(f.length).toBe(33);
     // A minimum: every remaining mode has a positive curvature (smallest well above round-off).

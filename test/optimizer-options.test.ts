@@ -87,7 +87,7 @@ describe("optimizer options", () => {
     expectRefused(() => gn({ cgIterations: 2.5 }), /^cgIterations: expected a positive integer, got 2.5$/);
     expectRefused(() => gn({ cgTolerance: 0 }), /^cgTolerance: expected a number between 0 and 1, got 0$/);
     expectRefused(() => gn({ damping: -1 }), /^damping: expected a non-negative number, got -1$/);
-    const bh = (o: object) => basinHopping(quadratic, x0(), { seed: 1, steps: 2, temperature: 1, stepSize: 0.1, ...o });
+    const bh = (o: object) => run(basinHopping(quadratic, x0(), { seed: 1, steps: 2, temperature: 1, stepSize: 0.1, ...o }));
     expectRefused(() => bh({ steps: 2.5 }), /^steps: expected a positive integer, got 2.5$/);
     expectRefused(() => bh({ adapt: { interval: 10, target: 2, factor: 0.9 } }), /^adapt\.target: expected a number between 0 and 1, got 2$/);
     expectRefused(() => bh({ localIterations: 0 }), /^localIterations: expected a positive integer, got 0$/);

@@ -10,6 +10,7 @@
  * stop at the known minimum (within 1e-5). One JSON line per start and a summary line.
  */
 import { basinHopping } from "../inversion/basin-hopping.js";
+import { run } from "../inversion/descent.js";
 import { containment, energyObjective, randomCluster } from "../molecular/cluster.js";
 import { lennardJones, PairPotential } from "../molecular/pair.js";
 import { Potential } from "../molecular/potential.js";
@@ -24,9 +25,10 @@ if (![n, target, starts, steps].every(Number.isFinite)) {
 const f = energyObjective(new Potential([new PairTerm(new PairPotential(lennardJones, [1, 1]))]));
 const found: { minimizations: number; evaluations: number }[] = [];
 for (let seed = 1; seed <= starts; seed++) {
-  const r = basinHopping(f, randomCluster(n, seed), { seed, steps, temperature: 0.8, stepSize: 0.4, target, targetTolerance: 1e-5, constrain: containment(Math.cbrt(n) + 1.5) });
-  if (r.reachedTarget) found.push({ minimizations: r.localMinimizations, evaluations: r.evaluations });
-  emit({ n, seed, found: r.reachedTarget, minimizations: r.localMinimizations, evaluations: r.evaluations, best: r.value });
+  const r = run(basinHopping(f, randomCluster(n, seed), { seed, steps, temperature: 0.8, stepSize: 0.4, target, targetTolerance: 1e-5, constrain: containment(Math.cbrt(n) + 1.5) }));
+  const reached = r.status === "target-reached";
+  if (reached) found.push({ minimizations: r.localMinimizations, evaluations: r.evaluations });
+  emit({ n, seed, found: reached, minimizations: r.localMinimizations, evaluations: r.evaluations, best: r.value });
 }
 const median = (a: number[]) => (a.length === 0 ? null : a.sort((x, y) => x - y)[Math.floor(a.length / 2)]);
 emit({ n, impl: "gradscape", success: `${found.length}/${starts}`, median_minimizations: median(found.map((r) => r.minimizations)), median_evaluations: median(found.map((r) => r.evaluations)) });

@@ -1,31 +1,48 @@
 /**
  * Basin hopping (Wales & Doye 1997): a global search over the local minima of
- * a smooth objective. Each step perturbs the current minimum by a seeded
- * uniform displacement, relaxes it with the engine's L-BFGS, and accepts the
- * new minimum by the Metropolis rule at temperature T; the step size adapts
- * towards a target acceptance rate. It knows no physics: a potential energy
- * is one objective among others, and a `constrain` hook keeps trial points
- * sensible (e.g. atoms from drifting away).
+ * a smooth objective. Each step displaces the current minimum into a trial
+ * point, relaxes the trial to a local minimum, and accepts or rejects it; the
+ * step size adapts as the search goes. It knows no physics: a potential
+ * energy is one objective among others, and a `constrain` hook keeps trial
+ * points sensible (e.g. atoms from drifting away).
+ *
+ * The search is assembled from replaceable parts (src/inversion/
+ * basin-hopping-parts.ts): by default a seeded uniform displacement of each
+ * coordinate, the engine's L-BFGS, the Metropolis test at temperature T, a
+ * step size adapted towards a target acceptance rate, and a list of every
+ * accepted minimum. Whatever the parts, a relaxation that did not converge is
+ * never accepted.
+ *
+ * Like every optimizer here it is a generator: one event per step (step 0 is
+ * the relaxed start), drained by `run(basinHopping(f, x0, options), observer)`,
+ * and a result that is an {@link OptimizeResult}.
  */
-import { option } from "./options.js";
 import { InputError } from "../core/errors.js";
 import { Random } from "../core/random.js";
-import { run } from "./descent.js";
-import { lbfgs } from "./methods.js";
-import type { Objective, OptimizeResult } from "./types.js";
+import {
+  acceptedMinimaList, adaptiveStepSize, lbfgsRelaxation, metropolis, uniformDisplacement,
+  type AcceptanceTest, type AcceptedMinimum, type LocalMinimizer, type MinimaStorage, type Relaxation,
+  type StepSizeAdaptation, type StepSizeRule, type StepTaker,
+} from "./basin-hopping-parts.js";
+import { option } from "./options.js";
+import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type Status } from "./types.js";
 
-/** Options of {@link basinHopping}. */
+/**
+ * Options of {@link basinHopping}. The settings of a default part
+ * (`temperature`, `adapt`, `gradientTolerance`, `localIterations`) are refused
+ * together with a replacement of that part, which takes its own settings.
+ */
 export interface BasinHoppingOptions {
-  /** Seed of every random choice (perturbations and acceptance). */
+  /** Seed of every random choice (the parts draw from one generator). */
   seed: number;
   /** Basin-hopping steps (local minimizations after the first). */
   steps: number;
-  /** Metropolis temperature, in objective units. */
-  temperature: number;
-  /** Largest displacement of each coordinate in a perturbation (adapted). */
+  /** Initial largest displacement of each coordinate (adapted by the step-size rule). */
   stepSize: number;
+  /** Metropolis temperature, in objective units; required unless `acceptance` is given. */
+  temperature?: number;
   /** Every `interval` steps the step size is multiplied or divided by `factor` towards the `target` acceptance rate. Default { interval: 10, target: 0.5, factor: 0.9 }. */
-  adapt?: { interval: number; target: number; factor: number };
+  adapt?: StepSizeAdaptation;
   /** L-BFGS stops when |gradient| <= this (so every component is below it too). Default 1e-6. */
   gradientTolerance?: number;
   /** L-BFGS iteration budget per local minimization. Default 1000. */
@@ -36,101 +53,164 @@ export interface BasinHoppingOptions {
   targetTolerance?: number;
   /** Budget of objective evaluations over the whole search. Default unlimited. */
   maxEvaluations?: number;
-  /** Applied to each perturbed point before it is relaxed (in place). */
+  /** Applied to each trial point (in place) after the step taker, before it is relaxed. */
   constrain?: (x: Float64Array) => void;
-  /** Called after every step with the step number, the current and the best value. */
-  onStep?: (step: number, current: number, best: number) => void;
+  /** Replaces the seeded uniform displacement ({@link uniformDisplacement}). */
+  stepTaker?: StepTaker;
+  /** Replaces the Metropolis test ({@link metropolis}; then give no `temperature`). */
+  acceptance?: AcceptanceTest;
+  /** Replaces the adaptive step size ({@link adaptiveStepSize}; then give no `adapt`). One per search. */
+  stepSizeRule?: StepSizeRule;
+  /** Replaces the L-BFGS relaxation ({@link lbfgsRelaxation}; then give no `gradientTolerance` or `localIterations`). */
+  localMinimizer?: LocalMinimizer;
+  /** Replaces the list of every accepted minimum ({@link acceptedMinimaList}). One per search. */
+  storage?: MinimaStorage;
 }
 
-/** One accepted minimum of the search. */
-export interface AcceptedMinimum {
-  /** Basin-hopping step that found it (0: the first relaxation). */
-  step: number;
+/** What the relaxation of one step's trial gave. */
+export interface TrialSummary {
   value: number;
-  x: Float64Array;
+  gradientNorm: number;
+  /** Whether the relaxation reached a minimum (a trial that did not is never accepted). */
+  converged: boolean;
 }
 
-/** What {@link basinHopping} returns. */
-export interface BasinHoppingResult {
-  /** The lowest minimum found. */
-  x: Float64Array;
-  value: number;
+/**
+ * Emitted after every step; step 0 is the relaxation of the start. As an
+ * {@link IterationEvent}: `iteration` is the step, `value`, `gradientNorm` and
+ * `x` (a copy) are the current minimum's, `step` is the step size this step's
+ * displacement used (0 at step 0).
+ */
+export interface BasinHoppingEvent extends IterationEvent {
+  /** Value of the lowest minimum so far. */
+  best: number;
+  /** The minimum this step accepted (the one the storage received), if it accepted one; at step 0 the relaxed start. */
+  accepted?: AcceptedMinimum;
+  /** This step's relaxed trial. */
+  trial: TrialSummary;
+  /** Whether a minimum has reached `target`. */
+  reachedTarget: boolean;
+}
+
+/**
+ * What {@link basinHopping} returns: the lowest minimum found as an
+ * {@link OptimizeResult} (`iterations` counts steps). It succeeds only by
+ * reaching `target` (status "target-reached"): nothing tells a search without
+ * one that its lowest minimum is global, so it ends on a budget ("max-steps"
+ * or "max-evaluations"), or with "non-finite" when the relaxed start's value
+ * is not finite.
+ */
+export interface BasinHoppingResult extends OptimizeResult {
   /** Step at which the lowest minimum was first found. */
   foundAt: number;
-  steps: number;
   localMinimizations: number;
-  evaluations: number;
-  /** Whether `target` was reached. */
-  reachedTarget: boolean;
-  /** Every accepted minimum, in order (the search's trajectory). */
+  /** The accepted minima the storage kept (by default every one, in order: the search's trajectory). */
   accepted: AcceptedMinimum[];
   /** The final step size. */
   stepSize: number;
 }
 
-/** Runs basin hopping from x0; `observer` sees each accepted minimum. */
-export function basinHopping(f: Objective, x0: Float64Array, options: BasinHoppingOptions, observer?: (m: AcceptedMinimum) => void): BasinHoppingResult {
-  for (const key of ["steps", "temperature", "stepSize"] as const) if (options[key] === undefined) throw new InputError(key, "required");
-  const steps = option(options.steps, NaN, "steps", "positive integer");
-  const temperature = option(options.temperature, NaN, "temperature", "positive");
-  option(options.stepSize, NaN, "stepSize", "positive");
-  const rng = new Random(options.seed);
-  const adapt = {
-    interval: option(options.adapt?.interval, 10, "adapt.interval", "positive integer"),
-    target: option(options.adapt?.target, 0.5, "adapt.target", "fraction"),
-    factor: option(options.adapt?.factor, 0.9, "adapt.factor", "fraction"),
+/** The parts of one search: the options' replacements, or the defaults built from the options. */
+interface Parts {
+  stepTaker: StepTaker;
+  acceptance: AcceptanceTest;
+  stepSizeRule: StepSizeRule;
+  localMinimizer: LocalMinimizer;
+  storage: MinimaStorage;
+}
+
+/** Refuses settings of a default part (e.g. `temperature`) given together with a replacement of that part (`acceptance`). */
+function refuseSettingsOfReplaced(options: BasinHoppingOptions, part: keyof Parts, label: string, settings: (keyof BasinHoppingOptions)[]): void {
+  if (options[part] === undefined) return;
+  for (const name of settings) {
+    if (options[name] !== undefined) throw new InputError(name, `sets the default ${label}, but \`${part}\` replaces it (a custom part takes its own settings): remove one of the two`);
+  }
+}
+
+/** The parts of a search, checked: the replacements given, the defaults built from the options otherwise. */
+function partsOf(options: BasinHoppingOptions): Parts {
+  refuseSettingsOfReplaced(options, "acceptance", "acceptance test", ["temperature"]);
+  refuseSettingsOfReplaced(options, "stepSizeRule", "step-size rule", ["adapt"]);
+  refuseSettingsOfReplaced(options, "localMinimizer", "local minimizer", ["gradientTolerance", "localIterations"]);
+  return {
+    stepTaker: options.stepTaker ?? uniformDisplacement,
+    acceptance: options.acceptance ?? metropolis(options.temperature!),
+    stepSizeRule: options.stepSizeRule ?? adaptiveStepSize(options.adapt),
+    localMinimizer: options.localMinimizer ?? lbfgsRelaxation({ gradientTolerance: options.gradientTolerance, localIterations: options.localIterations }),
+    storage: options.storage ?? acceptedMinimaList(),
   };
-  const tol = option(options.targetTolerance, 1e-6, "targetTolerance", "non-negative");
+}
+
+/** A minimum the search stands on: its point, value and gradient norm. */
+interface Standing {
+  x: Float64Array;
+  value: number;
+  gradientNorm: number;
+}
+
+/**
+ * Basin hopping from x0 (see the module documentation): a generator of one
+ * {@link BasinHoppingEvent} per step, returning a {@link BasinHoppingResult}.
+ * Options are checked when the search starts (the first `next()`).
+ * @throws {InputError} naming an option that is missing or out of range
+ */
+export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHoppingOptions): Generator<BasinHoppingEvent, BasinHoppingResult> {
+  for (const key of ["steps", "stepSize"] as const) if (options[key] === undefined) throw new InputError(key, "required");
+  const steps = option(options.steps, NaN, "steps", "positive integer");
+  option(options.stepSize, NaN, "stepSize", "positive");
+  const parts = partsOf(options);
+  const tolerance = option(options.targetTolerance, 1e-6, "targetTolerance", "non-negative");
   const maxEvaluations = option(options.maxEvaluations, Infinity, "maxEvaluations", "positive integer");
+  const rng = new Random(options.seed);
+  const t0 = performance.now();
+
   let evaluations = 0, localMinimizations = 0;
-  const gtol = option(options.gradientTolerance, 1e-6, "gradientTolerance", "non-negative");
-  const localIterations = option(options.localIterations, 1000, "localIterations", "positive integer");
-  // A relaxation found a minimum when it converged; a line search that stalls with a gradient
-  // within 100 gtol has reached round-off (measured on LJ38: 1,418 of 1,420 relaxations end so, at
-  // |g| <= 2e-5 for gtol = 1e-6). Spent budgets and non-finite values are not minima.
-  const converged = (r: OptimizeResult) =>
-    r.status === "gradient-tolerance" || r.status === "relative-decrease" || (r.status === "line-search-failed" && r.gradientNorm <= 100 * gtol);
-  const relax = (x: Float64Array) => {
-    const iterations = localIterations;
-    const left = maxEvaluations - evaluations;
-    const r = run(lbfgs(f, x, {
-      maxIterations: iterations, maxEvaluations: left === Infinity ? 10 * iterations : Math.max(2, left), gradientTolerance: gtol,
-    }));
+  const relax = (x: Float64Array): Relaxation => {
+    const r = parts.localMinimizer.relax(f, x, maxEvaluations - evaluations);
     evaluations += r.evaluations;
     localMinimizations++;
     return r;
   };
-  const first = relax(Float64Array.from(x0));
-  let current = { x: first.x, value: first.value };
-  let best = { ...current, step: 0 };
-  const accepted: AcceptedMinimum[] = [{ step: 0, value: current.value, x: Float64Array.from(current.x) }];
-  observer?.(accepted[0]);
-  const reached = () => options.target !== undefined && best.value <= options.target + tol;
+  let step = 0;
   let stepSize = options.stepSize;
-  let acceptedInWindow = 0, step = 0;
+  const finish = (status: Status, best: Standing & { step: number }): BasinHoppingResult => ({
+    x: best.x, value: best.value, gradientNorm: best.gradientNorm, iterations: step, evaluations,
+    success: status === "target-reached", status, message: STATUS_MESSAGES[status],
+    foundAt: best.step, localMinimizations, accepted: parts.storage.minima(), stepSize,
+  });
+
+  const start = relax(Float64Array.from(x0));
+  let current: Standing = { x: start.x, value: start.value, gradientNorm: start.gradientNorm };
+  let best = { ...current, step: 0 };
+  if (!Number.isFinite(start.value)) return finish("non-finite", best);
+  const reached = () => options.target !== undefined && best.value <= options.target + tolerance;
+  const event = (stepSizeUsed: number, trial: Relaxation, accepted: AcceptedMinimum | undefined): BasinHoppingEvent => ({
+    iteration: step, value: current.value, gradientNorm: current.gradientNorm, step: stepSizeUsed, evaluations,
+    x: Float64Array.from(current.x), seconds: (performance.now() - t0) / 1000,
+    best: best.value, accepted, trial: { value: trial.value, gradientNorm: trial.gradientNorm, converged: trial.converged }, reachedTarget: reached(),
+  });
+  const first: AcceptedMinimum = { step: 0, value: current.value, x: Float64Array.from(current.x) };
+  parts.storage.add(first);
+  yield event(0, start, first);
+
   while (step < steps && !reached() && evaluations < maxEvaluations) {
     step++;
     const trial = Float64Array.from(current.x);
-    for (let i = 0; i < trial.length; i++) trial[i] += stepSize * (2 * rng.uniform() - 1);
+    parts.stepTaker.take(trial, stepSize, rng);
     options.constrain?.(trial);
     const r = relax(trial);
-    const u = rng.uniform();
-    if (converged(r) && Number.isFinite(r.value) && (r.value < current.value || u < Math.exp(-(r.value - current.value) / temperature))) {
-      current = { x: r.x, value: r.value };
-      acceptedInWindow++;
-      const m = { step, value: r.value, x: Float64Array.from(r.x) };
-      accepted.push(m);
-      observer?.(m);
+    // The test is asked first, for every trial, so that its random draws stay in step.
+    const accept = parts.acceptance.accept({ value: r.value, x: r.x }, { value: current.value, x: current.x }, rng) && r.converged && Number.isFinite(r.value);
+    let accepted: AcceptedMinimum | undefined;
+    if (accept) {
+      current = { x: r.x, value: r.value, gradientNorm: r.gradientNorm };
+      accepted = { step, value: r.value, x: Float64Array.from(r.x) };
+      parts.storage.add(accepted);
       if (r.value < best.value) best = { ...current, step };
     }
-    options.onStep?.(step, current.value, best.value);
-    if (step % adapt.interval === 0) {
-      stepSize = acceptedInWindow / adapt.interval > adapt.target ? stepSize / adapt.factor : stepSize * adapt.factor;
-      acceptedInWindow = 0;
-    }
+    const stepSizeUsed = stepSize;
+    stepSize = parts.stepSizeRule.next(stepSize, step, accept);
+    yield event(stepSizeUsed, r, accepted);
   }
-  return {
-    x: best.x, value: best.value, foundAt: best.step, steps: step, localMinimizations, evaluations,
-    reachedTarget: reached(), accepted, stepSize,
-  };
+  return finish(reached() ? "target-reached" : evaluations >= maxEvaluations ? "max-evaluations" : "max-steps", best);
 }

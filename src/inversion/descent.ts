@@ -38,8 +38,8 @@ export interface DescentOptions extends StoppingRules {
   method?: string;
 }
 
-/** Runs a descent method to the end, calling `observer` after each iteration. */
-export function run<E extends IterationEvent>(iterations: Generator<E, OptimizeResult>, observer?: (e: E) => void): OptimizeResult {
+/** Runs an optimizer's generator to the end, calling `observer` after each iteration; returns its result (with the optimizer's own fields). */
+export function run<E extends IterationEvent, R extends OptimizeResult>(iterations: Generator<E, R>, observer?: (e: E) => void): R {
   for (;;) {
     const r = iterations.next();
     if (r.done) return r.value;

@@ -18,7 +18,9 @@ export type Status =
   | "max-iterations"
   | "max-evaluations"
   | "line-search-failed"
-  | "non-finite";
+  | "non-finite"
+  | "target-reached"
+  | "max-steps";
 
 /** One table of status messages, shared by every optimizer. */
 export const STATUS_MESSAGES: Readonly<Record<Status, string>> = {
@@ -28,6 +30,8 @@ export const STATUS_MESSAGES: Readonly<Record<Status, string>> = {
   "max-evaluations": "stopped: the evaluation budget (maxEvaluations) is spent",
   "line-search-failed": "stopped: the line search found no acceptable step (the gradient may be wrong, or the problem at round-off)",
   "non-finite": "stopped: the objective or its gradient is NaN or infinite",
+  "target-reached": "found: a minimum reached the target value (within targetTolerance)",
+  "max-steps": "stopped: the basin-hopping step budget (steps) is spent",
 };
 
 /** What every optimizer returns. */

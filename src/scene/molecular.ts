@@ -9,7 +9,8 @@ import { field, flatten } from "../core/arrays.js";
 import { InputError, NonFiniteError } from "../core/errors.js";
 import type { Field } from "../core/contract.js";
 import { Random } from "../core/random.js";
-import { basinHopping, type AcceptedMinimum } from "../inversion/basin-hopping.js";
+import { basinHopping } from "../inversion/basin-hopping.js";
+import type { AcceptedMinimum } from "../inversion/basin-hopping-parts.js";
 import { run } from "../inversion/descent.js";
 import { laplaceCovariance } from "../inversion/laplace.js";
 import { lbfgs } from "../inversion/methods.js";
@@ -72,27 +73,29 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const sofar: AcceptedMinimum[] = [];
   let written = 0, lastWrite = -Infinity;
   progress.start(s.steps, "basin hopping");
-  const result = basinHopping(energyObjective(potential), x0, {
+  const search = basinHopping(energyObjective(potential), x0, {
     seed: s.seed, steps: s.steps, maxEvaluations: s.evaluations, temperature: s.temperature, stepSize: s.stepSize * sigma,
     target: scene.knownMinimum, targetTolerance: 1e-6 * Math.abs(scene.knownMinimum ?? 1),
     constrain: containment(s.containment ?? (Math.cbrt(n) + 1.5) * sigma),
-    onStep: (step, current, best) => {
-      progress.update(step, `current ${current.toFixed(6)} | best ${best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` | known ${scene.knownMinimum}`}`);
-      if (sofar.length > written && performance.now() - lastWrite > 500) {
-        writeAccepted(sofar);
-        writer.finish(scene.kind, scene, { status: "running", steps: step });
-        written = sofar.length;
-        lastWrite = performance.now();
-      }
-    },
-  }, (m) => void sofar.push(m));
+  });
+  const result = run(search, (e) => {
+    if (e.accepted !== undefined) sofar.push(e.accepted);
+    if (e.iteration === 0) return; // the relaxed start: shown with the first step
+    progress.update(e.iteration, `current ${e.value.toFixed(6)} | best ${e.best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` | known ${scene.knownMinimum}`}`);
+    if (sofar.length > written && performance.now() - lastWrite > 500) {
+      writeAccepted(sofar);
+      writer.finish(scene.kind, scene, { status: "running", steps: e.iteration });
+      written = sofar.length;
+      lastWrite = performance.now();
+    }
+  });
   progress.stop();
   writeAccepted(result.accepted);
   const k = result.accepted.length;
   const labels = distinctStructures(result.accepted.map((m) => m.x));
   writer.array("accepted_structure", field(Float64Array.from(labels), [k]), { units: "label", axes: acceptAxis, description: "which distinct structure each accepted minimum is (same label: the same minimum, up to rotation, translation and atom numbering)" });
   writer.array("best_positions", field(result.x, [n, 3]), { units: "length", axes: atomAxes, description: "the lowest minimum found" });
-  const summary = { distinctMinima: labels.reduce((m, l) => Math.max(m, l + 1), 0), best: result.value, reachedTarget: result.reachedTarget, steps: result.steps, localMinimizations: result.localMinimizations, evaluations: result.evaluations };
+  const summary = { distinctMinima: labels.reduce((m, l) => Math.max(m, l + 1), 0), best: result.value, reachedTarget: result.status === "target-reached", steps: result.iterations, localMinimizations: result.localMinimizations, evaluations: result.evaluations };
   writer.finish(scene.kind, scene, { status: "finished", result: { ...summary, knownMinimum: scene.knownMinimum ?? null, foundAt: result.foundAt } });
   return { dir, ...summary };
 }

@@ -1,0 +1,193 @@
+/**
+ * The replaceable parts of {@link basinHopping} (as in scipy's basinhopping):
+ * a step taker proposes a trial point near the current minimum, a local
+ * minimizer relaxes it, an acceptance test decides whether the search moves
+ * there, a step-size rule adapts the displacement, and a storage keeps the
+ * accepted minima. Each part is a small interface with a default here.
+ *
+ * Parts that draw random numbers receive the search's one seeded generator,
+ * so a search is reproducible from its seed whatever parts it is made of;
+ * each part must draw the same count of numbers for the same inputs. Parts
+ * with state (a step-size rule, a storage) serve one search: make a new one
+ * for each.
+ */
+import { InputError } from "../core/errors.js";
+import type { Random } from "../core/random.js";
+import { run } from "./descent.js";
+import { lbfgs } from "./methods.js";
+import { option } from "./options.js";
+import type { Objective, OptimizeResult } from "./types.js";
+
+/** One accepted minimum of the search. */
+export interface AcceptedMinimum {
+  /** Basin-hopping step that found it (0: the relaxed start). */
+  step: number;
+  value: number;
+  /** Its point (a copy owned by the minimum: do not modify). */
+  x: Float64Array;
+}
+
+/** A minimum as the acceptance test sees it: its value and point (not to be modified). */
+export interface Minimum {
+  value: number;
+  x: Float64Array;
+}
+
+/** Proposes the next trial point of the search. */
+export interface StepTaker {
+  /**
+   * Displaces `x`, a copy of the current minimum, in place into a trial point
+   * by about `stepSize` (in the units of x). The search applies its
+   * `constrain` option to the trial afterwards.
+   */
+  take(x: Float64Array, stepSize: number, rng: Random): void;
+}
+
+/** What a local minimizer returns for one relaxation. */
+export interface Relaxation {
+  x: Float64Array;
+  value: number;
+  /** |grad f(x)| (Euclidean). */
+  gradientNorm: number;
+  /** Objective evaluations this relaxation made. */
+  evaluations: number;
+  /** Whether the relaxation reached a minimum; the search never accepts one that did not. */
+  converged: boolean;
+}
+
+/** Relaxes a trial point to a local minimum. */
+export interface LocalMinimizer {
+  /**
+   * Relaxes f from `x` (which it may overwrite), making at most
+   * `maxEvaluations` evaluations of f (Infinity: the search has no budget;
+   * at least 1).
+   */
+  relax(f: Objective, x: Float64Array, maxEvaluations: number): Relaxation;
+}
+
+/** Decides whether the search moves from the current minimum to a relaxed trial. */
+export interface AcceptanceTest {
+  /**
+   * Whether to accept `trial` in place of `current`. Called once per step,
+   * also for trials whose relaxation did not converge or whose value is not
+   * finite: the search rejects those whatever this returns, and a test that
+   * draws random numbers must draw them for every trial to keep the stream in
+   * step.
+   */
+  accept(trial: Minimum, current: Minimum, rng: Random): boolean;
+}
+
+/** Adapts the displacement of the step taker to how the search goes. */
+export interface StepSizeRule {
+  /** The step size after step `step` (1, 2, ...), which used `stepSize` and was accepted or not. */
+  next(stepSize: number, step: number, accepted: boolean): number;
+}
+
+/** Keeps the accepted minima. */
+export interface MinimaStorage {
+  /** Called with every accepted minimum, in order (the relaxed start first). */
+  add(minimum: AcceptedMinimum): void;
+  /** The minima kept, in order; the search returns them as `accepted`. */
+  minima(): AcceptedMinimum[];
+}
+
+/** The default step taker: each coordinate displaced by a seeded uniform number in [-stepSize, stepSize), coordinates in order. */
+export const uniformDisplacement: StepTaker = {
+  take(x, stepSize, rng) {
+    for (let i = 0; i < x.length; i++) x[i] += stepSize * (2 * rng.uniform() - 1);
+  },
+};
+
+/**
+ * The default acceptance test, Metropolis at `temperature` (objective units):
+ * a lower trial is accepted, a higher one with probability
+ * exp(-(trial - current) / temperature). It draws one uniform number for
+ * every trial, lower or not.
+ * @throws {InputError} when temperature is missing or not a positive number
+ */
+export function metropolis(temperature: number): AcceptanceTest {
+  if (temperature === undefined) throw new InputError("temperature", "required");
+  const t = option(temperature, NaN, "temperature", "positive");
+  return {
+    accept(trial, current, rng) {
+      const u = rng.uniform();
+      return trial.value < current.value || u < Math.exp(-(trial.value - current.value) / t);
+    },
+  };
+}
+
+/** Settings of {@link adaptiveStepSize}. */
+export interface StepSizeAdaptation {
+  /** Steps between adaptations. Default 10. */
+  interval?: number;
+  /** Acceptance rate aimed at, between 0 and 1. Default 0.5. */
+  target?: number;
+  /** Multiplier between 0 and 1: the step size is divided by it when more than `target` of the last `interval` steps were accepted, multiplied otherwise. Default 0.9. */
+  factor?: number;
+}
+
+/**
+ * The default step-size rule: every `interval` steps the step size grows
+ * (divided by `factor`) when the acceptance rate over those steps exceeded
+ * `target`, and shrinks (multiplied by `factor`) otherwise. One per search.
+ * @throws {InputError} naming the setting (as `adapt.interval`, ...) when it is out of range
+ */
+export function adaptiveStepSize(adapt: StepSizeAdaptation = {}): StepSizeRule {
+  const interval = option(adapt.interval, 10, "adapt.interval", "positive integer");
+  const target = option(adapt.target, 0.5, "adapt.target", "fraction");
+  const factor = option(adapt.factor, 0.9, "adapt.factor", "fraction");
+  let acceptedInWindow = 0;
+  return {
+    next(stepSize, step, accepted) {
+      if (accepted) acceptedInWindow++;
+      if (step % interval !== 0) return stepSize;
+      const rate = acceptedInWindow / interval;
+      acceptedInWindow = 0;
+      return rate > target ? stepSize / factor : stepSize * factor;
+    },
+  };
+}
+
+/** Settings of {@link lbfgsRelaxation}. */
+export interface LbfgsRelaxationOptions {
+  /** L-BFGS stops when |gradient| <= this (so every component is below it too). Default 1e-6. */
+  gradientTolerance?: number;
+  /** L-BFGS iteration budget per relaxation. Default 1000. */
+  localIterations?: number;
+}
+
+/**
+ * The default local minimizer: the engine's L-BFGS, with at most
+ * `localIterations` iterations and, when the search has no evaluation budget,
+ * 10 evaluations per iteration.
+ *
+ * A relaxation converged when L-BFGS met its gradient tolerance or its
+ * relative-decrease test, or when its line search stalled with a gradient
+ * within 100 gradientTolerance: that is round-off (measured on LJ38: 1,418 of
+ * 1,420 relaxations end so, at |g| <= 2e-5 for gradientTolerance 1e-6). Spent
+ * budgets and non-finite values are not minima.
+ * @throws {InputError} naming the option when it is out of range
+ */
+export function lbfgsRelaxation(options: LbfgsRelaxationOptions = {}): LocalMinimizer {
+  const gradientTolerance = option(options.gradientTolerance, 1e-6, "gradientTolerance", "non-negative");
+  const localIterations = option(options.localIterations, 1000, "localIterations", "positive integer");
+  const converged = (r: OptimizeResult) =>
+    r.status === "gradient-tolerance" || r.status === "relative-decrease" ||
+    (r.status === "line-search-failed" && r.gradientNorm <= 100 * gradientTolerance);
+  return {
+    relax(f, x, maxEvaluations) {
+      const r = run(lbfgs(f, x, {
+        maxIterations: localIterations,
+        maxEvaluations: maxEvaluations === Infinity ? 10 * localIterations : Math.max(2, maxEvaluations),
+        gradientTolerance,
+      }));
+      return { x: r.x, value: r.value, gradientNorm: r.gradientNorm, evaluations: r.evaluations, converged: converged(r) };
+    },
+  };
+}
+
+/** The default storage: every accepted minimum, in order. One per search. */
+export function acceptedMinimaList(): MinimaStorage {
+  const list: AcceptedMinimum[] = [];
+  return { add: (m) => void list.push(m), minima: () => list };
+}

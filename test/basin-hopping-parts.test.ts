@@ -1,0 +1,199 @@
+import { describe, expect, test } from "vitest";
+import { Random } from "../src/core/random.js";
+import { basinHopping, type BasinHoppingEvent, type BasinHoppingOptions } from "../src/inversion/basin-hopping.js";
+import {
+  acceptedMinimaList, adaptiveStepSize, lbfgsRelaxation, metropolis, uniformDisplacement,
+  type AcceptedMinimum, type LocalMinimizer, type MinimaStorage, type StepTaker,
+} from "../src/inversion/basin-hopping-parts.js";
+import { run } from "../src/inversion/descent.js";
+import { STATUS_MESSAGES, type Objective } from "../src/inversion/types.js";
+import { energyObjective, randomCluster } from "../src/molecular/cluster.js";
+import { lennardJones, PairPotential } from "../src/molecular/pair.js";
+import { Potential } from "../src/molecular/potential.js";
+import { PairTerm } from "../src/molecular/pair-term.js";
+
+// A rugged bowl: a local minimum near every multiple of 2π/3 in each coordinate, the global
+// one at the origin with value -3 (three coordinates).
+const wells: Objective = (x, g) => {
+  let v = 0;
+  for (let i = 0; i < x.length; i++) {
+    v += 0.1 * x[i] * x[i] - Math.cos(3 * x[i]);
+    g[i] = 0.2 * x[i] + 3 * Math.sin(3 * x[i]);
+  }
+  return v;
+};
+const start = () => Float64Array.of(4.1, -3.3, 2.2);
+const base: BasinHoppingOptions = { seed: 5, steps: 40, temperature: 0.5, stepSize: 1 };
+const search = (options: Partial<BasinHoppingOptions>, observer?: (e: BasinHoppingEvent) => void) =>
+  run(basinHopping(wells, start(), { ...base, ...options }), observer);
+
+describe("basin hopping's default parts", () => {
+  test("keep the random stream of the single-function search (LJ13, seed 9: numbers recorded before the parts were split)", () => {
+    const f = energyObjective(new Potential([new PairTerm(new PairPotential(lennardJones, [1, 1]))]));
+    const r = run(basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 20, temperature: 0.8, stepSize: 0.4 }));
+    expect(r.accepted.map((m) => m.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 17, 18, 19, 20]);
+    expect(r.evaluations).toBe(1929);
+    expect(r.foundAt).toBe(3);
+    expect(r.stepSize).toBe(0.4 / 0.9 / 0.9);
+  });
+
+  test("given explicitly, make the same search as when left out", () => {
+    const implicit = search({});
+    const explicit = search({
+      temperature: undefined, stepTaker: uniformDisplacement, acceptance: metropolis(0.5), stepSizeRule: adaptiveStepSize(),
+      localMinimizer: lbfgsRelaxation(), storage: acceptedMinimaList(),
+    });
+    expect(explicit.accepted.map((m) => [m.step, m.value])).toEqual(implicit.accepted.map((m) => [m.step, m.value]));
+    expect([...explicit.x]).toEqual([...implicit.x]);
+    expect(explicit.evaluations).toBe(implicit.evaluations);
+    expect(explicit.stepSize).toBe(implicit.stepSize);
+  });
+});
+
+describe("replacing basin hopping's parts", () => {
+  test("an acceptance test that accepts nothing leaves only the relaxed start", () => {
+    const events: BasinHoppingEvent[] = [];
+    const r = search({ temperature: undefined, acceptance: { accept: () => false } }, (e) => void events.push(e));
+    expect(r.accepted.map((m) => m.step)).toEqual([0]);
+    expect(r.value).toBe(r.accepted[0].value);
+    expect(r.foundAt).toBe(0);
+    expect(r.localMinimizations).toBe(41);
+    expect(events.map((e) => e.value)).toEqual(new Array(41).fill(r.accepted[0].value));
+    // Some trial was lower than the start, so the default test would have moved.
+    expect(Math.min(...events.map((e) => e.trial.value))).toBeLessThan(r.value);
+  });
+
+  test("a custom step taker gets the search's seeded generator and a copy of the current minimum; constrain runs after it", () => {
+    const rngs: Random[] = [], seen: Float64Array[] = [], drawn: number[] = [], order: string[] = [];
+    const stepTaker: StepTaker = {
+      take(x, stepSize, rng) {
+        rngs.push(rng);
+        seen.push(Float64Array.from(x));
+        const u = rng.uniform();
+        drawn.push(u);
+        x[0] += stepSize * (2 * u - 1);
+        order.push("take");
+      },
+    };
+    const events: BasinHoppingEvent[] = [];
+    search({ stepTaker, constrain: () => void order.push("constrain") }, (e) => void events.push(e));
+    expect(rngs.length).toBe(40);
+    expect(rngs.every((rng) => rng === rngs[0] && rng instanceof Random)).toBe(true);
+    // One number for the step taker, then one for the Metropolis test, step after step.
+    const stream = new Random(base.seed);
+    const expected = Array.from({ length: 40 }, () => [stream.uniform(), stream.uniform()][0]);
+    expect(drawn).toEqual(expected);
+    // Step k displaces the minimum current after step k - 1.
+    seen.forEach((x, k) => expect([...x]).toEqual([...events[k].x]));
+    expect(order).toEqual(new Array(40).fill(["take", "constrain"]).flat());
+  });
+
+  test("the Metropolis test draws its number for every trial, also one whose relaxation did not converge", () => {
+    const drawn: number[] = [];
+    const stepTaker: StepTaker = { take: (x, stepSize, rng) => void drawn.push(rng.uniform()) };
+    const events: BasinHoppingEvent[] = [];
+    // One L-BFGS iteration per relaxation: no trial converges.
+    search({ stepTaker, localIterations: 1, steps: 10 }, (e) => void events.push(e));
+    expect(events.slice(1).every((e) => !e.trial.converged)).toBe(true);
+    const stream = new Random(base.seed);
+    expect(drawn).toEqual(Array.from({ length: 10 }, () => [stream.uniform(), stream.uniform()][0]));
+  });
+
+  test("the event stream's accepted minima are the result's accepted list, and each event shows the current minimum", () => {
+    const events: BasinHoppingEvent[] = [];
+    const r = search({}, (e) => void events.push(e));
+    expect(events.map((e) => e.iteration)).toEqual(Array.from({ length: 41 }, (_, k) => k));
+    const accepted = events.flatMap((e) => (e.accepted === undefined ? [] : [e.accepted]));
+    expect(accepted.length).toBeGreaterThan(5);
+    expect(accepted.length).toBe(r.accepted.length);
+    accepted.forEach((m, i) => expect(m).toBe(r.accepted[i]));
+    let current = events[0].accepted!;
+    for (const e of events) {
+      current = e.accepted ?? current;
+      expect(e.value).toBe(current.value);
+      expect([...e.x]).toEqual([...current.x]);
+    }
+    for (let k = 1; k < events.length; k++) expect(events[k].best).toBeLessThanOrEqual(events[k - 1].best);
+    expect(events.at(-1)!.best).toBe(r.value);
+  });
+
+  test("whatever the acceptance test, a relaxation that did not converge, or whose value is not finite, is never accepted", () => {
+    const inner = lbfgsRelaxation();
+    let calls = 0;
+    // Call c relaxes step c - 1: the odd steps converge, except step 5 which ends at NaN.
+    const localMinimizer: LocalMinimizer = {
+      relax(f, x, maxEvaluations) {
+        const r = inner.relax(f, x, maxEvaluations);
+        calls++;
+        return { ...r, value: calls === 6 ? NaN : r.value, converged: calls === 1 || calls % 2 === 0 };
+      },
+    };
+    const r = search({ steps: 10, temperature: undefined, acceptance: { accept: () => true }, localMinimizer }, () => {});
+    expect(r.accepted.map((m) => m.step)).toEqual([0, 1, 3, 7, 9]);
+  });
+
+  test("a custom storage keeps what it chooses, and the result returns it", () => {
+    let lowest: AcceptedMinimum | undefined;
+    const storage: MinimaStorage = {
+      add: (m) => void (lowest === undefined || m.value < lowest.value ? (lowest = m) : undefined),
+      minima: () => (lowest === undefined ? [] : [lowest]),
+    };
+    const all = search({});
+    const r = search({ storage });
+    expect(r.accepted.length).toBe(1);
+    expect(r.accepted[0].value).toBe(Math.min(...all.accepted.map((m) => m.value)));
+    expect(r.value).toBe(all.value);
+  });
+
+  test("the default step-size rule grows the step above the target acceptance rate and shrinks it at or below", () => {
+    const rule = adaptiveStepSize({ interval: 2, target: 0.5, factor: 0.5 });
+    expect(rule.next(1, 1, true)).toBe(1);
+    expect(rule.next(1, 2, true)).toBe(2);
+    expect(rule.next(2, 3, false)).toBe(2);
+    expect(rule.next(2, 4, true)).toBe(1);
+  });
+
+  test("settings of a default part are refused next to its replacement; a missing temperature is named", () => {
+    expect(() => search({ acceptance: { accept: () => true } })).toThrow(/^temperature: sets the default acceptance test, but `acceptance` replaces it \(a custom part takes its own settings\): remove one of the two$/);
+    expect(() => search({ adapt: { interval: 5 }, stepSizeRule: { next: (s) => s } })).toThrow(/^adapt: sets the default step-size rule, but `stepSizeRule` replaces it/);
+    expect(() => search({ localIterations: 5, localMinimizer: lbfgsRelaxation() })).toThrow(/^localIterations: sets the default local minimizer, but `localMinimizer` replaces it/);
+    expect(() => search({ temperature: undefined })).toThrow(/^temperature: required$/);
+  });
+});
+
+describe("basin hopping's result", () => {
+  const expectStatus = (r: { status: keyof typeof STATUS_MESSAGES; message: string; success: boolean }, status: keyof typeof STATUS_MESSAGES, success: boolean) => {
+    expect(r.status).toBe(status);
+    expect(r.message).toBe(STATUS_MESSAGES[status]);
+    expect(r.success).toBe(success);
+  };
+
+  test("reaching the target is success; the gradient norm is the best minimum's", () => {
+    const events: BasinHoppingEvent[] = [];
+    const r = search({ steps: 500, target: -3 }, (e) => void events.push(e));
+    expectStatus(r, "target-reached", true);
+    expect(r.value).toBeLessThanOrEqual(-3 + 1e-6);
+    expect(r.gradientNorm).toBeLessThan(1e-4);
+    expect(r.iterations).toBe(events.at(-1)!.iteration);
+    expect(r.iterations).toBeLessThan(500);
+    expect(events.at(-1)!.reachedTarget).toBe(true);
+    expect(events.slice(0, -1).some((e) => e.reachedTarget)).toBe(false);
+  });
+
+  test("a search without a target ends on its step budget; a spent evaluation budget is named", () => {
+    const r = search({});
+    expectStatus(r, "max-steps", false);
+    expect(r.iterations).toBe(40);
+    const s = search({ maxEvaluations: 60 });
+    expectStatus(s, "max-evaluations", false);
+    expect(s.iterations).toBeLessThan(40);
+    expect(s.evaluations).toBeGreaterThanOrEqual(60);
+  });
+
+  test("a start whose value is not finite stops the search (status non-finite), accepting nothing", () => {
+    const r = run(basinHopping(() => NaN, start(), base));
+    expectStatus(r, "non-finite", false);
+    expect(r.accepted).toEqual([]);
+    expect(r.iterations).toBe(0);
+  });
+});
