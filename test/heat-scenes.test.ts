@@ -7,6 +7,7 @@ import { readRun } from "../src/run/folder.js";
 import { runHeatInversion } from "../src/scene/heat-inversion.js";
 import type { HeatInversionScene } from "../src/scene/heat-schema.js";
 import { loadScene } from "../src/scene/load.js";
+import { expectRoles } from "./helpers/roles.js";
 
 function scene(name: string): HeatInversionScene {
   const s = loadScene(`scenes/${name}.json`);
@@ -25,12 +26,14 @@ describe("heat inversion scenes", () => {
     const run = readRun(dir);
     expect(run.manifest.status).toBe("finished");
     expect(run.load("temperature").shape).toEqual([60, 100]);
+    expectRoles(run.manifest, ["truth", "start", "model", "models", "observed", "geometry", "predicted", "residual", "field", "stage", "misfit", "gradient"]);
   });
 
   test("backward heat problem: the L-curve trades misfit for smoothness monotonically, and the chosen weight recovers T0", () => {
     const dir = folder();
     const summary = runHeatInversion(scene("heat-initial"), dir);
     const run = readRun(dir);
+    expectRoles(run.manifest, ["l-curve-weight", "l-curve-misfit", "l-curve-norm", "l-curve-model-error"]);
     const misfit = flatten(run.load("l_curve_misfit")), norm = flatten(run.load("l_curve_norm"));
     // For exact minimizers of misfit + w R, misfit grows and R falls as w grows; L-BFGS converges
     // this quadratic problem to ~1e-6 relative, far inside the steps between weights (>= 0.5%).

@@ -10,6 +10,7 @@ import { loadScene } from "../src/scene/load.js";
 import type { WaveInversionScene } from "../src/scene/schema.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
 import { bundle } from "./helpers/bundle.js";
+import { expectRoles } from "./helpers/roles.js";
 
 const cliBundle = async () => (await bundle("inversion-scene")).cli;
 
@@ -28,6 +29,7 @@ describe("wave-inversion scenes", () => {
       "true_velocity", "start_velocity", "observed", "models", "misfit", "gradient_norm", "model_error", "band", "step", "gradients", "terms", "velocity", "gradient", "predicted", "residual", "wavefield",
     ]);
     expect(run.manifest.status).toBe("finished");
+    expectRoles(run.manifest, ["truth", "start", "observed", "models", "misfit", "gradient-norm", "model-error", "stage", "step", "gradients", "terms", "model", "gradient", "predicted", "residual", "field", "predicted-snapshot"]);
     const k = summary.iterations;
     expect(run.load("models").shape).toEqual([k + 1, 200]);
     expect(run.load("band").shape).toEqual([k]);

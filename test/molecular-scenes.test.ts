@@ -6,6 +6,7 @@ import { flatten } from "../src/core/arrays.js";
 import { readRun } from "../src/run/folder.js";
 import { loadScene } from "../src/scene/load.js";
 import { runBasinHopping, runCalibration } from "../src/scene/molecular.js";
+import { expectRoles } from "./helpers/roles.js";
 
 const folder = () => mkdtempSync(join(tmpdir(), "molecular-"));
 
@@ -17,6 +18,7 @@ describe("molecular scenes", () => {
     const s = runBasinHopping(scene, dir);
     expect(s.reachedTarget).toBe(true);
     const run = readRun(dir);
+    expectRoles(run.manifest, ["start", "accepted-positions", "accepted-energy", "accepted-step", "accepted-structure", "best-positions"]);
     const energies = flatten(run.load("accepted_energy"));
     expect(run.load("accepted_positions").shape).toEqual([energies.length, 13, 3]);
     expect(Math.min(...energies)).toBeCloseTo(-42.439863, 5);
@@ -38,7 +40,13 @@ describe("molecular scenes", () => {
     const load = (path: string) => {
       const scene = loadScene(path);
       if (scene.kind !== "molecular-calibration") throw new Error("expected a calibration scene");
-      return runCalibration(scene, folder()).fits[1];
+      const dir = folder();
+      const fit = runCalibration(scene, dir).fits[1];
+      const forces = path.includes("forces");
+      expectRoles(readRun(dir).manifest, ["separation", "reference-energy", "true-energy", "fit-parameters", "fit-standard-errors", "fit-covariance", "fit-energy", ...(forces ? ["reference-force", "true-force", "fit-force"] : [])]);
+      // Each fit's arrays carry its index.
+      expect(readRun(dir).manifest.arrays.filter((a) => a.role === "fit-parameters").map((a) => a.fit)).toEqual([0, 1]);
+      return fit;
     };
     const energies = load("scenes/dimer-calibration.json"), both = load("scenes/dimer-forces-calibration.json");
     const truth = [1, 1.8, 1.12];

@@ -12,6 +12,7 @@ import { loadScene, parseScene } from "../src/scene/load.js";
 import type { WaveForwardScene } from "../src/scene/schema.js";
 import { bundle } from "./helpers/bundle.js";
 import { WaveSimulator } from "../src/wave/simulator.js";
+import { expectRoles } from "./helpers/roles.js";
 
 describe(".npy format", () => {
   test("header follows the NumPy format 1.0 specification", () => {
@@ -76,6 +77,7 @@ describe("wave-forward scene", () => {
   test("the run folder's arrays equal a direct simulator run and the manifest describes them", () => {
     const run = readRun(dir);
     expect(run.manifest.arrays.map((a) => a.name)).toEqual(["velocity", "data", "wavefield", "receivers", "sources"]);
+    expectRoles(run.manifest, ["model", "data", "field", "geometry"]);
     const data = run.load("data");
     expect(data.shape).toEqual([2, 5, 400]);
     const entry = run.manifest.arrays.find((a) => a.name === "data")!;

@@ -58,16 +58,16 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const x0 = randomCluster(n, scene.start.seed, scene.start.density / sigma ** 3);
   const writer = new RunWriter(dir, { replace: true });
   const atomAxes = [{ name: "atom" }, { name: "xyz" }];
-  writer.array("start_positions", field(x0, [n, 3]), { units: "length", axes: atomAxes });
+  writer.array("start_positions", field(x0, [n, 3]), { units: "length", axes: atomAxes, role: "start" });
   const acceptAxis = [{ name: "accepted" }];
   /** The trajectory of accepted minima so far; the structure labels only at the end (they compare all pairs). */
   const writeAccepted = (list: readonly AcceptedMinimum[]) => {
     const k = list.length;
     const stacked = new Float64Array(k * 3 * n);
     list.forEach((m, i) => stacked.set(m.x, i * 3 * n));
-    writer.array("accepted_positions", field(stacked, [k, n, 3]), { units: "length", axes: [...acceptAxis, ...atomAxes], description: "every accepted local minimum, in order" });
-    writer.array("accepted_energy", field(Float64Array.from(list, (m) => m.value), [k]), { units: "energy", axes: acceptAxis });
-    writer.array("accepted_step", field(Float64Array.from(list, (m) => m.step), [k]), { units: "step", axes: acceptAxis });
+    writer.array("accepted_positions", field(stacked, [k, n, 3]), { units: "length", axes: [...acceptAxis, ...atomAxes], description: "every accepted local minimum, in order", role: "accepted-positions" });
+    writer.array("accepted_energy", field(Float64Array.from(list, (m) => m.value), [k]), { units: "energy", axes: acceptAxis, role: "accepted-energy" });
+    writer.array("accepted_step", field(Float64Array.from(list, (m) => m.step), [k]), { units: "step", axes: acceptAxis, role: "accepted-step" });
   };
   // While searching, the folder is rewritten at most twice a second so a viewer can follow it live.
   const sofar: AcceptedMinimum[] = [];
@@ -84,7 +84,7 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
     progress.update(e.iteration, `current ${e.value.toFixed(6)} | best ${e.best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` | known ${scene.knownMinimum}`}`);
     if (sofar.length > written && performance.now() - lastWrite > 500) {
       writeAccepted(sofar);
-      writer.finish(scene.kind, scene, { status: "running", steps: e.iteration });
+      writer.finish(scene.kind, scene, { status: "running", steps: e.iteration, knownMinimum: scene.knownMinimum ?? null });
       written = sofar.length;
       lastWrite = performance.now();
     }
@@ -93,8 +93,8 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   writeAccepted(result.accepted);
   const k = result.accepted.length;
   const labels = distinctStructures(result.accepted.map((m) => m.x));
-  writer.array("accepted_structure", field(Float64Array.from(labels), [k]), { units: "label", axes: acceptAxis, description: "which distinct structure each accepted minimum is (same label: the same minimum, up to rotation, translation and atom numbering)" });
-  writer.array("best_positions", field(result.x, [n, 3]), { units: "length", axes: atomAxes, description: "the lowest minimum found" });
+  writer.array("accepted_structure", field(Float64Array.from(labels), [k]), { units: "label", axes: acceptAxis, description: "which distinct structure each accepted minimum is (same label: the same minimum, up to rotation, translation and atom numbering)", role: "accepted-structure" });
+  writer.array("best_positions", field(result.x, [n, 3]), { units: "length", axes: atomAxes, description: "the lowest minimum found", role: "best-positions" });
   const summary = { distinctMinima: labels.reduce((m, l) => Math.max(m, l + 1), 0), best: result.value, reachedTarget: result.status === "target-reached", steps: result.iterations, localMinimizations: result.localMinimizations, evaluations: result.evaluations };
   writer.finish(scene.kind, scene, { status: "finished", result: { ...summary, knownMinimum: scene.knownMinimum ?? null, foundAt: result.foundAt } });
   return { dir, ...summary };
@@ -164,23 +164,23 @@ export function runCalibration(scene: CalibrationScene, dir: string, progress: P
     const name = `fit${i}_${spec.kind}`;
     const pAxis = [{ name: "parameter", labels: [...fn.names] }];
     arrays.push(
-      { name: `${name}_parameters`, a: field(fitted, [np]), meta: { units: "parameter units", axes: pAxis } },
-      { name: `${name}_standard_errors`, a: field(standardErrors, [np]), meta: { units: "parameter units", axes: pAxis, description: "Laplace approximation at the optimum" } },
-      { name: `${name}_covariance`, a: field(covariance, [np, np]), meta: { units: "parameter units squared", axes: [...pAxis, ...pAxis] } },
-      { name: `${name}_energy`, a: field(predicted.slice(0, count), [count]), meta: { units: "energy", axes: rAxis } },
+      { name: `${name}_parameters`, a: field(fitted, [np]), meta: { units: "parameter units", axes: pAxis, role: "fit-parameters", fit: i } },
+      { name: `${name}_standard_errors`, a: field(standardErrors, [np]), meta: { units: "parameter units", axes: pAxis, description: "Laplace approximation at the optimum", role: "fit-standard-errors", fit: i } },
+      { name: `${name}_covariance`, a: field(covariance, [np, np]), meta: { units: "parameter units squared", axes: [...pAxis, ...pAxis], role: "fit-covariance", fit: i } },
+      { name: `${name}_energy`, a: field(predicted.slice(0, count), [count]), meta: { units: "energy", axes: rAxis, role: "fit-energy", fit: i } },
     );
-    if (options.forces) arrays.push({ name: `${name}_force`, a: field(axial(predicted), [count]), meta: { units: "energy/length", axes: rAxis } });
+    if (options.forces) arrays.push({ name: `${name}_force`, a: field(axial(predicted), [count]), meta: { units: "energy/length", axes: rAxis, role: "fit-force", fit: i } });
     fits.push({ kind: spec.kind, names: fn.names, parameters: Array.from(fitted), standardErrors: Array.from(standardErrors), rms });
     progress.update(i + 1, `${spec.kind}: rms ${rms.toExponential(3)}`);
   });
   progress.stop();
   const writer = new RunWriter(dir, { replace: true });
-  writer.array("separation", field(r, [count]), { units: "length", axes: rAxis });
-  writer.array("reference_energy", field(observed.slice(0, count), [count]), { units: "energy", axes: rAxis, description: "the noisy reference curve" });
-  writer.array("true_energy", field(clean.slice(0, count), [count]), { units: "energy", axes: rAxis });
+  writer.array("separation", field(r, [count]), { units: "length", axes: rAxis, role: "separation" });
+  writer.array("reference_energy", field(observed.slice(0, count), [count]), { units: "energy", axes: rAxis, description: "the noisy reference curve", role: "reference-energy" });
+  writer.array("true_energy", field(clean.slice(0, count), [count]), { units: "energy", axes: rAxis, role: "true-energy" });
   if (options.forces) {
-    writer.array("reference_force", field(axial(observed), [count]), { units: "energy/length", axes: rAxis, description: "the noisy reference force on the second atom along the axis, -dE/dr" });
-    writer.array("true_force", field(axial(clean), [count]), { units: "energy/length", axes: rAxis });
+    writer.array("reference_force", field(axial(observed), [count]), { units: "energy/length", axes: rAxis, description: "the noisy reference force on the second atom along the axis, -dE/dr", role: "reference-force" });
+    writer.array("true_force", field(axial(clean), [count]), { units: "energy/length", axes: rAxis, role: "true-force" });
   }
   for (const { name, a, meta } of arrays) writer.array(name, a, meta);
   writer.finish(scene.kind, scene, { status: "finished", result: { fits } });

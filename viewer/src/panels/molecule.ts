@@ -23,10 +23,12 @@ export function bondsOf(x: Float64Array, n: number): { bonds: [number, number][]
 export const molecule: PanelKind = {
   id: "molecule",
   title: "Cluster",
-  applies: (run) => run.has("accepted_positions"),
+  applies: (run) => run.role("accepted-positions") !== undefined,
   create(body, run): PanelInstance {
-    const [, n] = run.entry("accepted_positions")!.shape;
-    const known = run.manifest.scene?.knownMinimum as number | undefined;
+    const [, n] = run.role("accepted-positions")!.shape;
+    // The run records the known global minimum (null: none) in its running and finished manifests.
+    const recorded = (run.manifest.result?.knownMinimum ?? run.manifest.knownMinimum) as number | null | undefined;
+    const known = recorded ?? undefined;
     const row = document.createElement("div");
     row.className = "row";
     const view = document.createElement("div");
@@ -97,9 +99,9 @@ export const molecule: PanelKind = {
     let plot: LinePlot | null = null;
     return {
       async update({ run, frame }: ViewState) {
-        const [positions, energy, step] = await Promise.all(["accepted_positions", "accepted_energy", "accepted_step"].map((a) => run.load(a)));
+        const [positions, energy, step] = await Promise.all((["accepted-positions", "accepted-energy", "accepted-step"] as const).map((r) => run.loadRole(r)));
         // Structure labels are written when the search ends.
-        const structure = run.has("accepted_structure") ? (await run.load("accepted_structure")).data : null;
+        const structure = run.role("accepted-structure") !== undefined ? (await run.loadRole("accepted-structure")).data : null;
         const k = energy.data.length;
         if (k === 0) return;
         const f = Math.min(frame, k - 1);
