@@ -25,6 +25,8 @@ export class ShotPool {
   private readonly gradients: Float64Array;
   private readonly nx: number;
   private readonly failure: Uint8Array;
+  /** The cutoff (Hz) of the band the workers evaluate (shared with them). */
+  private readonly band: Float64Array;
 
   /**
    * Starts the workers (call {@link ready} before timing anything).
@@ -42,12 +44,15 @@ export class ShotPool {
     const model = new SharedArrayBuffer(this.nx * 8);
     const values = new SharedArrayBuffer(ns * 8);
     const gradients = new SharedArrayBuffer(ns * this.nx * 8);
+    const band = new SharedArrayBuffer(8);
+    this.band = new Float64Array(band);
+    this.band[0] = Infinity;
     this.control = new Int32Array(control);
     this.model = new Float64Array(model);
     this.values = new Float64Array(values);
     this.gradients = new Float64Array(gradients);
     this.threads = Array.from({ length: workers }, (_, index) =>
-      new Worker(workerFile, { workerData: { problem, index, workers, control, failure, model, values, gradients, memoryLimit: memoryLimit() } }),
+      new Worker(workerFile, { workerData: { problem, index, workers, control, failure, model, values, gradients, band, memoryLimit: memoryLimit() } }),
     );
   }
 
@@ -60,7 +65,19 @@ export class ShotPool {
   }
 
   /** The objective: misfit summed over shots and its velocity gradient, computed by the workers. */
-  readonly objective: Objective = (velocity, gradient) => {
+  readonly objective: Objective = (velocity, gradient) => this.evaluate(Infinity, velocity, gradient);
+
+  /**
+   * The objective of the frequency band below `cutoff` (Hz): the same threads, their wavelets and
+   * observed traces low-passed alike (see shotBand), for frequency continuation without a new pool.
+   */
+  bandObjective(cutoff: number): Objective {
+    if (!(cutoff > 0)) throw new InputError("cutoff", `expected a positive frequency (Hz) or Infinity, got ${cutoff}`);
+    return (velocity, gradient) => this.evaluate(cutoff, velocity, gradient);
+  }
+
+  private evaluate(cutoff: number, velocity: Float64Array, gradient: Float64Array): number {
+    this.band[0] = cutoff;
     this.model.set(velocity);
     Atomics.store(this.control, 2, 0);
     Atomics.add(this.control, 0, 1);
@@ -77,7 +94,7 @@ export class ShotPool {
       throw new InputError(`shots[${failed - 1}]`, `failed in a worker: ${text}`);
     }
     return reduceShots(this.values, this.gradients, this.nx, gradient);
-  };
+  }
 
   /** Stops the workers. */
   async close(): Promise<void> {

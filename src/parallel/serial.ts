@@ -4,17 +4,20 @@
  * (pool.ts, Node only) gives the same bytes on worker threads.
  */
 import type { Objective } from "../inversion/types.js";
-import { misfitOf, reduceShots, shotSimulators, shotTerm, type ShotProblem } from "./shot-term.js";
+import { misfitOf, reduceShots, shotBand, shotSimulators, shotTerm, type ShotProblem } from "./shot-term.js";
 
-/** The serial twin of ShotPool (gradscape/node): same per-shot terms, same reduction order. */
-export function serialShotObjective(problem: ShotProblem): Objective {
-  const sims = shotSimulators(problem);
+/**
+ * The serial twin of ShotPool (gradscape/node): same per-shot terms, same reduction order.
+ * `cutoff` (Hz) evaluates the frequency band below it (see {@link shotBand}).
+ */
+export function serialShotObjective(problem: ShotProblem, cutoff = Infinity): Objective {
+  const { sims, observed } = shotBand(shotSimulators(problem), problem.observed, cutoff);
   const misfit = misfitOf(problem.misfit);
   const nx = problem.config.nx;
   const values = new Float64Array(sims.length);
   const gradients = new Float64Array(sims.length * nx);
   return (velocity, gradient) => {
-    for (let s = 0; s < sims.length; s++) values[s] = shotTerm(sims[s], problem.observed[s], misfit, velocity, gradients.subarray(s * nx, (s + 1) * nx));
+    for (let s = 0; s < sims.length; s++) values[s] = shotTerm(sims[s], observed[s], misfit, velocity, gradients.subarray(s * nx, (s + 1) * nx));
     return reduceShots(values, gradients, nx, gradient);
   };
 }

@@ -7,6 +7,7 @@
 import { field, flatten } from "../core/arrays.js";
 import { huber, leastSquares, normalizedCrossCorrelation, type Misfit } from "../inversion/misfit.js";
 import type { WaveConfig } from "../wave/config.js";
+import { lowPass } from "../wave/filter.js";
 import { WaveSimulator } from "../wave/simulator.js";
 
 /** A misfit that can cross to a worker (plain data). */
@@ -37,6 +38,17 @@ export interface ShotProblem {
 /** One single-shot simulator per shot, so any subset of shots runs anywhere. */
 export function shotSimulators(problem: ShotProblem): WaveSimulator[] {
   return problem.config.shots.map((shot) => new WaveSimulator({ ...problem.config, shots: [shot], warn: () => {} }));
+}
+
+/**
+ * The shots of the frequency band below `cutoff` (Hz): each simulator's wavelet and each shot's
+ * observed traces low-passed by the same filter (`WaveSimulator.lowPassed`, `lowPass`); Infinity
+ * returns them as they are.
+ */
+export function shotBand(sims: WaveSimulator[], observed: Float64Array[], cutoff: number): { sims: WaveSimulator[]; observed: Float64Array[] } {
+  if (cutoff === Infinity) return { sims, observed };
+  const { nt, dt } = sims[0].layout;
+  return { sims: sims.map((s) => s.lowPassed(cutoff)), observed: observed.map((o) => lowPass(o, nt, dt, cutoff)) };
 }
 
 /** Writes shot s's gradient into `gradient` and returns its misfit. */

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { setMemoryLimit } from "../core/memory.js";
-import { misfitOf, shotSimulators, shotTerm, type ShotProblem } from "./shot-term.js";
+import { misfitOf, shotBand, shotSimulators, shotTerm, type ShotProblem } from "./shot-term.js";
 
 interface Init {
   problem: ShotProblem;
@@ -16,6 +16,7 @@ interface Init {
   model: SharedArrayBuffer; // Float64Array(nx)
   values: SharedArrayBuffer; // Float64Array(nshots)
   gradients: SharedArrayBuffer; // Float64Array(nshots * nx)
+  band: SharedArrayBuffer; // Float64Array(1): the cutoff (Hz) of the frequency band to evaluate, Infinity for the full band
   /** The pool's memory limit (bytes): this thread has its own copy of the setting. */
   memoryLimit: number;
 }
@@ -27,7 +28,11 @@ const model = new Float64Array(init.model);
 const values = new Float64Array(init.values);
 const gradients = new Float64Array(init.gradients);
 const failure = new Uint8Array(init.failure);
-const sims = shotSimulators(init.problem);
+const band = new Float64Array(init.band);
+const all = shotSimulators(init.problem);
+// The band being evaluated: its simulators and observed data, rebuilt when the pool's cutoff changes.
+let cutoff = Infinity;
+let shots = shotBand(all, init.problem.observed, cutoff);
 const misfit = misfitOf(init.problem.misfit);
 const nx = model.length;
 let seen = 0;
@@ -37,9 +42,13 @@ for (;;) {
   if (Atomics.load(control, 1) === 1) break;
   seen = Atomics.load(control, 0);
   const velocity = Float64Array.from(model);
-  for (let s = init.index; s < sims.length; s += init.workers) {
+  if (band[0] !== cutoff) {
+    cutoff = band[0];
+    shots = shotBand(all, init.problem.observed, cutoff);
+  }
+  for (let s = init.index; s < all.length; s += init.workers) {
     try {
-      values[s] = shotTerm(sims[s], init.problem.observed[s], misfit, velocity, gradients.subarray(s * nx, (s + 1) * nx));
+      values[s] = shotTerm(shots.sims[s], shots.observed[s], misfit, velocity, gradients.subarray(s * nx, (s + 1) * nx));
     } catch (e) {
       if (Atomics.compareExchange(control, 3, 0, s + 1) === 0) {
         new TextEncoder().encodeInto(e instanceof Error ? e.message : String(e), failure.subarray(0, failure.length - 1));

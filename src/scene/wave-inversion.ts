@@ -92,25 +92,18 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
     : scene.misfit.kind === "normalized-cross-correlation" ? { kind: "normalized-cross-correlation", traceLength: nt }
     : { kind: "least-squares" };
   const termNames = [misfitOf(misfitSpec).name, ...regularization.map((r) => r.term.name)];
-  const pools: ShotPool[] = [];
   // Without --workers one simulator runs all shots; with --workers N the shots are summed one by
   // one in shot order (on N threads, or serially for N = 1), which gives the same bytes for every N.
+  // One pool serves every band (the threads low-pass their shots when the band changes).
+  let pool: ShotPool | null = null;
+  const { warn: _ignored, ...plain } = config;
+  const per = shape[1] * shape[2];
+  const shotProblem: ShotProblem = { config: plain, observed: plain.shots.map((_, s) => observed.slice(s * per, (s + 1) * per)), misfit: misfitSpec };
   const objectiveOf = (cutoff: number): DataObjective => {
-    const observedBand = lowPass(observed, nt, dt, cutoff);
     const spec = { name: misfitOf(misfitSpec).name, modelShape: [nx], parametrization: param, regularization };
-    if (workers !== undefined) {
-      const { warn: _ignored, ...plain } = config;
-      const bandConfig = cutoff === Infinity ? plain : { ...plain, shots: plain.shots.map((s) => ({ ...s, wavelet: lowPass(Float64Array.from(s.wavelet), nt, dt, cutoff) })) };
-      const per = shape[1] * shape[2];
-      const problem: ShotProblem = { config: bandConfig, observed: bandConfig.shots.map((_, s) => observedBand.slice(s * per, (s + 1) * per)), misfit: misfitSpec };
-      if (workers === 1) return modelObjective(serialShotObjective(problem), spec);
-      // The last band's pool is done with: its threads and stored wavefields go before the next start.
-      for (const pool of pools.splice(0)) void pool.close();
-      const pool = new ShotPool(problem, workers);
-      pools.push(pool);
-      return modelObjective(pool.objective, spec);
-    }
-    return dataObjective({ simulator: sim.lowPassed(cutoff), observed: field(observedBand, shape), misfit: misfitOf(misfitSpec), modelShape: [nx], parametrization: param, regularization });
+    if (workers === 1) return modelObjective(serialShotObjective(shotProblem, cutoff), spec);
+    if (workers !== undefined) return modelObjective((pool ??= new ShotPool(shotProblem, workers)).bandObjective(cutoff), spec);
+    return dataObjective({ simulator: sim.lowPassed(cutoff), observed: field(lowPass(observed, nt, dt, cutoff), shape), misfit: misfitOf(misfitSpec), modelShape: [nx], parametrization: param, regularization });
   };
   const x0 = new Float64Array(nx);
   param.toParameter(start, x0);
@@ -138,7 +131,6 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
     finish(x, final) {
       const gradient = new Float64Array(nx);
       objectiveOf(Infinity).objective(x, gradient);
-      for (const pool of pools.splice(0)) void pool.close();
       // The final model's data, and its wavefield (about 250 snapshots per shot) for the viewer.
       const every = finalWavefieldEvery(nt), nsnap = framesKept(nt, every), nshots = scene.shots.length;
       const wavefield = new Float64Array(nshots * nsnap * nx);
@@ -157,7 +149,7 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
       };
     },
     close() {
-      for (const pool of pools.splice(0)) void pool.close();
+      void pool?.close();
     },
   };
 }
