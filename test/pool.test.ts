@@ -5,7 +5,8 @@ import { ShotPool, serialShotObjective } from "../src/parallel/pool.js";
 import type { ShotProblem } from "../src/parallel/shot-term.js";
 import { WaveSimulator } from "../src/wave/simulator.js";
 import { ricker } from "../src/wave/wavelet.js";
-import { normalizedCrossCorrelation } from "../src/inversion/misfit.js";
+import { leastSquares, normalizedCrossCorrelation } from "../src/inversion/misfit.js";
+import { lowPass } from "../src/wave/filter.js";
 import { dataObjective } from "../src/inversion/objective.js";
 import { bundle } from "./helpers/bundle.js";
 
@@ -44,6 +45,25 @@ describe("shots in parallel", () => {
     const g = flatten(lin.vjp(field(r, lin.data.shape)));
     const scale = Math.max(...g.map(Math.abs));
     for (let i = 0; i < nx; i++) expect(Math.abs(gPool[i] - g[i])).toBeLessThan(1e-12 * scale);
+  });
+
+  test("a frequency band on the same threads: bit for bit the serial band, and to round-off a simulator built from low-passed wavelets", () => {
+    const cutoff = 6;
+    const gSerial = new Float64Array(nx), gPool = new Float64Array(nx), gFull = new Float64Array(nx);
+    const vPool = pool.bandObjective(cutoff)(start, gPool);
+    expect(vPool).toBe(serialShotObjective(problem, cutoff)(start, gSerial));
+    expect(Buffer.from(gPool.buffer).equals(Buffer.from(gSerial.buffer))).toBe(true);
+    // Independent construction: a new simulator whose wavelets were low-passed before validation, and the band's data.
+    const bandConfig = { ...config, shots: config.shots.map((s) => ({ ...s, wavelet: lowPass(s.wavelet, nt, dt, cutoff) })), warn: () => {} };
+    const band = dataObjective({ simulator: new WaveSimulator(bandConfig), observed: field(lowPass(data, nt, dt, cutoff), [16, 4, nt]), misfit: leastSquares(), modelShape: [nx] });
+    const g = new Float64Array(nx);
+    const v = band.objective(start, g);
+    expect(Math.abs(vPool - v)).toBeLessThan(1e-12 * v);
+    const scale = Math.max(...g.map(Math.abs));
+    for (let i = 0; i < nx; i++) expect(Math.abs(gPool[i] - g[i])).toBeLessThan(1e-12 * scale);
+    // Back to the full band: the threads switch back, and the band was not the full band.
+    expect(pool.objective(start, gFull)).toBe(serialShotObjective(problem)(start, new Float64Array(nx)));
+    expect(Math.abs(vPool - pool.objective(start, gFull))).toBeGreaterThan(1e-3 * v);
   });
 
   test("repeated evaluations stay identical (no state leaks between calls)", () => {
