@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { run } from "../src/inversion/descent.js";
-import { strongWolfe } from "../src/inversion/line-search.js";
+import { armijoBacktracking, backtracking, strongWolfe } from "../src/inversion/line-search.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../src/inversion/methods.js";
 import type { Objective } from "../src/inversion/types.js";
 
@@ -97,5 +97,27 @@ describe("optimizers", () => {
     const r = run(lbfgs(wrong, Float64Array.of(-1.2, 1)));
     expect(r.success).toBe(false);
     expect(r.message).toMatch(/line search found no acceptable step \(the gradient may be wrong/);
+  });
+});
+
+describe("Armijo backtracking (the one loop of every backtracking search)", () => {
+  const half: Objective = (x, g) => {
+    g[0] = x[0];
+    return 0.5 * x[0] * x[0];
+  };
+
+  test("along a line, the quadratic shortening lands on the exact line minimizer of a quadratic in one step", () => {
+    // f = x^2 / 2 from x = 1 along p = -10: the first trial (x = -9) overshoots; the quadratic through
+    // phi(0) = 0.5, phi'(0) = -10 and phi(1) = 40.5 has its minimum at a = 0.1, i.e. x = 0 exactly.
+    const out = { x: new Float64Array(1), gradient: new Float64Array(1) };
+    const r = backtracking(half, Float64Array.of(1), Float64Array.of(-10), 0.5, -10, 1, out);
+    expect(r).toEqual({ success: true, step: 0.1, value: 0, evaluations: 2 });
+  });
+
+  test("halving accepts the first step meeting value <= value0 + c1 * decrease, and gives up after maxTries", () => {
+    // Trials x = 1 - 4 s: s = 1 (x = -3, 4.5), s = 1/2 (x = -1, 0.5: not below 0.5 - 2e-4), s = 1/4 (x = 0): accepted.
+    const trial = (s: number) => ({ value: 0.5 * (1 - 4 * s) ** 2, decrease: -4 * s });
+    expect(armijoBacktracking(0.5, 1, 1e-4, 10, trial)).toEqual({ accepted: true, step: 0.25, value: 0, evaluations: 3 });
+    expect(armijoBacktracking(0.5, 1, 1e-4, 2, trial)).toEqual({ accepted: false, step: 0.25, value: NaN, evaluations: 2 });
   });
 });

@@ -5,7 +5,7 @@
  * backtracks along dx. One linearization per iteration; each CG step costs one
  * jvp and one vjp.
  */
-import { halvingBacktracking } from "./line-search.js";
+import { armijoBacktracking } from "./line-search.js";
 import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field } from "../core/contract.js";
@@ -125,7 +125,7 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
     // Backtracking on the misfit alone (forward runs only).
     const slope = dotv(g, dx);
     const xt = new Float64Array(n);
-    const search = halvingBacktracking(value, 1, 1e-4, 30, maxEvaluations - evaluations, (step) => {
+    const search = armijoBacktracking(value, 1, 1e-4, Math.min(30, maxEvaluations - evaluations), (step) => {
       for (let i = 0; i < n; i++) xt[i] = x[i] + step * dx[i];
       param.toModel(xt, m);
       try {

@@ -128,10 +128,47 @@ export function strongWolfe(
   }
 }
 
+/** What {@link armijoBacktracking} found. */
+export interface BacktrackingResult {
+  accepted: boolean;
+  /** The accepted step (or the next one that would have been tried). */
+  step: number;
+  /** The objective there (NaN when nothing was accepted). */
+  value: number;
+  evaluations: number;
+}
+
+/** Halving: the shortening rule of searches that know no slope along their path. */
+export const halve = (step: number) => 0.5 * step;
+
 /**
- * Armijo backtracking: halves the step (or takes the minimizer of the
- * quadratic through phi(0), phi'(0), phi(a), kept in [0.1 a, 0.5 a]) until
- * phi(a) <= phi(0) + c1 a phi'(0).
+ * Armijo backtracking, the one loop every backtracking search runs: tries
+ * step0 and then shorter steps (`shorten(step, value)` gives the next; halving
+ * by default) — at most `maxTries` — and accepts the first finite trial with
+ * value <= value0 + c1 * decrease, where `trial(step)` returns the trial's
+ * value and the first-order decrease it is held to (step * slope on a line,
+ * g . (P(x + step d) - x) on a projected path, the Gauss-Newton model's on
+ * its misfit).
+ */
+export function armijoBacktracking(
+  value0: number, step0: number, c1: number, maxTries: number,
+  trial: (step: number) => { value: number; decrease: number },
+  shorten: (step: number, value: number) => number = halve,
+): BacktrackingResult {
+  let step = step0, evaluations = 0;
+  while (evaluations < maxTries) {
+    const t = trial(step);
+    evaluations++;
+    if (Number.isFinite(t.value) && t.value <= value0 + c1 * t.decrease) return { accepted: true, step, value: t.value, evaluations };
+    step = shorten(step, t.value);
+  }
+  return { accepted: false, step, value: NaN, evaluations };
+}
+
+/**
+ * Armijo backtracking along the line x + a p: {@link armijoBacktracking} whose
+ * shortening takes the minimizer of the quadratic through phi(0), phi'(0),
+ * phi(a), kept in [0.1 a, 0.5 a] (halving after a non-finite trial).
  */
 export function backtracking(
   f: Objective, x: Float64Array, p: Float64Array, value0: number, slope0: number,
@@ -140,46 +177,13 @@ export function backtracking(
   const c1 = options.c1 ?? 1e-4;
   const budget = options.maxEvaluations ?? 25;
   if (!(c1 > 0 && c1 < 1)) throw new InputError("lineSearch.c1", `needs 0 < c1 < 1, got ${c1}`);
-  let a = initialStep;
-  for (let evaluations = 1; evaluations <= budget; evaluations++) {
-    axpyv(out.x, x, a, p);
-    const v = trialValue(f, out.x, out.gradient);
-    if (Number.isFinite(v) && v <= value0 + c1 * a * slope0) return { success: true, step: a, value: v, evaluations };
+  const quadratic = (a: number, v: number) => {
     const q = Number.isFinite(v) ? (-slope0 * a * a) / (2 * (v - value0 - slope0 * a)) : 0.5 * a;
-    a = Math.min(Math.max(q, 0.1 * a), 0.5 * a);
-  }
-  return { success: false, step: a, value: NaN, evaluations: budget };
-}
-
-/** What {@link halvingBacktracking} found. */
-export interface HalvingResult {
-  accepted: boolean;
-  /** The accepted step (or the last one tried). */
-  step: number;
-  /** The objective there (NaN when nothing was accepted). */
-  value: number;
-  evaluations: number;
-}
-
-/**
- * Armijo backtracking by halving, for searches along a path that is not a
- * straight line (a projected path) or that evaluates no gradient (Gauss-Newton
- * on the misfit): tries step0, step0/2, ... — at most `maxTries`, within
- * `budget` evaluations — and accepts the first finite trial with
- * value <= value0 + c1 * decrease, where `trial(step)` returns the trial's value
- * and the first-order decrease it is held to (step * slope on a line,
- * g . (P(x + step d) - x) on a projected path).
- */
-export function halvingBacktracking(
-  value0: number, step0: number, c1: number, maxTries: number, budget: number,
-  trial: (step: number) => { value: number; decrease: number },
-): HalvingResult {
-  let step = step0, evaluations = 0;
-  for (let b = 0; b < maxTries && evaluations < budget; b++) {
-    const t = trial(step);
-    evaluations++;
-    if (Number.isFinite(t.value) && t.value <= value0 + c1 * t.decrease) return { accepted: true, step, value: t.value, evaluations };
-    step *= 0.5;
-  }
-  return { accepted: false, step, value: NaN, evaluations };
+    return Math.min(Math.max(q, 0.1 * a), 0.5 * a);
+  };
+  const r = armijoBacktracking(value0, initialStep, c1, budget, (a) => {
+    axpyv(out.x, x, a, p);
+    return { value: trialValue(f, out.x, out.gradient), decrease: a * slope0 };
+  }, quadratic);
+  return { success: r.accepted, step: r.step, value: r.value, evaluations: r.evaluations };
 }

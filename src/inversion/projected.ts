@@ -8,7 +8,7 @@ import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { InputError } from "../core/errors.js";
 import { restore } from "./descent.js";
 import { LbfgsMemory } from "./lbfgs-memory.js";
-import { halvingBacktracking, trialValue as trialValueOf } from "./line-search.js";
+import { armijoBacktracking, trialValue as trialValueOf } from "./line-search.js";
 import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
 import { allFinite, dotv, normv } from "./vector.js";
 
@@ -110,7 +110,7 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
       for (let i = 0; i < n; i++) p[i] = free[i] ? -g[i] : 0;
     }
     // Along the projected path x(step) = P(x + step p), held to the decrease g . (x(step) - x).
-    const search = halvingBacktracking(value, iteration === 0 ? Math.min(1, 1 / normv(g)) : 1, c1, maxBacktracks + 1, maxEvaluations - evaluations, (step) => {
+    const search = armijoBacktracking(value, iteration === 0 ? Math.min(1, 1 / normv(g)) : 1, c1, Math.min(maxBacktracks + 1, maxEvaluations - evaluations), (step) => {
       for (let i = 0; i < n; i++) xt[i] = Math.min(Math.max(x[i] + step * p[i], lower[i]), upper[i]);
       let decrease = 0;
       for (let i = 0; i < n; i++) decrease += g[i] * (xt[i] - x[i]);
