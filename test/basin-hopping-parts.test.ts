@@ -92,8 +92,11 @@ describe("replacing basin hopping's parts", () => {
     const drawn: number[] = [];
     const stepTaker: StepTaker = { take: (x, stepSize, rng) => void drawn.push(rng.uniform()) };
     const events: BasinHoppingEvent[] = [];
-    // One L-BFGS iteration per relaxation: no trial converges.
-    search({ stepTaker, localIterations: 1, steps: 10 }, (e) => void events.push(e));
+    // The start relaxes; then one L-BFGS iteration per relaxation: no trial converges.
+    const full = lbfgsRelaxation(), one = lbfgsRelaxation({ localIterations: 1 });
+    let calls = 0;
+    const localMinimizer: LocalMinimizer = { relax: (f, x, budget) => ({ ...(calls === 0 ? full : one).relax(f, x, budget), converged: calls++ === 0 }) };
+    search({ stepTaker, localMinimizer, steps: 10 }, (e) => void events.push(e));
     expect(events.slice(1).every((e) => !e.trial.converged)).toBe(true);
     const stream = new Random(base.seed);
     expect(drawn).toEqual(Array.from({ length: 10 }, () => [stream.uniform(), stream.uniform()][0]));
@@ -130,6 +133,15 @@ describe("replacing basin hopping's parts", () => {
     };
     const r = search({ steps: 10, temperature: undefined, acceptance: { accept: () => true }, localMinimizer }, () => {});
     expect(r.accepted.map((m) => m.step)).toEqual([0, 1, 3, 7, 9]);
+  });
+
+  test("a start whose relaxation does not converge stops the search at once: nothing accepted, status start-not-relaxed", () => {
+    const events: BasinHoppingEvent[] = [];
+    const r = search({ localIterations: 1 }, (e) => void events.push(e));
+    expect(r.status).toBe("start-not-relaxed");
+    expect(r.message).toBe(STATUS_MESSAGES["start-not-relaxed"]);
+    expect(r.success).toBe(false);
+    expect([r.accepted.length, r.localMinimizations, r.iterations, events.length]).toEqual([0, 1, 0, 0]);
   });
 
   test("a custom storage keeps what it chooses, and the result returns it", () => {

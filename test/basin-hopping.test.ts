@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { basinHopping, type BasinHoppingEvent } from "../src/inversion/basin-hopping.js";
+import { lbfgsRelaxation, type LocalMinimizer } from "../src/inversion/basin-hopping-parts.js";
 import { run } from "../src/inversion/descent.js";
 import { lbfgs } from "../src/inversion/methods.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
@@ -38,13 +39,17 @@ describe("basin hopping on Lennard-Jones clusters", () => {
 
   test("a relaxation that did not reach a minimum is never accepted", () => {
     const f = energyObjective(lj());
-    // Two L-BFGS iterations per relaxation: every trial stops with its budget spent (status
-    // max-iterations, gradient far from zero), so no step may be accepted, however the Metropolis
-    // test would have judged its energy (it accepted some before).
+    // The start relaxes fully; then two L-BFGS iterations per relaxation: every trial stops with its
+    // budget spent (status max-iterations, gradient far from zero), so no step may be accepted,
+    // however the Metropolis test would have judged its energy (it accepted some before).
+    const full = lbfgsRelaxation(), two = lbfgsRelaxation({ localIterations: 2 });
+    let calls = 0;
+    const localMinimizer: LocalMinimizer = { relax: (g, x, budget) => (calls++ === 0 ? full : two).relax(g, x, budget) };
     const events: BasinHoppingEvent[] = [];
-    const r = run(basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 30, temperature: 1e6, stepSize: 0.4, localIterations: 2 }), (e) => void events.push(e));
+    const r = run(basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 30, temperature: 1e6, stepSize: 0.4, localMinimizer }), (e) => void events.push(e));
     expect(r.iterations).toBe(30);
-    expect(events.every((e) => !e.trial.converged)).toBe(true);
+    expect(events[0].trial.converged).toBe(true);
+    expect(events.slice(1).every((e) => !e.trial.converged)).toBe(true);
     expect(events.filter((e) => e.accepted !== undefined).map((e) => e.iteration)).toEqual([0]);
     expect(r.accepted.map((m) => m.step)).toEqual([0]);
   });

@@ -97,8 +97,9 @@ export interface BasinHoppingEvent extends IterationEvent {
  * {@link OptimizeResult} (`iterations` counts steps). It succeeds only by
  * reaching `target` (status "target-reached"): nothing tells a search without
  * one that its lowest minimum is global, so it ends on a budget ("max-steps"
- * or "max-evaluations"), or with "non-finite" when the relaxed start's value
- * is not finite.
+ * or "max-evaluations"), with "non-finite" when the relaxed start's value
+ * is not finite, or with "start-not-relaxed" when the start's relaxation did
+ * not converge (nothing is accepted then: a failed relaxation is never a minimum).
  */
 export interface BasinHoppingResult extends OptimizeResult {
   /** Step at which the lowest minimum was first found. */
@@ -183,6 +184,7 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
   let current: Standing = { x: start.x, value: start.value, gradientNorm: start.gradientNorm };
   let best = { ...current, step: 0 };
   if (!Number.isFinite(start.value)) return finish("non-finite", best);
+  if (!start.converged) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "start-not-relaxed", best);
   const reached = () => options.target !== undefined && best.value <= options.target + tolerance;
   const event = (stepSizeUsed: number, trial: Relaxation, accepted: AcceptedMinimum | undefined): BasinHoppingEvent => ({
     iteration: step, value: current.value, gradientNorm: current.gradientNorm, step: stepSizeUsed, evaluations,

@@ -20,7 +20,8 @@ export type Status =
   | "line-search-failed"
   | "non-finite"
   | "target-reached"
-  | "max-steps";
+  | "max-steps"
+  | "start-not-relaxed";
 
 /** One table of status messages, shared by every optimizer. */
 export const STATUS_MESSAGES: Readonly<Record<Status, string>> = {
@@ -32,6 +33,7 @@ export const STATUS_MESSAGES: Readonly<Record<Status, string>> = {
   "non-finite": "stopped: the objective or its gradient is NaN or infinite",
   "target-reached": "found: a minimum reached the target value (within targetTolerance)",
   "max-steps": "stopped: the basin-hopping step budget (steps) is spent",
+  "start-not-relaxed": "stopped: the relaxation of the starting point did not reach a minimum (raise localIterations, or start closer to one)",
 };
 
 /** What every optimizer returns. */

@@ -96,7 +96,7 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   writer.array("accepted_structure", field(Float64Array.from(labels), [k]), { units: "label", axes: acceptAxis, description: "which distinct structure each accepted minimum is (same label: the same minimum, up to rotation, translation and atom numbering)", role: "accepted-structure" });
   writer.array("best_positions", field(result.x, [n, 3]), { units: "length", axes: atomAxes, description: "the lowest minimum found", role: "best-positions" });
   const summary = { distinctMinima: labels.reduce((m, l) => Math.max(m, l + 1), 0), best: result.value, reachedTarget: result.status === "target-reached", steps: result.iterations, localMinimizations: result.localMinimizations, evaluations: result.evaluations };
-  writer.finish(scene.kind, scene, { status: "finished", result: { ...summary, knownMinimum: scene.knownMinimum ?? null, foundAt: result.foundAt } });
+  writer.finish(scene.kind, scene, { status: "finished", result: { message: result.message, ...summary, knownMinimum: scene.knownMinimum ?? null, foundAt: result.foundAt } });
   return { dir, ...summary };
 }
 
