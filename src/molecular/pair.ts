@@ -9,6 +9,9 @@
  * and the parameter derivatives are shifted the same way.
  */
 import { InputError } from "../core/errors.js";
+import { parameterValues, type ParameterDomain } from "./term.js";
+
+export type { ParameterDomain } from "./term.js";
 
 /** The values of a pair function at one distance. */
 export interface PairValues {
@@ -23,9 +26,6 @@ export interface PairValues {
   /** d2E/(dr dp) for each parameter. */
   readonly dSlope: Float64Array;
 }
-
-/** The values a parameter may take. */
-export type ParameterDomain = "positive" | "non-negative" | "real";
 
 /** A pair function of r and its parameters (uncut). */
 export interface PairFunction {
@@ -101,24 +101,31 @@ export const buckingham: PairFunction = {
 
 export type CutoffMode = "none" | "energy-shifted" | "force-shifted";
 
-/** A pair function with its parameters and cutoff, ready for the force loops. */
+/**
+ * A pair function with its parameters and cutoff, ready for the force loops:
+ * immutable (a potential with other parameters is a new one, {@link withParameters}).
+ */
 export class PairPotential {
   readonly fn: PairFunction;
-  readonly params: Float64Array;
+  /** The parameters in the order of `fn.names` (frozen: writing to it throws). */
+  readonly params: readonly number[];
   readonly cutoff: number;
   readonly mode: CutoffMode;
+  /** The parameters as the pair function reads them: a private copy, never written after construction. */
+  private readonly p: Float64Array;
+  /** The uncut function at the cutoff, computed once (what the shifts subtract). */
   private readonly atCut: PairValues;
+  /** Scratch of {@link at} and {@link energyForce}. */
   private readonly value: PairValues;
 
   /**
-   * @param params the parameters in the order of `fn.names`
+   * @param params the parameters in the order of `fn.names`, each finite and in its `fn.domain`
    * @param cutoff rc (Infinity: none)
    */
   constructor(fn: PairFunction, params: ArrayLike<number>, cutoff = Infinity, mode: CutoffMode = cutoff === Infinity ? "none" : "energy-shifted") {
-    if (params.length !== fn.names.length) throw new InputError("params", `${fn.kind} takes ${fn.names.length} parameters (${fn.names.join(", ")}), got ${params.length}`);
-    this.params = Float64Array.from(params);
+    this.params = parameterValues(params, fn.names, fn.kind, fn.domain);
+    this.p = Float64Array.from(this.params);
     this.fn = fn;
-    this.checkParameters();
     if (!(cutoff > 0)) throw new InputError("cutoff", `expected a positive distance or Infinity, got ${cutoff}`);
     if (mode !== "none" && cutoff === Infinity) throw new InputError("cutoff", `a ${mode} potential needs a finite cutoff`);
     this.cutoff = cutoff;
@@ -126,23 +133,12 @@ export class PairPotential {
     const n = fn.names.length;
     this.atCut = { energy: 0, slope: 0, curvature: 0, dEnergy: new Float64Array(n), dSlope: new Float64Array(n) };
     this.value = { energy: 0, slope: 0, curvature: 0, dEnergy: new Float64Array(n), dSlope: new Float64Array(n) };
-    this.refresh();
+    if (this.mode !== "none") fn.evaluate(cutoff, this.p, this.atCut);
   }
 
-  /** Throws {@link InputError} naming the first parameter that is not finite or outside its domain. */
-  private checkParameters(): void {
-    const { fn, params } = this;
-    params.forEach((v, i) => {
-      const domain = fn.domain?.[i] ?? "real";
-      const ok = Number.isFinite(v) && (domain === "real" || v > 0 || (domain === "non-negative" && v === 0));
-      if (!ok) throw new InputError(`params.${fn.names[i]}`, `expected a ${domain === "real" ? "finite" : domain} number for ${fn.kind}, got ${v}`);
-    });
-  }
-
-  /** Checks the parameters and recomputes the values at the cutoff after `params` changed. */
-  refresh(): void {
-    this.checkParameters();
-    if (this.mode !== "none") this.fn.evaluate(this.cutoff, this.params, this.atCut);
+  /** The same function, cutoff and mode with parameters `params` (checked as by the constructor); this one is unchanged. */
+  withParameters(params: ArrayLike<number>): PairPotential {
+    return new PairPotential(this.fn, params, this.cutoff, this.mode);
   }
 
   /** The uncut function's energy at the cutoff (what the energy shift subtracts; 0 without a cutoff). */
@@ -162,13 +158,13 @@ export class PairPotential {
     const c = this.atCut;
     let energy: number, fr: number;
     if (this.fn === lennardJones) {
-      const eps = this.params[0], sg = this.params[1];
+      const eps = this.p[0], sg = this.p[1];
       const s2 = (sg * sg) / r2, s6 = s2 * s2 * s2, s12 = s6 * s6;
       energy = 4 * eps * (s12 - s6);
       fr = (24 * eps * (2 * s12 - s6)) / r2;
     } else {
       const v = this.value;
-      this.fn.evaluate(Math.sqrt(r2), this.params, v);
+      this.fn.evaluate(Math.sqrt(r2), this.p, v);
       energy = v.energy;
       fr = -v.slope / Math.sqrt(r2);
     }
@@ -188,7 +184,7 @@ export class PairPotential {
    */
   at(r: number): PairValues {
     const v = this.value;
-    this.fn.evaluate(r, this.params, v);
+    this.fn.evaluate(r, this.p, v);
     if (this.mode === "none") return v;
     const c = this.atCut;
     const force = this.mode === "force-shifted";
