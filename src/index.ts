@@ -64,7 +64,7 @@ export type { HeatGradients, HeatLinearization } from "./heat/simulator.js";
 export type { HeatConfig, HeatScheme, HeatBoundary, HeatSource, HeatStorage, Series } from "./heat/config.js";
 export { restrict } from "./core/restrict.js";
 export { lennardJones, morse, buckingham, PairPotential } from "./molecular/pair.js";
-export type { PairFunction, PairValues, CutoffMode } from "./molecular/pair.js";
+export type { PairFunction, PairValues, CutoffMode, SquaredKernel, ParameterDomain } from "./molecular/pair.js";
 export { Potential, PotentialEnergy } from "./molecular/potential.js";
 export { PairTerm } from "./molecular/pair-term.js";
 export type { EnergyTerm } from "./molecular/term.js";

@@ -41,9 +41,9 @@ describe("the library's edges", () => {
     expect(() => new PairPotential(morse, [1, 1, -2])).toThrow(/^params\.equilibrium: expected a positive number for morse, got -2$/);
     expect(() => new PairPotential(buckingham, [1, 0.3, -1])).toThrow(/^params\.dispersion: expected a non-negative number for buckingham, got -1$/);
     expect(() => new PairPotential(buckingham, [1, 0.3, 0])).not.toThrow();
-    // Set later through the potential (as a fit does), a bad value is refused the same way.
+    // Given later through the potential (as a fit does), a bad value is refused the same way.
     const p = lj();
-    expect(() => p.setParameters(Float64Array.of(1, -0.5))).toThrow(/^params\.sigma: expected a positive number/);
+    expect(() => p.withParameters(Float64Array.of(1, -0.5))).toThrow(/^params\.sigma: expected a positive number/);
   });
 
   test("simulators given a plain or typed array instead of an ndarray say so", () => {

@@ -54,6 +54,26 @@ describe("pair potentials", () => {
       });
     }
   }
+  test("the squared-distance kernel is the pair function (energy and slope to the last bit), and the force loops' entry is the cut potential", () => {
+    expect(FUNCTIONS.filter(([fn]) => fn.squared !== undefined).length).toBeGreaterThan(0);
+    for (const [fn, params, r] of FUNCTIONS) {
+      if (fn.squared === undefined) continue;
+      const { energy, virial, coefficients } = fn.squared;
+      const [c0, c1, c2] = coefficients(Float64Array.from(params));
+      for (const d of [0.9 * r, r, 1.7 * r]) {
+        const v = new PairPotential(fn, params).at(d);
+        expect(energy(d * d, c0, c1, c2)).toBe(v.energy);
+        expect(-virial(d * d, c0, c1, c2) / d).toBe(v.slope);
+        // The force loops' entry (no square root) against the cut potential at r.
+        for (const mode of ["none", "energy-shifted", "force-shifted"] as CutoffMode[]) {
+          const pot = new PairPotential(fn, params, mode === "none" ? Infinity : 2.2, mode);
+          const cut = pot.at(d);
+          expect(Math.abs(pot.energyForce(d * d) - cut.energy)).toBeLessThan(1e-15 * Math.max(1, Math.abs(cut.energy)));
+          expect(Math.abs(pot.forceOverR + cut.slope / d)).toBeLessThan(1e-14 * Math.max(1, Math.abs(cut.slope / d)));
+        }
+      }
+    }
+  });
 });
 
 /** A jittered simple-cubic lattice of n atoms at number density rho in a periodic cube. */

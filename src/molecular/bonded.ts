@@ -3,19 +3,24 @@
  * listed pairs, and harmonic angles 0.5 k (theta - theta0)^2 over listed
  * triples (i, j, k) with j at the vertex. One term holds one bond or angle
  * type (its parameters are shared by its list); minimum image in a box.
+ * Terms are immutable: `withParameters` gives the same list with other parameters.
  */
 import { InputError } from "../core/errors.js";
 import { minimumImage, type Box } from "./neighbors.js";
-import { addPairHessian, type EnergyTerm } from "./term.js";
+import { addPairHessian, parameterValues, type EnergyTerm } from "./term.js";
 
-function checkIndices(list: readonly (readonly number[])[], width: number, name: string): Int32Array {
-  const out = new Int32Array(list.length * width);
+/**
+ * The index tuples of `list` checked (`width` distinct non-negative integers
+ * each) and flattened, and a frozen copy of the list.
+ */
+function checkIndices<T extends readonly number[]>(list: readonly T[], width: number, name: string): { flat: Int32Array; frozen: readonly T[] } {
+  const flat = new Int32Array(list.length * width);
   list.forEach((t, k) => {
     if (t.length !== width || t.some((i) => !Number.isInteger(i) || i < 0)) throw new InputError(`${name}[${k}]`, `expected ${width} atom indices, got [${t.join(", ")}]`);
     if (new Set(t).size !== width) throw new InputError(`${name}[${k}]`, `the atoms must be distinct, got [${t.join(", ")}]`);
-    out.set(t, k * width);
+    flat.set(t, k * width);
   });
-  return out;
+  return { flat, frozen: Object.freeze(list.map((t) => Object.freeze(t.slice()) as unknown as T)) };
 }
 
 /**
@@ -37,21 +42,28 @@ const harmonic = {
 /** Harmonic bonds: parameters [k, r0] (force constant, rest length). */
 export class HarmonicBonds implements EnergyTerm {
   readonly names = ["stiffness", "length"] as const;
-  readonly params: Float64Array;
+  /** [k, r0] (frozen). */
+  readonly params: readonly number[];
+  /** The bonded pairs (a frozen copy of the constructor's list). */
+  readonly bonds: readonly (readonly [number, number])[];
   private readonly pairs: Int32Array;
   private readonly box: Box;
   private readonly d = new Float64Array(3);
 
   constructor(bonds: readonly (readonly [number, number])[], stiffness: number, length: number, box: Box = null) {
-    this.pairs = checkIndices(bonds, 2, "bonds");
-    this.params = Float64Array.of(stiffness, length);
+    ({ flat: this.pairs, frozen: this.bonds } = checkIndices(bonds, 2, "bonds"));
+    this.params = parameterValues([stiffness, length], this.names, "harmonic-bonds");
     this.box = box;
   }
 
-  refresh(): void {}
+  /** The same bonds and box with parameters [k, r0]. */
+  withParameters(p: ArrayLike<number>): HarmonicBonds {
+    const [k, r0] = parameterValues(p, this.names, "harmonic-bonds");
+    return new HarmonicBonds(this.bonds, k, r0, this.box);
+  }
 
   evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number {
-    const [k, r0] = [this.params[0], this.params[1]];
+    const k = this.params[0], r0 = this.params[1];
     const d = this.d;
     let e = 0;
     for (let b = 0; b < this.pairs.length; b += 2) {
@@ -78,7 +90,7 @@ export class HarmonicBonds implements EnergyTerm {
   }
 
   hessianVector(x: Float64Array, v: Float64Array, out: Float64Array): void {
-    const [k, r0] = [this.params[0], this.params[1]];
+    const k = this.params[0], r0 = this.params[1];
     const d = this.d;
     for (let b = 0; b < this.pairs.length; b += 2) {
       const i = this.pairs[b], j = this.pairs[b + 1];
@@ -91,7 +103,7 @@ export class HarmonicBonds implements EnergyTerm {
 
   /** d/dk and d/dr0 of the gradient k (r - r0) d / r. */
   mixedDerivative(x: Float64Array, out: Float64Array): void {
-    const [k, r0] = [this.params[0], this.params[1]];
+    const k = this.params[0], r0 = this.params[1];
     const d = this.d, m = x.length;
     for (let b = 0; b < this.pairs.length; b += 2) {
       const i = this.pairs[b], j = this.pairs[b + 1];
@@ -112,19 +124,26 @@ export class HarmonicBonds implements EnergyTerm {
 /** Harmonic angles: parameters [k, theta0] (force constant per rad^2, rest angle in rad). */
 export class HarmonicAngles implements EnergyTerm {
   readonly names = ["stiffness", "angle"] as const;
-  readonly params: Float64Array;
+  /** [k, theta0] (frozen). */
+  readonly params: readonly number[];
+  /** The angles (i, j, k), j at the vertex (a frozen copy of the constructor's list). */
+  readonly angles: readonly (readonly [number, number, number])[];
   private readonly triples: Int32Array;
   private readonly box: Box;
   private readonly u = new Float64Array(3);
   private readonly v = new Float64Array(3);
 
   constructor(angles: readonly (readonly [number, number, number])[], stiffness: number, angle: number, box: Box = null) {
-    this.triples = checkIndices(angles, 3, "angles");
-    this.params = Float64Array.of(stiffness, angle);
+    ({ flat: this.triples, frozen: this.angles } = checkIndices(angles, 3, "angles"));
+    this.params = parameterValues([stiffness, angle], this.names, "harmonic-angles");
     this.box = box;
   }
 
-  refresh(): void {}
+  /** The same angles and box with parameters [k, theta0]. */
+  withParameters(p: ArrayLike<number>): HarmonicAngles {
+    const [k, theta0] = parameterValues(p, this.names, "harmonic-angles");
+    return new HarmonicAngles(this.angles, k, theta0, this.box);
+  }
 
   /** |u|, |v|, cos(theta) and sin(theta) of the last {@link arms} call. */
   private readonly g = new Float64Array(4);
@@ -149,7 +168,7 @@ export class HarmonicAngles implements EnergyTerm {
   }
 
   evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number {
-    const [k, t0] = [this.params[0], this.params[1]];
+    const k = this.params[0], t0 = this.params[1];
     const { u, v } = this;
     let e = 0;
     for (let t = 0; t < this.triples.length; t += 3) {
@@ -182,7 +201,7 @@ export class HarmonicAngles implements EnergyTerm {
    * gradient formula of {@link evaluate} (chain rule through |u|, |v|, cos and theta).
    */
   hessianVector(x: Float64Array, w: Float64Array, out: Float64Array): void {
-    const [k, t0] = [this.params[0], this.params[1]];
+    const k = this.params[0], t0 = this.params[1];
     const { u, v } = this;
     const du = new Float64Array(3), dv = new Float64Array(3);
     const dot3 = (p: Float64Array, q: Float64Array) => p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
@@ -216,7 +235,7 @@ export class HarmonicAngles implements EnergyTerm {
 
   /** d/dk and d/dtheta0 of the gradient f g, f = -k (theta - theta0) / sin(theta). */
   mixedDerivative(x: Float64Array, out: Float64Array): void {
-    const [k, t0] = [this.params[0], this.params[1]];
+    const k = this.params[0], t0 = this.params[1];
     const { u, v } = this;
     const m = x.length;
     for (let t = 0; t < this.triples.length; t += 3) {

@@ -21,9 +21,11 @@ export interface ParameterEnergiesOptions {
  * [nparameters]. The data are the energies [nconfigurations]; with
  * `forces: true` they are followed by the forces -dE/dx of configuration 0
  * (3 values per atom, atom-major), then of configuration 1, and so on — see
- * {@link forceOffset}.
+ * {@link forceOffset}. Each call evaluates the potential of the parameters it
+ * is given (`potential.withParameters`): no state carries from one call to the next.
  */
 export class ParameterEnergies implements Differentiable {
+  /** The terms, cutoffs and boxes to fit; its own parameter values are not used. */
   readonly potential: Potential;
   readonly configurations: Float64Array[];
   readonly forces: boolean;
@@ -68,16 +70,16 @@ export class ParameterEnergies implements Differentiable {
   private predict(params: Field, jac: Float64Array | null): Float64Array {
     const np = this.potential.parameterCount, nd = this.dataSize;
     checkShape(params, [np], "parameters");
-    this.potential.setParameters(flatten(params));
+    const potential = this.potential.withParameters(flatten(params));
     const data = new Float64Array(nd);
     this.configurations.forEach((x, c) => {
       const gradient = this.forces ? new Float64Array(x.length) : null;
-      data[c] = this.potential.evaluate(x, gradient, jac === null ? null : jac.subarray(c * np, (c + 1) * np));
+      data[c] = potential.evaluate(x, gradient, jac === null ? null : jac.subarray(c * np, (c + 1) * np));
       if (gradient === null) return;
       const o = this.forceOffset(c), m = x.length;
       for (let i = 0; i < m; i++) data[o + i] = -gradient[i];
       if (jac === null) return;
-      const mixed = this.potential.mixedDerivative(x);
+      const mixed = potential.mixedDerivative(x);
       for (let i = 0; i < m; i++) for (let p = 0; p < np; p++) jac[(o + i) * np + p] = -mixed[p * m + i];
     });
     return data;

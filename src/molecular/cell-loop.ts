@@ -1,10 +1,10 @@
 /**
- * The force loop of a Lennard-Jones-like pair potential in a periodic box
- * with a cell list: linear in the number of atoms, identical to the
- * all-pairs sum (tested), and the hot loop of large systems.
+ * The force loop of a pair potential in a periodic box with a cell list:
+ * linear in the number of atoms, identical to the all-pairs sum (tested), and
+ * the hot loop of large systems.
  */
 import { cellIndex, forwardNeighbours } from "./neighbors.js";
-import { lennardJones, type PairPotential } from "./pair.js";
+import type { PairPotential } from "./pair.js";
 
 /** Scratch of the cell loop, reused between evaluations. */
 export interface CellScratch {
@@ -68,10 +68,14 @@ export function cellSum(pot: PairPotential, box: readonly [number, number, numbe
   const { xs, gs, atom } = scratch;
   gs.fill(0);
   const rc2 = pot.cutoff * pot.cutoff;
-  // Lennard-Jones with a plain or energy shift, inlined (no call, no square root per pair);
-  // other functions and the force shift go through energyForce.
-  const inline = pot.fn === lennardJones && pot.mode !== "force-shifted";
-  const eps4 = 4 * pot.params[0], eps24 = 24 * pot.params[0], sg2 = pot.params[1] * pot.params[1];
+  // A function with a squared kernel, plain or energy-shifted, is called here with the kernel's
+  // functions and coefficients in locals (inlined by the JIT: no call, no square root per pair;
+  // the coefficients read through a Float64Array stay unboxed doubles); other functions and the
+  // force shift go through energyForce.
+  const sq = pot.fn.squared;
+  const direct = sq !== undefined && pot.mode !== "force-shifted";
+  const energyAt = sq?.energy, virialAt = sq?.virial;
+  const k = Float64Array.from(pot.kernelCoefficients), c0 = k[0], c1 = k[1], c2 = k[2];
   const shift = pot.mode === "energy-shifted" ? pot.shiftEnergy : 0;
   let energy = 0;
   for (let c = 0; c < ncell; c++) {
@@ -93,10 +97,9 @@ export function cellSum(pot: PairPotential, box: readonly [number, number, numbe
           const r2 = dx * dx + dy * dy + dz * dz;
           if (r2 >= rc2) continue;
           let fr: number;
-          if (inline) {
-            const s2 = sg2 / r2, s6 = s2 * s2 * s2, s12 = s6 * s6;
-            energy += eps4 * (s12 - s6) - shift;
-            fr = (eps24 * (2 * s12 - s6)) / r2;
+          if (direct) {
+            energy += energyAt!(r2, c0, c1, c2) - shift;
+            fr = virialAt!(r2, c0, c1, c2) / r2;
           } else {
             energy += pot.energyForce(r2);
             fr = pot.forceOverR;

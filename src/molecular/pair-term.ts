@@ -10,7 +10,10 @@ import { cellsPerSide, minimumImage, pairList, type Box, type PairList } from ".
 import type { PairPotential, PairValues } from "./pair.js";
 import { addPairHessian, type EnergyTerm } from "./term.js";
 
-/** A pair potential summed over all pairs within its cutoff (minimum image in a periodic box). */
+/**
+ * A pair potential summed over all pairs within its cutoff (minimum image in
+ * a periodic box); immutable like its potential.
+ */
 export class PairTerm implements EnergyTerm {
   readonly potential: PairPotential;
   readonly box: Box;
@@ -27,12 +30,14 @@ export class PairTerm implements EnergyTerm {
     return this.potential.fn.names;
   }
 
-  get params(): Float64Array {
+  /** The potential's parameters (frozen). */
+  get params(): readonly number[] {
     return this.potential.params;
   }
 
-  refresh(): void {
-    this.potential.refresh();
+  /** The same pairs, cutoff and box with parameters `p` of the pair function. */
+  withParameters(p: ArrayLike<number>): PairTerm {
+    return new PairTerm(this.potential.withParameters(p), this.box);
   }
 
   /**

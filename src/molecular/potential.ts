@@ -10,21 +10,23 @@ import { InputError, NonFiniteError } from "../core/errors.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import type { EnergyTerm } from "./term.js";
 
-/** A potential energy: the sum of its terms. */
+/**
+ * A potential energy: the sum of its terms. Immutable like its terms: the
+ * potential with other parameters is a new one ({@link withParameters}).
+ */
 export class Potential {
-  readonly terms: EnergyTerm[];
-
-  constructor(terms: EnergyTerm[]) {
-    if (terms.length === 0) throw new InputError("terms", "a potential needs at least one term");
-    this.terms = terms;
-  }
-
+  /** The terms (a frozen copy of the constructor's list). */
+  readonly terms: readonly EnergyTerm[];
   /** Number of parameters over all terms (the order of {@link parameters}). */
-  get parameterCount(): number {
-    return this.terms.reduce((s, t) => s + t.params.length, 0);
+  readonly parameterCount: number;
+
+  constructor(terms: readonly EnergyTerm[]) {
+    if (terms.length === 0) throw new InputError("terms", "a potential needs at least one term");
+    this.terms = Object.freeze(terms.slice());
+    this.parameterCount = terms.reduce((s, t) => s + t.params.length, 0);
   }
 
-  /** All parameters, term after term. */
+  /** All parameters, term after term (a new array). */
   parameters(): Float64Array {
     const out = new Float64Array(this.parameterCount);
     let o = 0;
@@ -35,15 +37,21 @@ export class Potential {
     return out;
   }
 
-  /** Sets all parameters (term after term) and refreshes the terms. */
-  setParameters(p: Float64Array): void {
+  /**
+   * The same terms with parameters `p` (term after term, the order of
+   * {@link parameters}), each term checking its own; this potential is unchanged.
+   */
+  withParameters(p: ArrayLike<number>): Potential {
     if (p.length !== this.parameterCount) throw new InputError("parameters", `expected ${this.parameterCount} values, got ${p.length}`);
+    const values = Float64Array.from(p);
     let o = 0;
-    for (const t of this.terms) {
-      t.params.set(p.subarray(o, o + t.params.length));
-      o += t.params.length;
-      t.refresh();
-    }
+    return new Potential(
+      this.terms.map((t) => {
+        const n = t.params.length;
+        o += n;
+        return t.withParameters(values.subarray(o - n, o));
+      }),
+    );
   }
 
   /** (d2E/dx2) v for positions x: the Hessian-vector product, analytic for every term. */

@@ -1,15 +1,28 @@
 /**
  * What every term of a potential energy provides (energy, gradients with
- * respect to positions and parameters, second derivatives), and the Hessian
- * of a central pair interaction that pair and bond terms share.
+ * respect to positions and parameters, second derivatives), the checking of
+ * parameter values all terms share, and the Hessian of a central pair
+ * interaction that pair and bond terms share.
+ *
+ * Terms are values: their parameters are fixed at construction, and a term
+ * with other parameters is a new term ({@link EnergyTerm.withParameters}).
  */
-/** One term of a potential energy. */
+import { InputError } from "../core/errors.js";
+
+/** The values a parameter may take. */
+export type ParameterDomain = "positive" | "non-negative" | "real";
+
+/** One term of a potential energy, immutable: its parameters never change after construction. */
 export interface EnergyTerm {
   /** Parameter names of the term. */
   readonly names: readonly string[];
-  /** The parameters (live: change them, then call `refresh`). */
-  readonly params: Float64Array;
-  refresh(): void;
+  /** The parameters in the order of {@link names} (frozen: writing to it throws). */
+  readonly params: readonly number[];
+  /**
+   * The same term (atoms, cutoff, box) with parameters `p` in the order of
+   * {@link names}, checked like the constructor's; this term is unchanged.
+   */
+  withParameters(p: ArrayLike<number>): EnergyTerm;
   /**
    * E(x) for positions x (3n values, atom-major); adds dE/dx into `gradient`
    * and dE/dparams into `paramGradient` when given.
@@ -40,4 +53,20 @@ export function addPairHessian(out: Float64Array, i: number, j: number, d: Float
   out[3 * i] -= h0;
   out[3 * i + 1] -= h1;
   out[3 * i + 2] -= h2;
+}
+
+/**
+ * A frozen copy of the parameters `p` of a term of kind `kind` with parameter
+ * `names`. Throws {@link InputError} on a wrong count, or naming the first
+ * value that is not finite or outside its `domain` (default "real").
+ */
+export function parameterValues(p: ArrayLike<number>, names: readonly string[], kind: string, domain?: readonly ParameterDomain[]): readonly number[] {
+  if (p.length !== names.length) throw new InputError("params", `${kind} takes ${names.length} parameters (${names.join(", ")}), got ${p.length}`);
+  const values = Array.from(Float64Array.from(p));
+  values.forEach((v, i) => {
+    const d = domain?.[i] ?? "real";
+    const ok = Number.isFinite(v) && (d === "real" || v > 0 || (d === "non-negative" && v === 0));
+    if (!ok) throw new InputError(`params.${names[i]}`, `expected a ${d === "real" ? "finite" : d} number for ${kind}, got ${v}`);
+  });
+  return Object.freeze(values);
 }
