@@ -32,8 +32,13 @@ describe("basin hopping's default parts", () => {
     const f = energyObjective(new Potential([new PairTerm(new PairPotential(lennardJones, [1, 1]))]));
     const r = run(basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 20, temperature: 0.8, stepSize: 0.4 }));
     expect(r.accepted.map((m) => m.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 17, 18, 19, 20]);
-    expect(r.evaluations).toBe(1929);
-    expect(r.foundAt).toBe(3);
+    // 1929 evaluations before line searches judged steps at the round-off floor by the gradient (then
+    // relaxations no longer spend a failed search at the end): the same minima, fewer evaluations.
+    expect(r.evaluations).toBe(1738);
+    // Step 1 already reached the tabulated LJ13 minimum; steps 2 and 3 found it again a few
+    // roundings lower, which no longer counts as finding it (foundAt was 3 before that rule).
+    expect(r.foundAt).toBe(1);
+    expect(r.accepted[1].value).toBeCloseTo(-44.326801, 6);
     expect(r.stepSize).toBe(0.4 / 0.9 / 0.9);
   });
 

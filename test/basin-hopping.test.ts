@@ -55,6 +55,23 @@ describe("basin hopping on Lennard-Jones clusters", () => {
   });
 });
 
+describe("relaxing from overlapping atoms", () => {
+  test("L-BFGS leaves a start of energy 2e13 and reaches the gradient tolerance (a failed search is retried along steepest descent)", () => {
+    const f = energyObjective(lj());
+    // Seed 80 puts two atoms almost on top of each other; after the first step the L-BFGS memory
+    // described the wall, and its next search used to fail at |g| = 4e5.
+    const x0 = randomCluster(13, 80);
+    const g = new Float64Array(x0.length);
+    expect(f(x0, g)).toBeGreaterThan(1e13);
+    const r = run(lbfgs(f, x0, { gradientTolerance: 1e-6, maxIterations: 1000 }));
+    expect(r.status).toBe("gradient-tolerance");
+    // Checked independently of the optimizer's own figure: the gradient at the point it returns.
+    f(r.x, g);
+    expect(Math.hypot(...g)).toBeLessThanOrEqual(1e-6);
+    expect(r.value).toBeLessThan(-35);
+  });
+});
+
 describe("recognizing repeated minima", () => {
   test("a rotated, translated, renumbered copy is the same structure; a different minimum is not", async () => {
     const { distinctStructures } = await import("../src/molecular/cluster.js");

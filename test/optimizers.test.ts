@@ -121,3 +121,34 @@ describe("Armijo backtracking (the one loop of every backtracking search)", () =
     expect(armijoBacktracking(0.5, 1, 1e-4, 2, trial)).toEqual({ accepted: false, step: 0.25, value: NaN, evaluations: 2 });
   });
 });
+
+describe("line searches at the round-off floor of the objective", () => {
+  // f = 1000 + sum_i l_i (x_i - 1)^2 / 2, l_i from 1 to 100, with a deterministic "rounding noise"
+  // of 2e-13 (about the rounding of a sum near 1000) on the value only: the gradient stays exact,
+  // as an adjoint's does. Below |g| ~ 1e-5 the decrease per step is below the noise.
+  const noisy: Objective = (x, g) => {
+    let v = 1000, h = 0;
+    for (let i = 0; i < x.length; i++) {
+      const l = 1 + (99 * i) / (x.length - 1);
+      g[i] = l * (x[i] - 1);
+      v += 0.5 * l * (x[i] - 1) ** 2;
+      h += Math.sin(1e9 * x[i] + i);
+    }
+    return v + 2e-13 * Math.sin(1e7 * h);
+  };
+  const x0 = Float64Array.from({ length: 20 }, (_, i) => 1 + Math.cos(i));
+
+  test("L-BFGS reaches a gradient tolerance far below what the value can resolve; plain strong Wolfe cannot", () => {
+    const r = run(lbfgs(noisy, x0, { gradientTolerance: 1e-10 }));
+    expect(r.status).toBe("gradient-tolerance");
+    // The minimizer is x = 1 exactly, and |x_i - 1| <= |g_i| / l_i <= |g|.
+    expect(r.x.every((v) => Math.abs(v - 1) <= 1e-10)).toBe(true);
+    const plain = run(lbfgs(noisy, x0, { gradientTolerance: 1e-10, lineSearch: { roundOff: 0 } }));
+    expect(plain.status).toBe("line-search-failed");
+    expect(plain.gradientNorm).toBeGreaterThan(1e-10);
+  });
+
+  test("roundOff is checked", () => {
+    expect(() => run(lbfgs(noisy, x0, { lineSearch: { roundOff: -1 } }))).toThrow(/roundOff/);
+  });
+});

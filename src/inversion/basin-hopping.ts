@@ -208,7 +208,9 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
       current = { x: r.x, value: r.value, gradientNorm: r.gradientNorm };
       accepted = { step, value: r.value, x: Float64Array.from(r.x) };
       parts.storage.add(accepted);
-      if (r.value < best.value) best = { ...current, step };
+      // The best moves on a real improvement, not on the same minimum relaxed again to a value a few
+      // roundings lower (so foundAt is when the lowest minimum was first found).
+      if (r.value < best.value - 1e-12 * Math.abs(best.value)) best = { ...current, step };
     }
     const stepSizeUsed = stepSize;
     stepSize = parts.stepSizeRule.next(stepSize, step, accept);

@@ -105,18 +105,29 @@ export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, op
 
     rule.direction(g, p);
     let slope = dotv(g, p);
-    if (!(slope < 0)) {
+    const steepest = () => {
       rule.reset();
       for (let i = 0; i < n; i++) p[i] = -g[i];
       slope = -gnorm * gnorm;
-    }
+    };
+    let restarted = !(slope < 0);
+    if (restarted) steepest();
     let initial: number;
     if (iteration === 0) initial = Math.min(1, 1 / gnorm);
     else if (rule.unitStep) initial = 1;
     else initial = Math.min(1e10, (previousStep * previousSlope) / slope);
 
-    const r = search(f, x, p, value, slope, initial, trial, { ...ls, maxEvaluations: Math.min(ls.maxEvaluations ?? 25, maxEvaluations - evaluations) });
+    const budget = () => ({ ...ls, maxEvaluations: Math.min(ls.maxEvaluations ?? 25, maxEvaluations - evaluations) });
+    let r = search(f, x, p, value, slope, initial, trial, budget());
     evaluations += r.evaluations;
+    if (!r.success && !restarted && evaluations < maxEvaluations) {
+      // The memory of a quasi-Newton or conjugate direction may describe another region (after a
+      // step off a steep wall, say): start again from steepest descent before giving up.
+      steepest();
+      restarted = true;
+      r = search(f, x, p, value, slope, Math.min(1, 1 / gnorm), trial, budget());
+      evaluations += r.evaluations;
+    }
     if (!r.success) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "line-search-failed");
     if (!allFinite(trial.gradient)) return finish("non-finite");
 

@@ -15,6 +15,14 @@ export interface LineSearchOptions {
   c2?: number;
   /** Most evaluations one search may spend. Default 25. */
   maxEvaluations?: number;
+  /**
+   * Round-off of the objective, relative to |f(x)|: a trial whose value is within
+   * roundOff |f(x)| of f(x) counts as not increasing it (strong Wolfe only; the
+   * approximate Wolfe conditions of Hager & Zhang 2005), so near a minimum, where
+   * the predicted decrease is below the objective's rounding, steps are judged by
+   * the curvature condition on the gradient alone. Default 1e-12 (0: plain strong Wolfe).
+   */
+  roundOff?: number;
 }
 
 /** The outcome of a line search; on success `x`, `gradient`, `value` hold the accepted point. */
@@ -67,7 +75,10 @@ function cubicStep(a: number, fa: number, da: number, b: number, fb: number, db:
 
 /**
  * Finds a step satisfying the strong Wolfe conditions
- * phi(a) <= phi(0) + c1 a phi'(0) and |phi'(a)| <= c2 |phi'(0)|.
+ * phi(a) <= phi(0) + c1 a phi'(0) and |phi'(a)| <= c2 |phi'(0)|, where the
+ * first is also met by phi(a) <= phi(0) + roundOff |phi(0)| (see
+ * {@link LineSearchOptions.roundOff}): at the round-off floor of the objective
+ * the sufficient decrease cannot be seen, the gradient still can.
  *
  * @param value0 f(x); @param slope0 phi'(0) = grad f(x) . p, negative
  * @param initialStep first trial step
@@ -80,7 +91,12 @@ export function strongWolfe(
   const c1 = options.c1 ?? 1e-4;
   const c2 = options.c2 ?? 0.9;
   const budget = options.maxEvaluations ?? 25;
+  const roundOff = options.roundOff ?? 1e-12;
   checkConstants(c1, c2);
+  if (!(roundOff >= 0 && roundOff < 1)) throw new InputError("lineSearch.roundOff", `needs 0 <= roundOff < 1, got ${roundOff}`);
+  const floor = value0 + roundOff * Math.abs(value0);
+  /** Whether phi(a) = v is too high: above the sufficient-decrease line and above the round-off floor (values below the floor are equal within round-off). */
+  const tooHigh = (a: number, v: number) => v > value0 + c1 * a * slope0 && v > floor;
   let evaluations = 0;
   const phi = (a: number): [number, number] => {
     evaluations++;
@@ -101,7 +117,7 @@ export function strongWolfe(
       a = 0.5 * (prevA + a);
       continue;
     }
-    if (v > value0 + c1 * a * slope0 || (i > 0 && v >= prevV)) return zoom(prevA, prevV, prevD, a, v, d);
+    if (tooHigh(a, v) || (i > 0 && v >= prevV && v > floor)) return zoom(prevA, prevV, prevD, a, v, d);
     if (Math.abs(d) <= -c2 * slope0) return done(a, v);
     if (d >= 0) return zoom(a, v, d, prevA, prevV, prevD);
     prevA = a; prevV = v; prevD = d;
@@ -113,7 +129,7 @@ export function strongWolfe(
     while (evaluations < budget) {
       const a = cubicStep(lo, vlo, dlo, hi, vhi, dhi);
       const [v, d] = phi(a);
-      if (!Number.isFinite(v) || v > value0 + c1 * a * slope0 || v >= vlo) {
+      if (!Number.isFinite(v) || tooHigh(a, v) || (v >= vlo && v > floor)) {
         hi = a; vhi = Number.isFinite(v) ? v : Infinity; dhi = Number.isFinite(d) ? d : 0;
       } else {
         if (Math.abs(d) <= -c2 * slope0) return done(a, v);
