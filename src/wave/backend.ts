@@ -94,8 +94,14 @@ function tryLoadNative(): NativeLoad {
   }
 }
 
-/** The backend `request` (a value of GRADSCAPE_BACKEND, or of {@link setBackend}) gives; `source` names where it came from. */
-function resolve(request: string | undefined, source: string): BackendInfo {
+/**
+ * The backend a request gives: "wasm", "native", or undefined/"" for native when it loads, else
+ * WebAssembly. `source` names where the request came from, for the reason and the errors.
+ * "wasm" does not load the native module.
+ * @throws InputError naming GRADSCAPE_BACKEND for another value; Error saying why when
+ *         "native" is asked for and the native module does not load.
+ */
+export function chooseBackend(request: string | undefined, source = `${BACKEND_VARIABLE}=${request}`): BackendInfo {
   if (request === "wasm") return { backend: "wasm", reason: `forced by ${source}`, path: null, isa: null };
   if (request !== undefined && request !== "" && request !== "native") {
     throw new InputError(BACKEND_VARIABLE, `expected "native" or "wasm" (or unset: native when built, else wasm), got ${describe(request)}`);
@@ -122,7 +128,7 @@ export function backendInfo(): BackendInfo {
   if (override !== null) return override;
   if (fromEnvironment === undefined) {
     const value = nodeProcess()?.env?.[BACKEND_VARIABLE];
-    fromEnvironment = resolve(value, `${BACKEND_VARIABLE}=${value}`);
+    fromEnvironment = chooseBackend(value);
   }
   return fromEnvironment;
 }
@@ -134,7 +140,7 @@ export function backendInfo(): BackendInfo {
  * @throws Error when `name` is "native" and the native module does not load.
  */
 export function setBackend(name: BackendName | null): BackendInfo {
-  override = name === null ? null : resolve(name, `setBackend("${name}")`);
+  override = name === null ? null : chooseBackend(name, `setBackend("${name}")`);
   return backendInfo();
 }
 
