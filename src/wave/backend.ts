@@ -134,9 +134,10 @@ export function backendInfo(): BackendInfo {
 }
 
 /**
- * Makes arenas created from now on use `name`'s kernels (in this thread; simulators keep the
- * kernels they were made with), or with null the environment's choice again. For tests and
- * benchmarks that run both backends in one process.
+ * Makes arenas created from now on use `name`'s kernels (in this thread), or with null the
+ * environment's choice again. For tests and benchmarks that run both backends in one process.
+ * A simulator makes its arenas when it runs (a full-storage workspace once, at its first
+ * `linearize`, then reused), so set the backend before the calls, not just before `new`.
  * @throws Error when `name` is "native" and the native module does not load.
  */
 export function setBackend(name: BackendName | null): BackendInfo {
