@@ -2,7 +2,10 @@
 # install time by src/build/native.mjs: build/Release/gradscape.node. Only the kernels are
 # compiled for this machine's CPU (-march=native, the full vector width); the binding is built
 # for the architecture's baseline so that it can refuse a CPU the kernels do not run on.
-# -ffp-contract=off keeps multiplies and adds unfused, as WebAssembly computes them.
+# -ffp-contract=off keeps multiplies and adds unfused, as WebAssembly computes them, so the two
+# backends give the same bits (tested to 1e-12; measured identical). Fused multiply-adds were
+# measured 9% faster on the forward and 2% on the gradient (AVX2, wave1d-standard), agreeing
+# with WebAssembly to 3e-14: not worth answers that differ by backend and by build machine.
 {
   "targets": [
     {
