@@ -137,7 +137,21 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
     expect((smallest / 4) * 2).toBe(smallest / 2); // DAZ would read the subnormal as 0
   });
 
-  test("a range outside the memory is a RangeError naming the kernel and argument, not a write outside it", () => {
+  test("arenas on native kernels are freed in a synchronous loop, as WebAssembly's are (nothing waits for the event loop)", () => {
+    setBackend("native");
+    const start = process.memoryUsage().rss;
+    let growth = 0;
+    // 1,000 arenas of 1 MB, each written and used: kept alive, they would hold 1 GB.
+    for (let i = 0; i < 1000 && growth < 400e6; i++) {
+      const { arrays, kernels } = arena([1 << 17]);
+      arrays[0].fill(1);
+      expect(kernels.adjointPrepare(0, 0, 0, 0, 0, 4)).toBe(4);
+      if (i % 50 === 0) growth = Math.max(growth, process.memoryUsage().rss - start);
+    }
+    expect(growth).toBeLessThan(400e6);
+  });
+
+  test("a range outside the memory is a RangeError naming the kernel and argument, not a write outside it; kernels work only on their own memory", () => {
     setBackend("native");
     const { arrays, kernels } = arena([16, 16, 16, 16, 16]);
     const [u, prev, next, k, w] = arrays.map((a) => a.byteOffset);
@@ -145,5 +159,8 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
     expect(() => kernels.leapfrog(u, prev, next, k, w, 4, 1 << 20, -2, 1, 0, 0, 0)).toThrow(RangeError);
     expect(() => kernels.leapfrog(u, prev, next, k, w, 4, 1 << 20, -2, 1, 0, 0, 0)).toThrow(/^gradscape native kernel leapfrog: u \(byte offset 0\) with cells \[0, 1048580\) is not an aligned float64 range inside the \d+-byte memory$/);
     expect(() => kernels.forwardStep(u, prev, next, w, 4, 12)).toThrow("gradscape native kernel forwardStep: called before configure");
+    const detached = kernels.leapfrog;
+    expect(() => detached(u, prev, next, k, w, 4, 12, -2, 1, 0, 0, 0)).toThrow("gradscape native kernel leapfrog: call it as a method of the buffer bind() returned");
+    expect(() => detached.call(new ArrayBuffer(4096), u, prev, next, k, w, 4, 12, -2, 1, 0, 0, 0)).toThrow("gradscape native kernel leapfrog: its buffer was not prepared by bind()");
   });
 });

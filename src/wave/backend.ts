@@ -15,6 +15,12 @@
 import { InputError, describe } from "../core/errors.js";
 import type { Kernels } from "./wasm.js";
 
+/**
+ * Bytes kept free at the end of every arena's memory for the kernels' own state: the native
+ * kernels' `configure` state (WebAssembly keeps its in the instance's globals).
+ */
+export const KERNEL_STATE_BYTES = 256;
+
 /** The two kernel implementations. */
 export type BackendName = "native" | "wasm";
 
@@ -35,9 +41,11 @@ export interface BackendInfo {
 
 /** The native module's exports (src/wave/kernel-napi.c). */
 interface NativeModule {
-  bind(buffer: ArrayBuffer): Kernels;
+  /** Gives `buffer` the kernels as methods and returns it; its last `reserved` bytes (>= stateBytes) hold their state. */
+  bind(buffer: ArrayBuffer, reserved: number): Kernels;
   readonly isa: string;
   readonly flushesSubnormals: boolean;
+  readonly stateBytes: number;
 }
 
 type NativeLoad = { ok: true; module: NativeModule; path: string } | { ok: false; reason: string; path: string | null };
@@ -88,6 +96,7 @@ function tryLoadNative(): NativeLoad {
   try {
     const module = createRequire(here)(path) as NativeModule;
     if (typeof module?.bind !== "function") return { ok: false, reason: `${path} is not the gradscape native module (no bind)`, path };
+    if (!(module.stateBytes <= KERNEL_STATE_BYTES)) return { ok: false, reason: `${path} needs ${module.stateBytes} bytes of state, more than the ${KERNEL_STATE_BYTES} arenas keep (rebuild it: npm rebuild gradscape)`, path };
     return { ok: true, module, path };
   } catch (e) {
     return { ok: false, reason: `${path} did not load: ${e instanceof Error ? e.message : String(e)}`, path };
@@ -151,9 +160,12 @@ export function nativeAvailability(): { available: boolean; reason: string; path
   return n.ok ? { available: true, reason: "loaded", path: n.path } : { available: false, reason: n.reason, path: n.path };
 }
 
-/** The native kernels bound to `buffer` when the native backend is active, else null. */
-export function nativeKernels(buffer: ArrayBuffer): Kernels | null {
+/**
+ * The native kernels bound to `buffer` when the native backend is active, else null. They keep
+ * their `configure` state in the buffer's last `reserved` bytes, which nothing else may use.
+ */
+export function nativeKernels(buffer: ArrayBuffer, reserved: number): Kernels | null {
   if (backendInfo().backend !== "native") return null;
   const n = loadNative();
-  return n.ok ? n.module.bind(buffer) : null;
+  return n.ok ? n.module.bind(buffer, reserved) : null;
 }

@@ -1,20 +1,29 @@
 /*
  * Node-API binding of the native wave kernels (kernel.c), loaded by backend.ts.
  *
- *   const { bind, isa, flushesSubnormals } = require("build/Release/gradscape.node");
- *   const kernels = bind(memory.buffer);   // wasm.ts's `Kernels`, on that buffer
+ *   const { bind, isa, flushesSubnormals, stateBytes } = require("build/Release/gradscape.node");
+ *   const kernels = bind(memory.buffer, reserved);   // wasm.ts's `Kernels`, on that buffer
  *
- * `bind(buffer)` takes the ArrayBuffer of an arena's WebAssembly.Memory (fixed size, never grown,
- * so it never detaches and its data never moves) and returns the eight kernels of wasm.ts's
- * `Kernels` interface, with kernel.wat's arguments: pointers are byte offsets into that buffer,
- * cells are indices. Each bound object has its own `configure` state, as each WebAssembly
- * instance has its own globals.
+ * `bind(buffer, reserved)` takes the ArrayBuffer of an arena's WebAssembly.Memory (fixed size, never grown,
+ * so it never detaches and its data never moves), gives it the eight kernels of wasm.ts's
+ * `Kernels` interface as methods (not enumerable) and returns it: the kernels are methods of the
+ * memory they work on. Arguments are kernel.wat's: pointers are byte offsets into that buffer,
+ * cells are indices. Each bound buffer has its own `configure` state (as each WebAssembly
+ * instance has its own globals) in its last STATE_BYTES (`stateBytes`) bytes, which the caller
+ * keeps free: `reserved`, the bytes kept at the end, must be at least that, and no kernel call
+ * reaches them.
  *
- * Every call checks that the cells it will touch lie inside the buffer (a RangeError naming the
- * kernel and the argument otherwise: where WebAssembly would trap, this code must not write
- * outside its memory), then runs the kernel with flush-to-zero and denormals-are-zero set, and
- * restores the caller's floating-point mode before it returns: the JavaScript engine shares the
- * thread's control register and must never run with FTZ on.
+ * Nothing here outlives the garbage collector's view of it: the kernel functions are made once
+ * per thread, the state is in the buffer, no finalizer waits for the event loop. So a
+ * synchronous loop that makes arenas by the thousand frees them as the WebAssembly kernels do.
+ *
+ * Every call finds the memory from `this` (V8's own base address and length of that buffer) and
+ * checks that the cells it will touch lie inside it (a RangeError naming the kernel and the
+ * argument otherwise: where WebAssembly would trap, this code must not write outside its memory;
+ * the configure state is offsets, checked again at every forwardStep, never a raw pointer), then
+ * runs the kernel with flush-to-zero and denormals-are-zero set, and restores the caller's
+ * floating-point mode before it returns: the JavaScript engine shares the thread's control
+ * register and must never run with FTZ on.
  *
  * This file is compiled for the baseline of the architecture; only kernel.c is compiled with
  * -march=native, and module load refuses a CPU that lacks what kernel.c was compiled to use.
@@ -61,46 +70,57 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 
 /* ---- one bound memory ---- */
 
+/* What `configure` received (the wat's globals), kept as offsets and weights in the last
+ * STATE_BYTES of the bound buffer; checked against the memory whenever forwardStep uses it. */
 typedef struct {
-  uint8_t *base;
-  size_t bytes;
-  napi_ref buffer; /* keeps the ArrayBuffer alive while a kernel function lives */
-  int live;        /* kernel functions not yet finalized; the last one frees this */
-  bool configured;
-  gs_state state;
-} instance;
+  uint64_t magic;
+  int32_t configured;
+  int32_t k, a, b, psi, zeta, pl0, pl1, pr0, pr1, last;
+  double c[5], d[5];
+} config;
 
+#define CONFIG_MAGIC 0x6772616473636170ull /* "gradscap" */
+#define STATE_BYTES 256 /* >= sizeof(config), a multiple of 16 */
 #define KERNELS 8
-
-static void finalize_kernel(napi_env env, void *data, void *hint) {
-  (void)hint;
-  instance *in = data;
-  if (--in->live > 0) return;
-  napi_delete_reference(env, in->buffer);
-  free(in);
-}
+_Static_assert(sizeof(config) <= STATE_BYTES, "the configure state fits its reserved bytes");
 
 /* ---- arguments ---- */
 
 typedef struct {
   napi_env env;
   const char *kernel;
-  instance *in;
+  napi_value self; /* the bound buffer */
+  uint8_t *base;   /* its data, as V8 reports it for this call */
+  size_t bytes;    /* its length less the state's bytes: what the kernels may touch */
+  config *state;   /* the state, at its end */
   napi_value argv[20];
   bool ok;
 } call;
+
+static bool fail(call *c, napi_status (*throw_fn)(napi_env, const char *, const char *), const char *what) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "gradscape native kernel %s: %s", c->kernel, what);
+  throw_fn(c->env, NULL, msg);
+  c->ok = false;
+  return false;
+}
 
 static bool begin(call *c, napi_env env, napi_callback_info info, const char *kernel, size_t want) {
   size_t argc = 20;
   void *data = NULL;
   c->env = env, c->kernel = kernel, c->ok = true;
-  if (napi_get_cb_info(env, info, &argc, c->argv, NULL, &data) != napi_ok) return false;
-  c->in = data;
+  if (napi_get_cb_info(env, info, &argc, c->argv, &c->self, NULL) != napi_ok) return false;
+  if (napi_get_arraybuffer_info(env, c->self, &data, &c->bytes) != napi_ok)
+    return fail(c, napi_throw_type_error, "call it as a method of the buffer bind() returned");
+  if (data == NULL || ((uintptr_t)data & 7) != 0) return fail(c, napi_throw_type_error, "its buffer is detached or not 8-byte aligned");
+  c->base = data;
+  c->state = c->bytes >= STATE_BYTES ? (config *)(c->base + c->bytes - STATE_BYTES) : NULL;
+  if (c->state == NULL || c->state->magic != CONFIG_MAGIC) return fail(c, napi_throw_type_error, "its buffer was not prepared by bind()");
+  c->bytes -= STATE_BYTES;
   if (argc < want) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "gradscape native kernel %s: expected %zu arguments, got %zu", kernel, want, argc);
-    napi_throw_type_error(env, NULL, msg);
-    return false;
+    char msg[96];
+    snprintf(msg, sizeof msg, "expected %zu arguments, got %zu", want, argc);
+    return fail(c, napi_throw_type_error, msg);
   }
   return true;
 }
@@ -131,11 +151,11 @@ static bool span(call *c, const char *name, int32_t ptr, int64_t from, int64_t t
   if (!c->ok) return false;
   if (to <= from) return true;
   const int64_t first = (int64_t)ptr + 8 * from, end = (int64_t)ptr + 8 * to;
-  if (ptr % 8 == 0 && first >= 0 && end <= (int64_t)c->in->bytes) return true;
+  if (ptr % 8 == 0 && first >= 0 && end <= (int64_t)c->bytes) return true;
   char msg[256];
   snprintf(msg, sizeof msg,
            "gradscape native kernel %s: %s (byte offset %d) with cells [%lld, %lld) is not an aligned float64 range inside the %zu-byte memory",
-           c->kernel, name, (int)ptr, (long long)from, (long long)to, c->in->bytes);
+           c->kernel, name, (int)ptr, (long long)from, (long long)to, c->bytes);
   napi_throw_range_error(c->env, NULL, msg);
   c->ok = false;
   return false;
@@ -143,15 +163,10 @@ static bool span(call *c, const char *name, int32_t ptr, int64_t from, int64_t t
 
 static bool require(call *c, bool condition, const char *what) {
   if (!c->ok) return false;
-  if (condition) return true;
-  char msg[256];
-  snprintf(msg, sizeof msg, "gradscape native kernel %s: %s", c->kernel, what);
-  napi_throw_range_error(c->env, NULL, msg);
-  c->ok = false;
-  return false;
+  return condition || fail(c, napi_throw_range_error, what);
 }
 
-#define AT(off) ((double *)(c.in->base + (off)))
+#define AT(off) ((double *)(c.base + (off)))
 
 static napi_value int_result(napi_env env, int32_t v) {
   napi_value out;
@@ -175,24 +190,28 @@ static napi_value leapfrog(napi_env env, napi_callback_info info) {
   return int_result(env, done);
 }
 
+/* The whole working arrays of a configured propagator: last + GHOST cells. */
+static bool check_config(call *c, const config *g) {
+  const int64_t size = (int64_t)g->last + GS_GHOST;
+  return require(c, g->last >= GS_GHOST, "last must be at least 4 (the ghost cells)") &&
+         require(c, g->pl0 >= g->pl1 || (g->pl0 >= GS_GHOST && g->pl1 <= g->last), "the left layer [pl0, pl1) must lie in [4, last)") &&
+         require(c, g->pr0 >= g->pr1 || (g->pr0 >= GS_GHOST && g->pr1 <= g->last), "the right layer [pr0, pr1) must lie in [4, last)") &&
+         span(c, "k", g->k, 0, size) && span(c, "a", g->a, 0, size) && span(c, "b", g->b, 0, size) &&
+         span(c, "psi", g->psi, 0, size) && span(c, "zeta", g->zeta, 0, size);
+}
+
 static napi_value configure(napi_env env, napi_callback_info info) {
   call c;
   if (!begin(&c, env, info, "configure", 19)) return NULL;
-  const int32_t k = i32(&c, 0), a = i32(&c, 1), b = i32(&c, 2), psi = i32(&c, 3), zeta = i32(&c, 4);
-  const int32_t pl0 = i32(&c, 5), pl1 = i32(&c, 6), pr0 = i32(&c, 7), pr1 = i32(&c, 8), last = i32(&c, 9);
-  double w[9];
-  for (size_t j = 0; j < 9; j++) w[j] = f64(&c, 10 + j);
-  /* forwardStep works on whole working arrays of last + GHOST cells. */
-  const int64_t size = (int64_t)last + GS_GHOST;
-  if (!(require(&c, last >= GS_GHOST, "last must be at least 4 (the ghost cells)") &&
-        require(&c, pl0 >= pl1 || (pl0 >= GS_GHOST && pl1 <= last), "the left layer [pl0, pl1) must lie in [4, last)") &&
-        require(&c, pr0 >= pr1 || (pr0 >= GS_GHOST && pr1 <= last), "the right layer [pr0, pr1) must lie in [4, last)") &&
-        span(&c, "k", k, 0, size) && span(&c, "a", a, 0, size) && span(&c, "b", b, 0, size) &&
-        span(&c, "psi", psi, 0, size) && span(&c, "zeta", zeta, 0, size)))
-    return NULL;
-  gs_configure(&c.in->state, AT(k), AT(a), AT(b), AT(psi), AT(zeta), pl0, pl1, pr0, pr1, last,
-               w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
-  c.in->configured = true;
+  config *g = c.state;
+  config next = {.magic = CONFIG_MAGIC, .configured = 1};
+  next.k = i32(&c, 0), next.a = i32(&c, 1), next.b = i32(&c, 2), next.psi = i32(&c, 3), next.zeta = i32(&c, 4);
+  next.pl0 = i32(&c, 5), next.pl1 = i32(&c, 6), next.pr0 = i32(&c, 7), next.pr1 = i32(&c, 8), next.last = i32(&c, 9);
+  for (size_t j = 0; j < 5; j++) next.c[j] = f64(&c, 10 + j);
+  next.d[0] = 0;
+  for (size_t j = 1; j < 5; j++) next.d[j] = f64(&c, 14 + j);
+  if (!(c.ok && check_config(&c, &next))) return NULL;
+  *g = next;
   return NULL;
 }
 
@@ -200,14 +219,17 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
   call c;
   if (!begin(&c, env, info, "forwardStep", 6)) return NULL;
   const int32_t u = i32(&c, 0), prev = i32(&c, 1), next = i32(&c, 2), w = i32(&c, 3), lo = i32(&c, 4), hi = i32(&c, 5);
-  const gs_state *s = &c.in->state;
-  const int64_t size = (int64_t)s->last + GS_GHOST;
-  if (!(require(&c, c.in->configured, "called before configure") &&
-        require(&c, hi <= (lo & ~1) || ((lo & ~1) >= GS_GHOST && hi <= s->last), "the range [lo, hi) must lie in [4, last)") &&
+  const config *g = c.state;
+  if (!(require(&c, g->configured, "called before configure") && check_config(&c, g))) return NULL;
+  const int64_t size = (int64_t)g->last + GS_GHOST;
+  if (!(require(&c, hi <= (lo & ~1) || ((lo & ~1) >= GS_GHOST && hi <= g->last), "the range [lo, hi) must lie in [4, last)") &&
         span(&c, "u", u, 0, size) && span(&c, "prev", prev, 0, size) && span(&c, "next", next, 0, size) && span(&c, "w", w, 0, size)))
     return NULL;
+  gs_state s;
+  gs_configure(&s, AT(g->k), AT(g->a), AT(g->b), AT(g->psi), AT(g->zeta), g->pl0, g->pl1, g->pr0, g->pr1, g->last,
+               g->c[0], g->c[1], g->c[2], g->c[3], g->c[4], g->d[1], g->d[2], g->d[3], g->d[4]);
   const fp_mode mode = ftz_enter();
-  gs_forward_step(s, AT(u), AT(prev), AT(next), AT(w), lo, hi);
+  gs_forward_step(&s, AT(u), AT(prev), AT(next), AT(w), lo, hi);
   ftz_leave(mode);
   return NULL;
 }
@@ -287,52 +309,66 @@ static napi_value adjoint_leapfrog(napi_env env, napi_callback_info info) {
 
 /* ---- bind(buffer) and the module ---- */
 
+static const struct {
+  const char *name;
+  napi_callback fn;
+} TABLE[KERNELS] = {
+    {"leapfrog", leapfrog},
+    {"configure", configure},
+    {"forwardStep", forward_step},
+    {"pmlForward", pml_forward},
+    {"pmlAdjoint", pml_adjoint},
+    {"pmlAdjointPsi", pml_adjoint_psi},
+    {"adjointPrepare", adjoint_prepare},
+    {"adjointLeapfrog", adjoint_leapfrog},
+};
+
+/* The kernel functions of this thread's copy of the module, made once (napi_set_instance_data). */
+typedef struct {
+  napi_ref fn[KERNELS];
+} module_data;
+
+static void free_module_data(napi_env env, void *data, void *hint) {
+  (void)hint;
+  module_data *m = data;
+  for (size_t j = 0; j < KERNELS; j++) napi_delete_reference(env, m->fn[j]);
+  free(m);
+}
+
 static napi_value bind(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value buffer;
-  if (napi_get_cb_info(env, info, &argc, &buffer, NULL, NULL) != napi_ok) return NULL;
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   void *data = NULL;
   size_t bytes = 0;
   bool is_buffer = false;
-  if (argc < 1 || napi_is_arraybuffer(env, buffer, &is_buffer) != napi_ok || !is_buffer ||
-      napi_get_arraybuffer_info(env, buffer, &data, &bytes) != napi_ok) {
-    napi_throw_type_error(env, NULL, "gradscape native kernels: bind expects an ArrayBuffer (a WebAssembly.Memory's buffer)");
+  int32_t reserved = 0;
+  if (argc < 2 || napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer ||
+      napi_get_arraybuffer_info(env, argv[0], &data, &bytes) != napi_ok || napi_get_value_int32(env, argv[1], &reserved) != napi_ok) {
+    napi_throw_type_error(env, NULL, "gradscape native kernels: bind expects an ArrayBuffer (a WebAssembly.Memory's buffer) and the bytes kept free at its end");
     return NULL;
   }
-  if (bytes > ((size_t)1 << 31) || ((uintptr_t)data & 15) != 0) {
-    napi_throw_range_error(env, NULL, "gradscape native kernels: bind expects a 16-byte aligned buffer of at most 2^31 bytes");
+  if (data == NULL || bytes > ((size_t)1 << 31) || ((uintptr_t)data & 15) != 0 || (bytes & 15) != 0) {
+    napi_throw_range_error(env, NULL, "gradscape native kernels: bind expects an attached, 16-byte aligned buffer of at most 2^31 bytes");
     return NULL;
   }
-  instance *in = calloc(1, sizeof *in);
-  if (in == NULL) {
-    napi_throw_error(env, NULL, "gradscape native kernels: out of memory");
+  if (reserved < STATE_BYTES || (size_t)reserved > bytes) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "gradscape native kernels: bind needs %d bytes kept free at the end of the buffer for the kernels' state, got %d", STATE_BYTES, (int)reserved);
+    napi_throw_range_error(env, NULL, msg);
     return NULL;
   }
-  in->base = data, in->bytes = bytes;
-  napi_create_reference(env, buffer, 1, &in->buffer);
-  static const struct {
-    const char *name;
-    napi_callback fn;
-  } table[KERNELS] = {
-      {"leapfrog", leapfrog},
-      {"configure", configure},
-      {"forwardStep", forward_step},
-      {"pmlForward", pml_forward},
-      {"pmlAdjoint", pml_adjoint},
-      {"pmlAdjointPsi", pml_adjoint_psi},
-      {"adjointPrepare", adjoint_prepare},
-      {"adjointLeapfrog", adjoint_leapfrog},
-  };
-  napi_value out;
-  napi_create_object(env, &out);
+  module_data *m = NULL;
+  if (napi_get_instance_data(env, (void **)&m) != napi_ok || m == NULL) return NULL;
+  /* Not enumerable, not writable, not configurable: binding a buffer twice fails here. */
+  napi_property_descriptor props[KERNELS];
   for (size_t j = 0; j < KERNELS; j++) {
-    napi_value fn;
-    napi_create_function(env, table[j].name, NAPI_AUTO_LENGTH, table[j].fn, in, &fn);
-    in->live++;
-    napi_add_finalizer(env, fn, in, finalize_kernel, NULL, NULL);
-    napi_set_named_property(env, out, table[j].name, fn);
+    props[j] = (napi_property_descriptor){TABLE[j].name, NULL, NULL, NULL, NULL, NULL, napi_default, NULL};
+    if (napi_get_reference_value(env, m->fn[j], &props[j].value) != napi_ok) return NULL;
   }
-  return out;
+  if (napi_define_properties(env, argv[0], KERNELS, props) != napi_ok) return NULL;
+  *(config *)((uint8_t *)data + bytes - STATE_BYTES) = (config){.magic = CONFIG_MAGIC};
+  return argv[0];
 }
 
 /* The extensions kernel.c was compiled for that this CPU lacks, as a string ("" when none). */
@@ -362,6 +398,15 @@ NAPI_MODULE_INIT() {
     napi_throw_error(env, NULL, msg);
     return NULL;
   }
+  module_data *m = calloc(1, sizeof *m);
+  if (m == NULL) return NULL;
+  for (size_t j = 0; j < KERNELS; j++) {
+    napi_value fn;
+    if (napi_create_function(env, TABLE[j].name, NAPI_AUTO_LENGTH, TABLE[j].fn, NULL, &fn) != napi_ok ||
+        napi_create_reference(env, fn, 1, &m->fn[j]) != napi_ok)
+      return NULL;
+  }
+  if (napi_set_instance_data(env, m, free_module_data, NULL) != napi_ok) return NULL;
   napi_value fn, isa, ftz;
   napi_create_function(env, "bind", NAPI_AUTO_LENGTH, bind, NULL, &fn);
   napi_set_named_property(env, exports, "bind", fn);
@@ -369,5 +414,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "isa", isa);
   napi_get_boolean(env, GS_FTZ != 0, &ftz);
   napi_set_named_property(env, exports, "flushesSubnormals", ftz);
+  napi_value state_bytes;
+  napi_create_int32(env, STATE_BYTES, &state_bytes);
+  napi_set_named_property(env, exports, "stateBytes", state_bytes);
   return exports;
 }

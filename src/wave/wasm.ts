@@ -5,7 +5,7 @@
  * ones of kernel.wat, or the native ones of kernel.c bound to the same memory
  * when that backend is active (backend.ts).
  */
-import { nativeKernels } from "./backend.js";
+import { KERNEL_STATE_BYTES, nativeKernels } from "./backend.js";
 import { KERNEL_WASM_BASE64 } from "./kernel-wasm.js";
 
 let compiled: WebAssembly.Module | null = null;
@@ -42,21 +42,23 @@ export const MAX_ARENA_BYTES = 2 ** 31;
 /**
  * Zeroed float64 arrays of the given lengths in one fresh WebAssembly memory,
  * each starting 16-byte aligned and followed by at least two doubles of slack,
- * with the active backend's kernels. The memory is never grown, so its buffer
- * never detaches: the native kernels keep its address.
+ * with the active backend's kernels, and at least {@link KERNEL_STATE_BYTES}
+ * free at the end for them. The memory is never grown, so its buffer never
+ * detaches: the native kernels are methods of that buffer.
  * @throws RangeError when they would need more than {@link MAX_ARENA_BYTES}.
  */
 export function arena(lengths: readonly number[]): Arena {
   const strides = lengths.map((n) => (n + 3) & ~1);
-  const bytes = strides.reduce((a, b) => a + b, 0) * 8;
+  const used = strides.reduce((a, b) => a + b, 0) * 8;
+  const bytes = used + KERNEL_STATE_BYTES;
   if (bytes > MAX_ARENA_BYTES) throw new RangeError(`arena: ${bytes} bytes exceed the ${MAX_ARENA_BYTES}-byte limit`);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) || 1 });
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
   let offset = 0;
   const arrays = lengths.map((n, j) => {
     const a = new Float64Array(memory.buffer, offset, n);
     offset += strides[j] * 8;
     return a;
   });
-  const kernels = nativeKernels(memory.buffer) ?? (new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernels);
+  const kernels = nativeKernels(memory.buffer, memory.buffer.byteLength - used) ?? (new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernels);
   return { arrays, kernels };
 }
