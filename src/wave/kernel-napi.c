@@ -222,7 +222,8 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
   const config *g = c.state;
   if (!(require(&c, g->configured, "called before configure") && check_config(&c, g))) return NULL;
   const int64_t size = (int64_t)g->last + GS_GHOST;
-  if (!(require(&c, hi <= (lo & ~1) || ((lo & ~1) >= GS_GHOST && hi <= g->last), "the range [lo, hi) must lie in [4, last)") &&
+  const bool in_grid = lo >= 0 && hi >= 0 && lo <= g->last && hi <= g->last;
+  if (!(require(&c, in_grid && (hi <= (lo & ~1) || (lo & ~1) >= GS_GHOST), "the range [lo, hi) must lie in [4, last)") &&
         span(&c, "u", u, 0, size) && span(&c, "prev", prev, 0, size) && span(&c, "next", next, 0, size) && span(&c, "w", w, 0, size)))
     return NULL;
   gs_state s;
