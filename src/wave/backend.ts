@@ -46,7 +46,12 @@ interface NativeModule {
   readonly isa: string;
   readonly flushesSubnormals: boolean;
   readonly stateBytes: number;
+  /** The version of this interface (kernel-napi.c's GS_ABI). */
+  readonly abi: number;
 }
+
+/** The version of the native module's interface this code expects (kernel-napi.c's GS_ABI). */
+const NATIVE_ABI = 1;
 
 type NativeLoad = { ok: true; module: NativeModule; path: string } | { ok: false; reason: string; path: string | null };
 
@@ -96,7 +101,9 @@ function tryLoadNative(): NativeLoad {
   try {
     const module = createRequire(here)(path) as NativeModule;
     if (typeof module?.bind !== "function") return { ok: false, reason: `${path} is not the gradscape native module (no bind)`, path };
-    if (!(module.stateBytes <= KERNEL_STATE_BYTES)) return { ok: false, reason: `${path} needs ${module.stateBytes} bytes of state, more than the ${KERNEL_STATE_BYTES} arenas keep (rebuild it: npm rebuild gradscape)`, path };
+    if (module.abi !== NATIVE_ABI || !(module.stateBytes <= KERNEL_STATE_BYTES)) {
+      return { ok: false, reason: `${path} was built from other sources (interface ${module.abi}, expected ${NATIVE_ABI}); rebuild it (npm rebuild gradscape, or npm run build:native in its repository)`, path };
+    }
     return { ok: true, module, path };
   } catch (e) {
     return { ok: false, reason: `${path} did not load: ${e instanceof Error ? e.message : String(e)}`, path };

@@ -1,7 +1,7 @@
 /*
  * Node-API binding of the native wave kernels (kernel.c), loaded by backend.ts.
  *
- *   const { bind, isa, flushesSubnormals, stateBytes } = require("build/Release/gradscape.node");
+ *   const { bind, isa, flushesSubnormals, stateBytes, abi } = require("build/Release/gradscape.node");
  *   const kernels = bind(memory.buffer, reserved);   // wasm.ts's `Kernels`, on that buffer
  *
  * `bind(buffer, reserved)` takes the ArrayBuffer of an arena's WebAssembly.Memory (fixed size, never grown,
@@ -79,6 +79,8 @@ typedef struct {
   double c[5], d[5];
 } config;
 
+/* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
+#define GS_ABI 1
 #define CONFIG_MAGIC 0x6772616473636170ull /* "gradscap" */
 #define STATE_BYTES 256 /* >= sizeof(config), a multiple of 16 */
 #define KERNELS 8
@@ -418,5 +420,8 @@ NAPI_MODULE_INIT() {
   napi_value state_bytes;
   napi_create_int32(env, STATE_BYTES, &state_bytes);
   napi_set_named_property(env, exports, "stateBytes", state_bytes);
+  napi_value abi;
+  napi_create_int32(env, GS_ABI, &abi);
+  napi_set_named_property(env, exports, "abi", abi);
   return exports;
 }
