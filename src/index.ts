@@ -20,6 +20,8 @@ export { IllConditionedError, InputError, NonFiniteError } from "./core/errors.j
 export { memoryLimit, setMemoryLimit, checkMemory, formatBytes } from "./core/memory.js";
 export type { MemoryPart } from "./core/memory.js";
 export { WaveSimulator } from "./wave/simulator.js";
+export { backendInfo } from "./wave/backend.js";
+export type { BackendInfo, BackendName } from "./wave/backend.js";
 export type { WaveGradients } from "./wave/simulator.js";
 export type { ForwardOptions, StepView } from "./core/contract.js";
 export type { WaveConfig, Shot, BoundaryKind, PmlOptions, Storage } from "./wave/config.js";

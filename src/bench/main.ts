@@ -11,7 +11,7 @@ import { benchMolecular } from "./molecular.js";
 import { emit, reps } from "./report.js";
 import { benchWave, nt, nx } from "./wave.js";
 
-const { forwardS, gradientS } = await benchWave();
+const waveTimes = await benchWave();
 benchHeat();
 const ljAtoms = 10_000;
 const lj = benchMolecular(ljAtoms);
@@ -42,11 +42,14 @@ if (!existsSync(script) || !hasCc) {
     emit({ ...ref, impl: "c" });
     const fwd = ref.forward_s as number;
     const grad = ref.gradient_s as number;
-    emit({
-      problem: "wave1d-standard",
-      ratio_to: `c-${ref.build}`,
-      forward_throughput_ratio: +(fwd / forwardS).toFixed(3),
-      gradient_throughput_ratio: +(grad / gradientS).toFixed(3),
-    });
+    for (const [backend, { forwardS, gradientS }] of Object.entries(waveTimes)) {
+      emit({
+        problem: "wave1d-standard",
+        backend,
+        ratio_to: `c-${ref.build}`,
+        forward_throughput_ratio: +(fwd / forwardS).toFixed(3),
+        gradient_throughput_ratio: +(grad / gradientS).toFixed(3),
+      });
+    }
   }
 }

@@ -1,11 +1,14 @@
 /**
  * Wave bench: the wave1d-standard problem of ../shared/bench/wave1d_ref.c
- * (forward, gradient with full storage and checkpointing, memory), and a
- * 16-shot gradient serial against the worker pool.
+ * (forward, gradient with full storage and checkpointing, memory) on each
+ * backend (native when built, and WebAssembly; GRADSCAPE_BACKEND runs only
+ * the one it names), and a 16-shot gradient serial against the worker pool on
+ * the default backend. Every line names its backend.
  */
 import { availableParallelism } from "node:os";
 import { field } from "../core/arrays.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
+import { BACKEND_VARIABLE, backendInfo, nativeAvailability, setBackend, type BackendName } from "../wave/backend.js";
 import type { Storage } from "../wave/config.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { ricker } from "../wave/wavelet.js";
@@ -15,8 +18,23 @@ import { best, emit, peakRss } from "./report.js";
 export const nx = 2000, nt = Number(process.env.BENCH_NT ?? 4000);
 const nb = 50, dx = 5, dt = 5e-4, f0 = 15;
 
-/** Runs the wave bench; returns the forward and full-storage gradient times (s). */
-export async function benchWave(): Promise<{ forwardS: number; gradientS: number }> {
+/** Best forward and full-storage gradient times (s) of one backend. */
+export interface WaveTimes {
+  forwardS: number;
+  gradientS: number;
+}
+
+/** The backends to time: the one GRADSCAPE_BACKEND names, else native (when it loads) and wasm. */
+function backends(): BackendName[] {
+  const forced = process.env[BACKEND_VARIABLE];
+  if (forced === "native" || forced === "wasm") return [forced];
+  const native = nativeAvailability();
+  if (!native.available) emit({ problem: "wave1d-standard", impl: "gradscape", backend: "native", absent: native.reason });
+  return native.available ? ["native", "wasm"] : ["wasm"];
+}
+
+/** Runs the wave bench; returns each backend's forward and full-storage gradient times. */
+export async function benchWave(): Promise<Partial<Record<BackendName, WaveTimes>>> {
   const cells = nx + 2 * nb;
 
   function simulator(storage: Storage): WaveSimulator {
@@ -34,19 +52,37 @@ export async function benchWave(): Promise<{ forwardS: number; gradientS: number
   const velocity = field(c, [nx]);
 
   // Runs go from the least memory to the most, so the process's peak resident size after each
-  // run (peak_rss_bytes) is that run's peak; memory_bytes is what the run itself holds.
-  const full = simulator({ mode: "full" });
-  const size = full.layout.size;
-  const forwardS = best(() => full.forward(velocity));
-  emit({ problem: "wave1d-standard", impl: "gradscape", run: "forward", cells, steps: nt, seconds: +forwardS.toFixed(5), mcells_per_s: +((cells * nt) / forwardS / 1e6).toFixed(1), memory_bytes: 9 * size * 8, peak_rss_bytes: peakRss() });
-  const dData = full.forward(velocity);
-  for (const snapshots of [10, 50, 200]) {
-    const sim = simulator({ mode: "checkpoint", snapshots });
-    const s = best(() => sim.linearize(velocity).vjp(dData));
-    emit({ problem: "wave1d-standard", impl: "gradscape", run: "gradient", storage: `checkpoint-${snapshots}`, seconds: +s.toFixed(5), gradient_over_forward: +(s / forwardS).toFixed(2), memory_bytes: snapshots * 4 * size * 8, peak_rss_bytes: peakRss() });
+  // run (peak_rss_bytes) is that run's peak; memory_bytes is what the run itself holds. Hence
+  // the full-storage gradients of both backends come last. A simulator makes its arenas (and
+  // so takes the active backend's kernels) when it runs: the backend is set before each run.
+  const times: Partial<Record<BackendName, WaveTimes>> = {};
+  const full = new Map<BackendName, WaveSimulator>();
+  const list = backends();
+  setBackend(list[0]);
+  const dData = simulator({ mode: "full" }).forward(velocity);
+  for (const backend of list) {
+    setBackend(backend);
+    const sim = simulator({ mode: "full" });
+    full.set(backend, sim);
+    const size = sim.layout.size;
+    const forwardS = best(() => sim.forward(velocity));
+    times[backend] = { forwardS, gradientS: NaN };
+    emit({ problem: "wave1d-standard", impl: "gradscape", backend, run: "forward", cells, steps: nt, seconds: +forwardS.toFixed(5), mcells_per_s: +((cells * nt) / forwardS / 1e6).toFixed(1), memory_bytes: 9 * size * 8, peak_rss_bytes: peakRss() });
+    for (const snapshots of [10, 50, 200]) {
+      const cp = simulator({ mode: "checkpoint", snapshots });
+      const s = best(() => cp.linearize(velocity).vjp(dData));
+      emit({ problem: "wave1d-standard", impl: "gradscape", backend, run: "gradient", storage: `checkpoint-${snapshots}`, seconds: +s.toFixed(5), gradient_over_forward: +(s / forwardS).toFixed(2), memory_bytes: snapshots * 4 * size * 8, peak_rss_bytes: peakRss() });
+    }
   }
-  const gradientS = best(() => full.linearize(velocity).vjp(dData));
-  emit({ problem: "wave1d-standard", impl: "gradscape", run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / forwardS).toFixed(2), memory_bytes: (nt - 1) * size * 8, peak_rss_bytes: peakRss() });
+  for (const backend of list) {
+    setBackend(backend);
+    const sim = full.get(backend)!;
+    const { forwardS } = times[backend]!;
+    const gradientS = best(() => sim.linearize(velocity).vjp(dData));
+    times[backend]!.gradientS = gradientS;
+    emit({ problem: "wave1d-standard", impl: "gradscape", backend, run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / forwardS).toFixed(2), memory_bytes: (nt - 1) * sim.layout.size * 8, peak_rss_bytes: peakRss() });
+  }
+  setBackend(null);
 
   // A 16-shot gradient, serial against the worker pool (one thread per core). Smaller grid so
   // that 16 shots' full storage fits twice (main thread and workers): 1,000 cells, 2,000 steps.
@@ -65,9 +101,9 @@ export async function benchWave(): Promise<{ forwardS: number; gradientS: number
     await pool.ready();
     const poolS = best(() => pool.objective(shotC, g));
     await pool.close();
-    emit({ problem: "wave1d-16-shots", impl: "gradscape", run: "gradient", cells: n + 2 * nb, steps, shots: 16, workers, serial_s: +serialS.toFixed(4), pool_s: +poolS.toFixed(4), speedup: +(serialS / poolS).toFixed(2) });
+    emit({ problem: "wave1d-16-shots", impl: "gradscape", backend: backendInfo().backend, run: "gradient", cells: n + 2 * nb, steps, shots: 16, workers, serial_s: +serialS.toFixed(4), pool_s: +poolS.toFixed(4), speedup: +(serialS / poolS).toFixed(2) });
   }
 
 
-  return { forwardS, gradientS };
+  return times;
 }

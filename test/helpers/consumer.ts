@@ -83,3 +83,13 @@ console.log(JSON.stringify({
   viewer,
 }));
 `;
+
+/** A plain JavaScript program that prints the installed package's backend and a dot test run on it, as one JSON line. */
+export const BACKEND_JS = `import { WaveSimulator, backendInfo, dotTest, field, ricker } from "gradscape";
+
+const nx = 60, dt = 5e-4, nt = 200;
+const sim = new WaveSimulator({ nx, dx: 5, dt, nt, pml: { width: 10, velocity: 2500 }, shots: [{ source: 50, wavelet: ricker(20, nt, dt), receivers: [150, 250] }], warn: () => {} });
+const velocity = field(new Float64Array(nx).map((_, i) => 2000 + 5 * i), [nx]);
+const { relativeError } = dotTest(sim, velocity);
+console.log(JSON.stringify({ ...backendInfo(), dotTest: relativeError }));
+`;
