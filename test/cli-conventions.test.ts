@@ -32,6 +32,18 @@ describe("options and exit codes", () => {
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
   });
 
+  test("info prints the version, the wave kernels' backend with its reason, precision, threads and memory limit", () => {
+    const withBackend = (value: string | undefined) => spawnSync(process.execPath, [cli, "info"], { encoding: "utf8", timeout: 60_000, env: { ...process.env, GRADSCAPE_BACKEND: value } });
+    const r = withBackend(undefined);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toBe(`gradscape ${JSON.parse(readFileSync("package.json", "utf8")).version} (Node ${process.versions.node}, ${process.platform} ${process.arch})`);
+    expect(lines[1]).toMatch(/^wave kernels: (native: .+; \/.+gradscape\.node|WebAssembly: .+)$/);
+    expect(lines.slice(2).map((l) => l.split(":")[0])).toEqual(["precision", "threads", "memory limit of runs"]);
+    expect(withBackend("wasm").stdout.split("\n")[1]).toBe("wave kernels: WebAssembly: forced by GRADSCAPE_BACKEND=wasm");
+    expect(withBackend("fast").stdout.split("\n")[1]).toMatch(/^wave kernels: none, runs would fail: GRADSCAPE_BACKEND: expected "native" or "wasm"/);
+  });
+
   test("an unknown option is reported as unknown, with the closest known one, before a missing --out; exit 2", () => {
     const r = run("run", "scenes/layered-forward.json", "--outt", "x");
     expect(r.status).toBe(2);

@@ -9,7 +9,8 @@ import { DamagedFileError, IllConditionedError, InputError, IoError, NonFiniteEr
 import { describeParts, formatBytes, memoryLimit, parseBytes, setMemoryLimit, totalBytes } from "../core/memory.js";
 import { oncePerKind } from "../core/warn.js";
 import { checkSceneMemory, estimateScene } from "../scene/estimate.js";
-import { totalmem } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
+import { backendInfo } from "../wave/backend.js";
 import { readRun } from "../run/folder.js";
 import { listFolder, makeDirectory, removeEmptyFolder, removeFile, temporaryPid } from "../run/fs.js";
 import { lockFolder, type FolderLock } from "../run/lock.js";
@@ -255,6 +256,22 @@ async function runLocked(
   if (!opts.view) process.exit(EXIT.ok);
 }
 
+/** What `gradscape info` prints: one line per fact, the backend's with its reason. */
+export function infoText(): string {
+  let backend: string;
+  try {
+    const b = backendInfo();
+    backend = b.backend === "native" ? `native: ${b.reason}; ${b.path}` : `WebAssembly: ${b.reason}`;
+  } catch (e) {
+    backend = `none, runs would fail: ${(e as Error).message}`;
+  }
+  return `gradscape ${packageVersion()} (Node ${process.versions.node}, ${process.platform} ${process.arch})\n` +
+    `wave kernels: ${backend}\n` +
+    `precision: float64 (float32 not yet)\n` +
+    `threads: ${availableParallelism()} (run --workers <n> evaluates shots on n threads)\n` +
+    `memory limit of runs: ${formatBytes(totalmem() / 2)} (half of this machine's ${formatBytes(totalmem())}; run --max-memory changes it)\n`;
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name("gradscape")
@@ -291,6 +308,13 @@ async function main(): Promise<void> {
       if (!existsSync(resolve(dir, "manifest.json"))) fail(`view: ${dir} is not a run folder (no manifest.json)`);
       const server = await serveRun(dir, { port: portOf(opts.port) });
       process.stdout.write(`viewer: ${server.url} (read-only, ${resolve(dir)}); Ctrl-C to stop\n`);
+    });
+
+  program
+    .command("info")
+    .description("print the version, the wave kernels' backend (native or WebAssembly) and why, precisions, threads and the memory limit")
+    .action(() => {
+      process.stdout.write(infoText());
     });
 
   program
