@@ -47,7 +47,7 @@ describe("a new physics plugs into the generic runner with one builder", () => {
       truth, start, parametrization: identity, optimizer: lbfgsOptimizer, termNames: [leastSquares().name],
       stages: [{ label: "coarse", iterations: 3, objective }, { label: "fine", iterations: 40, objective }],
       inputs: [{ name: "observed", data: field(observed, [n]), meta: { units: "1", axes, role: "observed" } }],
-      snapshots: { predict: blur, every: 2, shape: [n], axes, units: "1" },
+      snapshots: { predict: blur, shape: [n], axes, units: "1" },
       finish: (_x, model) => ({ arrays: [{ name: "predicted", data: field(blur(model), [n]), meta: { units: "1", axes, role: "predicted" } }], result: { checked: true } }),
       close: () => void closed++,
     };

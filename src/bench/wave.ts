@@ -24,10 +24,9 @@ export interface WaveTimes {
   gradientS: number;
 }
 
-/** The backends to time: the one GRADSCAPE_BACKEND names, else native (when it loads) and wasm. */
+/** The backends to time: the one GRADSCAPE_BACKEND names (read as the library reads it), else native (when it loads) and wasm. */
 function backends(): BackendName[] {
-  const forced = process.env[BACKEND_VARIABLE];
-  if (forced === "native" || forced === "wasm") return [forced];
+  if (process.env[BACKEND_VARIABLE]) return [backendInfo().backend];
   const native = nativeAvailability();
   if (!native.available) emit({ problem: "wave1d-standard", impl: "gradscape", backend: "native", absent: native.reason });
   return native.available ? ["native", "wasm"] : ["wasm"];

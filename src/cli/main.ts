@@ -128,7 +128,7 @@ async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
     const bytes = parseBytes(opts.maxMemory);
     if (bytes === null) fail(`--max-memory: expected a size such as 8GiB, 500MB or 2e9 (bytes), got ${JSON.stringify(opts.maxMemory)}`);
     setMemoryLimit(bytes);
-  } else setMemoryLimit(totalmem() / 2);
+  } else setMemoryLimit(defaultRunMemory());
   if (opts.dryRun) return dryRun(sceneFile);
   if (opts.out === undefined) fail("--out <dir> is required: the run folder to write (or --dry-run to only estimate)");
   const port = portOf(opts.port);
@@ -256,6 +256,9 @@ async function runLocked(
   if (!opts.view) process.exit(EXIT.ok);
 }
 
+/** The memory limit of runs without --max-memory: half of this machine's memory. */
+const defaultRunMemory = () => totalmem() / 2;
+
 /** What `gradscape info` prints: one line per fact, the backend's with its reason. */
 export function infoText(): string {
   let backend: string;
@@ -269,7 +272,7 @@ export function infoText(): string {
     `wave kernels: ${backend}\n` +
     `precision: float64 (float32 not yet)\n` +
     `threads: ${availableParallelism()} (run --workers <n> evaluates shots on n threads)\n` +
-    `memory limit of runs: ${formatBytes(totalmem() / 2)} (half of this machine's ${formatBytes(totalmem())}; run --max-memory changes it)\n`;
+    `memory limit of runs: ${formatBytes(defaultRunMemory())} (half of this machine's ${formatBytes(totalmem())}; run --max-memory changes it)\n`;
 }
 
 async function main(): Promise<void> {

@@ -155,7 +155,7 @@ export interface BacktrackingResult {
 }
 
 /** Halving: the shortening rule of searches that know no slope along their path. */
-export const halve = (step: number) => 0.5 * step;
+const halve = (step: number) => 0.5 * step;
 
 /**
  * Armijo backtracking, the one loop every backtracking search runs: tries

@@ -75,7 +75,7 @@ export function cellSum(pot: PairPotential, box: readonly [number, number, numbe
   const sq = pot.fn.squared;
   const direct = sq !== undefined && pot.mode !== "force-shifted";
   const energyAt = sq?.energy, virialAt = sq?.virial;
-  const k = Float64Array.from(pot.kernelCoefficients), c0 = k[0], c1 = k[1], c2 = k[2];
+  const [c0, c1, c2] = pot.kernelCoefficients;
   const shift = pot.mode === "energy-shifted" ? pot.shiftEnergy : 0;
   let energy = 0;
   for (let c = 0; c < ncell; c++) {

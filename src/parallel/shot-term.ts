@@ -35,9 +35,9 @@ export interface ShotProblem {
   misfit: MisfitSpec;
 }
 
-/** One single-shot simulator per shot, so any subset of shots runs anywhere. */
-export function shotSimulators(problem: ShotProblem): WaveSimulator[] {
-  return problem.config.shots.map((shot) => new WaveSimulator({ ...problem.config, shots: [shot], warn: () => {} }));
+/** One single-shot simulator per shot (of the shots listed in `which`, default all), so any subset of shots runs anywhere. */
+export function shotSimulators(problem: ShotProblem, which: readonly number[] = problem.config.shots.map((_, s) => s)): WaveSimulator[] {
+  return which.map((s) => new WaveSimulator({ ...problem.config, shots: [problem.config.shots[s]], warn: () => {} }));
 }
 
 /**
@@ -46,7 +46,7 @@ export function shotSimulators(problem: ShotProblem): WaveSimulator[] {
  * returns them as they are.
  */
 export function shotBand(sims: WaveSimulator[], observed: Float64Array[], cutoff: number): { sims: WaveSimulator[]; observed: Float64Array[] } {
-  if (cutoff === Infinity) return { sims, observed };
+  if (cutoff === Infinity || sims.length === 0) return { sims, observed };
   const { nt, dt } = sims[0].layout;
   return { sims: sims.map((s) => s.lowPassed(cutoff)), observed: observed.map((o) => lowPass(o, nt, dt, cutoff)) };
 }

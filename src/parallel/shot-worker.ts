@@ -29,10 +29,13 @@ const values = new Float64Array(init.values);
 const gradients = new Float64Array(init.gradients);
 const failure = new Uint8Array(init.failure);
 const band = new Float64Array(init.band);
-const all = shotSimulators(init.problem);
+// This thread's shots (shot s goes to worker s mod W): only they are built and, per band, filtered.
+const mine = init.problem.observed.map((_, s) => s).filter((s) => s % init.workers === init.index);
+const sims = shotSimulators(init.problem, mine);
+const observed = mine.map((s) => init.problem.observed[s]);
 // The band being evaluated: its simulators and observed data, rebuilt when the pool's cutoff changes.
 let cutoff = Infinity;
-let shots = shotBand(all, init.problem.observed, cutoff);
+let shots = shotBand(sims, observed, cutoff);
 const misfit = misfitOf(init.problem.misfit);
 const nx = model.length;
 let seen = 0;
@@ -44,11 +47,11 @@ for (;;) {
   const velocity = Float64Array.from(model);
   if (band[0] !== cutoff) {
     cutoff = band[0];
-    shots = shotBand(all, init.problem.observed, cutoff);
+    shots = shotBand(sims, observed, cutoff);
   }
-  for (let s = init.index; s < all.length; s += init.workers) {
+  for (const [j, s] of mine.entries()) {
     try {
-      values[s] = shotTerm(shots.sims[s], shots.observed[s], misfit, velocity, gradients.subarray(s * nx, (s + 1) * nx));
+      values[s] = shotTerm(shots.sims[j], shots.observed[j], misfit, velocity, gradients.subarray(s * nx, (s + 1) * nx));
     } catch (e) {
       if (Atomics.compareExchange(control, 3, 0, s + 1) === 0) {
         new TextEncoder().encodeInto(e instanceof Error ? e.message : String(e), failure.subarray(0, failure.length - 1));

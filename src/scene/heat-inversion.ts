@@ -24,7 +24,7 @@ import type { Axis, ArrayMeta } from "../run/folder.js";
 import { sampleField, sampleSeries, type HeatGrid } from "./heat-model.js";
 import type { HeatInversionScene } from "./heat-schema.js";
 import type { InversionProblem, OutputArray } from "./inversion-problem.js";
-import { relativeError, runInversion, snapshotEvery, type InversionSummary } from "./run-inversion.js";
+import { relativeError, runInversion, type InversionSummary } from "./run-inversion.js";
 import { inclusionFigures, type InclusionFigure } from "./inclusion-figures.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 import { silentProgress, type Progress } from "./progress.js";
@@ -136,7 +136,7 @@ export function heatInversionProblem(scene: HeatInversionScene): InversionProble
       { name: "observed", data: field(observed, dataShape), meta: data("observed") },
       { name: "sensors", data: field(Float64Array.from(scene.sensors.flat()), [scene.sensors.length, g.dims]), meta: { units: "m", axes: [{ name: "sensor" }, { name: g.dims === 1 ? "x" : "x, y" }], role: "geometry" } },
     ],
-    snapshots: { predict: (m) => flatten(simulator.forward(field(m, shape))), every: snapshotEvery(scene.optimizer.iterations), shape: dataShape, axes: dataAxes, units: "K" },
+    snapshots: { predict: (m) => flatten(simulator.forward(field(m, shape))), shape: dataShape, axes: dataAxes, units: "K" },
     finish(x, final, progress) {
       const gradient = new Float64Array(x.length);
       objectiveWith().objective(x, gradient);

@@ -38,10 +38,9 @@ export interface ModelDescription {
   units: string;
 }
 
-/** How to predict and describe the data of a model, stored every few iterations for the viewer. */
+/** How to predict and describe the data of a model, stored about 20 times over the run for the viewer. */
 export interface DataSnapshots {
   predict(model: Float64Array): Float64Array;
-  every: number;
   shape: number[];
   axes: Axis[];
   units: string;

@@ -36,10 +36,10 @@ export interface RunOptions {
 }
 
 /** The name of the predicted-data snapshot of iteration k. */
-export const snapshotName = (k: number) => `predicted_iteration_${String(k).padStart(4, "0")}`;
+const snapshotName = (k: number) => `predicted_iteration_${String(k).padStart(4, "0")}`;
 
 /** About 20 snapshots over a run of `total` iterations. */
-export const snapshotEvery = (total: number) => Math.max(1, Math.ceil(total / 20));
+const snapshotEvery = (total: number) => Math.max(1, Math.ceil(total / 20));
 
 /** |m - truth| / |truth - reference|, or NaN without a truth. */
 export function relativeError(m: Float64Array, truth: Float64Array | null, reference = 0): number {
@@ -137,9 +137,11 @@ function runProblem<R extends object>(problem: InversionProblem<R>, scene: Scene
     });
   };
   writeHistory();
+  const total = problem.stages.reduce((s, b) => s + b.iterations, 0);
+  const every = snapshotEvery(total);
   const snapshot = (k: number, m: Float64Array) => {
     const s = problem.snapshots;
-    if (s === undefined || k % s.every !== 0) return;
+    if (s === undefined || k % every !== 0) return;
     const name = snapshotName(k);
     // A resumed run keeps the snapshots written before it stopped (the same bytes).
     const data = from !== null && from.names.includes(name) ? from.load(name) : s.predict(m);
@@ -149,7 +151,6 @@ function runProblem<R extends object>(problem: InversionProblem<R>, scene: Scene
 
   let current: DataObjective | null = null;
   const last = { z: new Float64Array(n), g: new Float64Array(n), terms: [] as number[] };
-  const total = problem.stages.reduce((s, b) => s + b.iterations, 0);
   progress.start(total, "inversion");
   if (from !== null) progress.update(models.length - 1, "resumed");
   const m = new Float64Array(size);

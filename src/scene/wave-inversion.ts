@@ -24,7 +24,7 @@ import type { WaveInversionScene } from "./schema.js";
 import { layeredVelocity, smoothed } from "./velocity.js";
 import { waveConfigOf } from "./wave-forward.js";
 import type { InversionProblem } from "./inversion-problem.js";
-import { runInversion, snapshotEvery, type InversionSummary } from "./run-inversion.js";
+import { runInversion, type InversionSummary } from "./run-inversion.js";
 import type { Progress } from "./progress.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 
@@ -127,7 +127,7 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
     truth, start, parametrization: param, scale, optimizer, termNames,
     stages: cutoffs.map((cutoff) => ({ label: cutoff === Infinity ? "full band" : `${cutoff} Hz`, iterations: scene.optimizer.iterations, objective: () => objectiveOf(cutoff) })),
     inputs: [{ name: "observed", data: field(observed, shape), meta: { units: "pressure", axes: dataAxes, role: "observed" } }],
-    snapshots: { predict: (m) => flatten(sim.forward(field(m, [nx]))), every: snapshotEvery(cutoffs.length * scene.optimizer.iterations), shape, axes: dataAxes, units: "pressure" },
+    snapshots: { predict: (m) => flatten(sim.forward(field(m, [nx]))), shape, axes: dataAxes, units: "pressure" },
     finish(x, final) {
       const gradient = new Float64Array(nx);
       objectiveOf(Infinity).objective(x, gradient);

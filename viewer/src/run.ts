@@ -40,10 +40,6 @@ export class Run {
     return new Run(await fetchManifest(base));
   }
 
-  has(name: string): boolean {
-    return this.manifest.arrays.some((a) => a.name === name);
-  }
-
   entry(name: string): ArrayEntry | undefined {
     return this.manifest.arrays.find((a) => a.name === name);
   }

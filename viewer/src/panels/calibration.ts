@@ -13,7 +13,7 @@ export const calibration: PanelKind = {
     return drawnOnce(async (run) => {
       // A fit's array of a role, and its name for people: the potential's kind (its parameters' entry names it).
       const ofFit = (run: Run, role: Role, fit: number) => run.withRole(role).find((e) => e.fit === fit);
-      const fits = run.withRole("fit-parameters").map((e) => e.fit!);
+      const fits = run.withRole("fit-parameters");
       const label = (e: ArrayEntry) => e.name.replace(/^fit\d+_/, "").replace(/_parameters$/, "");
       const r = (await run.loadRole("separation")).data;
       for (const quantity of ["energy", "force"] as const) {
@@ -24,8 +24,8 @@ export const calibration: PanelKind = {
           { label: "truth", values: (await run.loadRole(`true-${quantity}`)).data, color: "#8ab4f8", dash: [6, 4] },
         ];
         for (const [i, f] of fits.entries()) {
-          const curve = ofFit(run, `fit-${quantity}`, f);
-          if (curve !== undefined) series.push({ label: `fit: ${label(ofFit(run, "fit-parameters", f)!)}`, values: (await run.load(curve.name)).data, color: COLORS[i % COLORS.length] });
+          const curve = ofFit(run, `fit-${quantity}`, f.fit!);
+          if (curve !== undefined) series.push({ label: `fit: ${label(f)}`, values: (await run.load(curve.name)).data, color: COLORS[i % COLORS.length] });
         }
         new LinePlot(body, { x: r, xLabel: "separation (length)", yLabel: `${quantity} (${reference.units})`, series });
       }
@@ -33,7 +33,7 @@ export const calibration: PanelKind = {
       table.innerHTML = "<thead><tr><th>fit</th><th>parameter</th><th>value</th><th>standard error</th></tr></thead>";
       const tbody = document.createElement("tbody");
       for (const f of fits) {
-        const p = await run.load(ofFit(run, "fit-parameters", f)!.name), se = await run.load(ofFit(run, "fit-standard-errors", f)!.name);
+        const p = await run.load(f.name), se = await run.load(ofFit(run, "fit-standard-errors", f.fit!)!.name);
         const labels = p.entry.axes[0].labels ?? [];
         labels.forEach((l, i) => {
           const tr = document.createElement("tr");

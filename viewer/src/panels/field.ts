@@ -30,16 +30,17 @@ export const fieldPanel: PanelKind = {
       title: title(run, entry),
       x: [x[0], x[nx - 1]], y: [t[0], t[nt - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(tAxis, "t"), topDown: true,
     });
-    let drawn: { shot: number; f: unknown } | null = null;
+    let drawn: { shot: number; f: unknown; signed: boolean } | null = null;
     return {
       async update({ run, shot }: ViewState) {
         const f = await run.load(name);
         // The field does not change with the iteration: redraw only for another shot or new data.
         if (drawn !== null && drawn.shot === shot && drawn.f === f) return;
-        drawn = { shot, f };
+        // Whether the field takes both signs: scanned once per loaded field.
+        const signed = drawn !== null && drawn.f === f ? drawn.signed : f.data.some((v) => v < 0) && f.data.some((v) => v > 0);
+        drawn = { shot, f, signed };
         const offset = f.shape.length === 3 ? Math.min(shot, f.shape[0] - 1) * nt * nx : 0;
         const values = f.data.subarray(offset, offset + nt * nx);
-        const signed = f.data.some((v) => v < 0) && f.data.some((v) => v > 0);
         // Wavefields span decades; clip the colour scale at a third of the peak so that reflections show.
         const r = rangeOf([values], signed);
         const range = signed ? { min: r.min / 3, max: r.max / 3 } : r;

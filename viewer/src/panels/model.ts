@@ -5,9 +5,12 @@ import { LinePlot } from "../plot.js";
 import { axisLabel, axisValues, type Run } from "../run.js";
 import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
 
-/** What the model is, for labels: the final model's name ("velocity", "conductivity"), or null. */
+/**
+ * What the model is, for labels ("velocity", "conductivity"): the final model's name, or while
+ * a run is live (no final model yet) its start's without the `start_` prefix; null for neither.
+ */
 export function modelName(run: Run): string | null {
-  return run.role("model")?.name ?? null;
+  return run.role("model")?.name ?? run.role("start")?.name.replace(/^start_/, "") ?? null;
 }
 
 const dims = (run: Run) => (run.role("models")?.shape.length ?? 0) - 1;
