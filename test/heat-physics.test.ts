@@ -196,7 +196,8 @@ describe("stability", () => {
       let maxAbs = 0, energy = Infinity, monotone = true;
       new HeatSimulator({ ...base, dt: 1000 * limit, scheme }).forward(k, {
         onStep: ({ field: T }) => {
-          const e = T.reduce((s, v) => s + v * v, 0);
+          let e = 0;
+          for (const v of T) e += v * v;
           if (e > energy * (1 + 1e-12)) monotone = false;
           energy = e;
           maxAbs = Math.max(maxAbs, ...T);

@@ -270,7 +270,7 @@ export function infoText(): string {
   }
   return `gradscape ${packageVersion()} (Node ${process.versions.node}, ${process.platform} ${process.arch})\n` +
     `wave kernels: ${backend}\n` +
-    `precision: float64 (float32 not yet)\n` +
+    `precision: float64 (default) and float32 (a scene's "precision", WaveConfig.precision), both on either backend\n` +
     `threads: ${availableParallelism()} (run --workers <n> evaluates shots on n threads)\n` +
     `memory limit of runs: ${formatBytes(defaultRunMemory())} (half of this machine's ${formatBytes(totalmem())}; run --max-memory changes it)\n`;
 }

@@ -87,7 +87,7 @@ export function norm(a: Field): number {
  * Samples u at points given by interpolation weights: out[offset + r stride] =
  * sum_j weight_j u[index_j] for each point r (receivers, sensors).
  */
-export function samplePoints(u: Float64Array, points: readonly { index: Int32Array; weight: Float64Array }[], out: Float64Array, offset: number, stride: number): void {
+export function samplePoints(u: Float64Array | Float32Array, points: readonly { index: Int32Array; weight: Float64Array }[], out: Float64Array, offset: number, stride: number): void {
   for (let r = 0; r < points.length; r++) {
     const p = points[r];
     let v = 0;

@@ -54,7 +54,8 @@ export interface Differentiable {
 export interface StepView {
   shot: number;
   timeIndex: number;
-  field: Float64Array;
+  /** The wavefield on the model cells: float64, or float32 for a simulator of that precision. */
+  field: Float64Array | Float32Array;
 }
 
 /** Observation of a forward run, the same for every time-stepping simulator. */

@@ -42,7 +42,7 @@ export function estimateScene(scene: Scene): SceneEstimate {
     if (scene.kind === "wave-forward") {
       const frames = framesKept(nt, scene.output.wavefieldEvery);
       return {
-        memory: [...waveMemory(size, nt, shots, traces, null), { what: "wavefield output", bytes: 2 * f8 * shots * frames * nx }],
+        memory: [...waveMemory(size, nt, shots, traces, null, scene.precision), { what: "wavefield output", bytes: 2 * f8 * shots * frames * nx }],
         stepsPerForward: shots * nt,
         runs: "1",
       };
@@ -51,7 +51,7 @@ export function estimateScene(scene: Scene): SceneEstimate {
     // Two simulators hold stored wavefields at once: the full band's and the current band's (with
     // --workers, the current band's pool, whose threads split the shots, and the final full-band one).
     const simulators = 2;
-    const storage = waveMemory(size, nt, shots, traces, { mode: "full" });
+    const storage = waveMemory(size, nt, shots, traces, { mode: "full" }, scene.precision);
     return {
       memory: [
         ...storage.map((p) => ({ what: `${p.what} (${simulators} simulators)`, bytes: simulators * p.bytes })),

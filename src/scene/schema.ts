@@ -75,6 +75,10 @@ const waveCommon = {
     })
     .strict(),
   order: z.union([z.literal(2), z.literal(4), z.literal(6), z.literal(8)]).default(8).describe("spatial accuracy order"),
+  precision: z
+    .enum(["float64", "float32"])
+    .default("float64")
+    .describe("floating-point format of the wave state, stored wavefields and checkpoints: float32 halves their memory and runs faster, accurate to about 1e-5 relative"),
   boundaries: z
     .object({
       left: z.enum(["absorbing", "free", "rigid"]).default("absorbing"),

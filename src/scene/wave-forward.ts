@@ -19,7 +19,7 @@ export interface ForwardRunSummary {
 }
 
 /** The parts every wave scene shares. */
-export type WaveSceneCommon = Pick<WaveForwardScene, "grid" | "time" | "order" | "boundaries" | "wavelet" | "shots">;
+export type WaveSceneCommon = Pick<WaveForwardScene, "grid" | "time" | "order" | "precision" | "boundaries" | "wavelet" | "shots">;
 
 export function receiverPositions(r: WaveForwardScene["shots"][number]["receivers"]): number[] {
   if (Array.isArray(r)) return r;
@@ -62,6 +62,7 @@ export function waveConfigOf(scene: WaveSceneCommon, pmlVelocity: number, warn: 
   return {
     nx, dx, origin, dt, nt,
     order: scene.order,
+    precision: scene.precision,
     left: scene.boundaries.left,
     right: scene.boundaries.right,
     pml: { width: scene.boundaries.pmlWidth, velocity: pmlVelocity },

@@ -1,7 +1,7 @@
 /**
- * Which kernels the wave simulator runs: the native ones (kernel.c, built at install time when
- * a C compiler is present, loaded through Node-API) or the WebAssembly ones (kernel.wat, which
- * run everywhere). Both compute the same scheme; they agree to 1e-12 relative (tested).
+ * Which kernels the wave simulator runs: kernel.c compiled natively (at install time when a C
+ * compiler is present, loaded through Node-API) or compiled to WebAssembly (committed bytes,
+ * which run everywhere). One source: they agree to 1e-12 relative in float64 (tested).
  *
  * Choice: `GRADSCAPE_BACKEND=native|wasm` forces one (native forced but not loadable is an
  * error saying why); otherwise native when it loads, WebAssembly when not. Made once, when the
@@ -14,12 +14,13 @@
  */
 import { InputError, describe } from "../core/errors.js";
 import type { Kernels } from "./wasm.js";
+import type { Precision } from "./precision.js";
 
 /**
- * Bytes kept free at the end of every arena's memory for the kernels' own state: the native
- * kernels' `configure` state (WebAssembly keeps its in the instance's globals).
+ * Bytes kept free at the end of every arena's memory for the kernels' configurations (one per
+ * sweep: kernel.h's GS_STATE_BYTES), native and WebAssembly alike.
  */
-export const KERNEL_STATE_BYTES = 256;
+export const KERNEL_STATE_BYTES = 512;
 
 /** The two kernel implementations. */
 export type BackendName = "native" | "wasm";
@@ -41,8 +42,8 @@ export interface BackendInfo {
 
 /** The native module's exports (src/wave/kernel-napi.c). */
 interface NativeModule {
-  /** Gives `buffer` the kernels as methods and returns it; its last `reserved` bytes (>= stateBytes) hold their state. */
-  bind(buffer: ArrayBuffer, reserved: number): Kernels;
+  /** Gives `buffer` the kernels of `precision` as methods and returns it; its last `reserved` bytes (>= stateBytes) hold their state. */
+  bind(buffer: ArrayBuffer, reserved: number, precision: Precision): Kernels;
   readonly isa: string;
   readonly flushesSubnormals: boolean;
   readonly stateBytes: number;
@@ -51,7 +52,7 @@ interface NativeModule {
 }
 
 /** The version of the native module's interface this code expects (kernel-napi.c's GS_ABI). */
-const NATIVE_ABI = 1;
+const NATIVE_ABI = 2;
 
 type NativeLoad = { ok: true; module: NativeModule; path: string } | { ok: false; reason: string; path: string | null };
 
@@ -168,11 +169,12 @@ export function nativeAvailability(): { available: boolean; reason: string; path
 }
 
 /**
- * The native kernels bound to `buffer` when the native backend is active, else null. They keep
- * their `configure` state in the buffer's last `reserved` bytes, which nothing else may use.
+ * The native kernels of `precision` bound to `buffer` when the native backend is active, else
+ * null. They keep their configurations in the buffer's last `reserved` bytes, which nothing
+ * else may use.
  */
-export function nativeKernels(buffer: ArrayBuffer, reserved: number): Kernels | null {
+export function nativeKernels(buffer: ArrayBuffer, reserved: number, precision: Precision): Kernels | null {
   if (backendInfo().backend !== "native") return null;
   const n = loadNative();
-  return n.ok ? n.module.bind(buffer, reserved) : null;
+  return n.ok ? n.module.bind(buffer, reserved, precision) : null;
 }

@@ -7,6 +7,7 @@ import { storageOf, type Storage } from "../core/checkpoint.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 import { defaultWarn, oncePerKind } from "../core/warn.js";
 import { checkMemory, type MemoryPart } from "../core/memory.js";
+import { bytesPerValue, precisionOf, type Precision } from "./precision.js";
 import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
 import { maxFrequency } from "./wavelet.js";
 
@@ -76,6 +77,19 @@ export interface WaveConfig {
   shots: Shot[];
   /** Gradient memory strategy. Default full storage. */
   storage?: Storage;
+  /**
+   * Floating-point format of the wave state, the stored wavefields and the checkpoints. Default
+   * "float64". "float32" halves their memory and, natively, doubles the vector lanes: about
+   * 1.6-2x faster, with answers accurate to float32 round-off (about 1e-6 relative: dot tests
+   * hold to that, not to 1e-12). Inputs, data and gradients stay float64; the velocity gradient
+   * is summed in float64.
+   *
+   * | held per step and shot by | float64 | float32 |
+   * |---|---|---|
+   * | full storage (one array per time step) | 8 B per working cell | 4 B |
+   * | checkpointing (4 arrays per snapshot) | 32 B per working cell | 16 B |
+   */
+  precision?: Precision;
   /** Receives warnings (e.g. too few points per wavelength), each kind once per simulator. Default: process.emitWarning (console.warn in a browser). */
   warn?: (message: string) => void;
 }
@@ -116,6 +130,7 @@ export interface Layout {
   /** Highest frequency (Hz) carrying 1% of the peak amplitude of any wavelet. */
   readonly fmax: number;
   readonly storage: Storage;
+  readonly precision: Precision;
   readonly warn: (message: string) => void;
 }
 
@@ -125,7 +140,7 @@ export interface Layout {
  */
 export const GHOST = 4;
 
-const KNOWN_KEYS = new Set(["nx", "dx", "origin", "dt", "nt", "order", "left", "right", "pml", "shots", "storage", "warn"]);
+const KNOWN_KEYS = new Set(["nx", "dx", "origin", "dt", "nt", "order", "left", "right", "pml", "shots", "storage", "precision", "warn"]);
 
 function boundary(v: unknown, field: string): BoundaryKind {
   if (v === undefined) return "absorbing";
@@ -174,7 +189,7 @@ export function layout(config: WaveConfig): Layout {
   // What a forward run holds, checked before anything of that size is allocated.
   const shotList = Array.isArray(config.shots) ? config.shots : [];
   const traces = shotList.reduce((n, s) => n + (Array.isArray(s?.receivers) ? s.receivers.length : 0), 0);
-  checkMemory("nx", waveMemory(size, nt, shotList.length, traces, null), "use fewer cells (nx), time samples (nt) or receivers, or raise the limit (--max-memory, setMemoryLimit)");
+  checkMemory("nx", waveMemory(size, nt, shotList.length, traces, null, precisionOf(config.precision)), "use fewer cells (nx), time samples (nt) or receivers, or raise the limit (--max-memory, setMemoryLimit)");
 
   // C-PML: b = exp(-sigma dt), a = b - 1, sigma = sigma_max (d/L)^2 with d the depth into the layer.
   const pmlA = new Float64Array(size);
@@ -231,13 +246,14 @@ export function layout(config: WaveConfig): Layout {
   });
 
   const storage = storageOf(config.storage);
+  const precision = precisionOf(config.precision);
   const fmax = frequencyLimit(wavelets, dt);
   const warn = oncePerKind(config.warn ?? defaultWarn);
   return {
     nx, dx, origin, dt, nt, stencil: st, left, right, padLeft, padRight, size, first,
     pmlA, pmlB,
     pmlLeft: [r, r + padLeft], pmlRight: [first + nx, first + nx + padRight],
-    sources, receivers, nreceivers, wavelets, fmax, storage, warn,
+    sources, receivers, nreceivers, wavelets, fmax, storage, precision, warn,
   };
 }
 
@@ -247,14 +263,15 @@ export function layout(config: WaveConfig): Layout {
  * all: the wave state of the forward and adjoint propagators, the data and
  * wavelets, and for gradients (`storage` not null) the stored forward states.
  */
-export function waveMemory(size: number, nt: number, shots: number, traces: number, storage: Storage | null): MemoryPart[] {
+export function waveMemory(size: number, nt: number, shots: number, traces: number, storage: Storage | null, precision: Precision = "float64"): MemoryPart[] {
   // Per working cell: 9 forward and 11 adjoint arrays, the two C-PML coefficient arrays and the
-  // coefficient and its gradient.
-  const parts: MemoryPart[] = [{ what: "wave state", bytes: 8 * size * 24 }, { what: "data and wavelets", bytes: 8 * nt * (2 * traces + shots) }];
+  // coefficient (all of the precision), its gradient (float64) and the simulator's float64 copies.
+  const v = bytesPerValue(precision);
+  const parts: MemoryPart[] = [{ what: "wave state", bytes: (v * 20 + 8 * 4) * size }, { what: "data and wavelets", bytes: 8 * nt * (2 * traces + shots) }];
   if (storage !== null) {
     parts.push(storage.mode === "full"
-      ? { what: "stored wavefields for the gradient (full storage)", bytes: 8 * shots * Math.max(nt - 1, 1) * size }
-      : { what: `${storage.snapshots} checkpoints for the gradient`, bytes: 8 * 4 * size * Math.min(storage.snapshots, Math.max(nt - 1, 1)) });
+      ? { what: "stored wavefields for the gradient (full storage)", bytes: v * shots * Math.max(nt - 1, 1) * size }
+      : { what: `${storage.snapshots} checkpoints for the gradient`, bytes: v * 4 * size * Math.min(storage.snapshots, Math.max(nt - 1, 1)) });
   }
   return parts;
 }

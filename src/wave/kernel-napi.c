@@ -2,16 +2,16 @@
  * Node-API binding of the native wave kernels (kernel.c), loaded by backend.ts.
  *
  *   const { bind, isa, flushesSubnormals, stateBytes, abi } = require("build/Release/gradscape.node");
- *   const kernels = bind(memory.buffer, reserved);   // wasm.ts's `Kernels`, on that buffer
+ *   const kernels = bind(memory.buffer, reserved, "float32");   // wasm.ts's `Kernels`, on that buffer
  *
- * `bind(buffer, reserved)` takes the ArrayBuffer of an arena's WebAssembly.Memory (fixed size, never grown,
- * so it never detaches and its data never moves), gives it the eight kernels of wasm.ts's
- * `Kernels` interface as methods (not enumerable) and returns it: the kernels are methods of the
- * memory they work on. Arguments are kernel.wat's: pointers are byte offsets into that buffer,
- * cells are indices. Each bound buffer has its own `configure` state (as each WebAssembly
- * instance has its own globals) in its last STATE_BYTES (`stateBytes`) bytes, which the caller
- * keeps free: `reserved`, the bytes kept at the end, must be at least that, and no kernel call
- * reaches them.
+ * `bind(buffer, reserved, precision)` takes the ArrayBuffer of an arena's WebAssembly.Memory (fixed
+ * size, never grown, so it never detaches and its data never moves), gives it the three kernels
+ * of wasm.ts's `Kernels` interface in that precision as methods (not enumerable) and returns it:
+ * the kernels are methods of the memory they work on. Arguments are those of the WebAssembly
+ * exports (kernel-wasm.c): pointers are byte offsets into that buffer, cells are indices. Each
+ * bound buffer keeps its sweeps' configurations (as the WebAssembly module does) in its last
+ * GS_STATE_BYTES (`stateBytes`) bytes, which the caller keeps free: `reserved`, the bytes kept
+ * at the end, must be at least that, and no kernel call reaches them.
  *
  * Nothing here outlives the garbage collector's view of it: the kernel functions are made once
  * per thread, the state is in the buffer, no finalizer waits for the event loop. So a
@@ -20,7 +20,7 @@
  * Every call finds the memory from `this` (V8's own base address and length of that buffer) and
  * checks that the cells it will touch lie inside it (a RangeError naming the kernel and the
  * argument otherwise: where WebAssembly would trap, this code must not write outside its memory;
- * the configure state is offsets, checked again at every forwardStep, never a raw pointer), then
+ * a configuration is offsets, checked again at every step, never a raw pointer), then
  * runs the kernel with flush-to-zero and denormals-are-zero set, and restores the caller's
  * floating-point mode before it returns: the JavaScript engine shares the thread's control
  * register and must never run with FTZ on.
@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel.h"
 
@@ -70,32 +71,28 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 
 /* ---- one bound memory ---- */
 
-/* What `configure` received (the wat's globals), kept as offsets and weights in the last
- * STATE_BYTES of the bound buffer; checked against the memory whenever forwardStep uses it. */
-typedef struct {
-  uint64_t magic;
-  int32_t configured;
-  int32_t k, a, b, psi, zeta, pl0, pl1, pr0, pr1, last;
-  double c[5], d[5];
-} config;
-
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 1
+#define GS_ABI 2
 #define CONFIG_MAGIC 0x6772616473636170ull /* "gradscap" */
-#define STATE_BYTES 256 /* >= sizeof(config), a multiple of 16 */
-#define KERNELS 8
-_Static_assert(sizeof(config) <= STATE_BYTES, "the configure state fits its reserved bytes");
+
+/* What a function's `data` says: the precision of the kernels it runs. */
+typedef struct {
+  const char *name; /* "float64" | "float32" */
+  size_t bytes;     /* of one value */
+} precision;
+static const precision F64 = {"float64", 8}, F32 = {"float32", 4};
 
 /* ---- arguments ---- */
 
 typedef struct {
   napi_env env;
   const char *kernel;
+  const precision *p;
   napi_value self; /* the bound buffer */
   uint8_t *base;   /* its data, as V8 reports it for this call */
   size_t bytes;    /* its length less the state's bytes: what the kernels may touch */
-  config *state;   /* the state, at its end */
-  napi_value argv[20];
+  gs_config *slots; /* the configurations, at its end */
+  napi_value argv[24];
   bool ok;
 } call;
 
@@ -107,18 +104,21 @@ static bool fail(call *c, napi_status (*throw_fn)(napi_env, const char *, const 
   return false;
 }
 
+static gs_config *slot(call *c, int32_t sweep) { return (gs_config *)((uint8_t *)c->slots + (size_t)sweep * GS_SLOT_BYTES); }
+
 static bool begin(call *c, napi_env env, napi_callback_info info, const char *kernel, size_t want) {
-  size_t argc = 20;
-  void *data = NULL;
+  size_t argc = 24;
+  void *data = NULL, *fn_data = NULL;
   c->env = env, c->kernel = kernel, c->ok = true;
-  if (napi_get_cb_info(env, info, &argc, c->argv, &c->self, NULL) != napi_ok) return false;
+  if (napi_get_cb_info(env, info, &argc, c->argv, &c->self, &fn_data) != napi_ok) return false;
+  c->p = fn_data;
   if (napi_get_arraybuffer_info(env, c->self, &data, &c->bytes) != napi_ok)
     return fail(c, napi_throw_type_error, "call it as a method of the buffer bind() returned");
   if (data == NULL || ((uintptr_t)data & 7) != 0) return fail(c, napi_throw_type_error, "its buffer is detached or not 8-byte aligned");
   c->base = data;
-  c->state = c->bytes >= STATE_BYTES ? (config *)(c->base + c->bytes - STATE_BYTES) : NULL;
-  if (c->state == NULL || c->state->magic != CONFIG_MAGIC) return fail(c, napi_throw_type_error, "its buffer was not prepared by bind()");
-  c->bytes -= STATE_BYTES;
+  c->slots = c->bytes >= GS_STATE_BYTES ? (gs_config *)(c->base + c->bytes - GS_STATE_BYTES) : NULL;
+  if (c->slots == NULL || c->slots->magic != CONFIG_MAGIC) return fail(c, napi_throw_type_error, "its buffer was not prepared by bind()");
+  c->bytes -= GS_STATE_BYTES;
   if (argc < want) {
     char msg[96];
     snprintf(msg, sizeof msg, "expected %zu arguments, got %zu", want, argc);
@@ -147,20 +147,25 @@ static double f64(call *c, size_t j) {
   return v;
 }
 
-/* True when cells [from, to) of the float64 array at byte offset `ptr` lie inside the memory
- * (an empty range always does); otherwise throws a RangeError naming the kernel and argument. */
-static bool span(call *c, const char *name, int32_t ptr, int64_t from, int64_t to) {
+/* True when cells [from, to) of the array of `bytes`-byte values at byte offset `ptr` lie inside
+ * the memory (an empty range always does); otherwise throws a RangeError naming the kernel and argument. */
+static bool span_of(call *c, const char *name, int32_t ptr, int64_t from, int64_t to, size_t bytes) {
   if (!c->ok) return false;
   if (to <= from) return true;
-  const int64_t first = (int64_t)ptr + 8 * from, end = (int64_t)ptr + 8 * to;
-  if (ptr % 8 == 0 && first >= 0 && end <= (int64_t)c->bytes) return true;
+  const int64_t first = (int64_t)ptr + (int64_t)bytes * from, end = (int64_t)ptr + (int64_t)bytes * to;
+  if (ptr % (int32_t)bytes == 0 && first >= 0 && end <= (int64_t)c->bytes) return true;
   char msg[256];
   snprintf(msg, sizeof msg,
-           "gradscape native kernel %s: %s (byte offset %d) with cells [%lld, %lld) is not an aligned float64 range inside the %zu-byte memory",
-           c->kernel, name, (int)ptr, (long long)from, (long long)to, c->bytes);
+           "gradscape native kernel %s: %s (byte offset %d) with cells [%lld, %lld) is not an aligned %s range inside the %zu-byte memory",
+           c->kernel, name, (int)ptr, (long long)from, (long long)to, bytes == 8 ? "float64" : "float32", c->bytes);
   napi_throw_range_error(c->env, NULL, msg);
   c->ok = false;
   return false;
+}
+
+/* The same for an array of the kernel's precision. */
+static bool span(call *c, const char *name, int32_t ptr, int64_t from, int64_t to) {
+  return span_of(c, name, ptr, from, to, c->p->bytes);
 }
 
 static bool require(call *c, bool condition, const char *what) {
@@ -168,52 +173,35 @@ static bool require(call *c, bool condition, const char *what) {
   return condition || fail(c, napi_throw_range_error, what);
 }
 
-#define AT(off) ((double *)(c.base + (off)))
-
-static napi_value int_result(napi_env env, int32_t v) {
-  napi_value out;
-  napi_create_int32(env, v, &out);
-  return out;
-}
-
-/* ---- the kernels ---- */
-
-static napi_value leapfrog(napi_env env, napi_callback_info info) {
-  call c;
-  if (!begin(&c, env, info, "leapfrog", 12)) return NULL;
-  const int32_t u = i32(&c, 0), prev = i32(&c, 1), next = i32(&c, 2), k = i32(&c, 3), w = i32(&c, 4), start = i32(&c, 5), end = i32(&c, 6);
-  const double c0 = f64(&c, 7), c1 = f64(&c, 8), c2 = f64(&c, 9), c3 = f64(&c, 10), c4 = f64(&c, 11);
-  if (!(span(&c, "u", u, (int64_t)start - GS_GHOST, (int64_t)end + GS_GHOST) && span(&c, "prev", prev, start, end) &&
-        span(&c, "next", next, start, end) && span(&c, "k", k, start, end) && span(&c, "w", w, start, end)))
-    return NULL;
-  const fp_mode mode = ftz_enter();
-  const int32_t done = gs_leapfrog(AT(u), AT(prev), AT(next), AT(k), AT(w), start, end, c0, c1, c2, c3, c4);
-  ftz_leave(mode);
-  return int_result(env, done);
-}
-
-/* The whole working arrays of a configured propagator: last + GHOST cells. */
-static bool check_config(call *c, const config *g) {
+/* A configured sweep whose arrays (last + GHOST cells each) lie inside the memory. */
+static bool check_config(call *c, const gs_config *g) {
   const int64_t size = (int64_t)g->last + GS_GHOST;
-  return require(c, g->last >= GS_GHOST, "last must be at least 4 (the ghost cells)") &&
+  return require(c, g->configured == 1, "called before configure") &&
+         require(c, g->last >= GS_GHOST, "last must be at least 4 (the ghost cells)") &&
          require(c, g->pl0 >= g->pl1 || (g->pl0 >= GS_GHOST && g->pl1 <= g->last), "the left layer [pl0, pl1) must lie in [4, last)") &&
          require(c, g->pr0 >= g->pr1 || (g->pr0 >= GS_GHOST && g->pr1 <= g->last), "the right layer [pr0, pr1) must lie in [4, last)") &&
          span(c, "k", g->k, 0, size) && span(c, "a", g->a, 0, size) && span(c, "b", g->b, 0, size) &&
          span(c, "psi", g->psi, 0, size) && span(c, "zeta", g->zeta, 0, size);
 }
 
+/* ---- the kernels ---- */
+
 static napi_value configure(napi_env env, napi_callback_info info) {
   call c;
-  if (!begin(&c, env, info, "configure", 19)) return NULL;
-  config *g = c.state;
-  config next = {.magic = CONFIG_MAGIC, .configured = 1};
-  next.k = i32(&c, 0), next.a = i32(&c, 1), next.b = i32(&c, 2), next.psi = i32(&c, 3), next.zeta = i32(&c, 4);
-  next.pl0 = i32(&c, 5), next.pl1 = i32(&c, 6), next.pr0 = i32(&c, 7), next.pr1 = i32(&c, 8), next.last = i32(&c, 9);
-  for (size_t j = 0; j < 5; j++) next.c[j] = f64(&c, 10 + j);
+  if (!begin(&c, env, info, "configure", 22)) return NULL;
+  const int32_t sweep = i32(&c, 0);
+  gs_config next = {.magic = CONFIG_MAGIC, .configured = 1};
+  next.k = i32(&c, 1), next.a = i32(&c, 2), next.b = i32(&c, 3), next.psi = i32(&c, 4), next.zeta = i32(&c, 5);
+  next.pl0 = i32(&c, 6), next.pl1 = i32(&c, 7), next.pr0 = i32(&c, 8), next.pr1 = i32(&c, 9), next.last = i32(&c, 10);
+  next.left_sign = i32(&c, 11), next.right_sign = i32(&c, 12);
+  for (size_t j = 0; j < 5; j++) next.c[j] = f64(&c, 13 + j);
   next.d[0] = 0;
-  for (size_t j = 1; j < 5; j++) next.d[j] = f64(&c, 14 + j);
-  if (!(c.ok && check_config(&c, &next))) return NULL;
-  *g = next;
+  for (size_t j = 1; j < 5; j++) next.d[j] = f64(&c, 17 + j);
+  if (!(require(&c, sweep == GS_FORWARD || sweep == GS_ADJOINT, "sweep must be 0 (forward) or 1 (adjoint)") &&
+        require(&c, next.left_sign >= -1 && next.left_sign <= 1 && next.right_sign >= -1 && next.right_sign <= 1, "the mirror signs must be -1, 0 or 1") &&
+        check_config(&c, &next)))
+    return NULL;
+  *slot(&c, sweep) = next;
   return NULL;
 }
 
@@ -221,143 +209,108 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
   call c;
   if (!begin(&c, env, info, "forwardStep", 6)) return NULL;
   const int32_t u = i32(&c, 0), prev = i32(&c, 1), next = i32(&c, 2), w = i32(&c, 3), lo = i32(&c, 4), hi = i32(&c, 5);
-  const config *g = c.state;
-  if (!(require(&c, g->configured, "called before configure") && check_config(&c, g))) return NULL;
+  const gs_config *g = slot(&c, GS_FORWARD);
+  if (!(c.ok && check_config(&c, g))) return NULL;
   const int64_t size = (int64_t)g->last + GS_GHOST;
   const bool in_grid = lo >= 0 && hi >= 0 && lo <= g->last && hi <= g->last;
   if (!(require(&c, in_grid && (hi <= (lo & ~1) || (lo & ~1) >= GS_GHOST), "the range [lo, hi) must lie in [4, last)") &&
         span(&c, "u", u, 0, size) && span(&c, "prev", prev, 0, size) && span(&c, "next", next, 0, size) && span(&c, "w", w, 0, size)))
     return NULL;
-  gs_state s;
-  gs_configure(&s, AT(g->k), AT(g->a), AT(g->b), AT(g->psi), AT(g->zeta), g->pl0, g->pl1, g->pr0, g->pr1, g->last,
-               g->c[0], g->c[1], g->c[2], g->c[3], g->c[4], g->d[1], g->d[2], g->d[3], g->d[4]);
+  const uintptr_t base = (uintptr_t)c.base;
   const fp_mode mode = ftz_enter();
-  gs_forward_step(&s, AT(u), AT(prev), AT(next), AT(w), lo, hi);
+  if (c.p == &F32) {
+    gs_sweep_f32 s;
+    gs_sweep_of_f32(&s, base, g);
+    gs_forward_step_f32(&s, (float *)(base + u), (const float *)(base + prev), (float *)(base + next), (float *)(base + w), lo, hi);
+  } else {
+    gs_sweep_f64 s;
+    gs_sweep_of_f64(&s, base, g);
+    gs_forward_step_f64(&s, (double *)(base + u), (const double *)(base + prev), (double *)(base + next), (double *)(base + w), lo, hi);
+  }
   ftz_leave(mode);
   return NULL;
 }
 
-static napi_value pml_forward(napi_env env, napi_callback_info info) {
+static napi_value adjoint_step(napi_env env, napi_callback_info info) {
   call c;
-  if (!begin(&c, env, info, "pmlForward", 16)) return NULL;
-  const int32_t u = i32(&c, 0), psi = i32(&c, 1), zeta = i32(&c, 2), w = i32(&c, 3), next = i32(&c, 4), k = i32(&c, 5), a = i32(&c, 6), b = i32(&c, 7);
-  const int32_t start = i32(&c, 8), end = i32(&c, 9), lo = i32(&c, 10), hi = i32(&c, 11);
-  const double d1 = f64(&c, 12), d2 = f64(&c, 13), d3 = f64(&c, 14), d4 = f64(&c, 15);
-  const int64_t s4 = (int64_t)start - GS_GHOST, e4 = (int64_t)end + GS_GHOST, l4 = (int64_t)lo - GS_GHOST, h4 = (int64_t)hi + GS_GHOST;
-  if (!(span(&c, "u", u, s4, e4) && span(&c, "psi", psi, start, end) && span(&c, "psi", psi, l4, h4) &&
-        span(&c, "zeta", zeta, start, end) && span(&c, "a", a, start, end) && span(&c, "b", b, start, end) &&
-        span(&c, "w", w, start, end) && span(&c, "w", w, lo, hi) && span(&c, "next", next, start, end) &&
-        span(&c, "next", next, lo, hi) && span(&c, "k", k, start, end) && span(&c, "k", k, lo, hi)))
+  if (!begin(&c, env, info, "adjointStep", 6)) return NULL;
+  const int32_t later = i32(&c, 0), earlier = i32(&c, 1), q = i32(&c, 2), p_bar = i32(&c, 3), wn = i32(&c, 4), grad = i32(&c, 5);
+  const gs_config *g = slot(&c, GS_ADJOINT);
+  if (!(c.ok && check_config(&c, g))) return NULL;
+  const int64_t size = (int64_t)g->last + GS_GHOST;
+  if (!(span(&c, "later", later, 0, size) && span(&c, "earlier", earlier, 0, size) && span(&c, "q", q, 0, size) &&
+        span(&c, "pBar", p_bar, 0, size) && span(&c, "wn", wn, 0, size) && span_of(&c, "gradK", grad, 0, size, 8)))
     return NULL;
+  const uintptr_t base = (uintptr_t)c.base;
   const fp_mode mode = ftz_enter();
-  gs_pml_forward(AT(u), AT(psi), AT(zeta), AT(w), AT(next), AT(k), AT(a), AT(b), start, end, lo, hi, d1, d2, d3, d4);
+  if (c.p == &F32) {
+    gs_sweep_f32 s;
+    gs_sweep_of_f32(&s, base, g);
+    gs_adjoint_step_f32(&s, (float *)(base + later), (float *)(base + earlier), (float *)(base + q), (float *)(base + p_bar),
+                        (const float *)(base + wn), (double *)(base + grad));
+  } else {
+    gs_sweep_f64 s;
+    gs_sweep_of_f64(&s, base, g);
+    gs_adjoint_step_f64(&s, (double *)(base + later), (double *)(base + earlier), (double *)(base + q), (double *)(base + p_bar),
+                        (const double *)(base + wn), (double *)(base + grad));
+  }
   ftz_leave(mode);
   return NULL;
-}
-
-static napi_value pml_adjoint(napi_env env, napi_callback_info info) {
-  call c;
-  if (!begin(&c, env, info, "pmlAdjoint", 12)) return NULL;
-  const int32_t q = i32(&c, 0), zb = i32(&c, 1), pb = i32(&c, 2), pbar = i32(&c, 3), a = i32(&c, 4), b = i32(&c, 5);
-  const int32_t start = i32(&c, 6), end = i32(&c, 7);
-  const double d1 = f64(&c, 8), d2 = f64(&c, 9), d3 = f64(&c, 10), d4 = f64(&c, 11);
-  if (!(span(&c, "q", q, (int64_t)start - GS_GHOST, (int64_t)end + GS_GHOST) && span(&c, "zetaBar", zb, start, end) &&
-        span(&c, "psiBar", pb, start, end) && span(&c, "pBar", pbar, start, end) && span(&c, "a", a, start, end) &&
-        span(&c, "b", b, start, end)))
-    return NULL;
-  const fp_mode mode = ftz_enter();
-  gs_pml_adjoint(AT(q), AT(zb), AT(pb), AT(pbar), AT(a), AT(b), start, end, d1, d2, d3, d4);
-  ftz_leave(mode);
-  return NULL;
-}
-
-static napi_value pml_adjoint_psi(napi_env env, napi_callback_info info) {
-  call c;
-  if (!begin(&c, env, info, "pmlAdjointPsi", 8)) return NULL;
-  const int32_t e = i32(&c, 0), pbar = i32(&c, 1), lo = i32(&c, 2), hi = i32(&c, 3);
-  const double d1 = f64(&c, 4), d2 = f64(&c, 5), d3 = f64(&c, 6), d4 = f64(&c, 7);
-  if (!(span(&c, "earlier", e, lo, hi) && span(&c, "pBar", pbar, (int64_t)lo - GS_GHOST, (int64_t)hi + GS_GHOST))) return NULL;
-  const fp_mode mode = ftz_enter();
-  gs_pml_adjoint_psi(AT(e), AT(pbar), lo, hi, d1, d2, d3, d4);
-  ftz_leave(mode);
-  return NULL;
-}
-
-static napi_value adjoint_prepare(napi_env env, napi_callback_info info) {
-  call c;
-  if (!begin(&c, env, info, "adjointPrepare", 6)) return NULL;
-  const int32_t later = i32(&c, 0), k = i32(&c, 1), wn = i32(&c, 2), q = i32(&c, 3), grad = i32(&c, 4), end = i32(&c, 5);
-  if (!(span(&c, "later", later, GS_GHOST, end) && span(&c, "k", k, GS_GHOST, end) && span(&c, "wn", wn, GS_GHOST, end) &&
-        span(&c, "q", q, GS_GHOST, end) && span(&c, "gradK", grad, GS_GHOST, end)))
-    return NULL;
-  const fp_mode mode = ftz_enter();
-  const int32_t done = gs_adjoint_prepare(AT(later), AT(k), AT(wn), AT(q), AT(grad), end);
-  ftz_leave(mode);
-  return int_result(env, done);
-}
-
-static napi_value adjoint_leapfrog(napi_env env, napi_callback_info info) {
-  call c;
-  if (!begin(&c, env, info, "adjointLeapfrog", 9)) return NULL;
-  const int32_t q = i32(&c, 0), later = i32(&c, 1), earlier = i32(&c, 2), end = i32(&c, 3);
-  const double c0 = f64(&c, 4), c1 = f64(&c, 5), c2 = f64(&c, 6), c3 = f64(&c, 7), c4 = f64(&c, 8);
-  if (!(span(&c, "q", q, 0, (int64_t)end + GS_GHOST) && span(&c, "later", later, GS_GHOST, end) &&
-        span(&c, "earlier", earlier, GS_GHOST, end)))
-    return NULL;
-  const fp_mode mode = ftz_enter();
-  const int32_t done = gs_adjoint_leapfrog(AT(q), AT(later), AT(earlier), end, c0, c1, c2, c3, c4);
-  ftz_leave(mode);
-  return int_result(env, done);
 }
 
 /* ---- bind(buffer) and the module ---- */
 
+#define KERNELS 3
 static const struct {
   const char *name;
   napi_callback fn;
 } TABLE[KERNELS] = {
-    {"leapfrog", leapfrog},
     {"configure", configure},
     {"forwardStep", forward_step},
-    {"pmlForward", pml_forward},
-    {"pmlAdjoint", pml_adjoint},
-    {"pmlAdjointPsi", pml_adjoint_psi},
-    {"adjointPrepare", adjoint_prepare},
-    {"adjointLeapfrog", adjoint_leapfrog},
+    {"adjointStep", adjoint_step},
 };
 
-/* The kernel functions of this thread's copy of the module, made once (napi_set_instance_data). */
+/* The kernel functions of this thread's copy of the module, made once per precision (napi_set_instance_data). */
 typedef struct {
-  napi_ref fn[KERNELS];
+  napi_ref fn[2][KERNELS];
 } module_data;
 
 static void free_module_data(napi_env env, void *data, void *hint) {
   (void)hint;
   module_data *m = data;
-  for (size_t j = 0; j < KERNELS; j++) napi_delete_reference(env, m->fn[j]);
+  for (size_t p = 0; p < 2; p++)
+    for (size_t j = 0; j < KERNELS; j++) napi_delete_reference(env, m->fn[p][j]);
   free(m);
 }
 
 static napi_value bind(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   void *data = NULL;
   size_t bytes = 0;
   bool is_buffer = false;
   int32_t reserved = 0;
-  if (argc < 2 || napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer ||
-      napi_get_arraybuffer_info(env, argv[0], &data, &bytes) != napi_ok || napi_get_value_int32(env, argv[1], &reserved) != napi_ok) {
-    napi_throw_type_error(env, NULL, "gradscape native kernels: bind expects an ArrayBuffer (a WebAssembly.Memory's buffer) and the bytes kept free at its end");
+  char name[16] = "";
+  size_t name_length = 0;
+  if (argc < 3 || napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer ||
+      napi_get_arraybuffer_info(env, argv[0], &data, &bytes) != napi_ok || napi_get_value_int32(env, argv[1], &reserved) != napi_ok ||
+      napi_get_value_string_utf8(env, argv[2], name, sizeof name, &name_length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "gradscape native kernels: bind expects an ArrayBuffer (a WebAssembly.Memory's buffer), the bytes kept free at its end and a precision");
+    return NULL;
+  }
+  const size_t which = strcmp(name, F32.name) == 0 ? 1 : 0;
+  if (which == 0 && strcmp(name, F64.name) != 0) {
+    napi_throw_range_error(env, NULL, "gradscape native kernels: bind expects the precision \"float64\" or \"float32\"");
     return NULL;
   }
   if (data == NULL || bytes > ((size_t)1 << 31) || ((uintptr_t)data & 15) != 0 || (bytes & 15) != 0) {
     napi_throw_range_error(env, NULL, "gradscape native kernels: bind expects an attached, 16-byte aligned buffer of at most 2^31 bytes");
     return NULL;
   }
-  if (reserved < STATE_BYTES || (size_t)reserved > bytes) {
+  if (reserved < GS_STATE_BYTES || (size_t)reserved > bytes) {
     char msg[160];
-    snprintf(msg, sizeof msg, "gradscape native kernels: bind needs %d bytes kept free at the end of the buffer for the kernels' state, got %d", STATE_BYTES, (int)reserved);
+    snprintf(msg, sizeof msg, "gradscape native kernels: bind needs %d bytes kept free at the end of the buffer for the kernels' state, got %d", GS_STATE_BYTES, (int)reserved);
     napi_throw_range_error(env, NULL, msg);
     return NULL;
   }
@@ -367,13 +320,14 @@ static napi_value bind(napi_env env, napi_callback_info info) {
   napi_property_descriptor props[KERNELS];
   for (size_t j = 0; j < KERNELS; j++) {
     props[j] = (napi_property_descriptor){TABLE[j].name, NULL, NULL, NULL, NULL, NULL, napi_default, NULL};
-    if (napi_get_reference_value(env, m->fn[j], &props[j].value) != napi_ok) return NULL;
+    if (napi_get_reference_value(env, m->fn[which][j], &props[j].value) != napi_ok) return NULL;
   }
   if (napi_define_properties(env, argv[0], KERNELS, props) != napi_ok) return NULL;
-  *(config *)((uint8_t *)data + bytes - STATE_BYTES) = (config){.magic = CONFIG_MAGIC};
+  uint8_t *state = (uint8_t *)data + bytes - GS_STATE_BYTES;
+  *(gs_config *)state = (gs_config){.magic = CONFIG_MAGIC};
+  *(gs_config *)(state + GS_SLOT_BYTES) = (gs_config){.magic = CONFIG_MAGIC};
   return argv[0];
 }
-
 /* The extensions kernel.c was compiled for that this CPU lacks, as a string ("" when none). */
 static const char *missing_isa(void) {
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
@@ -403,12 +357,14 @@ NAPI_MODULE_INIT() {
   }
   module_data *m = calloc(1, sizeof *m);
   if (m == NULL) return NULL;
-  for (size_t j = 0; j < KERNELS; j++) {
-    napi_value fn;
-    if (napi_create_function(env, TABLE[j].name, NAPI_AUTO_LENGTH, TABLE[j].fn, NULL, &fn) != napi_ok ||
-        napi_create_reference(env, fn, 1, &m->fn[j]) != napi_ok)
-      return NULL;
-  }
+  const precision *ps[2] = {&F64, &F32};
+  for (size_t p = 0; p < 2; p++)
+    for (size_t j = 0; j < KERNELS; j++) {
+      napi_value fn;
+      if (napi_create_function(env, TABLE[j].name, NAPI_AUTO_LENGTH, TABLE[j].fn, (void *)ps[p], &fn) != napi_ok ||
+          napi_create_reference(env, fn, 1, &m->fn[p][j]) != napi_ok)
+        return NULL;
+    }
   if (napi_set_instance_data(env, m, free_module_data, NULL) != napi_ok) return NULL;
   napi_value fn, isa, ftz;
   napi_create_function(env, "bind", NAPI_AUTO_LENGTH, bind, NULL, &fn);
@@ -418,7 +374,7 @@ NAPI_MODULE_INIT() {
   napi_get_boolean(env, GS_FTZ != 0, &ftz);
   napi_set_named_property(env, exports, "flushesSubnormals", ftz);
   napi_value state_bytes;
-  napi_create_int32(env, STATE_BYTES, &state_bytes);
+  napi_create_int32(env, GS_STATE_BYTES, &state_bytes);
   napi_set_named_property(env, exports, "stateBytes", state_bytes);
   napi_value abi;
   napi_create_int32(env, GS_ABI, &abi);

@@ -1,7 +1,9 @@
 /*
- * The native kernels of the 1D wave simulator (kernel.c): the exports of kernel.wat with
- * pointers where the wat has byte offsets, and the state `configure` sets (the wat's globals)
- * in a struct, one per bound memory. See kernel.c for what each computes.
+ * The kernels of the 1D wave simulator (kernel.c, written once in kernel-real.h), in float64
+ * (suffix _f64) and float32 (_f32), and what their two front ends share: the native binding
+ * (kernel-napi.c, Node-API) and the WebAssembly exports (kernel-wasm.c). Each front end keeps
+ * one configuration per sweep (forward, adjoint) as byte offsets into the memory the kernels
+ * work in, and turns it into pointers (gs_sweep_of) at every step.
  */
 #ifndef GRADSCAPE_WAVE_KERNEL_H
 #define GRADSCAPE_WAVE_KERNEL_H
@@ -12,30 +14,44 @@
 /* Ghost cells each side of the working arrays (config.ts's GHOST): the widest stencil's radius. */
 #define GS_GHOST 4
 
-/* What `configure` sets: the propagator's coefficient and C-PML arrays, its layers' cell ranges
- * [pl0, pl1) and [pr0, pr1), the last working cell + 1, and the stencil weights. */
-typedef struct {
-  double *k, *a, *b, *psi, *zeta;
-  int32_t pl0, pl1, pr0, pr1, last;
-  double c[5]; /* second difference, centre first */
-  double d[5]; /* first difference d[1..4]; d[0] unused */
-} gs_state;
+/* Bytes at the end of a memory kept for the kernels' configurations (wasm.ts's
+ * KERNEL_STATE_BYTES): slot 0 (forward) at its start, slot 1 (adjoint) GS_SLOT_BYTES later. */
+#define GS_STATE_BYTES 512
+#define GS_SLOT_BYTES 256
+enum { GS_FORWARD = 0, GS_ADJOINT = 1 };
 
-int32_t gs_leapfrog(const double *u, const double *prev, double *next, const double *k, double *w,
-                    int32_t start, int32_t end, double c0, double c1, double c2, double c3, double c4);
-void gs_configure(gs_state *s, double *k, double *a, double *b, double *psi, double *zeta,
-                  int32_t pl0, int32_t pl1, int32_t pr0, int32_t pr1, int32_t last,
-                  double c0, double c1, double c2, double c3, double c4, double d1, double d2, double d3, double d4);
-void gs_forward_step(const gs_state *s, const double *u, const double *prev, double *next, double *w, int32_t lo, int32_t hi);
-void gs_pml_forward(const double *u, double *psi, double *zeta, double *w, double *next, const double *k,
-                    const double *a, const double *b, int32_t start, int32_t end, int32_t lo, int32_t hi,
-                    double d1, double d2, double d3, double d4);
-void gs_pml_adjoint(double *q, double *zeta_bar, double *psi_bar, double *p_bar, const double *a, const double *b,
-                    int32_t start, int32_t end, double d1, double d2, double d3, double d4);
-void gs_pml_adjoint_psi(double *earlier, const double *p_bar, int32_t lo, int32_t hi, double d1, double d2, double d3, double d4);
-int32_t gs_adjoint_prepare(const double *later, const double *k, const double *wn, double *q, double *grad_k, int32_t end);
-int32_t gs_adjoint_leapfrog(const double *q, double *later, double *earlier, int32_t end,
-                            double c0, double c1, double c2, double c3, double c4);
+/* What `configure` sets for one sweep: byte offsets of the coefficient k, the C-PML a and b,
+ * the sweep's memory variables psi and zeta (psi-bar and zeta-bar for the adjoint), the layers'
+ * cell ranges [pl0, pl1) and [pr0, pr1), the last working cell + 1, the mirror signs of the ends
+ * (-1 free, +1 rigid, 0 absorbing), and the stencil weights (second difference c[0..4], centre
+ * first; first difference d[1..4], d[0] unused), in float64 whatever the kernels' precision. */
+typedef struct {
+  uint64_t magic; /* set by the native binding's bind(); unused by WebAssembly */
+  int32_t configured;
+  int32_t k, a, b, psi, zeta, pl0, pl1, pr0, pr1, last, left_sign, right_sign;
+  double c[5], d[5];
+} gs_config;
+_Static_assert(sizeof(gs_config) <= GS_SLOT_BYTES, "a configuration fits its slot");
+
+#define GS_SWEEP(real) \
+  struct {             \
+    real *k, *a, *b, *psi, *zeta; \
+    int32_t pl0, pl1, pr0, pr1, last, left_sign, right_sign; \
+    real c[5], d[5];   \
+  }
+typedef GS_SWEEP(double) gs_sweep_f64;
+typedef GS_SWEEP(float) gs_sweep_f32;
+
+/* One forward step on cells [lo & ~1, hi) (the caller keeps u zero outside [lo, hi)): mirror
+ * ghosts of u, w = W^n (without the source), next = u^{n+1}; the C-PML terms of every layer in reach. */
+void gs_forward_step_f64(const gs_sweep_f64 *s, double *u, const double *prev, double *next, double *w, int32_t lo, int32_t hi);
+void gs_forward_step_f32(const gs_sweep_f32 *s, float *u, const float *prev, float *next, float *w, int32_t lo, int32_t hi);
+/* One step reversed: given ubar^{n+1} (`later`) and W^n, accumulates dJ/dk (float64) and leaves
+ * ubar^n in `earlier` and -ubar^{n+1} in `later`; q and p_bar are scratch. */
+void gs_adjoint_step_f64(const gs_sweep_f64 *s, double *later, double *earlier, double *q, double *p_bar, const double *wn, double *grad_k);
+void gs_adjoint_step_f32(const gs_sweep_f32 *s, float *later, float *earlier, float *q, float *p_bar, const float *wn, double *grad_k);
+void gs_sweep_of_f64(gs_sweep_f64 *s, uintptr_t base, const gs_config *g);
+void gs_sweep_of_f32(gs_sweep_f32 *s, uintptr_t base, const gs_config *g);
 
 /* Instruction-set extensions kernel.c was compiled to use (-march=native on the build machine):
  * the binding refuses to load on a CPU without them rather than die of an illegal instruction. */

@@ -18,7 +18,8 @@
  * uses the same fill.
  */
 import { GHOST, type Layout, type PointWeights } from "./config.js";
-import { arena, type Arena, type Kernels } from "./wasm.js";
+import type { Real } from "./precision.js";
+import { ADJOINT_SWEEP, FORWARD_SWEEP, arena, uniform, type Arena, type ArraySpec, type Kernels } from "./wasm.js";
 
 /**
  * Cells one step can carry a nonzero value: the stencil radius, doubled for
@@ -26,67 +27,67 @@ import { arena, type Arena, type Kernels } from "./wasm.js";
  */
 const RANGE_GROWTH = 2 * GHOST;
 
-
-/** What forward and adjoint sweeps share: the layout, stencil weights padded to radius 4, mirror signs. */
+/** What forward and adjoint sweeps share: the layout, the arena's arrays and kernels, the mirror signs. */
 abstract class Sweep {
   readonly lay: Layout;
-  /** Second-difference weights, centre first; zero beyond the chosen order. */
-  protected readonly c: Float64Array;
-  /** First-difference weights d[1..4] (d[0] unused). */
-  protected readonly d: Float64Array;
   protected readonly leftSign: number;
   protected readonly rightSign: number;
   /** Working arrays, all in one WebAssembly memory shared with {@link kernels}. */
-  protected readonly arrays: Float64Array[];
+  protected readonly arrays: Real[];
   protected readonly kernels: Kernels;
 
-  /** Takes its `count` working arrays from `shared` (whose first `count` arrays must have length `size`), or from a new arena. */
-  constructor(lay: Layout, count: number, shared?: Arena) {
+  /** Takes its arrays (`specs`) from `shared` (whose first arrays must be those), or from a new arena. */
+  constructor(lay: Layout, specs: readonly ArraySpec[], shared?: Arena) {
     this.lay = lay;
-    ({ arrays: this.arrays, kernels: this.kernels } = shared ?? arena(new Array<number>(count).fill(lay.size)));
-    this.c = Float64Array.from({ length: 5 }, (_, i) => lay.stencil.second[i] ?? 0);
-    this.d = Float64Array.from({ length: 5 }, (_, i) => (i === 0 ? 0 : lay.stencil.first[i - 1] ?? 0));
+    ({ arrays: this.arrays, kernels: this.kernels } = shared ?? arena(specs, lay.precision));
     this.leftSign = mirrorSign(lay.left);
     this.rightSign = mirrorSign(lay.right);
+  }
+
+  /** Sets the kernels' configuration of `sweep` for this layout, with the sweep's coefficient, C-PML and memory arrays. */
+  protected configure(sweep: number, k: Real, a: Real, b: Real, psi: Real, zeta: Real): void {
+    const lay = this.lay;
+    a.set(lay.pmlA);
+    b.set(lay.pmlB);
+    const c = (i: number) => lay.stencil.second[i] ?? 0;
+    const d = (i: number) => lay.stencil.first[i - 1] ?? 0;
+    this.kernels.configure(
+      sweep, k.byteOffset, a.byteOffset, b.byteOffset, psi.byteOffset, zeta.byteOffset,
+      lay.pmlLeft[0], lay.pmlLeft[1], lay.pmlRight[0], lay.pmlRight[1], lay.size - GHOST, this.leftSign, this.rightSign,
+      c(0), c(1), c(2), c(3), c(4), d(1), d(2), d(3), d(4),
+    );
   }
 }
 
 /** Working buffers of one shot's propagation, allocated once and reused. */
 export class Propagator extends Sweep {
   /** u^{n-1}, u^n and scratch for u^{n+1}; rotated every step. */
-  prev: Float64Array;
-  cur: Float64Array;
-  next: Float64Array;
-  readonly psi: Float64Array;
-  readonly zeta: Float64Array;
+  prev: Real;
+  cur: Real;
+  next: Real;
+  readonly psi: Real;
+  readonly zeta: Real;
   /**
    * W^n of the last step. Point it at an array in the same arena (a slice of
    * storage) to keep W^n where the step writes it, without a copy.
    */
-  w: Float64Array;
+  w: Real;
   /** k = c^2 dt^2 / dx^2 per working cell; set with {@link setCoefficient}. */
-  readonly k: Float64Array;
-  /** The layout's C-PML coefficients, copied into the kernels' memory. */
-  private readonly pmlA: Float64Array;
-  private readonly pmlB: Float64Array;
+  readonly k: Real;
 
-  /** Number of working arrays a propagator takes from an arena. */
-  static readonly ARRAYS = 9;
-
-  constructor(lay: Layout, shared?: Arena) {
-    super(lay, Propagator.ARRAYS, shared);
-    [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k, this.pmlA, this.pmlB] = this.arrays;
-    this.pmlA.set(lay.pmlA);
-    this.pmlB.set(lay.pmlB);
-    const c = this.c, d = this.d;
-    this.kernels.configure(
-      this.k.byteOffset, this.pmlA.byteOffset, this.pmlB.byteOffset, this.psi.byteOffset, this.zeta.byteOffset,
-      lay.pmlLeft[0], lay.pmlLeft[1], lay.pmlRight[0], lay.pmlRight[1], lay.size - GHOST,
-      c[0], c[1], c[2], c[3], c[4], d[1], d[2], d[3], d[4],
-    );
+  /** The working arrays a propagator takes from an arena (nine of `size` values). */
+  static specs(size: number): ArraySpec[] {
+    return uniform(9, size);
   }
 
-  /** Sets k (length `size`, zero in the ghosts). */
+  constructor(lay: Layout, shared?: Arena) {
+    super(lay, Propagator.specs(lay.size), shared);
+    let pmlA: Real, pmlB: Real;
+    [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k, pmlA, pmlB] = this.arrays;
+    this.configure(FORWARD_SWEEP, this.k, pmlA, pmlB, this.psi, this.zeta);
+  }
+
+  /** Sets k (length `size`, zero in the ghosts; rounded to the working precision). */
   setCoefficient(k: Float64Array): void {
     this.k.set(k);
   }
@@ -111,7 +112,7 @@ export class Propagator extends Sweep {
   }
 
   /** Copies the state (u^{n-1}, u^n, psi, zeta) into `out` (length 4 * size). */
-  save(out: Float64Array): void {
+  save(out: Real): void {
     const n = this.lay.size;
     out.set(this.prev, 0);
     out.set(this.cur, n);
@@ -120,7 +121,7 @@ export class Propagator extends Sweep {
   }
 
   /** Restores a state written by {@link save} (the update range becomes the whole grid). */
-  restore(from: Float64Array): void {
+  restore(from: Real): void {
     const n = this.lay.size;
     this.lo = GHOST;
     this.hi = n - GHOST;
@@ -133,6 +134,7 @@ export class Propagator extends Sweep {
   /**
    * One leapfrog step: computes W^n into `w`, u^{n+1} = 2u^n - u^{n-1} + k W^n
    * (+ extra when given: the Born source), and rotates so `cur` is u^{n+1}.
+   * The kernel fills mirror ghosts of u^n itself.
    */
   step(amplitude: number, source: PointWeights | null, extra: Float64Array | null): void {
     const lay = this.lay;
@@ -141,7 +143,6 @@ export class Propagator extends Sweep {
     const w = this.w;
     const prev = this.prev;
     const next = this.next;
-    fillGhosts(u, this.leftSign, this.rightSign);
     const last = lay.size - GHOST;
     // Grow the update range by the reach of one step, take in the source, or all cells for a Born source.
     let lo = this.lo, hi = this.hi;
@@ -195,33 +196,33 @@ export class Propagator extends Sweep {
 /** Adjoint state of one shot, run backwards in time. */
 export class AdjointPropagator extends Sweep {
   /** ubar^{n+1} (complete) and ubar^n (partial), swapped every step. */
-  later: Float64Array;
-  earlier: Float64Array;
-  private readonly psiBar: Float64Array;
-  private readonly zetaBar: Float64Array;
-  private readonly qBar: Float64Array;
-  private readonly pBar: Float64Array;
+  later: Real;
+  earlier: Real;
+  private readonly qBar: Real;
+  private readonly pBar: Real;
   /** k per working cell; set with {@link setCoefficient}. */
-  readonly k: Float64Array;
-  /** dJ/dk per working cell, summed over every step and shot reversed (not cleared by {@link reset}). */
+  readonly k: Real;
+  /** dJ/dk per working cell, in float64 whatever the precision, summed over every step and shot reversed (not cleared by {@link reset}). */
   readonly gradK: Float64Array;
   /** W^n of the step being reversed (copied in from storage). */
-  private readonly wn: Float64Array;
+  private readonly wn: Real;
+  private readonly psiBar: Real;
+  private readonly zetaBar: Real;
 
-  /** Number of working arrays an adjoint propagator takes from an arena. */
-  static readonly ARRAYS = 11;
-  /** The layout's C-PML coefficients, copied into the kernels' memory. */
-  private readonly pmlA: Float64Array;
-  private readonly pmlB: Float64Array;
-
-  constructor(lay: Layout, shared?: Arena) {
-    super(lay, AdjointPropagator.ARRAYS, shared);
-    [this.later, this.earlier, this.psiBar, this.zetaBar, this.qBar, this.pBar, this.k, this.gradK, this.wn, this.pmlA, this.pmlB] = this.arrays;
-    this.pmlA.set(lay.pmlA);
-    this.pmlB.set(lay.pmlB);
+  /** The working arrays an adjoint propagator takes from an arena: eleven of `size` values, the eighth (dJ/dk) float64. */
+  static specs(size: number): ArraySpec[] {
+    return uniform(11, size).map((s, j) => (j === 7 ? { ...s, float64: true } : s));
   }
 
-  /** Sets k (length `size`, zero in the ghosts). */
+  constructor(lay: Layout, shared?: Arena) {
+    super(lay, AdjointPropagator.specs(lay.size), shared);
+    let pmlA: Real, pmlB: Real, gradK: Real;
+    [this.later, this.earlier, this.psiBar, this.zetaBar, this.qBar, this.pBar, this.k, gradK, this.wn, pmlA, pmlB] = this.arrays;
+    this.gradK = gradK as Float64Array;
+    this.configure(ADJOINT_SWEEP, this.k, pmlA, pmlB, this.psiBar, this.zetaBar);
+  }
+
+  /** Sets k (length `size`, zero in the ghosts; rounded to the working precision). */
   setCoefficient(k: Float64Array): void {
     this.k.set(k);
   }
@@ -250,77 +251,27 @@ export class AdjointPropagator extends Sweep {
    * amplitude f^n, and moves ubar^n into `later`. `inArena` says that `wn`
    * lives in this propagator's arena (shared storage), so it is read in place.
    */
-  adjointStep(wn: Float64Array, source: PointWeights | null, inArena: boolean): number {
+  adjointStep(wn: Real, source: PointWeights | null, inArena: boolean): number {
     const lay = this.lay;
     const later = this.later;
-    const q = this.qBar;
     const k = this.k;
-    const gradK = this.gradK;
-    const end = lay.size - GHOST;
+    // The source's term of W^n is dx f^n s, so dJ/df^n = dx sum_j s_j k_j ubar^{n+1}_j.
+    let fBar = 0;
+    if (source !== null) for (let j = 0; j < source.index.length; j++) fBar += k[source.index[j]] * later[source.index[j]] * source.weight[j] * lay.dx;
     // W^n stored in this arena (`inArena`) is read in place; from elsewhere it is copied in.
     let w = wn;
     if (!inArena) {
       this.wn.set(wn);
       w = this.wn;
     }
-    for (let i = this.kernels.adjointPrepare(later.byteOffset, k.byteOffset, w.byteOffset, q.byteOffset, gradK.byteOffset, end); i < end; i++) {
-      q[i] = k[i] * later[i];
-      gradK[i] += later[i] * w[i]; // dJ/dk += ubar^{n+1} W^n
-    }
-    let fBar = 0;
-    if (source !== null) for (let j = 0; j < source.index.length; j++) fBar += q[source.index[j]] * source.weight[j] * lay.dx;
-    this.pmlAdjoint(lay.pmlLeft[0], lay.pmlLeft[1]);
-    this.pmlAdjoint(lay.pmlRight[0], lay.pmlRight[1]);
-    fillGhosts(q, this.leftSign, this.rightSign);
     const earlier = this.earlier;
-    const c = this.c;
-    const done = this.kernels.adjointLeapfrog(q.byteOffset, later.byteOffset, earlier.byteOffset, end, c[0], c[1], c[2], c[3], c[4]);
-    for (let i = done; i < end; i++) {
-      earlier[i] += 2 * later[i] + secondDifference(q, i, c);
-      later[i] = -later[i];
-    }
+    this.kernels.adjointStep(later.byteOffset, earlier.byteOffset, this.qBar.byteOffset, this.pBar.byteOffset, w.byteOffset, this.gradK.byteOffset);
     this.later = earlier;
     this.earlier = later;
-    this.pmlAdjointPsi(lay.pmlLeft[0], lay.pmlLeft[1]);
-    this.pmlAdjointPsi(lay.pmlRight[0], lay.pmlRight[1]);
     return fBar;
-  }
-
-
-  /** zeta and psi recursions, reversed: turns W-bar into Q-bar and collects P-bar. */
-  private pmlAdjoint(start: number, end: number): void {
-    if (start === end) return;
-    const d = this.d;
-    this.kernels.pmlAdjoint(
-      this.qBar.byteOffset, this.zetaBar.byteOffset, this.psiBar.byteOffset, this.pBar.byteOffset,
-      this.pmlA.byteOffset, this.pmlB.byteOffset, start, end, d[1], d[2], d[3], d[4],
-    );
-  }
-
-  /** ubar^n += D1^T P-bar = -D1 P-bar near a layer (ubar^n is `later` once swapped). */
-  private pmlAdjointPsi(start: number, end: number): void {
-    if (start === end) return;
-    const d = this.d;
-    this.kernels.pmlAdjointPsi(
-      this.later.byteOffset, this.pBar.byteOffset, Math.max(GHOST, start - GHOST), Math.min(this.lay.size - GHOST, end + GHOST), d[1], d[2], d[3], d[4],
-    );
   }
 }
 
 function mirrorSign(kind: string): number {
   return kind === "free" ? -1 : kind === "rigid" ? 1 : 0;
-}
-
-/** Fills ghost cells by mirroring about the outer cell faces (sign 0: absorbing end, ghosts stay zero). */
-function fillGhosts(u: Float64Array, leftSign: number, rightSign: number): void {
-  if (leftSign !== 0) for (let j = 0; j < GHOST; j++) u[GHOST - 1 - j] = leftSign * u[GHOST + j];
-  if (rightSign !== 0) {
-    const last = u.length - GHOST - 1;
-    for (let j = 0; j < GHOST; j++) u[last + 1 + j] = rightSign * u[last - j];
-  }
-}
-
-/** D2 u at cell i (the scalar twin of the SIMD kernels, for an odd last cell). */
-function secondDifference(u: Float64Array, i: number, c: Float64Array): number {
-  return c[0] * u[i] + c[1] * (u[i + 1] + u[i - 1]) + c[2] * (u[i + 2] + u[i - 2]) + c[3] * (u[i + 3] + u[i - 3]) + c[4] * (u[i + 4] + u[i - 4]);
 }

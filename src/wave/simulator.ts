@@ -12,7 +12,8 @@ import { InputError } from "../core/errors.js";
 import { lowPass } from "./filter.js";
 import { GHOST, checkVelocity, frequencyLimit, layout, waveMemory, type Layout, type PointWeights, type WaveConfig } from "./config.js";
 import { AdjointPropagator, Propagator } from "./kernel.js";
-import { arena } from "./wasm.js";
+import { realArray, type Real } from "./precision.js";
+import { arena, uniform } from "./wasm.js";
 
 /**
  * What full storage keeps between `linearize` and `vjp`: W^n of every step and
@@ -24,27 +25,28 @@ import { arena } from "./wasm.js";
 interface Workspace {
   prop: Propagator;
   adj: AdjointPropagator;
-  stores: Float64Array[];
-  steps: Float64Array[][] | null;
+  stores: Real[];
+  steps: Real[][] | null;
 }
 
 function workspace(lay: Layout): Workspace {
-  const P = Propagator.ARRAYS, A = AdjointPropagator.ARRAYS;
   const ns = lay.sources.length, steps = lay.nt - 1, size = lay.size;
-  checkMemory("storage", waveMemory(size, lay.nt, ns, ns * lay.nreceivers, lay.storage),
+  const forward = Propagator.specs(size), backward = AdjointPropagator.specs(size);
+  const P = forward.length, A = backward.length;
+  checkMemory("storage", waveMemory(size, lay.nt, ns, ns * lay.nreceivers, lay.storage, lay.precision),
     'use storage: { mode: "checkpoint", snapshots: 50 } (memory of 50 states instead of nt, for about one more forward run), fewer cells or time samples, or raise the limit (--max-memory, setMemoryLimit)');
   try {
-    const { arrays, kernels } = arena([...new Array<number>(P + A).fill(size), ...new Array<number>(ns).fill(steps * size)]);
+    const { arrays, kernels, precision } = arena([...forward, ...backward, ...uniform(ns, steps * size)], lay.precision);
     const stores = arrays.slice(P + A);
     return {
-      prop: new Propagator(lay, { arrays: arrays.slice(0, P), kernels }),
-      adj: new AdjointPropagator(lay, { arrays: arrays.slice(P, P + A), kernels }),
+      prop: new Propagator(lay, { arrays: arrays.slice(0, P), kernels, precision }),
+      adj: new AdjointPropagator(lay, { arrays: arrays.slice(P, P + A), kernels, precision }),
       stores,
       steps: stores.map((st) => Array.from({ length: steps }, (_, n) => st.subarray(n * size, (n + 1) * size))),
     };
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    return { prop: new Propagator(lay), adj: new AdjointPropagator(lay), stores: lay.sources.map(() => new Float64Array(steps * size)), steps: null };
+    return { prop: new Propagator(lay), adj: new AdjointPropagator(lay), stores: lay.sources.map(() => new (realArray(lay.precision))(steps * size)), steps: null };
   }
 }
 
@@ -315,15 +317,15 @@ export class WaveSimulator implements Differentiable {
     const prop = stored === null ? new Propagator(lay) : null;
     prop?.setCoefficient(k);
     const snapshots = lay.storage.mode === "checkpoint" ? Math.min(lay.storage.snapshots, Math.max(nt - 1, 1)) : 0;
-    if (prop !== null) checkMemory("storage.snapshots", waveMemory(lay.size, nt, ns, ns * nr, lay.storage), "use fewer snapshots, or raise the limit (--max-memory, setMemoryLimit)");
-    const slots = prop === null ? [] : Array.from({ length: snapshots }, () => new Float64Array(4 * lay.size));
+    if (prop !== null) checkMemory("storage.snapshots", waveMemory(lay.size, nt, ns, ns * nr, lay.storage, lay.precision), "use fewer snapshots, or raise the limit (--max-memory, setMemoryLimit)");
+    const slots = prop === null ? [] : Array.from({ length: snapshots }, () => new (realArray(lay.precision))(4 * lay.size));
     for (let s = 0; s < ns; s++) {
       adj.reset();
       const recs = lay.receivers[s];
       const base = s * nr * nt;
       adj.inject(recs, residual, base + nt - 1, nt);
       const inArena = stored !== null && stored.steps !== null;
-      const reverse = (n: number, wn: Float64Array) => {
+      const reverse = (n: number, wn: Real) => {
         gradW[s * nt + n] = adj.adjointStep(wn, lay.sources[s], inArena);
         adj.inject(recs, residual, base + n, nt);
       };

@@ -1,12 +1,13 @@
 /**
- * The kernels and the memory they work in: an arena of float64 arrays, 16-byte
- * aligned, inside one WebAssembly memory per sweep. JavaScript code reads and
- * writes the same arrays through Float64Array views. The kernels are the SIMD
- * ones of kernel.wat, or the native ones of kernel.c bound to the same memory
- * when that backend is active (backend.ts).
+ * The kernels and the memory they work in: an arena of float64 or float32 arrays, 16-byte
+ * aligned, inside one WebAssembly memory per sweep. JavaScript code reads and writes the same
+ * arrays through typed-array views. The kernels are kernel.c's (written once in kernel-real.h
+ * for both precisions) compiled to WebAssembly (kernel-wasm.ts), or compiled natively and bound
+ * to the same memory when that backend is active (backend.ts).
  */
 import { KERNEL_STATE_BYTES, nativeKernels } from "./backend.js";
 import { KERNEL_WASM_BASE64 } from "./kernel-wasm.js";
+import { bytesPerValue, type Precision, type Real } from "./precision.js";
 
 let compiled: WebAssembly.Module | null = null;
 
@@ -15,50 +16,75 @@ function kernelModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** The exported kernels; pointers are byte offsets (a view's `byteOffset`), `end` a cell index. */
+/** Which configuration a kernel call uses (kernel.h's GS_FORWARD, GS_ADJOINT). */
+export const FORWARD_SWEEP = 0, ADJOINT_SWEEP = 1;
+
+/**
+ * The kernels of one precision; pointers are byte offsets (a view's `byteOffset`) into the
+ * arena's memory, cells are indices. See kernel.h for what each computes.
+ */
 export interface Kernels {
-  leapfrog(u: number, prev: number, next: number, k: number, w: number, start: number, end: number, c0: number, c1: number, c2: number, c3: number, c4: number): number;
-  configure(k: number, a: number, b: number, psi: number, zeta: number, pl0: number, pl1: number, pr0: number, pr1: number, last: number,
-    c0: number, c1: number, c2: number, c3: number, c4: number, d1: number, d2: number, d3: number, d4: number): void;
-  forwardStep(u: number, prev: number, next: number, w: number, lo: number, hi: number): void;
-  pmlForward(u: number, psi: number, zeta: number, w: number, next: number, k: number, a: number, b: number,
-    start: number, end: number, lo: number, hi: number, d1: number, d2: number, d3: number, d4: number): void;
-  pmlAdjoint(q: number, zetaBar: number, psiBar: number, pBar: number, a: number, b: number, start: number, end: number,
+  /** Sets the configuration of `sweep` (FORWARD_SWEEP or ADJOINT_SWEEP): arrays, layers, mirror signs, stencil weights. */
+  configure(sweep: number, k: number, a: number, b: number, psi: number, zeta: number, pl0: number, pl1: number, pr0: number, pr1: number,
+    last: number, leftSign: number, rightSign: number, c0: number, c1: number, c2: number, c3: number, c4: number,
     d1: number, d2: number, d3: number, d4: number): void;
-  pmlAdjointPsi(earlier: number, pBar: number, lo: number, hi: number, d1: number, d2: number, d3: number, d4: number): void;
-  adjointPrepare(later: number, k: number, wn: number, q: number, gradK: number, end: number): number;
-  adjointLeapfrog(q: number, later: number, earlier: number, end: number, c0: number, c1: number, c2: number, c3: number, c4: number): number;
+  /** One forward step on cells [lo & ~1, hi) with the forward configuration. */
+  forwardStep(u: number, prev: number, next: number, w: number, lo: number, hi: number): void;
+  /** One step reversed with the adjoint configuration; `gradK` is float64 in both precisions. */
+  adjointStep(later: number, earlier: number, q: number, pBar: number, wn: number, gradK: number): void;
 }
 
-/** Float64 arrays living in one WebAssembly memory, with the kernels (WebAssembly or native) bound to that memory. */
+/** Arrays living in one WebAssembly memory, with the kernels (WebAssembly or native) of their precision bound to that memory. */
 export interface Arena {
-  arrays: Float64Array[];
+  arrays: Real[];
   kernels: Kernels;
+  precision: Precision;
+}
+
+/** One array of an arena: its length, and whether it is float64 whatever the arena's precision (a gradient). */
+export interface ArraySpec {
+  length: number;
+  float64?: boolean;
 }
 
 /** Largest memory the arena asks for (2 GiB), so that it works on every 32-bit WebAssembly engine. */
 export const MAX_ARENA_BYTES = 2 ** 31;
 
 /**
- * Zeroed float64 arrays of the given lengths in one fresh WebAssembly memory,
- * each starting 16-byte aligned and followed by at least two doubles of slack,
- * with the active backend's kernels, and at least {@link KERNEL_STATE_BYTES}
- * free at the end for them. The memory is never grown, so its buffer never
- * detaches: the native kernels are methods of that buffer.
+ * Zeroed arrays of the given lengths in one fresh WebAssembly memory, of `precision` (or
+ * float64 where a spec says so), each starting 16-byte aligned and followed by at least 16
+ * bytes of slack, with the active backend's kernels of that precision, and
+ * {@link KERNEL_STATE_BYTES} free at the end for their configurations. The memory is never
+ * grown, so its buffer never detaches: the native kernels are methods of that buffer.
  * @throws RangeError when they would need more than {@link MAX_ARENA_BYTES}.
  */
-export function arena(lengths: readonly number[]): Arena {
-  const strides = lengths.map((n) => (n + 3) & ~1);
-  const used = strides.reduce((a, b) => a + b, 0) * 8;
+export function arena(specs: readonly ArraySpec[], precision: Precision): Arena {
+  const sizes = specs.map((s) => (s.float64 === true ? 8 : bytesPerValue(precision)));
+  const strides = specs.map((s, j) => (Math.ceil((s.length * sizes[j]) / 16) + 1) * 16);
+  const used = strides.reduce((a, b) => a + b, 0);
   const bytes = used + KERNEL_STATE_BYTES;
   if (bytes > MAX_ARENA_BYTES) throw new RangeError(`arena: ${bytes} bytes exceed the ${MAX_ARENA_BYTES}-byte limit`);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
   let offset = 0;
-  const arrays = lengths.map((n, j) => {
-    const a = new Float64Array(memory.buffer, offset, n);
-    offset += strides[j] * 8;
+  const arrays = specs.map((s, j) => {
+    const a = sizes[j] === 8 ? new Float64Array(memory.buffer, offset, s.length) : new Float32Array(memory.buffer, offset, s.length);
+    offset += strides[j];
     return a;
   });
-  const kernels = nativeKernels(memory.buffer, memory.buffer.byteLength - used) ?? (new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as Kernels);
-  return { arrays, kernels };
+  const suffix = precision === "float32" ? "f32" : "f64";
+  let kernels = nativeKernels(memory.buffer, memory.buffer.byteLength - used, precision);
+  if (kernels === null) {
+    const exports = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
+    kernels = {
+      configure: exports.configure,
+      forwardStep: exports[`forwardStep_${suffix}`],
+      adjointStep: exports[`adjointStep_${suffix}`],
+    } as Kernels;
+  }
+  return { arrays, kernels, precision };
+}
+
+/** `count` arrays of `length` values of the arena's precision. */
+export function uniform(count: number, length: number): ArraySpec[] {
+  return Array.from({ length: count }, () => ({ length }));
 }

@@ -1,0 +1,142 @@
+/*
+ * The kernels of the 1D wave simulator, written once for a floating type `real`: kernel.c
+ * includes this file twice, with `real` double and float, `FN(name)` naming each copy
+ * (name_f64, name_f32), `ABS` the type's absolute value and `TINY` its flush threshold.
+ *
+ * The scheme, its assumptions and its adjoint are written out at the top of kernel.ts. Each loop
+ * is plain (one cell an iteration, no branch but the flush, restrict pointers), so that the
+ * compiler vectorizes it at the target's full width: 8 float64 lanes with AVX-512 natively,
+ * 2 (float64) or 4 (float32) with WebAssembly SIMD. Contraction into fused multiply-adds is off
+ * (-ffp-contract=off) in both builds and the sums are grouped the same way, so the native and
+ * WebAssembly builds give a cell the same bits unless a subnormal number is involved (the native
+ * binding runs with flush-to-zero, WebAssembly cannot).
+ *
+ * Assumptions: arrays do not overlap; k, a, psi, zeta are zero in the GS_GHOST = 4 ghost cells
+ * each side and b = 1 outside the layers; reads reach 4 cells past the range worked on. The
+ * gradient with respect to k is accumulated in float64 whatever `real` is (see kernel.ts).
+ */
+
+/* Zero below TINY: the decaying C-PML memory variables and u inside a layer are set to zero
+ * before they turn subnormal (see kernel.c for the interior). */
+static inline real FN(flush)(real x) {
+  return ABS(x) < TINY ? (real)0 : x;
+}
+
+/* The stencil weights of a sweep as arguments (passed by value: nothing of a sweep needs an address). */
+#ifndef WEIGHTS_C
+#define WEIGHTS_C(s) (s)->c[0], (s)->c[1], (s)->c[2], (s)->c[3], (s)->c[4]
+#define WEIGHTS_D(s) (s)->d[1], (s)->d[2], (s)->d[3], (s)->d[4]
+#endif
+
+/* w = D2 u and next = 2 u - prev + k w on [start, end). */
+static void FN(leapfrog)(const real *restrict u, const real *restrict prev, real *restrict next, const real *restrict k,
+                         real *restrict w, ptrdiff_t start, ptrdiff_t end, real c0, real c1, real c2, real c3, real c4) {
+  for (ptrdiff_t i = start; i < end; i++) {
+    const real d = D2(u, i);
+    w[i] = d;
+    next[i] = ((u[i] + u[i]) - prev[i]) + k[i] * d;
+  }
+}
+
+/* The C-PML terms of one layer [start, end) (lo, hi: the layer widened by the stencil, clipped). */
+static void FN(pml_forward)(const real *restrict u, real *restrict psi, real *restrict zeta, real *restrict w,
+                            real *restrict next, const real *restrict k, const real *restrict a, const real *restrict b,
+                            ptrdiff_t start, ptrdiff_t end, ptrdiff_t lo, ptrdiff_t hi, real d1, real d2, real d3, real d4) {
+  for (ptrdiff_t i = start; i < end; i++) psi[i] = FN(flush)(b[i] * psi[i] + a[i] * D1(u, i));
+  for (ptrdiff_t i = lo; i < hi; i++) {
+    const real t = D1(psi, i);
+    w[i] = w[i] + t;
+    next[i] = next[i] + k[i] * t;
+  }
+  for (ptrdiff_t i = start; i < end; i++) {
+    const real z = FN(flush)(b[i] * zeta[i] + a[i] * w[i]);
+    zeta[i] = z;
+    w[i] = w[i] + z;
+    next[i] = FN(flush)(next[i] + k[i] * z);
+  }
+}
+
+/* Mirror ends: ghost cells filled from the first/last cells (sign 0: absorbing end, left zero). */
+static void FN(fill_ghosts)(real *u, int32_t left_sign, int32_t right_sign, ptrdiff_t last) {
+  if (left_sign != 0)
+    for (ptrdiff_t j = 0; j < GS_GHOST; j++) u[GS_GHOST - 1 - j] = (real)left_sign * u[GS_GHOST + j];
+  if (right_sign != 0)
+    for (ptrdiff_t j = 0; j < GS_GHOST; j++) u[last + j] = (real)right_sign * u[last - 1 - j];
+}
+
+void FN(gs_forward_step)(const FN(gs_sweep) *s, real *u, const real *prev, real *next, real *w, int32_t lo, int32_t hi) {
+  FN(fill_ghosts)(u, s->left_sign, s->right_sign, s->last);
+  FN(leapfrog)(u, prev, next, s->k, w, lo & ~1, hi, WEIGHTS_C(s));
+  if (s->pl0 < s->pl1 && s->pl1 > lo - GS_GHOST)
+    FN(pml_forward)(u, s->psi, s->zeta, w, next, s->k, s->a, s->b, s->pl0, s->pl1, max32(GS_GHOST, s->pl0 - GS_GHOST),
+                    min32(s->last, s->pl1 + GS_GHOST), WEIGHTS_D(s));
+  if (s->pr0 < s->pr1 && s->pr0 < hi + GS_GHOST)
+    FN(pml_forward)(u, s->psi, s->zeta, w, next, s->k, s->a, s->b, s->pr0, s->pr1, max32(GS_GHOST, s->pr0 - GS_GHOST),
+                    min32(s->last, s->pr1 + GS_GHOST), WEIGHTS_D(s));
+}
+
+/* q = k ubar^{n+1}; dJ/dk += ubar^{n+1} W^n (in float64: a product of two floats is exact in it). */
+static void FN(adjoint_prepare)(const real *restrict later, const real *restrict k, const real *restrict wn,
+                                real *restrict q, double *restrict grad_k, ptrdiff_t end) {
+  for (ptrdiff_t i = GS_GHOST; i < end; i++) {
+    const real l = later[i];
+    q[i] = k[i] * l;
+    grad_k[i] = grad_k[i] + (double)l * (double)wn[i];
+  }
+}
+
+/* The zeta and psi recursions of one layer, reversed: W-bar (in q) becomes Q-bar, P-bar collected. */
+static void FN(pml_adjoint)(real *restrict q, real *restrict zeta_bar, real *restrict psi_bar, real *restrict p_bar,
+                            const real *restrict a, const real *restrict b, ptrdiff_t start, ptrdiff_t end,
+                            real d1, real d2, real d3, real d4) {
+  for (ptrdiff_t i = start; i < end; i++) {
+    const real z = zeta_bar[i] + q[i];
+    zeta_bar[i] = FN(flush)(b[i] * z);
+    q[i] = q[i] + a[i] * z;
+  }
+  for (ptrdiff_t i = start; i < end; i++) {
+    const real z = psi_bar[i] - D1(q, i);
+    p_bar[i] = a[i] * z;
+    psi_bar[i] = FN(flush)(b[i] * z);
+  }
+}
+
+/* ubar^n += 2 ubar^{n+1} + D2 q (D2 is symmetric: its own transpose); ubar^{n+1} becomes -ubar^{n+1},
+ * the ubar^{n-1} term of the next step reversed. */
+static void FN(adjoint_leapfrog)(const real *restrict q, real *restrict later, real *restrict earlier, ptrdiff_t end,
+                                 real c0, real c1, real c2, real c3, real c4) {
+  for (ptrdiff_t i = GS_GHOST; i < end; i++) {
+    const real l = later[i];
+    earlier[i] = earlier[i] + ((l + l) + D2(q, i));
+    later[i] = -l;
+  }
+}
+
+/* ubar^n += D1^T P-bar = -D1 P-bar on [lo, hi). */
+static void FN(pml_adjoint_psi)(real *restrict earlier, const real *restrict p_bar, ptrdiff_t lo, ptrdiff_t hi,
+                                real d1, real d2, real d3, real d4) {
+  for (ptrdiff_t i = lo; i < hi; i++) earlier[i] = earlier[i] - D1(p_bar, i);
+}
+
+void FN(gs_adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real *q, real *p_bar, const real *wn,
+                         double *grad_k) {
+  const ptrdiff_t end = s->last;
+  FN(adjoint_prepare)(later, s->k, wn, q, grad_k, end);
+  if (s->pl0 < s->pl1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pl0, s->pl1, WEIGHTS_D(s));
+  if (s->pr0 < s->pr1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pr0, s->pr1, WEIGHTS_D(s));
+  FN(fill_ghosts)(q, s->left_sign, s->right_sign, s->last);
+  FN(adjoint_leapfrog)(q, later, earlier, end, WEIGHTS_C(s));
+  if (s->pl0 < s->pl1)
+    FN(pml_adjoint_psi)(earlier, p_bar, max32(GS_GHOST, s->pl0 - GS_GHOST), min32(s->last, s->pl1 + GS_GHOST), WEIGHTS_D(s));
+  if (s->pr0 < s->pr1)
+    FN(pml_adjoint_psi)(earlier, p_bar, max32(GS_GHOST, s->pr0 - GS_GHOST), min32(s->last, s->pr1 + GS_GHOST), WEIGHTS_D(s));
+}
+
+/* A sweep's pointers and weights from a configuration of byte offsets into the memory at `base`. */
+void FN(gs_sweep_of)(FN(gs_sweep) *s, uintptr_t base, const gs_config *g) {
+  s->k = (real *)(base + (uintptr_t)g->k), s->a = (real *)(base + (uintptr_t)g->a), s->b = (real *)(base + (uintptr_t)g->b);
+  s->psi = (real *)(base + (uintptr_t)g->psi), s->zeta = (real *)(base + (uintptr_t)g->zeta);
+  s->pl0 = g->pl0, s->pl1 = g->pl1, s->pr0 = g->pr0, s->pr1 = g->pr1, s->last = g->last;
+  s->left_sign = g->left_sign, s->right_sign = g->right_sign;
+  for (int j = 0; j < 5; j++) s->c[j] = (real)g->c[j], s->d[j] = (real)g->d[j];
+}

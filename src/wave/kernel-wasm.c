@@ -1,0 +1,49 @@
+/*
+ * The WebAssembly exports of the wave kernels (kernel.c), compiled with it by
+ * src/build/wasm.mjs into the bytes of kernel-wasm.ts. The module imports its memory (an
+ * arena's, wasm.ts) and owns none of it but the last GS_STATE_BYTES, where `configure` keeps
+ * the two sweeps' configurations; it has no data, no stack and no globals of its own (the build
+ * checks), so arenas may start their arrays at byte 0. Pointers are byte offsets, as wasm.ts's
+ * `Kernels` interface says.
+ */
+#include "kernel.h"
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+static gs_config *slot(int32_t sweep) {
+  const uintptr_t end = (uintptr_t)__builtin_wasm_memory_size(0) * 65536u;
+  return (gs_config *)(end - GS_STATE_BYTES + (uintptr_t)(sweep == GS_ADJOINT) * GS_SLOT_BYTES);
+}
+
+EXPORT("configure")
+void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int32_t zeta, int32_t pl0, int32_t pl1,
+               int32_t pr0, int32_t pr1, int32_t last, int32_t left_sign, int32_t right_sign, double c0, double c1,
+               double c2, double c3, double c4, double d1, double d2, double d3, double d4) {
+  gs_config *g = slot(sweep);
+  g->configured = 1;
+  g->k = k, g->a = a, g->b = b, g->psi = psi, g->zeta = zeta;
+  g->pl0 = pl0, g->pl1 = pl1, g->pr0 = pr0, g->pr1 = pr1, g->last = last;
+  g->left_sign = left_sign, g->right_sign = right_sign;
+  g->c[0] = c0, g->c[1] = c1, g->c[2] = c2, g->c[3] = c3, g->c[4] = c4;
+  g->d[0] = 0, g->d[1] = d1, g->d[2] = d2, g->d[3] = d3, g->d[4] = d4;
+}
+
+#define AT(type, offset) ((type *)(uintptr_t)(offset))
+
+#define FRONT(real, suffix)                                                                                        \
+  EXPORT("forwardStep_" #suffix)                                                                                   \
+  void forward_step_##suffix(int32_t u, int32_t prev, int32_t next, int32_t w, int32_t lo, int32_t hi) {           \
+    gs_sweep_##suffix s;                                                                                           \
+    gs_sweep_of_##suffix(&s, 0, slot(GS_FORWARD));                                                                 \
+    gs_forward_step_##suffix(&s, AT(real, u), AT(const real, prev), AT(real, next), AT(real, w), lo, hi);          \
+  }                                                                                                                \
+  EXPORT("adjointStep_" #suffix)                                                                                   \
+  void adjoint_step_##suffix(int32_t later, int32_t earlier, int32_t q, int32_t p_bar, int32_t wn, int32_t grad_k) { \
+    gs_sweep_##suffix s;                                                                                           \
+    gs_sweep_of_##suffix(&s, 0, slot(GS_ADJOINT));                                                                \
+    gs_adjoint_step_##suffix(&s, AT(real, later), AT(real, earlier), AT(real, q), AT(real, p_bar),                 \
+                             AT(const real, wn), AT(double, grad_k));                                              \
+  }
+
+FRONT(double, f64)
+FRONT(float, f32)
