@@ -179,7 +179,7 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
       expect(() => kernels.forwardStep(u, prev, next, 1 << 20, 4, 12)).toThrow(RangeError);
       expect(() => kernels.configure(0, 1 << 20, k, k, k, k, 0, 0, 0, 0, 12, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0))
         .toThrow(new RegExp(`^gradscape native kernel configure: k \\(byte offset 1048576\\) with cells \\[0, 16\\) is not an aligned ${precision} range inside the \\d+-byte memory$`));
-      expect(() => kernels.adjointStep(u, prev, next, w, k, k)).toThrow("gradscape native kernel adjointStep: called before configure");
+      expect(() => kernels.adjointStep(u, prev, next, w, k, k, 4, 12)).toThrow("gradscape native kernel adjointStep: called before configure");
       const detached = kernels.forwardStep;
       expect(() => detached(u, prev, next, w, 4, 12)).toThrow("gradscape native kernel forwardStep: call it as a method of the buffer bind() returned");
       expect(() => detached.call(new ArrayBuffer(4096), u, prev, next, w, 4, 12)).toThrow("gradscape native kernel forwardStep: its buffer was not prepared by bind()");

@@ -27,7 +27,8 @@ try {
 if (!existsSync(script) || !hasCc) {
   emit({ yardstick: "absent", reason: !existsSync(script) ? `${script} not found` : "no C compiler (cc)" });
 } else {
-  const out = execFileSync("bash", [script, String(nx), String(nt), String(Math.max(reps, 3)), String(ljAtoms)], { encoding: "utf8" });
+  // WAVE_F32=1 adds the yardstick's float32 "ftz" line; every wave line names its precision.
+  const out = execFileSync("bash", [script, String(nx), String(nt), String(Math.max(reps, 3)), String(ljAtoms)], { encoding: "utf8", env: { ...process.env, WAVE_F32: "1" } });
   for (const line of out.trim().split("\n")) {
     const ref = JSON.parse(line) as Record<string, number | string>;
     if (ref.problem === "lj-box") {
@@ -40,13 +41,17 @@ if (!existsSync(script) || !hasCc) {
     }
     if (ref.problem !== "wave1d-standard") continue;
     emit({ ...ref, impl: "c" });
+    // Ratios to the float64 lines (the issue's targets are against "ftz" float64): ours in each
+    // backend and precision, throughput over the yardstick's.
+    if (ref.precision !== "float64") continue;
     const fwd = ref.forward_s as number;
     const grad = ref.gradient_s as number;
-    for (const [backend, { forwardS, gradientS }] of Object.entries(waveTimes)) {
+    for (const { backend, precision, forwardS, gradientS } of waveTimes) {
       emit({
         problem: "wave1d-standard",
         backend,
-        ratio_to: `c-${ref.build}`,
+        precision,
+        ratio_to: `c-${ref.build}-float64`,
         forward_throughput_ratio: +(fwd / forwardS).toFixed(3),
         gradient_throughput_ratio: +(grad / gradientS).toFixed(3),
       });

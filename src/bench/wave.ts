@@ -10,6 +10,7 @@ import { field } from "../core/arrays.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
 import { BACKEND_VARIABLE, backendInfo, nativeAvailability, setBackend, type BackendName } from "../wave/backend.js";
 import type { Storage } from "../wave/config.js";
+import type { Precision } from "../wave/precision.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { ricker } from "../wave/wavelet.js";
 import { best, emit, peakRss } from "./report.js";
@@ -18,8 +19,10 @@ import { best, emit, peakRss } from "./report.js";
 export const nx = 2000, nt = Number(process.env.BENCH_NT ?? 4000);
 const nb = 50, dx = 5, dt = 5e-4, f0 = 15;
 
-/** Best forward and full-storage gradient times (s) of one backend. */
+/** Best forward and full-storage gradient times (s) of one backend in one precision. */
 export interface WaveTimes {
+  backend: BackendName;
+  precision: Precision;
   forwardS: number;
   gradientS: number;
 }
@@ -32,15 +35,17 @@ function backends(): BackendName[] {
   return native.available ? ["native", "wasm"] : ["wasm"];
 }
 
-/** Runs the wave bench; returns each backend's forward and full-storage gradient times. */
-export async function benchWave(): Promise<Partial<Record<BackendName, WaveTimes>>> {
+const PRECISIONS: readonly Precision[] = ["float64", "float32"];
+
+/** Runs the wave bench; returns the forward and full-storage gradient times of each backend and precision. */
+export async function benchWave(): Promise<WaveTimes[]> {
   const cells = nx + 2 * nb;
 
-  function simulator(storage: Storage): WaveSimulator {
+  function simulator(storage: Storage, precision: Precision): WaveSimulator {
     // The C problem delays the Ricker by 1/f0 and puts source and receiver at interior cell 100.
     const w = ricker(f0, nt, dt, 1 / f0);
     return new WaveSimulator({
-      nx, dx, dt, nt, order: 8, pml: { width: nb, velocity: 4000 }, storage,
+      nx, dx, dt, nt, order: 8, pml: { width: nb, velocity: 4000 }, storage, precision,
       shots: [{ source: 100 * dx, wavelet: w, receivers: [100 * dx] }],
       warn: () => {},
     });
@@ -52,34 +57,41 @@ export async function benchWave(): Promise<Partial<Record<BackendName, WaveTimes
 
   // Runs go from the least memory to the most, so the process's peak resident size after each
   // run (peak_rss_bytes) is that run's peak; memory_bytes is what the run itself holds. Hence
-  // the full-storage gradients of both backends come last. A simulator makes its arenas (and
-  // so takes the active backend's kernels) when it runs: the backend is set before each run.
-  const times: Partial<Record<BackendName, WaveTimes>> = {};
-  const full = new Map<BackendName, WaveSimulator>();
+  // the full-storage gradients come last. A simulator makes its arenas (and so takes the active
+  // backend's kernels) when it runs: the backend is set before each run.
+  const times: WaveTimes[] = [];
+  const full = new Map<WaveTimes, WaveSimulator>();
+  const checkpoint50 = new Map<WaveTimes, number>();
   const list = backends();
   setBackend(list[0]);
-  const dData = simulator({ mode: "full" }).forward(velocity);
+  const dData = simulator({ mode: "full" }, "float64").forward(velocity);
   for (const backend of list) {
-    setBackend(backend);
-    const sim = simulator({ mode: "full" });
-    full.set(backend, sim);
-    const size = sim.layout.size;
-    const forwardS = best(() => sim.forward(velocity));
-    times[backend] = { forwardS, gradientS: NaN };
-    emit({ problem: "wave1d-standard", impl: "gradscape", backend, run: "forward", cells, steps: nt, seconds: +forwardS.toFixed(5), mcells_per_s: +((cells * nt) / forwardS / 1e6).toFixed(1), memory_bytes: 9 * size * 8, peak_rss_bytes: peakRss() });
-    for (const snapshots of [10, 50, 200]) {
-      const cp = simulator({ mode: "checkpoint", snapshots });
-      const s = best(() => cp.linearize(velocity).vjp(dData));
-      emit({ problem: "wave1d-standard", impl: "gradscape", backend, run: "gradient", storage: `checkpoint-${snapshots}`, seconds: +s.toFixed(5), gradient_over_forward: +(s / forwardS).toFixed(2), memory_bytes: snapshots * 4 * size * 8, peak_rss_bytes: peakRss() });
+    for (const precision of PRECISIONS) {
+      setBackend(backend);
+      const bytes = precision === "float32" ? 4 : 8;
+      const sim = simulator({ mode: "full" }, precision);
+      const size = sim.layout.size;
+      const forwardS = best(() => sim.forward(velocity));
+      const entry: WaveTimes = { backend, precision, forwardS, gradientS: NaN };
+      times.push(entry);
+      full.set(entry, sim);
+      const line = { problem: "wave1d-standard", impl: "gradscape", backend, precision };
+      emit({ ...line, run: "forward", cells, steps: nt, seconds: +forwardS.toFixed(5), mcells_per_s: +((cells * nt) / forwardS / 1e6).toFixed(1), memory_bytes: 20 * size * bytes, peak_rss_bytes: peakRss() });
+      for (const snapshots of [10, 50, 200]) {
+        const cp = simulator({ mode: "checkpoint", snapshots }, precision);
+        const s = best(() => cp.linearize(velocity).vjp(dData));
+        if (snapshots === 50) checkpoint50.set(entry, s);
+        emit({ ...line, run: "gradient", storage: `checkpoint-${snapshots}`, seconds: +s.toFixed(5), gradient_over_forward: +(s / forwardS).toFixed(2), memory_bytes: snapshots * 4 * size * bytes, peak_rss_bytes: peakRss() });
+      }
     }
   }
-  for (const backend of list) {
-    setBackend(backend);
-    const sim = full.get(backend)!;
-    const { forwardS } = times[backend]!;
+  for (const entry of times) {
+    setBackend(entry.backend);
+    const sim = full.get(entry)!;
     const gradientS = best(() => sim.linearize(velocity).vjp(dData));
-    times[backend]!.gradientS = gradientS;
-    emit({ problem: "wave1d-standard", impl: "gradscape", backend, run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / forwardS).toFixed(2), memory_bytes: (nt - 1) * sim.layout.size * 8, peak_rss_bytes: peakRss() });
+    entry.gradientS = gradientS;
+    const bytes = entry.precision === "float32" ? 4 : 8;
+    emit({ problem: "wave1d-standard", impl: "gradscape", backend: entry.backend, precision: entry.precision, run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / entry.forwardS).toFixed(2), checkpoint_50_over_full: +(checkpoint50.get(entry)! / gradientS).toFixed(2), memory_bytes: (nt - 1) * sim.layout.size * bytes, peak_rss_bytes: peakRss() });
   }
   setBackend(null);
 

@@ -233,12 +233,13 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
 
 static napi_value adjoint_step(napi_env env, napi_callback_info info) {
   call c;
-  if (!begin(&c, env, info, "adjointStep", 6)) return NULL;
+  if (!begin(&c, env, info, "adjointStep", 8)) return NULL;
   const int32_t later = i32(&c, 0), earlier = i32(&c, 1), q = i32(&c, 2), p_bar = i32(&c, 3), wn = i32(&c, 4), grad = i32(&c, 5);
+  const int32_t lo = i32(&c, 6), hi = i32(&c, 7);
   const gs_config *g = slot(&c, GS_ADJOINT);
   if (!(c.ok && check_config(&c, g))) return NULL;
   const int64_t size = (int64_t)g->last + GS_GHOST;
-  if (!(span(&c, "later", later, 0, size) && span(&c, "earlier", earlier, 0, size) && span(&c, "q", q, 0, size) &&
+  if (!(require(&c, hi <= lo || (lo >= GS_GHOST && hi <= g->last), "the range [lo, hi) must lie in [4, last)") && span(&c, "later", later, 0, size) && span(&c, "earlier", earlier, 0, size) && span(&c, "q", q, 0, size) &&
         span(&c, "pBar", p_bar, 0, size) && span(&c, "wn", wn, 0, size) && span_of(&c, "gradK", grad, 0, size, 8)))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
@@ -247,12 +248,12 @@ static napi_value adjoint_step(napi_env env, napi_callback_info info) {
     gs_sweep_f32 s;
     gs_sweep_of_f32(&s, base, g);
     gs_adjoint_step_f32(&s, (float *)(base + later), (float *)(base + earlier), (float *)(base + q), (float *)(base + p_bar),
-                        (const float *)(base + wn), (double *)(base + grad));
+                        (const float *)(base + wn), (double *)(base + grad), lo, hi);
   } else {
     gs_sweep_f64 s;
     gs_sweep_of_f64(&s, base, g);
     gs_adjoint_step_f64(&s, (double *)(base + later), (double *)(base + earlier), (double *)(base + q), (double *)(base + p_bar),
-                        (const double *)(base + wn), (double *)(base + grad));
+                        (const double *)(base + wn), (double *)(base + grad), lo, hi);
   }
   ftz_leave(mode);
   return NULL;

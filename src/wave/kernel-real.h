@@ -22,6 +22,14 @@ static inline real FN(flush)(real x) {
   return ABS(x) < TINY ? (real)0 : x;
 }
 
+/* Each sweep over cells is a function of its own, not inlined into the step, and its range comes
+ * from the caller: with a start known at compile time (or inlined after the ghost fill), clang
+ * forwarded the first loads into a recurrence and then did not vectorize the adjoint leapfrog
+ * ("value ... used outside the loop"). */
+#ifndef LOOP
+#define LOOP static __attribute__((noinline))
+#endif
+
 /* The stencil weights of a sweep as arguments (passed by value: nothing of a sweep needs an address). */
 #ifndef WEIGHTS_C
 #define WEIGHTS_C(s) (s)->c[0], (s)->c[1], (s)->c[2], (s)->c[3], (s)->c[4]
@@ -29,7 +37,7 @@ static inline real FN(flush)(real x) {
 #endif
 
 /* w = D2 u and next = 2 u - prev + k w on [start, end). */
-static void FN(leapfrog)(const real *restrict u, const real *restrict prev, real *restrict next, const real *restrict k,
+LOOP void FN(leapfrog)(const real *restrict u, const real *restrict prev, real *restrict next, const real *restrict k,
                          real *restrict w, ptrdiff_t start, ptrdiff_t end, real c0, real c1, real c2, real c3, real c4) {
   for (ptrdiff_t i = start; i < end; i++) {
     const real d = D2(u, i);
@@ -39,7 +47,7 @@ static void FN(leapfrog)(const real *restrict u, const real *restrict prev, real
 }
 
 /* The C-PML terms of one layer [start, end) (lo, hi: the layer widened by the stencil, clipped). */
-static void FN(pml_forward)(const real *restrict u, real *restrict psi, real *restrict zeta, real *restrict w,
+LOOP void FN(pml_forward)(const real *restrict u, real *restrict psi, real *restrict zeta, real *restrict w,
                             real *restrict next, const real *restrict k, const real *restrict a, const real *restrict b,
                             ptrdiff_t start, ptrdiff_t end, ptrdiff_t lo, ptrdiff_t hi, real d1, real d2, real d3, real d4) {
   for (ptrdiff_t i = start; i < end; i++) psi[i] = FN(flush)(b[i] * psi[i] + a[i] * D1(u, i));
@@ -76,9 +84,9 @@ void FN(gs_forward_step)(const FN(gs_sweep) *s, real *u, const real *prev, real 
 }
 
 /* q = k ubar^{n+1}; dJ/dk += ubar^{n+1} W^n (in float64: a product of two floats is exact in it). */
-static void FN(adjoint_prepare)(const real *restrict later, const real *restrict k, const real *restrict wn,
-                                real *restrict q, double *restrict grad_k, ptrdiff_t end) {
-  for (ptrdiff_t i = GS_GHOST; i < end; i++) {
+LOOP void FN(adjoint_prepare)(const real *restrict later, const real *restrict k, const real *restrict wn,
+                                real *restrict q, double *restrict grad_k, ptrdiff_t start, ptrdiff_t end) {
+  for (ptrdiff_t i = start; i < end; i++) {
     const real l = later[i];
     q[i] = k[i] * l;
     grad_k[i] = grad_k[i] + (double)l * (double)wn[i];
@@ -86,7 +94,7 @@ static void FN(adjoint_prepare)(const real *restrict later, const real *restrict
 }
 
 /* The zeta and psi recursions of one layer, reversed: W-bar (in q) becomes Q-bar, P-bar collected. */
-static void FN(pml_adjoint)(real *restrict q, real *restrict zeta_bar, real *restrict psi_bar, real *restrict p_bar,
+LOOP void FN(pml_adjoint)(real *restrict q, real *restrict zeta_bar, real *restrict psi_bar, real *restrict p_bar,
                             const real *restrict a, const real *restrict b, ptrdiff_t start, ptrdiff_t end,
                             real d1, real d2, real d3, real d4) {
   for (ptrdiff_t i = start; i < end; i++) {
@@ -103,9 +111,9 @@ static void FN(pml_adjoint)(real *restrict q, real *restrict zeta_bar, real *res
 
 /* ubar^n += 2 ubar^{n+1} + D2 q (D2 is symmetric: its own transpose); ubar^{n+1} becomes -ubar^{n+1},
  * the ubar^{n-1} term of the next step reversed. */
-static void FN(adjoint_leapfrog)(const real *restrict q, real *restrict later, real *restrict earlier, ptrdiff_t end,
-                                 real c0, real c1, real c2, real c3, real c4) {
-  for (ptrdiff_t i = GS_GHOST; i < end; i++) {
+LOOP void FN(adjoint_leapfrog)(const real *restrict q, real *restrict later, real *restrict earlier, ptrdiff_t start,
+                                 ptrdiff_t end, real c0, real c1, real c2, real c3, real c4) {
+  for (ptrdiff_t i = start; i < end; i++) {
     const real l = later[i];
     earlier[i] = earlier[i] + ((l + l) + D2(q, i));
     later[i] = -l;
@@ -113,19 +121,18 @@ static void FN(adjoint_leapfrog)(const real *restrict q, real *restrict later, r
 }
 
 /* ubar^n += D1^T P-bar = -D1 P-bar on [lo, hi). */
-static void FN(pml_adjoint_psi)(real *restrict earlier, const real *restrict p_bar, ptrdiff_t lo, ptrdiff_t hi,
+LOOP void FN(pml_adjoint_psi)(real *restrict earlier, const real *restrict p_bar, ptrdiff_t lo, ptrdiff_t hi,
                                 real d1, real d2, real d3, real d4) {
   for (ptrdiff_t i = lo; i < hi; i++) earlier[i] = earlier[i] - D1(p_bar, i);
 }
 
 void FN(gs_adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real *q, real *p_bar, const real *wn,
-                         double *grad_k) {
-  const ptrdiff_t end = s->last;
-  FN(adjoint_prepare)(later, s->k, wn, q, grad_k, end);
+                         double *grad_k, int32_t lo, int32_t hi) {
+  FN(adjoint_prepare)(later, s->k, wn, q, grad_k, lo, hi);
   if (s->pl0 < s->pl1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pl0, s->pl1, WEIGHTS_D(s));
   if (s->pr0 < s->pr1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pr0, s->pr1, WEIGHTS_D(s));
   FN(fill_ghosts)(q, s->left_sign, s->right_sign, s->last);
-  FN(adjoint_leapfrog)(q, later, earlier, end, WEIGHTS_C(s));
+  FN(adjoint_leapfrog)(q, later, earlier, lo, hi, WEIGHTS_C(s));
   if (s->pl0 < s->pl1)
     FN(pml_adjoint_psi)(earlier, p_bar, max32(GS_GHOST, s->pl0 - GS_GHOST), min32(s->last, s->pl1 + GS_GHOST), WEIGHTS_D(s));
   if (s->pr0 < s->pr1)

@@ -38,11 +38,12 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
     gs_forward_step_##suffix(&s, AT(real, u), AT(const real, prev), AT(real, next), AT(real, w), lo, hi);          \
   }                                                                                                                \
   EXPORT("adjointStep_" #suffix)                                                                                   \
-  void adjoint_step_##suffix(int32_t later, int32_t earlier, int32_t q, int32_t p_bar, int32_t wn, int32_t grad_k) { \
+  void adjoint_step_##suffix(int32_t later, int32_t earlier, int32_t q, int32_t p_bar, int32_t wn, int32_t grad_k,    \
+                             int32_t lo, int32_t hi) {                                                             \
     gs_sweep_##suffix s;                                                                                           \
     gs_sweep_of_##suffix(&s, 0, slot(GS_ADJOINT));                                                                \
     gs_adjoint_step_##suffix(&s, AT(real, later), AT(real, earlier), AT(real, q), AT(real, p_bar),                 \
-                             AT(const real, wn), AT(double, grad_k));                                              \
+                             AT(const real, wn), AT(double, grad_k), lo, hi);                                      \
   }
 
 FRONT(double, f64)

@@ -265,7 +265,7 @@ export class AdjointPropagator extends Sweep {
       w = this.wn;
     }
     const earlier = this.earlier;
-    this.kernels.adjointStep(later.byteOffset, earlier.byteOffset, this.qBar.byteOffset, this.pBar.byteOffset, w.byteOffset, this.gradK.byteOffset);
+    this.kernels.adjointStep(later.byteOffset, earlier.byteOffset, this.qBar.byteOffset, this.pBar.byteOffset, w.byteOffset, this.gradK.byteOffset, GHOST, lay.size - GHOST);
     this.later = earlier;
     this.earlier = later;
     return fBar;

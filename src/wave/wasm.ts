@@ -30,8 +30,8 @@ export interface Kernels {
     d1: number, d2: number, d3: number, d4: number): void;
   /** One forward step on cells [lo & ~1, hi) with the forward configuration. */
   forwardStep(u: number, prev: number, next: number, w: number, lo: number, hi: number): void;
-  /** One step reversed with the adjoint configuration; `gradK` is float64 in both precisions. */
-  adjointStep(later: number, earlier: number, q: number, pBar: number, wn: number, gradK: number): void;
+  /** One step reversed on cells [lo, hi) with the adjoint configuration; `gradK` is float64 in both precisions. */
+  adjointStep(later: number, earlier: number, q: number, pBar: number, wn: number, gradK: number, lo: number, hi: number): void;
 }
 
 /** Arrays living in one WebAssembly memory, with the kernels (WebAssembly or native) of their precision bound to that memory. */
