@@ -111,24 +111,40 @@ export class Propagator extends Sweep {
     this.lo = this.hi = 0;
   }
 
-  /** Copies the state (u^{n-1}, u^n, psi, zeta) into `out` (length 4 * size). */
+  /**
+   * Values in a saved state: u^{n-1} and u^n, and the C-PML memories psi and zeta on the layers
+   * (zero everywhere else, never written there).
+   */
+  static stateLength(lay: Layout): number {
+    return 2 * lay.size + 2 * (lay.pmlLeft[1] - lay.pmlLeft[0] + lay.pmlRight[1] - lay.pmlRight[0]);
+  }
+
+  /** Copies the state into `out` (length {@link stateLength}). */
   save(out: Real): void {
-    const n = this.lay.size;
+    const lay = this.lay, n = lay.size;
     out.set(this.prev, 0);
     out.set(this.cur, n);
-    out.set(this.psi, 2 * n);
-    out.set(this.zeta, 3 * n);
+    let at = 2 * n;
+    for (const [a, b] of [lay.pmlLeft, lay.pmlRight]) {
+      out.set(this.psi.subarray(a, b), at);
+      out.set(this.zeta.subarray(a, b), at + b - a);
+      at += 2 * (b - a);
+    }
   }
 
   /** Restores a state written by {@link save} (the update range becomes the whole grid). */
   restore(from: Real): void {
-    const n = this.lay.size;
+    const lay = this.lay, n = lay.size;
     this.lo = GHOST;
     this.hi = n - GHOST;
     this.prev.set(from.subarray(0, n));
     this.cur.set(from.subarray(n, 2 * n));
-    this.psi.set(from.subarray(2 * n, 3 * n));
-    this.zeta.set(from.subarray(3 * n, 4 * n));
+    let at = 2 * n;
+    for (const [a, b] of [lay.pmlLeft, lay.pmlRight]) {
+      this.psi.set(from.subarray(at, at + b - a), a);
+      this.zeta.set(from.subarray(at + b - a, at + 2 * (b - a)), a);
+      at += 2 * (b - a);
+    }
   }
 
   /**

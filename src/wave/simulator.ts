@@ -51,6 +51,16 @@ function workspace(lay: Layout): Workspace {
 }
 
 
+/** A propagator and an adjoint propagator in one arena. */
+function workingPair(lay: Layout): { prop: Propagator; adj: AdjointPropagator } {
+  const forward = Propagator.specs(lay.size);
+  const { arrays, kernels, precision } = arena([...forward, ...AdjointPropagator.specs(lay.size)], lay.precision);
+  return {
+    prop: new Propagator(lay, { arrays: arrays.slice(0, forward.length), kernels, precision }),
+    adj: new AdjointPropagator(lay, { arrays: arrays.slice(forward.length), kernels, precision }),
+  };
+}
+
 /** Gradients of one adjoint run. */
 export interface WaveGradients {
   /** dJ/dc, shape [nx] (units of J per m/s). */
@@ -73,8 +83,9 @@ export interface WaveGradients {
  * bytes, allocated once per simulator and reused by every `linearize` call, so
  * only the latest linearization of a simulator can run `vjp` (an older one
  * throws; its `jvp` and data stay valid). With checkpointing, nothing but the model; `vjp` then holds
- * `snapshots` states of 4 * (nx + 2 pml + 8) float64 each and recomputes the
- * forward steps it needs (the minimal number, by revolve).
+ * `snapshots` states of 2 (nx + 2 pml + 8) + 4 pml values each (u^{n-1}, u^n and the layers' memory
+ * variables) and recomputes the forward steps it needs (the minimal number, by revolve). Values
+ * are float64, or float32 with `precision: "float32"` (half the bytes).
  */
 export class WaveSimulator implements Differentiable {
   /** The validated layout. */
@@ -310,21 +321,24 @@ export class WaveSimulator implements Differentiable {
     checkShape(dData, [ns, nr, nt], "dData");
     const residual = flatten(dData);
     const gradW = new Float64Array(ns * nt);
-    const adj = stored?.adj ?? new AdjointPropagator(lay);
+    const snapshots = lay.storage.mode === "checkpoint" ? Math.min(lay.storage.snapshots, Math.max(nt - 1, 1)) : 0;
+    if (stored === null) checkMemory("storage.snapshots", waveMemory(lay.size, nt, ns, ns * nr, lay.storage, lay.precision), "use fewer snapshots, or raise the limit (--max-memory, setMemoryLimit)");
+    // Checkpointing: the recomputing propagator and the adjoint share one arena, so the adjoint
+    // reads the W^n each recomputed step leaves in place.
+    const sweeps = stored === null ? workingPair(lay) : stored;
+    const adj = sweeps.adj;
     adj.setCoefficient(k);
     adj.gradK.fill(0);
     const gradK = adj.gradK;
-    const prop = stored === null ? new Propagator(lay) : null;
+    const prop = stored === null ? sweeps.prop : null;
     prop?.setCoefficient(k);
-    const snapshots = lay.storage.mode === "checkpoint" ? Math.min(lay.storage.snapshots, Math.max(nt - 1, 1)) : 0;
-    if (prop !== null) checkMemory("storage.snapshots", waveMemory(lay.size, nt, ns, ns * nr, lay.storage, lay.precision), "use fewer snapshots, or raise the limit (--max-memory, setMemoryLimit)");
-    const slots = prop === null ? [] : Array.from({ length: snapshots }, () => new (realArray(lay.precision))(4 * lay.size));
+    const slots = prop === null ? [] : Array.from({ length: snapshots }, () => new (realArray(lay.precision))(Propagator.stateLength(lay)));
     for (let s = 0; s < ns; s++) {
       adj.reset();
       const recs = lay.receivers[s];
       const base = s * nr * nt;
       adj.inject(recs, residual, base + nt - 1, nt);
-      const inArena = stored !== null && stored.steps !== null;
+      const inArena = stored === null || stored.steps !== null;
       const reverse = (n: number, wn: Real) => {
         gradW[s * nt + n] = adj.adjointStep(wn, lay.sources[s], inArena);
         adj.inject(recs, residual, base + n, nt);
