@@ -25,6 +25,7 @@ export type { BackendInfo, BackendName } from "./wave/backend.js";
 export type { WaveGradients } from "./wave/simulator.js";
 export type { ForwardOptions, StepView } from "./core/contract.js";
 export type { WaveConfig, Shot, BoundaryKind, PmlOptions, Storage } from "./wave/config.js";
+export type { Precision } from "./wave/precision.js";
 export { ricker } from "./wave/wavelet.js";
 export { waveMemory } from "./wave/config.js";
 export { courantLimit, stencil } from "./wave/stencil.js";

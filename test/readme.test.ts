@@ -31,6 +31,15 @@ test("the README's library tour runs and prints a dot test at round-off and Tayl
   expect(Math.abs(Number(m![3]) - 2)).toBeLessThan(0.1);
 });
 
+test("the README's float32 example runs and prints float32 data within 1e-4 of float64 and a dot test within 2e-4", async () => {
+  const out = await runSnippet("float32");
+  const m = /float32 data within (\S+) of float64, dot test (\S+)/.exec(out);
+  expect(m).not.toBeNull();
+  expect(Number(m![1])).toBeGreaterThan(0);
+  expect(Number(m![1])).toBeLessThan(1e-4);
+  expect(Number(m![2])).toBeLessThan(2e-4);
+});
+
 test("the README's inversion example runs and at least halves the model error", async () => {
   const out = await runSnippet("inversion");
   const m = /model error (\S+) -> (\S+)/.exec(out);
