@@ -72,7 +72,7 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 /* ---- one bound memory ---- */
 
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 2
+#define GS_ABI 3
 #define CONFIG_MAGIC 0x6772616473636170ull /* "gradscap" */
 
 /* What a function's `data` says: the precision of the kernels it runs. */
@@ -149,7 +149,7 @@ static double f64(call *c, size_t j) {
 
 /* True when cells [from, to) of the array of `bytes`-byte values at byte offset `ptr` lie inside
  * the memory (an empty range always does); otherwise throws a RangeError naming the kernel and argument. */
-static bool span_of(call *c, const char *name, int32_t ptr, int64_t from, int64_t to, size_t bytes) {
+static bool span_of(call *c, const char *name, int32_t ptr, int64_t from, int64_t to, size_t bytes, const char *type) {
   if (!c->ok) return false;
   if (to <= from) return true;
   const int64_t first = (int64_t)ptr + (int64_t)bytes * from, end = (int64_t)ptr + (int64_t)bytes * to;
@@ -157,7 +157,7 @@ static bool span_of(call *c, const char *name, int32_t ptr, int64_t from, int64_
   char msg[256];
   snprintf(msg, sizeof msg,
            "gradscape native kernel %s: %s (byte offset %d) with cells [%lld, %lld) is not an aligned %s range inside the %zu-byte memory",
-           c->kernel, name, (int)ptr, (long long)from, (long long)to, bytes == 8 ? "float64" : "float32", c->bytes);
+           c->kernel, name, (int)ptr, (long long)from, (long long)to, type, c->bytes);
   napi_throw_range_error(c->env, NULL, msg);
   c->ok = false;
   return false;
@@ -165,7 +165,7 @@ static bool span_of(call *c, const char *name, int32_t ptr, int64_t from, int64_
 
 /* The same for an array of the kernel's precision. */
 static bool span(call *c, const char *name, int32_t ptr, int64_t from, int64_t to) {
-  return span_of(c, name, ptr, from, to, c->p->bytes);
+  return span_of(c, name, ptr, from, to, c->p->bytes, c->p->name);
 }
 
 static bool require(call *c, bool condition, const char *what) {
@@ -231,6 +231,113 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The points of `count` positions of `width` each at byte offsets `index` (int32) and `weight`
+ * (float64), their cells checked to lie in [lo, hi): the kernel writes or reads there. */
+static bool points(call *c, const char *what, int32_t count, int32_t width, int32_t index, int32_t weight, int32_t lo, int32_t hi,
+                   gs_points *out) {
+  char name[48];
+  snprintf(name, sizeof name, "%s index", what);
+  if (!(require(c, count >= 0 && width >= 0 && (int64_t)count * width <= INT32_MAX, "point counts must be non-negative") &&
+        span_of(c, name, index, 0, (int64_t)count * width, 4, "int32") && span_of(c, what, weight, 0, (int64_t)count * width, 8, "float64")))
+    return false;
+  const int32_t *cells = (const int32_t *)(c->base + index);
+  for (int64_t j = 0; j < (int64_t)count * width; j++)
+    if (!require(c, cells[j] >= lo && cells[j] < hi, "a point's cell lies outside the working cells")) return false;
+  *out = (gs_points){count, width, cells, (const double *)(c->base + weight)};
+  return true;
+}
+
+static napi_value forward_run(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, "forwardRun", 19)) return NULL;
+  const int32_t u0 = i32(&c, 0), u1 = i32(&c, 1), u2 = i32(&c, 2), w = i32(&c, 3), w_stride = i32(&c, 4), range = i32(&c, 5);
+  const int32_t n0 = i32(&c, 6), n1 = i32(&c, 7), amplitudes = i32(&c, 8);
+  const double dx = f64(&c, 9);
+  const int32_t src_count = i32(&c, 10), width = i32(&c, 11), src_index = i32(&c, 12), src_weight = i32(&c, 13);
+  const int32_t rec_count = i32(&c, 14), rec_index = i32(&c, 15), rec_weight = i32(&c, 16), traces = i32(&c, 17), trace_stride = i32(&c, 18);
+  const gs_config *g = slot(&c, GS_FORWARD);
+  if (!(c.ok && check_config(&c, g))) return NULL;
+  const int64_t size = (int64_t)g->last + GS_GHOST, steps = (int64_t)n1 - n0;
+  gs_points source, receivers;
+  if (!(require(&c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
+        require(&c, w_stride == 0 || w_stride >= size, "W's stride must be 0 or at least the working cells") &&
+        require(&c, trace_stride >= 0, "the trace stride must be non-negative") &&
+        span(&c, "u0", u0, 0, size) && span(&c, "u1", u1, 0, size) && span(&c, "u2", u2, 0, size) &&
+        span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + size : 0) && span_of(&c, "range", range, 0, 2, 4, "int32") &&
+        span_of(&c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
+        points(&c, "source", src_count, width, src_index, src_weight, GS_GHOST, g->last, &source) &&
+        points(&c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)size, &receivers) &&
+        span_of(&c, "traces", traces, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * trace_stride + n1 + 1 : 0, 8, "float64")))
+    return NULL;
+  int32_t *lohi = (int32_t *)(c.base + range);
+  if (!require(&c, lohi[0] >= 0 && lohi[1] >= 0 && lohi[0] <= g->last && lohi[1] <= g->last && (lohi[1] <= lohi[0] || lohi[0] >= GS_GHOST),
+               "the update range [lo, hi) must lie in [4, last)"))
+    return NULL;
+  const uintptr_t base = (uintptr_t)c.base;
+  const fp_mode mode = ftz_enter();
+  if (c.p == &F32) {
+    gs_sweep_f32 s;
+    gs_sweep_of_f32(&s, base, g);
+    const gs_run_f32 r = {{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), w_stride, lohi,
+                          (const double *)(base + amplitudes), dx, source, receivers, (double *)(base + traces), trace_stride};
+    gs_forward_run_f32(&s, &r, n0, n1);
+  } else {
+    gs_sweep_f64 s;
+    gs_sweep_of_f64(&s, base, g);
+    const gs_run_f64 r = {{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), w_stride, lohi,
+                          (const double *)(base + amplitudes), dx, source, receivers, (double *)(base + traces), trace_stride};
+    gs_forward_run_f64(&s, &r, n0, n1);
+  }
+  ftz_leave(mode);
+  return NULL;
+}
+
+static napi_value reverse_run(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, "reverseRun", 22)) return NULL;
+  const int32_t later = i32(&c, 0), earlier = i32(&c, 1), q = i32(&c, 2), p_bar = i32(&c, 3), w = i32(&c, 4), w_stride = i32(&c, 5);
+  const int32_t grad = i32(&c, 6), lo = i32(&c, 7), hi = i32(&c, 8), n0 = i32(&c, 9), n1 = i32(&c, 10);
+  const double dx = f64(&c, 11);
+  const int32_t src_count = i32(&c, 12), width = i32(&c, 13), src_index = i32(&c, 14), src_weight = i32(&c, 15);
+  const int32_t rec_count = i32(&c, 16), rec_index = i32(&c, 17), rec_weight = i32(&c, 18), residual = i32(&c, 19);
+  const int32_t residual_stride = i32(&c, 20), f_bar = i32(&c, 21);
+  const gs_config *g = slot(&c, GS_ADJOINT);
+  if (!(c.ok && check_config(&c, g))) return NULL;
+  const int64_t size = (int64_t)g->last + GS_GHOST, steps = (int64_t)n1 - n0;
+  gs_points source, receivers;
+  if (!(require(&c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
+        require(&c, hi <= lo || (lo >= GS_GHOST && hi <= g->last), "the range [lo, hi) must lie in [4, last)") &&
+        require(&c, w_stride == 0 || w_stride >= size, "W's stride must be 0 or at least the working cells") &&
+        require(&c, residual_stride >= 0, "the residual's stride must be non-negative") &&
+        span(&c, "later", later, 0, size) && span(&c, "earlier", earlier, 0, size) && span(&c, "q", q, 0, size) &&
+        span(&c, "pBar", p_bar, 0, size) && span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + size : 0) &&
+        span_of(&c, "gradK", grad, 0, size, 8, "float64") &&
+        points(&c, "source", src_count, width, src_index, src_weight, 0, (int32_t)size, &source) &&
+        points(&c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)size, &receivers) &&
+        span_of(&c, "residual", residual, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * residual_stride + n1 : 0, 8, "float64") &&
+        span_of(&c, "fBar", f_bar, n0, n1, 8, "float64")))
+    return NULL;
+  const uintptr_t base = (uintptr_t)c.base;
+  const fp_mode mode = ftz_enter();
+  if (c.p == &F32) {
+    gs_sweep_f32 s;
+    gs_sweep_of_f32(&s, base, g);
+    const gs_reverse_f32 r = {(float *)(base + later), (float *)(base + earlier), (float *)(base + q), (float *)(base + p_bar),
+                              (const float *)(base + w), w_stride, (double *)(base + grad), lo, hi, dx, source, receivers,
+                              (const double *)(base + residual), residual_stride, (double *)(base + f_bar)};
+    gs_reverse_run_f32(&s, &r, n0, n1);
+  } else {
+    gs_sweep_f64 s;
+    gs_sweep_of_f64(&s, base, g);
+    const gs_reverse_f64 r = {(double *)(base + later), (double *)(base + earlier), (double *)(base + q), (double *)(base + p_bar),
+                              (const double *)(base + w), w_stride, (double *)(base + grad), lo, hi, dx, source, receivers,
+                              (const double *)(base + residual), residual_stride, (double *)(base + f_bar)};
+    gs_reverse_run_f64(&s, &r, n0, n1);
+  }
+  ftz_leave(mode);
+  return NULL;
+}
+
 static napi_value adjoint_step(napi_env env, napi_callback_info info) {
   call c;
   if (!begin(&c, env, info, "adjointStep", 8)) return NULL;
@@ -240,7 +347,7 @@ static napi_value adjoint_step(napi_env env, napi_callback_info info) {
   if (!(c.ok && check_config(&c, g))) return NULL;
   const int64_t size = (int64_t)g->last + GS_GHOST;
   if (!(require(&c, hi <= lo || (lo >= GS_GHOST && hi <= g->last), "the range [lo, hi) must lie in [4, last)") && span(&c, "later", later, 0, size) && span(&c, "earlier", earlier, 0, size) && span(&c, "q", q, 0, size) &&
-        span(&c, "pBar", p_bar, 0, size) && span(&c, "wn", wn, 0, size) && span_of(&c, "gradK", grad, 0, size, 8)))
+        span(&c, "pBar", p_bar, 0, size) && span(&c, "wn", wn, 0, size) && span_of(&c, "gradK", grad, 0, size, 8, "float64")))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
   const fp_mode mode = ftz_enter();
@@ -261,7 +368,7 @@ static napi_value adjoint_step(napi_env env, napi_callback_info info) {
 
 /* ---- bind(buffer) and the module ---- */
 
-#define KERNELS 3
+#define KERNELS 5
 static const struct {
   const char *name;
   napi_callback fn;
@@ -269,6 +376,8 @@ static const struct {
     {"configure", configure},
     {"forwardStep", forward_step},
     {"adjointStep", adjoint_step},
+    {"forwardRun", forward_run},
+    {"reverseRun", reverse_run},
 };
 
 /* The kernel functions of this thread's copy of the module, made once per precision (napi_set_instance_data). */

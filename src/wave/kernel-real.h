@@ -72,7 +72,12 @@ static void FN(fill_ghosts)(real *u, int32_t left_sign, int32_t right_sign, ptrd
     for (ptrdiff_t j = 0; j < GS_GHOST; j++) u[last + j] = (real)right_sign * u[last - 1 - j];
 }
 
-void FN(gs_forward_step)(const FN(gs_sweep) *s, real *u, const real *prev, real *next, real *w, int32_t lo, int32_t hi) {
+/* Steps and runs are inlined into their callers (always_inline): a sweep or run description whose
+ * address escaped into a call would live on the WebAssembly shadow stack, which the module does
+ * not have (its memory is the arena's). */
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE void FN(forward_step)(const FN(gs_sweep) *s, real *u, const real *prev, real *next, real *w, int32_t lo, int32_t hi) {
   FN(fill_ghosts)(u, s->left_sign, s->right_sign, s->last);
   FN(leapfrog)(u, prev, next, s->k, w, lo & ~1, hi, WEIGHTS_C(s));
   if (s->pl0 < s->pl1 && s->pl1 > lo - GS_GHOST)
@@ -126,8 +131,12 @@ LOOP void FN(pml_adjoint_psi)(real *restrict earlier, const real *restrict p_bar
   for (ptrdiff_t i = lo; i < hi; i++) earlier[i] = earlier[i] - D1(p_bar, i);
 }
 
-void FN(gs_adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real *q, real *p_bar, const real *wn,
-                         double *grad_k, int32_t lo, int32_t hi) {
+void FN(gs_forward_step)(const FN(gs_sweep) *s, real *u, const real *prev, real *next, real *w, int32_t lo, int32_t hi) {
+  FN(forward_step)(s, u, prev, next, w, lo, hi);
+}
+
+INLINE void FN(adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real *q, real *p_bar, const real *wn,
+                             double *grad_k, int32_t lo, int32_t hi) {
   FN(adjoint_prepare)(later, s->k, wn, q, grad_k, lo, hi);
   if (s->pl0 < s->pl1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pl0, s->pl1, WEIGHTS_D(s));
   if (s->pr0 < s->pr1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pr0, s->pr1, WEIGHTS_D(s));
@@ -137,6 +146,88 @@ void FN(gs_adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real
     FN(pml_adjoint_psi)(earlier, p_bar, max32(GS_GHOST, s->pl0 - GS_GHOST), min32(s->last, s->pl1 + GS_GHOST), WEIGHTS_D(s));
   if (s->pr0 < s->pr1)
     FN(pml_adjoint_psi)(earlier, p_bar, max32(GS_GHOST, s->pr0 - GS_GHOST), min32(s->last, s->pr1 + GS_GHOST), WEIGHTS_D(s));
+}
+
+INLINE void FN(forward_run)(const FN(gs_sweep) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
+  real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
+  const int32_t last = s->last, size = s->last + GS_GHOST;
+  const int mirror = s->left_sign != 0 || s->right_sign != 0;
+  const gs_points *src = &r->source, *rec = &r->receivers;
+  const int32_t nsrc = src->count * src->width;
+  int32_t lo = r->range[0], hi = r->range[1];
+  for (int32_t n = n0; n < n1; n++) {
+    real *w = r->w + (ptrdiff_t)(n - n0) * r->w_stride;
+    const double amplitude = r->amplitudes[n];
+    /* The update range: one step's reach further, and the source's cells (all cells with a mirror end). */
+    if (mirror) {
+      lo = GS_GHOST, hi = last;
+    } else {
+      if (hi > lo) lo = max32(GS_GHOST, lo - 2 * GS_GHOST), hi = min32(last, hi + 2 * GS_GHOST);
+      if (amplitude != 0)
+        for (int32_t j = 0; j < nsrc; j++) {
+          const int32_t i = src->index[j];
+          if (hi <= lo) lo = i, hi = i + 1;
+          else lo = min32(lo, i), hi = max32(hi, i + 1);
+        }
+    }
+    /* W^n is exactly zero outside the range (w may be a slice of storage holding an older step). */
+    const int32_t start = hi > lo ? lo & ~1 : size;
+    for (int32_t i = 0; i < start; i++) w[i] = 0;
+    for (int32_t i = hi > lo ? hi : size; i < size; i++) w[i] = 0;
+    if (hi > lo) FN(forward_step)(s, cur, prev, next, w, lo, hi);
+    if (amplitude != 0) {
+      const double scale = amplitude * r->dx;
+      for (int32_t j = 0; j < nsrc; j++) {
+        const int32_t i = src->index[j];
+        const double v = scale * src->weight[j];
+        w[i] = (real)((double)w[i] + v);
+        next[i] = (real)((double)next[i] + (double)s->k[i] * v);
+      }
+    }
+    for (int32_t q = 0; q < rec->count; q++) {
+      double v = 0;
+      for (int32_t j = 0; j < rec->width; j++) v += rec->weight[q * rec->width + j] * (double)next[rec->index[q * rec->width + j]];
+      r->traces[q * r->trace_stride + n + 1] = v;
+    }
+    real *t = prev;
+    prev = cur, cur = next, next = t;
+  }
+  r->range[0] = lo, r->range[1] = hi;
+}
+
+void FN(gs_forward_run)(const FN(gs_sweep) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
+  FN(forward_run)(s, r, n0, n1);
+}
+
+void FN(gs_adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real *q, real *p_bar, const real *wn,
+                         double *grad_k, int32_t lo, int32_t hi) {
+  FN(adjoint_step)(s, later, earlier, q, p_bar, wn, grad_k, lo, hi);
+}
+
+void FN(gs_reverse_run)(const FN(gs_sweep) *s, const FN(gs_reverse) *r, int32_t n0, int32_t n1) {
+  real *later = r->later, *earlier = r->earlier;
+  const gs_points *src = &r->source, *rec = &r->receivers;
+  for (int32_t n = n1 - 1; n >= n0; n--) {
+    /* The source's term of W^n is dx f^n s, so dJ/df^n = dx sum_j s_j k_j ubar^{n+1}_j. */
+    double f_bar = 0;
+    for (int32_t j = 0; j < src->count * src->width; j++) {
+      const int32_t i = src->index[j];
+      f_bar += (double)s->k[i] * (double)later[i] * src->weight[j] * r->dx;
+    }
+    r->f_bar[n] = f_bar;
+    FN(adjoint_step)(s, later, earlier, r->q, r->p_bar, r->w + (ptrdiff_t)(n - n0) * r->w_stride, r->grad_k, r->lo, r->hi);
+    real *t = later;
+    later = earlier, earlier = t;
+    /* R^T of the residual at t_n into ubar^n. */
+    for (int32_t q = 0; q < rec->count; q++) {
+      const double v = r->residual[q * r->residual_stride + n];
+      if (v == 0) continue;
+      for (int32_t j = 0; j < rec->width; j++) {
+        const int32_t i = rec->index[q * rec->width + j];
+        later[i] = (real)((double)later[i] + rec->weight[q * rec->width + j] * v);
+      }
+    }
+  }
 }
 
 /* A sweep's pointers and weights from a configuration of byte offsets into the memory at `base`. */

@@ -53,6 +53,65 @@ void gs_adjoint_step_f64(const gs_sweep_f64 *s, double *later, double *earlier, 
                          int32_t lo, int32_t hi);
 void gs_adjoint_step_f32(const gs_sweep_f32 *s, float *later, float *earlier, float *q, float *p_bar, const float *wn, double *grad_k,
                          int32_t lo, int32_t hi);
+/* Points of a shot (its source, or its receivers): `count` positions of `width` grid points each,
+ * cell indices and interpolation weights position by position. */
+typedef struct {
+  int32_t count, width;
+  const int32_t *index;
+  const double *weight;
+} gs_points;
+
+/* What a forward run reads and writes besides the sweep: the three time levels (u^{n0-1}, u^{n0}
+ * and scratch), W^n at w + (n - n0) w_stride, the update range [lo, hi) (int32[2], carried from
+ * call to call), the wavelet (float64, one amplitude a step) and dx, the source and receiver
+ * points, and the traces (float64: receiver r's u^{n+1} at traces[r trace_stride + n + 1]). */
+#define GS_RUN(real)                              \
+  struct {                                        \
+    real *u[3];                                   \
+    real *w;                                      \
+    ptrdiff_t w_stride;                           \
+    int32_t *range;                               \
+    const double *amplitudes;                     \
+    double dx;                                    \
+    gs_points source, receivers;                  \
+    double *traces;                               \
+    ptrdiff_t trace_stride;                       \
+  }
+typedef GS_RUN(double) gs_run_f64;
+typedef GS_RUN(float) gs_run_f32;
+
+/* Forward steps n0 .. n1-1 of one shot, as kernel.ts's Propagator.step does them one at a time
+ * (update range, W^n, the source injected in float64 arithmetic, receivers sampled); afterwards
+ * u^{n1-1}, u^{n1} are u[(n1-n0) % 3], u[(n1-n0+1) % 3]. */
+void gs_forward_run_f64(const gs_sweep_f64 *s, const gs_run_f64 *r, int32_t n0, int32_t n1);
+void gs_forward_run_f32(const gs_sweep_f32 *s, const gs_run_f32 *r, int32_t n0, int32_t n1);
+
+/* What a reverse run reads and writes besides the sweep: ubar^{n+1} (`later`) and ubar^n
+ * (`earlier`), scratch q and p_bar, W^n at w + (n - n0) w_stride, dJ/dk (float64), the cell range,
+ * dx and the source and receiver points, the residual (float64: receiver r's at
+ * residual[r residual_stride + n]) and dJ/df (float64, f_bar[n]). */
+#define GS_REVERSE(real)                          \
+  struct {                                        \
+    real *later, *earlier, *q, *p_bar;            \
+    const real *w;                                \
+    ptrdiff_t w_stride;                           \
+    double *grad_k;                               \
+    int32_t lo, hi;                               \
+    double dx;                                    \
+    gs_points source, receivers;                  \
+    const double *residual;                       \
+    ptrdiff_t residual_stride;                    \
+    double *f_bar;                                \
+  }
+typedef GS_REVERSE(double) gs_reverse_f64;
+typedef GS_REVERSE(float) gs_reverse_f32;
+
+/* Steps n1-1 down to n0 reversed, as kernel.ts's AdjointPropagator.adjointStep and inject do them
+ * one at a time (dJ/df^n, the step, the residual of t_n injected); ubar^{n0} ends in `later` when
+ * n1 - n0 is even, in `earlier` when odd. */
+void gs_reverse_run_f64(const gs_sweep_f64 *s, const gs_reverse_f64 *r, int32_t n0, int32_t n1);
+void gs_reverse_run_f32(const gs_sweep_f32 *s, const gs_reverse_f32 *r, int32_t n0, int32_t n1);
+
 void gs_sweep_of_f64(gs_sweep_f64 *s, uintptr_t base, const gs_config *g);
 void gs_sweep_of_f32(gs_sweep_f32 *s, uintptr_t base, const gs_config *g);
 

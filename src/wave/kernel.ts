@@ -33,7 +33,7 @@ abstract class Sweep {
   protected readonly leftSign: number;
   protected readonly rightSign: number;
   /** Working arrays, all in one WebAssembly memory shared with {@link kernels}. */
-  protected readonly arrays: Real[];
+  protected readonly arrays: (Real | Int32Array)[];
   protected readonly kernels: Kernels;
 
   /** Takes its arrays (`specs`) from `shared` (whose first arrays must be those), or from a new arena. */
@@ -75,30 +75,84 @@ export class Propagator extends Sweep {
   /** k = c^2 dt^2 / dx^2 per working cell; set with {@link setCoefficient}. */
   readonly k: Real;
 
-  /** The working arrays a propagator takes from an arena (nine of `size` values). */
-  static specs(size: number): ArraySpec[] {
-    return uniform(9, size);
+  /**
+   * The update range [lo, hi) (int32[2], carried from step to step by {@link step} and the
+   * kernels' runs): cells outside which u^n and u^{n-1} are exactly zero. An explicit stencil
+   * moves information at most RANGE_GROWTH cells a step, so cells beyond the domain of
+   * dependence of the sources need no update.
+   */
+  private readonly range: Int32Array;
+  /** One shot's wavelet, source and receiver points (see {@link loadShot}), for {@link run}. */
+  private readonly amplitudes: Float64Array;
+  private readonly srcIndex: Int32Array;
+  private readonly srcWeight: Float64Array;
+  private readonly recIndex: Int32Array;
+  private readonly recWeight: Float64Array;
+  /** What {@link run} records: receiver r's u(t_n) at r * nt + n (n = 0 is u^0 = 0). */
+  readonly traces: Float64Array;
+  /** Grid points per source or receiver position. */
+  private readonly width: number;
+
+  /** The working arrays a propagator takes from an arena: nine of `size` values, then the range and one shot's points and traces. */
+  static specs(lay: Layout): ArraySpec[] {
+    const width = lay.sources[0].index.length, nr = lay.nreceivers;
+    return [
+      ...uniform(9, lay.size),
+      { length: 2, type: "int32" },
+      { length: lay.nt, type: "float64" },
+      { length: width, type: "int32" }, { length: width, type: "float64" },
+      { length: nr * width, type: "int32" }, { length: nr * width, type: "float64" },
+      { length: nr * lay.nt, type: "float64" },
+    ];
   }
 
   constructor(lay: Layout, shared?: Arena) {
-    super(lay, Propagator.specs(lay.size), shared);
-    let pmlA: Real, pmlB: Real;
-    [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k, pmlA, pmlB] = this.arrays;
-    this.configure(FORWARD_SWEEP, this.k, pmlA, pmlB, this.psi, this.zeta);
+    super(lay, Propagator.specs(lay), shared);
+    const a = this.arrays;
+    [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k] = a as Real[];
+    [this.range, this.amplitudes, this.srcIndex, this.srcWeight, this.recIndex, this.recWeight, this.traces] =
+      [a[9] as Int32Array, a[10] as Float64Array, a[11] as Int32Array, a[12] as Float64Array, a[13] as Int32Array, a[14] as Float64Array, a[15] as Float64Array];
+    this.width = this.srcIndex.length;
+    this.configure(FORWARD_SWEEP, this.k, a[7] as Real, a[8] as Real, this.psi, this.zeta);
+  }
+
+  /** Takes shot `s`'s wavelet, source and receivers for {@link run}, and clears the traces. */
+  loadShot(s: number): void {
+    const lay = this.lay, width = this.width;
+    this.amplitudes.set(lay.wavelets[s]);
+    this.srcIndex.set(lay.sources[s].index);
+    this.srcWeight.set(lay.sources[s].weight);
+    lay.receivers[s].forEach((p, r) => {
+      this.recIndex.set(p.index, r * width);
+      this.recWeight.set(p.weight, r * width);
+    });
+    this.traces.fill(0);
+  }
+
+  /**
+   * Steps n0 .. n1-1 of the loaded shot in one kernel call: as {@link step} with its source
+   * (no Born term), the receivers sampled into {@link traces}. W^n goes to `w` + (n - n0) `wStride`
+   * values (stride 0: `w` is overwritten every step); `w` must live in this arena.
+   */
+  run(n0: number, n1: number, w: Real, wStride: number): void {
+    const lay = this.lay;
+    this.kernels.forwardRun(
+      this.prev.byteOffset, this.cur.byteOffset, this.next.byteOffset, w.byteOffset, wStride, this.range.byteOffset, n0, n1,
+      this.amplitudes.byteOffset, lay.dx, 1, this.width, this.srcIndex.byteOffset, this.srcWeight.byteOffset,
+      lay.nreceivers, this.recIndex.byteOffset, this.recWeight.byteOffset, this.traces.byteOffset, lay.nt,
+    );
+    for (let j = (n1 - n0) % 3; j > 0; j--) {
+      const t = this.prev;
+      this.prev = this.cur;
+      this.cur = this.next;
+      this.next = t;
+    }
   }
 
   /** Sets k (length `size`, zero in the ghosts; rounded to the working precision). */
   setCoefficient(k: Float64Array): void {
     this.k.set(k);
   }
-
-  /**
-   * Cells [lo, hi) outside which u^n and u^{n-1} are exactly zero. An explicit
-   * stencil moves information at most RANGE_GROWTH cells a step, so cells
-   * beyond the domain of dependence of the sources need no update.
-   */
-  private lo = 0;
-  private hi = 0;
 
   /** Zero state: u^{-1} = u^0 = 0, no PML memory. */
   reset(): void {
@@ -108,7 +162,7 @@ export class Propagator extends Sweep {
     this.psi.fill(0);
     this.zeta.fill(0);
     this.w.fill(0);
-    this.lo = this.hi = 0;
+    this.range.fill(0);
   }
 
   /**
@@ -135,8 +189,8 @@ export class Propagator extends Sweep {
   /** Restores a state written by {@link save} (the update range becomes the whole grid). */
   restore(from: Real): void {
     const lay = this.lay, n = lay.size;
-    this.lo = GHOST;
-    this.hi = n - GHOST;
+    this.range[0] = GHOST;
+    this.range[1] = n - GHOST;
     this.prev.set(from.subarray(0, n));
     this.cur.set(from.subarray(n, 2 * n));
     let at = 2 * n;
@@ -161,7 +215,7 @@ export class Propagator extends Sweep {
     const next = this.next;
     const last = lay.size - GHOST;
     // Grow the update range by the reach of one step, take in the source, or all cells for a Born source.
-    let lo = this.lo, hi = this.hi;
+    let lo = this.range[0], hi = this.range[1];
     if (extra !== null || this.leftSign !== 0 || this.rightSign !== 0) {
       lo = GHOST;
       hi = last;
@@ -183,8 +237,8 @@ export class Propagator extends Sweep {
         }
       }
     }
-    this.lo = lo;
-    this.hi = hi;
+    this.range[0] = lo;
+    this.range[1] = hi;
     // W^n is exactly zero outside the range (w may be a reused slice of storage).
     if (hi <= lo) w.fill(0);
     if (hi > lo) {
@@ -225,17 +279,72 @@ export class AdjointPropagator extends Sweep {
   private readonly psiBar: Real;
   private readonly zetaBar: Real;
 
-  /** The working arrays an adjoint propagator takes from an arena: eleven of `size` values, the eighth (dJ/dk) float64. */
-  static specs(size: number): ArraySpec[] {
-    return uniform(11, size).map((s, j) => (j === 7 ? { ...s, float64: true } : s));
+  /** One shot's source and receiver points and residual (see {@link loadShot}), for {@link reverse}. */
+  private readonly srcIndex: Int32Array;
+  private readonly srcWeight: Float64Array;
+  private readonly recIndex: Int32Array;
+  private readonly recWeight: Float64Array;
+  private readonly residual: Float64Array;
+  /** What {@link reverse} computes: dJ/df^n of the loaded shot's wavelet at n. */
+  readonly fBar: Float64Array;
+  private readonly width: number;
+
+  /**
+   * The working arrays an adjoint propagator takes from an arena: eleven of `size` values, the
+   * eighth (dJ/dk) float64, then one shot's points, residual and wavelet gradient.
+   */
+  static specs(lay: Layout): ArraySpec[] {
+    const width = lay.sources[0].index.length, nr = lay.nreceivers;
+    return [
+      ...uniform(11, lay.size).map((s, j) => (j === 7 ? { ...s, type: "float64" as const } : s)),
+      { length: width, type: "int32" }, { length: width, type: "float64" },
+      { length: nr * width, type: "int32" }, { length: nr * width, type: "float64" },
+      { length: nr * lay.nt, type: "float64" },
+      { length: lay.nt, type: "float64" },
+    ];
   }
 
   constructor(lay: Layout, shared?: Arena) {
-    super(lay, AdjointPropagator.specs(lay.size), shared);
+    super(lay, AdjointPropagator.specs(lay), shared);
+    const a = this.arrays;
     let pmlA: Real, pmlB: Real, gradK: Real;
-    [this.later, this.earlier, this.psiBar, this.zetaBar, this.qBar, this.pBar, this.k, gradK, this.wn, pmlA, pmlB] = this.arrays;
+    [this.later, this.earlier, this.psiBar, this.zetaBar, this.qBar, this.pBar, this.k, gradK, this.wn, pmlA, pmlB] = a as Real[];
     this.gradK = gradK as Float64Array;
+    [this.srcIndex, this.srcWeight, this.recIndex, this.recWeight, this.residual, this.fBar] =
+      [a[11] as Int32Array, a[12] as Float64Array, a[13] as Int32Array, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array];
+    this.width = this.srcIndex.length;
     this.configure(ADJOINT_SWEEP, this.k, pmlA, pmlB, this.psiBar, this.zetaBar);
+  }
+
+  /** Takes shot `s`'s source and receivers, and its residual (receiver r's at `residual[offset + r nt + n]`), for {@link reverse}. */
+  loadShot(s: number, residual: Float64Array, offset: number): void {
+    const lay = this.lay, width = this.width;
+    this.srcIndex.set(lay.sources[s].index);
+    this.srcWeight.set(lay.sources[s].weight);
+    lay.receivers[s].forEach((p, r) => {
+      this.recIndex.set(p.index, r * width);
+      this.recWeight.set(p.weight, r * width);
+    });
+    this.residual.set(residual.subarray(offset, offset + lay.nreceivers * lay.nt));
+  }
+
+  /**
+   * Steps n1-1 down to n0 of the loaded shot reversed in one kernel call: {@link adjointStep}
+   * then the residual of t_n injected, each step; dJ/df^n into {@link fBar}. W^n is read at
+   * `w` + (n - n0) `wStride` values; `w` must live in this arena.
+   */
+  reverse(n0: number, n1: number, w: Real, wStride: number): void {
+    const lay = this.lay;
+    this.kernels.reverseRun(
+      this.later.byteOffset, this.earlier.byteOffset, this.qBar.byteOffset, this.pBar.byteOffset, w.byteOffset, wStride,
+      this.gradK.byteOffset, GHOST, lay.size - GHOST, n0, n1, lay.dx, 1, this.width, this.srcIndex.byteOffset, this.srcWeight.byteOffset,
+      lay.nreceivers, this.recIndex.byteOffset, this.recWeight.byteOffset, this.residual.byteOffset, lay.nt, this.fBar.byteOffset,
+    );
+    if ((n1 - n0) % 2 === 1) {
+      const t = this.later;
+      this.later = this.earlier;
+      this.earlier = t;
+    }
   }
 
   /** Sets k (length `size`, zero in the ghosts; rounded to the working precision). */

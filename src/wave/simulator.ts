@@ -31,13 +31,13 @@ interface Workspace {
 
 function workspace(lay: Layout): Workspace {
   const ns = lay.sources.length, steps = lay.nt - 1, size = lay.size;
-  const forward = Propagator.specs(size), backward = AdjointPropagator.specs(size);
+  const forward = Propagator.specs(lay), backward = AdjointPropagator.specs(lay);
   const P = forward.length, A = backward.length;
   checkMemory("storage", waveMemory(size, lay.nt, ns, ns * lay.nreceivers, lay.storage, lay.precision),
     'use storage: { mode: "checkpoint", snapshots: 50 } (memory of 50 states instead of nt, for about one more forward run), fewer cells or time samples, or raise the limit (--max-memory, setMemoryLimit)');
   try {
     const { arrays, kernels, precision } = arena([...forward, ...backward, ...uniform(ns, steps * size)], lay.precision);
-    const stores = arrays.slice(P + A);
+    const stores = arrays.slice(P + A) as Real[];
     return {
       prop: new Propagator(lay, { arrays: arrays.slice(0, P), kernels, precision }),
       adj: new AdjointPropagator(lay, { arrays: arrays.slice(P, P + A), kernels, precision }),
@@ -53,8 +53,8 @@ function workspace(lay: Layout): Workspace {
 
 /** A propagator and an adjoint propagator in one arena. */
 function workingPair(lay: Layout): { prop: Propagator; adj: AdjointPropagator } {
-  const forward = Propagator.specs(lay.size);
-  const { arrays, kernels, precision } = arena([...forward, ...AdjointPropagator.specs(lay.size)], lay.precision);
+  const forward = Propagator.specs(lay);
+  const { arrays, kernels, precision } = arena([...forward, ...AdjointPropagator.specs(lay)], lay.precision);
   return {
     prop: new Propagator(lay, { arrays: arrays.slice(0, forward.length), kernels, precision }),
     adj: new AdjointPropagator(lay, { arrays: arrays.slice(forward.length), kernels, precision }),
@@ -290,25 +290,40 @@ export class WaveSimulator implements Differentiable {
     for (let s = 0; s < ns; s++) {
       prop.w = scratch; // reset clears w: never a slice of storage
       prop.reset();
-      const wavelet = lay.wavelets[s];
-      const recs = lay.receivers[s];
       const store = stored === null ? null : stored.stores[s];
-      const views = stored === null || stored.steps === null ? null : stored.steps[s];
       view.shot = s;
       view.timeIndex = 0;
       view.field = prop.cur.subarray(lay.first, lay.first + lay.nx);
       if (onStep) onStep(view);
-      for (let n = 0; n < nt - 1; n++) {
-        if (views !== null) prop.w = views[n];
-        prop.step(wavelet[n], lay.sources[s], null);
-        if (store !== null && views === null) store.set(prop.w, n * lay.size);
-        samplePoints(prop.cur, recs, out, s * nr * nt + n + 1, nt);
-        if (onStep && (n + 1) % every === 0) {
-          view.timeIndex = n + 1;
+      if (store !== null && stored?.steps === null) {
+        // Storage outside the kernels' memory (too large for one arena): a step at a time, W^n copied out.
+        const wavelet = lay.wavelets[s], recs = lay.receivers[s];
+        for (let n = 0; n < nt - 1; n++) {
+          prop.step(wavelet[n], lay.sources[s], null);
+          store.set(prop.w, n * lay.size);
+          samplePoints(prop.cur, recs, out, s * nr * nt + n + 1, nt);
+          if (onStep && (n + 1) % every === 0) {
+            view.timeIndex = n + 1;
+            view.field = prop.cur.subarray(lay.first, lay.first + lay.nx);
+            onStep(view);
+          }
+        }
+        continue;
+      }
+      // In the kernels: the whole shot in one call, or one call between observations.
+      prop.loadShot(s);
+      const chunk = onStep ? every : nt - 1;
+      for (let n = 0; n < nt - 1; n += chunk) {
+        const n1 = Math.min(nt - 1, n + chunk);
+        if (store !== null) prop.run(n, n1, store.subarray(n * lay.size), lay.size);
+        else prop.run(n, n1, scratch, 0);
+        if (onStep && n1 % every === 0) {
+          view.timeIndex = n1;
           view.field = prop.cur.subarray(lay.first, lay.first + lay.nx);
           onStep(view);
         }
       }
+      for (let r = 0; r < nr; r++) out.set(prop.traces.subarray(r * nt, (r + 1) * nt), s * nr * nt + r * nt);
     }
     prop.w = scratch;
     assertFinite(out, "forward data");
@@ -338,18 +353,25 @@ export class WaveSimulator implements Differentiable {
       const recs = lay.receivers[s];
       const base = s * nr * nt;
       adj.inject(recs, residual, base + nt - 1, nt);
-      const inArena = stored === null || stored.steps !== null;
-      const reverse = (n: number, wn: Real) => {
-        gradW[s * nt + n] = adj.adjointStep(wn, lay.sources[s], inArena);
-        adj.inject(recs, residual, base + n, nt);
-      };
-      if (stored !== null) {
+      adj.loadShot(s, residual, base);
+      if (stored !== null && stored.steps !== null) {
+        // The whole shot reversed in one kernel call, reading W^n in place.
+        adj.reverse(0, nt - 1, stored.stores[s], lay.size);
+        gradW.set(adj.fBar.subarray(0, nt - 1), s * nt);
+      } else if (stored !== null) {
+        // Storage outside the kernels' memory: a step at a time, W^n copied in.
         const store = stored.stores[s];
-        const views = stored.steps?.[s];
-        for (let n = nt - 2; n >= 0; n--) reverse(n, views ? views[n] : store.subarray(n * lay.size, (n + 1) * lay.size));
+        for (let n = nt - 2; n >= 0; n--) {
+          gradW[s * nt + n] = adj.adjointStep(store.subarray(n * lay.size, (n + 1) * lay.size), lay.sources[s], false);
+          adj.inject(recs, residual, base + n, nt);
+        }
       } else if (prop !== null) {
-        const wavelet = lay.wavelets[s];
+        const reverse = (n: number, wn: Real) => {
+          adj.reverse(n, n + 1, wn, 0);
+          gradW[s * nt + n] = adj.fBar[n];
+        };
         prop.reset();
+        prop.loadShot(s);
         let live = 0; // time step of the live state, -1 once a reverse has spent it
         for (const action of revolve(nt - 1, snapshots)) {
           switch (action.kind) {
@@ -360,11 +382,11 @@ export class WaveSimulator implements Differentiable {
               live = action.step;
               break;
             case "advance":
-              for (let n = action.from; n < action.to; n++) prop.step(wavelet[n], lay.sources[s], null);
+              prop.run(action.from, action.to, prop.w, 0);
               live = action.to;
               break;
             case "reverse":
-              prop.step(wavelet[action.step], lay.sources[s], null);
+              prop.run(action.step, action.step + 1, prop.w, 0);
               reverse(action.step, prop.w);
               live = -1;
               break;

@@ -30,21 +30,41 @@ export interface Kernels {
     d1: number, d2: number, d3: number, d4: number): void;
   /** One forward step on cells [lo & ~1, hi) with the forward configuration. */
   forwardStep(u: number, prev: number, next: number, w: number, lo: number, hi: number): void;
+  /**
+   * Forward steps [n0, n1) of one shot with the forward configuration: what `forwardStep` and
+   * kernel.ts's Propagator.step do a step at a time, with the source injected and the receivers
+   * sampled. Arguments: the three time levels, W's base and stride (values), the update range
+   * (int32[2]), the steps, the wavelet (float64) and dx, the source and receiver points (count,
+   * width, int32 cells, float64 weights), the traces (float64) and their stride.
+   */
+  forwardRun(u0: number, u1: number, u2: number, w: number, wStride: number, range: number, n0: number, n1: number,
+    amplitudes: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
+    recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
+  /**
+   * Steps n1-1 down to n0 reversed with the adjoint configuration: what AdjointPropagator's
+   * adjointStep and inject do a step at a time. Arguments: ubar^{n+1}, ubar^n, scratch q and
+   * P-bar, W's base and stride, dJ/dk (float64), the cell range, the steps, dx, the source and
+   * receiver points, the residual (float64) and its stride, dJ/df (float64, indexed by step).
+   */
+  reverseRun(later: number, earlier: number, q: number, pBar: number, w: number, wStride: number, gradK: number, lo: number, hi: number,
+    n0: number, n1: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
+    recCount: number, recIndex: number, recWeight: number, residual: number, residualStride: number, fBar: number): void;
   /** One step reversed on cells [lo, hi) with the adjoint configuration; `gradK` is float64 in both precisions. */
   adjointStep(later: number, earlier: number, q: number, pBar: number, wn: number, gradK: number, lo: number, hi: number): void;
 }
 
 /** Arrays living in one WebAssembly memory, with the kernels (WebAssembly or native) of their precision bound to that memory. */
 export interface Arena {
-  arrays: Real[];
+  /** The arrays in the order of their specs: of the precision, or Float64Array / Int32Array where the spec says so. */
+  arrays: (Real | Int32Array)[];
   kernels: Kernels;
   precision: Precision;
 }
 
-/** One array of an arena: its length, and whether it is float64 whatever the arena's precision (a gradient). */
+/** One array of an arena: its length, and its type when not the arena's precision (a gradient, points, traces). */
 export interface ArraySpec {
   length: number;
-  float64?: boolean;
+  type?: "float64" | "int32";
 }
 
 /** Largest memory the arena asks for (2 GiB), so that it works on every 32-bit WebAssembly engine. */
@@ -52,14 +72,14 @@ export const MAX_ARENA_BYTES = 2 ** 31;
 
 /**
  * Zeroed arrays of the given lengths in one fresh WebAssembly memory, of `precision` (or
- * float64 where a spec says so), each starting 16-byte aligned and followed by at least 16
+ * the type a spec names), each starting 16-byte aligned and followed by at least 16
  * bytes of slack, with the active backend's kernels of that precision, and
  * {@link KERNEL_STATE_BYTES} free at the end for their configurations. The memory is never
  * grown, so its buffer never detaches: the native kernels are methods of that buffer.
  * @throws RangeError when they would need more than {@link MAX_ARENA_BYTES}.
  */
 export function arena(specs: readonly ArraySpec[], precision: Precision): Arena {
-  const sizes = specs.map((s) => (s.float64 === true ? 8 : bytesPerValue(precision)));
+  const sizes = specs.map((s) => (s.type === "float64" ? 8 : s.type === "int32" ? 4 : bytesPerValue(precision)));
   const strides = specs.map((s, j) => (Math.ceil((s.length * sizes[j]) / 16) + 1) * 16);
   const used = strides.reduce((a, b) => a + b, 0);
   const bytes = used + KERNEL_STATE_BYTES;
@@ -67,7 +87,8 @@ export function arena(specs: readonly ArraySpec[], precision: Precision): Arena 
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
   let offset = 0;
   const arrays = specs.map((s, j) => {
-    const a = sizes[j] === 8 ? new Float64Array(memory.buffer, offset, s.length) : new Float32Array(memory.buffer, offset, s.length);
+    const a = s.type === "int32" ? new Int32Array(memory.buffer, offset, s.length)
+      : sizes[j] === 8 ? new Float64Array(memory.buffer, offset, s.length) : new Float32Array(memory.buffer, offset, s.length);
     offset += strides[j];
     return a;
   });
@@ -79,6 +100,8 @@ export function arena(specs: readonly ArraySpec[], precision: Precision): Arena 
       configure: exports.configure,
       forwardStep: exports[`forwardStep_${suffix}`],
       adjointStep: exports[`adjointStep_${suffix}`],
+      forwardRun: exports[`forwardRun_${suffix}`],
+      reverseRun: exports[`reverseRun_${suffix}`],
     } as Kernels;
   }
   return { arrays, kernels, precision };
