@@ -19,6 +19,7 @@
  */
 import { GHOST, type Layout, type PointWeights } from "./config.js";
 import type { Real } from "./precision.js";
+import { ShotPoints } from "./shot-points.js";
 import { ADJOINT_SWEEP, FORWARD_SWEEP, arena, uniform, type Arena, type ArraySpec, type Kernels } from "./wasm.js";
 
 /**
@@ -82,27 +83,20 @@ export class Propagator extends Sweep {
    * dependence of the sources need no update.
    */
   private readonly range: Int32Array;
-  /** One shot's wavelet, source and receiver points (see {@link loadShot}), for {@link run}. */
+  /** One shot's wavelet and points (see {@link loadShot}), for {@link run}. */
   private readonly amplitudes: Float64Array;
-  private readonly srcIndex: Int32Array;
-  private readonly srcWeight: Float64Array;
-  private readonly recIndex: Int32Array;
-  private readonly recWeight: Float64Array;
+  private readonly points: ShotPoints;
   /** What {@link run} records: receiver r's u(t_n) at r * nt + n (n = 0 is u^0 = 0). */
   readonly traces: Float64Array;
-  /** Grid points per source or receiver position. */
-  private readonly width: number;
 
   /** The working arrays a propagator takes from an arena: nine of `size` values, then the range and one shot's points and traces. */
   static specs(lay: Layout): ArraySpec[] {
-    const width = lay.sources[0].index.length, nr = lay.nreceivers;
     return [
       ...uniform(9, lay.size),
       { length: 2, type: "int32" },
       { length: lay.nt, type: "float64" },
-      { length: width, type: "int32" }, { length: width, type: "float64" },
-      { length: nr * width, type: "int32" }, { length: nr * width, type: "float64" },
-      { length: nr * lay.nt, type: "float64" },
+      ...ShotPoints.specs(lay),
+      { length: lay.nreceivers * lay.nt, type: "float64" },
     ];
   }
 
@@ -110,22 +104,15 @@ export class Propagator extends Sweep {
     super(lay, Propagator.specs(lay), shared);
     const a = this.arrays;
     [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k] = a as Real[];
-    [this.range, this.amplitudes, this.srcIndex, this.srcWeight, this.recIndex, this.recWeight, this.traces] =
-      [a[9] as Int32Array, a[10] as Float64Array, a[11] as Int32Array, a[12] as Float64Array, a[13] as Int32Array, a[14] as Float64Array, a[15] as Float64Array];
-    this.width = this.srcIndex.length;
+    [this.range, this.amplitudes, this.traces] = [a[9] as Int32Array, a[10] as Float64Array, a[15] as Float64Array];
+    this.points = new ShotPoints(a.slice(11, 15));
     this.configure(FORWARD_SWEEP, this.k, a[7] as Real, a[8] as Real, this.psi, this.zeta);
   }
 
   /** Takes shot `s`'s wavelet, source and receivers for {@link run}, and clears the traces. */
   loadShot(s: number): void {
-    const lay = this.lay, width = this.width;
-    this.amplitudes.set(lay.wavelets[s]);
-    this.srcIndex.set(lay.sources[s].index);
-    this.srcWeight.set(lay.sources[s].weight);
-    lay.receivers[s].forEach((p, r) => {
-      this.recIndex.set(p.index, r * width);
-      this.recWeight.set(p.weight, r * width);
-    });
+    this.amplitudes.set(this.lay.wavelets[s]);
+    this.points.load(this.lay, s);
     this.traces.fill(0);
   }
 
@@ -138,8 +125,7 @@ export class Propagator extends Sweep {
     const lay = this.lay;
     this.kernels.forwardRun(
       this.prev.byteOffset, this.cur.byteOffset, this.next.byteOffset, w.byteOffset, wStride, this.range.byteOffset, n0, n1,
-      this.amplitudes.byteOffset, lay.dx, 1, this.width, this.srcIndex.byteOffset, this.srcWeight.byteOffset,
-      lay.nreceivers, this.recIndex.byteOffset, this.recWeight.byteOffset, this.traces.byteOffset, lay.nt,
+      this.amplitudes.byteOffset, lay.dx, ...this.points.args(lay), this.traces.byteOffset, lay.nt,
     );
     for (let j = (n1 - n0) % 3; j > 0; j--) {
       const t = this.prev;
@@ -279,27 +265,21 @@ export class AdjointPropagator extends Sweep {
   private readonly psiBar: Real;
   private readonly zetaBar: Real;
 
-  /** One shot's source and receiver points and residual (see {@link loadShot}), for {@link reverse}. */
-  private readonly srcIndex: Int32Array;
-  private readonly srcWeight: Float64Array;
-  private readonly recIndex: Int32Array;
-  private readonly recWeight: Float64Array;
+  /** One shot's points and residual (see {@link loadShot}), for {@link reverse}. */
+  private readonly points: ShotPoints;
   private readonly residual: Float64Array;
   /** What {@link reverse} computes: dJ/df^n of the loaded shot's wavelet at n. */
   readonly fBar: Float64Array;
-  private readonly width: number;
 
   /**
    * The working arrays an adjoint propagator takes from an arena: eleven of `size` values, the
    * eighth (dJ/dk) float64, then one shot's points, residual and wavelet gradient.
    */
   static specs(lay: Layout): ArraySpec[] {
-    const width = lay.sources[0].index.length, nr = lay.nreceivers;
     return [
       ...uniform(11, lay.size).map((s, j) => (j === 7 ? { ...s, type: "float64" as const } : s)),
-      { length: width, type: "int32" }, { length: width, type: "float64" },
-      { length: nr * width, type: "int32" }, { length: nr * width, type: "float64" },
-      { length: nr * lay.nt, type: "float64" },
+      ...ShotPoints.specs(lay),
+      { length: lay.nreceivers * lay.nt, type: "float64" },
       { length: lay.nt, type: "float64" },
     ];
   }
@@ -310,21 +290,15 @@ export class AdjointPropagator extends Sweep {
     let pmlA: Real, pmlB: Real, gradK: Real;
     [this.later, this.earlier, this.psiBar, this.zetaBar, this.qBar, this.pBar, this.k, gradK, this.wn, pmlA, pmlB] = a as Real[];
     this.gradK = gradK as Float64Array;
-    [this.srcIndex, this.srcWeight, this.recIndex, this.recWeight, this.residual, this.fBar] =
-      [a[11] as Int32Array, a[12] as Float64Array, a[13] as Int32Array, a[14] as Float64Array, a[15] as Float64Array, a[16] as Float64Array];
-    this.width = this.srcIndex.length;
+    this.points = new ShotPoints(a.slice(11, 15));
+    [this.residual, this.fBar] = [a[15] as Float64Array, a[16] as Float64Array];
     this.configure(ADJOINT_SWEEP, this.k, pmlA, pmlB, this.psiBar, this.zetaBar);
   }
 
   /** Takes shot `s`'s source and receivers, and its residual (receiver r's at `residual[offset + r nt + n]`), for {@link reverse}. */
   loadShot(s: number, residual: Float64Array, offset: number): void {
-    const lay = this.lay, width = this.width;
-    this.srcIndex.set(lay.sources[s].index);
-    this.srcWeight.set(lay.sources[s].weight);
-    lay.receivers[s].forEach((p, r) => {
-      this.recIndex.set(p.index, r * width);
-      this.recWeight.set(p.weight, r * width);
-    });
+    const lay = this.lay;
+    this.points.load(lay, s);
     this.residual.set(residual.subarray(offset, offset + lay.nreceivers * lay.nt));
   }
 
@@ -337,8 +311,7 @@ export class AdjointPropagator extends Sweep {
     const lay = this.lay;
     this.kernels.reverseRun(
       this.later.byteOffset, this.earlier.byteOffset, this.qBar.byteOffset, this.pBar.byteOffset, w.byteOffset, wStride,
-      this.gradK.byteOffset, GHOST, lay.size - GHOST, n0, n1, lay.dx, 1, this.width, this.srcIndex.byteOffset, this.srcWeight.byteOffset,
-      lay.nreceivers, this.recIndex.byteOffset, this.recWeight.byteOffset, this.residual.byteOffset, lay.nt, this.fBar.byteOffset,
+      this.gradK.byteOffset, GHOST, lay.size - GHOST, n0, n1, lay.dx, ...this.points.args(lay), this.residual.byteOffset, lay.nt, this.fBar.byteOffset,
     );
     if ((n1 - n0) % 2 === 1) {
       const t = this.later;

@@ -1,0 +1,45 @@
+/**
+ * One shot's source and receiver points (grid cells and interpolation weights) in an arena, where
+ * the kernels' forward and reverse runs read them.
+ */
+import type { Layout } from "./config.js";
+import type { Real } from "./precision.js";
+import type { ArraySpec } from "./wasm.js";
+
+/** One shot's source and receiver points in an arena, as the kernels' runs read them. */
+export class ShotPoints {
+  private readonly srcIndex: Int32Array;
+  private readonly srcWeight: Float64Array;
+  private readonly recIndex: Int32Array;
+  private readonly recWeight: Float64Array;
+  /** Grid points per source or receiver position. */
+  private readonly width: number;
+
+  /** The four arrays the points take from an arena. */
+  static specs(lay: Layout): ArraySpec[] {
+    const width = lay.sources[0].index.length, nr = lay.nreceivers;
+    return [{ length: width, type: "int32" }, { length: width, type: "float64" }, { length: nr * width, type: "int32" }, { length: nr * width, type: "float64" }];
+  }
+
+  /** Takes the arrays `specs` made, in order. */
+  constructor(arrays: (Real | Int32Array)[]) {
+    [this.srcIndex, this.srcWeight, this.recIndex, this.recWeight] =
+      [arrays[0] as Int32Array, arrays[1] as Float64Array, arrays[2] as Int32Array, arrays[3] as Float64Array];
+    this.width = this.srcIndex.length;
+  }
+
+  /** Writes shot `s`'s points. */
+  load(lay: Layout, s: number): void {
+    this.srcIndex.set(lay.sources[s].index);
+    this.srcWeight.set(lay.sources[s].weight);
+    lay.receivers[s].forEach((p, r) => {
+      this.recIndex.set(p.index, r * this.width);
+      this.recWeight.set(p.weight, r * this.width);
+    });
+  }
+
+  /** The kernels' point arguments: source count, width, source cells and weights, receiver count, cells and weights. */
+  args(lay: Layout): [number, number, number, number, number, number, number] {
+    return [1, this.width, this.srcIndex.byteOffset, this.srcWeight.byteOffset, lay.nreceivers, this.recIndex.byteOffset, this.recWeight.byteOffset];
+  }
+}
