@@ -18,7 +18,7 @@
  * uses the same fill.
  */
 import { GHOST, type Layout, type PointWeights } from "./config.js";
-import type { Real } from "./precision.js";
+import { realArray, type Real } from "./precision.js";
 import { ShotPoints } from "./shot-points.js";
 import { ADJOINT_SWEEP, FORWARD_SWEEP, arena, uniform, type Arena, type ArraySpec, type Kernels } from "./wasm.js";
 
@@ -58,6 +58,14 @@ abstract class Sweep {
       c(0), c(1), c(2), c(3), c(4), d(1), d(2), d(3), d(4),
     );
   }
+}
+
+/** A saved propagator state (see {@link Propagator.snapshot}). */
+export interface Snapshot {
+  readonly prev: Real;
+  readonly cur: Real;
+  /** psi and zeta on the left layer, then on the right one. */
+  readonly layers: Real[][];
 }
 
 /** Working buffers of one shot's propagation, allocated once and reused. */
@@ -152,39 +160,42 @@ export class Propagator extends Sweep {
   }
 
   /**
-   * Values in a saved state: u^{n-1} and u^n, and the C-PML memories psi and zeta on the layers
-   * (zero everywhere else, never written there).
+   * An empty saved state: u^{n-1} and u^n, and the C-PML memories psi and zeta on the layers
+   * (zero everywhere else, never written there), as views made once (saving and restoring
+   * thousands of states per gradient then allocates nothing).
    */
-  static stateLength(lay: Layout): number {
-    return 2 * lay.size + 2 * (lay.pmlLeft[1] - lay.pmlLeft[0] + lay.pmlRight[1] - lay.pmlRight[0]);
+  snapshot(): Snapshot {
+    const lay = this.lay, n = lay.size;
+    const layerCells = lay.pmlLeft[1] - lay.pmlLeft[0] + lay.pmlRight[1] - lay.pmlRight[0];
+    const data = new (realArray(lay.precision))(2 * n + 2 * layerCells);
+    let at = 2 * n;
+    const layers = this.layers.map((views) => views.map((v) => data.subarray(at, (at += v.length))));
+    return { prev: data.subarray(0, n), cur: data.subarray(n, 2 * n), layers };
   }
 
-  /** Copies the state into `out` (length {@link stateLength}). */
-  save(out: Real): void {
-    const lay = this.lay, n = lay.size;
-    out.set(this.prev, 0);
-    out.set(this.cur, n);
-    let at = 2 * n;
-    for (const [a, b] of [lay.pmlLeft, lay.pmlRight]) {
-      out.set(this.psi.subarray(a, b), at);
-      out.set(this.zeta.subarray(a, b), at + b - a);
-      at += 2 * (b - a);
-    }
+  /** psi and zeta on the left and right layers: views made once. */
+  private get layers(): Real[][] {
+    const lay = this.lay;
+    return (this.layerViews ??= [lay.pmlLeft, lay.pmlRight].map(([a, b]) => [this.psi.subarray(a, b), this.zeta.subarray(a, b)]));
+  }
+  private layerViews: Real[][] | undefined;
+
+  /** Copies the state into `out` (made by {@link snapshot}). */
+  save(out: Snapshot): void {
+    out.prev.set(this.prev);
+    out.cur.set(this.cur);
+    const layers = this.layers;
+    for (let j = 0; j < layers.length; j++) for (let m = 0; m < layers[j].length; m++) out.layers[j][m].set(layers[j][m]);
   }
 
   /** Restores a state written by {@link save} (the update range becomes the whole grid). */
-  restore(from: Real): void {
-    const lay = this.lay, n = lay.size;
+  restore(from: Snapshot): void {
     this.range[0] = GHOST;
-    this.range[1] = n - GHOST;
-    this.prev.set(from.subarray(0, n));
-    this.cur.set(from.subarray(n, 2 * n));
-    let at = 2 * n;
-    for (const [a, b] of [lay.pmlLeft, lay.pmlRight]) {
-      this.psi.set(from.subarray(at, at + b - a), a);
-      this.zeta.set(from.subarray(at + b - a, at + 2 * (b - a)), a);
-      at += 2 * (b - a);
-    }
+    this.range[1] = this.lay.size - GHOST;
+    this.prev.set(from.prev);
+    this.cur.set(from.cur);
+    const layers = this.layers;
+    for (let j = 0; j < layers.length; j++) for (let m = 0; m < layers[j].length; m++) layers[j][m].set(from.layers[j][m]);
   }
 
   /**

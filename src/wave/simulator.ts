@@ -347,7 +347,7 @@ export class WaveSimulator implements Differentiable {
     const gradK = adj.gradK;
     const prop = stored === null ? sweeps.prop : null;
     prop?.setCoefficient(k);
-    const slots = prop === null ? [] : Array.from({ length: snapshots }, () => new (realArray(lay.precision))(Propagator.stateLength(lay)));
+    const slots = prop === null ? [] : Array.from({ length: snapshots }, () => prop.snapshot());
     for (let s = 0; s < ns; s++) {
       adj.reset();
       const recs = lay.receivers[s];
