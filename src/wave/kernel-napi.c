@@ -72,7 +72,7 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 /* ---- one bound memory ---- */
 
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 3
+#define GS_ABI 4
 #define CONFIG_MAGIC 0x6772616473636170ull /* "gradscap" */
 
 /* What a function's `data` says: the precision of the kernels it runs. */
@@ -92,7 +92,7 @@ typedef struct {
   uint8_t *base;   /* its data, as V8 reports it for this call */
   size_t bytes;    /* its length less the state's bytes: what the kernels may touch */
   gs_config *slots; /* the configurations, at its end */
-  napi_value argv[24];
+  napi_value argv[32];
   bool ok;
 } call;
 
@@ -107,7 +107,7 @@ static bool fail(call *c, napi_status (*throw_fn)(napi_env, const char *, const 
 static gs_config *slot(call *c, int32_t sweep) { return (gs_config *)((uint8_t *)c->slots + (size_t)sweep * GS_SLOT_BYTES); }
 
 static bool begin(call *c, napi_env env, napi_callback_info info, const char *kernel, size_t want) {
-  size_t argc = 24;
+  size_t argc = 32;
   void *data = NULL, *fn_data = NULL;
   c->env = env, c->kernel = kernel, c->ok = true;
   if (napi_get_cb_info(env, info, &argc, c->argv, &c->self, &fn_data) != napi_ok) return false;
@@ -197,7 +197,7 @@ static napi_value configure(napi_env env, napi_callback_info info) {
   for (size_t j = 0; j < 5; j++) next.c[j] = f64(&c, 13 + j);
   next.d[0] = 0;
   for (size_t j = 1; j < 5; j++) next.d[j] = f64(&c, 17 + j);
-  if (!(require(&c, sweep == GS_FORWARD || sweep == GS_ADJOINT, "sweep must be 0 (forward) or 1 (adjoint)") &&
+  if (!(require(&c, sweep == GS_FORWARD || sweep == GS_ADJOINT || sweep == GS_SCATTERED, "sweep must be 0 (forward), 1 (adjoint) or 2 (scattered)") &&
         require(&c, next.left_sign >= -1 && next.left_sign <= 1 && next.right_sign >= -1 && next.right_sign <= 1, "the mirror signs must be -1, 0 or 1") &&
         check_config(&c, &next)))
     return NULL;
@@ -292,6 +292,57 @@ static napi_value forward_run(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value born_run(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, "bornRun", 23)) return NULL;
+  const int32_t u0 = i32(&c, 0), u1 = i32(&c, 1), u2 = i32(&c, 2), w = i32(&c, 3), range = i32(&c, 4);
+  const int32_t p0 = i32(&c, 5), p1 = i32(&c, 6), p2 = i32(&c, 7), pw = i32(&c, 8), dk = i32(&c, 9);
+  const int32_t n0 = i32(&c, 10), n1 = i32(&c, 11), amplitudes = i32(&c, 12);
+  const double dx = f64(&c, 13);
+  const int32_t src_count = i32(&c, 14), width = i32(&c, 15), src_index = i32(&c, 16), src_weight = i32(&c, 17);
+  const int32_t rec_count = i32(&c, 18), rec_index = i32(&c, 19), rec_weight = i32(&c, 20), traces = i32(&c, 21), trace_stride = i32(&c, 22);
+  const gs_config *g = slot(&c, GS_FORWARD), *gp = slot(&c, GS_SCATTERED);
+  if (!(c.ok && check_config(&c, g) && check_config(&c, gp))) return NULL;
+  const int64_t size = (int64_t)g->last + GS_GHOST, steps = (int64_t)n1 - n0;
+  gs_points source, receivers;
+  if (!(require(&c, gp->last == g->last, "the scattered field's configuration must have the background's cells") &&
+        require(&c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
+        require(&c, trace_stride >= 0, "the trace stride must be non-negative") &&
+        span(&c, "u0", u0, 0, size) && span(&c, "u1", u1, 0, size) && span(&c, "u2", u2, 0, size) && span(&c, "w", w, 0, size) &&
+        span(&c, "p0", p0, 0, size) && span(&c, "p1", p1, 0, size) && span(&c, "p2", p2, 0, size) && span(&c, "pw", pw, 0, size) &&
+        span_of(&c, "dk", dk, 0, size, 8, "float64") && span_of(&c, "range", range, 0, 2, 4, "int32") &&
+        span_of(&c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
+        points(&c, "source", src_count, width, src_index, src_weight, GS_GHOST, g->last, &source) &&
+        points(&c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)size, &receivers) &&
+        span_of(&c, "traces", traces, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * trace_stride + n1 + 1 : 0, 8, "float64")))
+    return NULL;
+  int32_t *lohi = (int32_t *)(c.base + range);
+  if (!require(&c, lohi[0] >= 0 && lohi[1] >= 0 && lohi[0] <= g->last && lohi[1] <= g->last && (lohi[1] <= lohi[0] || lohi[0] >= GS_GHOST),
+               "the update range [lo, hi) must lie in [4, last)"))
+    return NULL;
+  const uintptr_t base = (uintptr_t)c.base;
+  const fp_mode mode = ftz_enter();
+  if (c.p == &F32) {
+    gs_sweep_f32 s, p;
+    gs_sweep_of_f32(&s, base, g);
+    gs_sweep_of_f32(&p, base, gp);
+    const gs_born_f32 b = {{{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), 0, lohi,
+                            (const double *)(base + amplitudes), dx, source, receivers, (double *)(base + traces), trace_stride},
+                           {(float *)(base + p0), (float *)(base + p1), (float *)(base + p2)}, (float *)(base + pw), (const double *)(base + dk)};
+    gs_born_run_f32(&s, &p, &b, n0, n1);
+  } else {
+    gs_sweep_f64 s, p;
+    gs_sweep_of_f64(&s, base, g);
+    gs_sweep_of_f64(&p, base, gp);
+    const gs_born_f64 b = {{{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), 0, lohi,
+                            (const double *)(base + amplitudes), dx, source, receivers, (double *)(base + traces), trace_stride},
+                           {(double *)(base + p0), (double *)(base + p1), (double *)(base + p2)}, (double *)(base + pw), (const double *)(base + dk)};
+    gs_born_run_f64(&s, &p, &b, n0, n1);
+  }
+  ftz_leave(mode);
+  return NULL;
+}
+
 static napi_value reverse_run(napi_env env, napi_callback_info info) {
   call c;
   if (!begin(&c, env, info, "reverseRun", 22)) return NULL;
@@ -368,7 +419,7 @@ static napi_value adjoint_step(napi_env env, napi_callback_info info) {
 
 /* ---- bind(buffer) and the module ---- */
 
-#define KERNELS 5
+#define KERNELS 6
 static const struct {
   const char *name;
   napi_callback fn;
@@ -378,6 +429,7 @@ static const struct {
     {"adjointStep", adjoint_step},
     {"forwardRun", forward_run},
     {"reverseRun", reverse_run},
+    {"bornRun", born_run},
 };
 
 /* The kernel functions of this thread's copy of the module, made once per precision (napi_set_instance_data). */
@@ -436,6 +488,7 @@ static napi_value bind(napi_env env, napi_callback_info info) {
   uint8_t *state = (uint8_t *)data + bytes - GS_STATE_BYTES;
   *(gs_config *)state = (gs_config){.magic = CONFIG_MAGIC};
   *(gs_config *)(state + GS_SLOT_BYTES) = (gs_config){.magic = CONFIG_MAGIC};
+  *(gs_config *)(state + 2 * GS_SLOT_BYTES) = (gs_config){.magic = CONFIG_MAGIC};
   return argv[0];
 }
 /* The extensions kernel.c was compiled for that this CPU lacks, as a string ("" when none). */

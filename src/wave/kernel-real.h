@@ -148,55 +148,90 @@ INLINE void FN(adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, 
     FN(pml_adjoint_psi)(earlier, p_bar, max32(GS_GHOST, s->pr0 - GS_GHOST), min32(s->last, s->pr1 + GS_GHOST), WEIGHTS_D(s));
 }
 
-INLINE void FN(forward_run)(const FN(gs_sweep) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
-  real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
+/* Step n of a shot as Propagator.step does it: the update range (one step's reach further, and the
+ * source's cells; all cells with a mirror end), W^n zero outside it, the kernels, the source
+ * injected in float64 arithmetic. */
+INLINE void FN(source_step)(const FN(gs_sweep) *s, const FN(gs_run) *r, real *prev, real *cur, real *next, real *w, int32_t n,
+                            int32_t *lo_hi) {
   const int32_t last = s->last, size = s->last + GS_GHOST;
-  const int mirror = s->left_sign != 0 || s->right_sign != 0;
-  const gs_points *src = &r->source, *rec = &r->receivers;
+  const gs_points *src = &r->source;
   const int32_t nsrc = src->count * src->width;
-  int32_t lo = r->range[0], hi = r->range[1];
-  for (int32_t n = n0; n < n1; n++) {
-    real *w = r->w + (ptrdiff_t)(n - n0) * r->w_stride;
-    const double amplitude = r->amplitudes[n];
-    /* The update range: one step's reach further, and the source's cells (all cells with a mirror end). */
-    if (mirror) {
-      lo = GS_GHOST, hi = last;
-    } else {
-      if (hi > lo) lo = max32(GS_GHOST, lo - 2 * GS_GHOST), hi = min32(last, hi + 2 * GS_GHOST);
-      if (amplitude != 0)
-        for (int32_t j = 0; j < nsrc; j++) {
-          const int32_t i = src->index[j];
-          if (hi <= lo) lo = i, hi = i + 1;
-          else lo = min32(lo, i), hi = max32(hi, i + 1);
-        }
-    }
-    /* W^n is exactly zero outside the range (w may be a slice of storage holding an older step). */
-    const int32_t start = hi > lo ? lo & ~1 : size;
-    for (int32_t i = 0; i < start; i++) w[i] = 0;
-    for (int32_t i = hi > lo ? hi : size; i < size; i++) w[i] = 0;
-    if (hi > lo) FN(forward_step)(s, cur, prev, next, w, lo, hi);
-    if (amplitude != 0) {
-      const double scale = amplitude * r->dx;
+  const double amplitude = r->amplitudes[n];
+  int32_t lo = lo_hi[0], hi = lo_hi[1];
+  if (s->left_sign != 0 || s->right_sign != 0) {
+    lo = GS_GHOST, hi = last;
+  } else {
+    if (hi > lo) lo = max32(GS_GHOST, lo - 2 * GS_GHOST), hi = min32(last, hi + 2 * GS_GHOST);
+    if (amplitude != 0)
       for (int32_t j = 0; j < nsrc; j++) {
         const int32_t i = src->index[j];
-        const double v = scale * src->weight[j];
-        w[i] = (real)((double)w[i] + v);
-        next[i] = (real)((double)next[i] + (double)s->k[i] * v);
+        if (hi <= lo) lo = i, hi = i + 1;
+        else lo = min32(lo, i), hi = max32(hi, i + 1);
       }
+  }
+  /* W^n is exactly zero outside the range (w may be a slice of storage holding an older step). */
+  const int32_t start = hi > lo ? lo & ~1 : size;
+  for (int32_t i = 0; i < start; i++) w[i] = 0;
+  for (int32_t i = hi > lo ? hi : size; i < size; i++) w[i] = 0;
+  if (hi > lo) FN(forward_step)(s, cur, prev, next, w, lo, hi);
+  if (amplitude != 0) {
+    const double scale = amplitude * r->dx;
+    for (int32_t j = 0; j < nsrc; j++) {
+      const int32_t i = src->index[j];
+      const double v = scale * src->weight[j];
+      w[i] = (real)((double)w[i] + v);
+      next[i] = (real)((double)next[i] + (double)s->k[i] * v);
     }
-    for (int32_t q = 0; q < rec->count; q++) {
-      double v = 0;
-      for (int32_t j = 0; j < rec->width; j++) v += rec->weight[q * rec->width + j] * (double)next[rec->index[q * rec->width + j]];
-      r->traces[q * r->trace_stride + n + 1] = v;
-    }
+  }
+  lo_hi[0] = lo, lo_hi[1] = hi;
+}
+
+/* The receivers' samples of u^{n+1} (`u`) into the traces at n + 1, summed in float64. */
+INLINE void FN(sample)(const FN(gs_run) *r, const real *u, int32_t n) {
+  const gs_points *rec = &r->receivers;
+  for (int32_t q = 0; q < rec->count; q++) {
+    double v = 0;
+    for (int32_t j = 0; j < rec->width; j++) v += rec->weight[q * rec->width + j] * (double)u[rec->index[q * rec->width + j]];
+    r->traces[q * r->trace_stride + n + 1] = v;
+  }
+}
+
+INLINE void FN(forward_run)(const FN(gs_sweep) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
+  real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
+  for (int32_t n = n0; n < n1; n++) {
+    FN(source_step)(s, r, prev, cur, next, r->w + (ptrdiff_t)(n - n0) * r->w_stride, n, r->range);
+    FN(sample)(r, next, n);
     real *t = prev;
     prev = cur, cur = next, next = t;
   }
-  r->range[0] = lo, r->range[1] = hi;
+}
+
+/* Born modelling: the background shot (b->base, its W^n in b->base.w) and the scattered field
+ * (b->u, b->w, sweep p) stepped together, the scattered field driven by dk W^n (float64
+ * arithmetic, as Propagator.step adds its Born term) and sampled by the receivers. */
+INLINE void FN(born_run)(const FN(gs_sweep) *s, const FN(gs_sweep) *p, const FN(gs_born) *b, int32_t n0, int32_t n1) {
+  const FN(gs_run) *r = &b->base;
+  real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
+  real *pprev = b->u[0], *pcur = b->u[1], *pnext = b->u[2];
+  const int32_t last = p->last;
+  for (int32_t n = n0; n < n1; n++) {
+    FN(source_step)(s, r, prev, cur, next, r->w, n, r->range);
+    FN(forward_step)(p, pcur, pprev, pnext, b->w, GS_GHOST, last);
+    for (int32_t i = GS_GHOST; i < last; i++) pnext[i] = (real)((double)pnext[i] + b->dk[i] * (double)r->w[i]);
+    FN(sample)(r, pnext, n);
+    real *t = prev;
+    prev = cur, cur = next, next = t;
+    t = pprev;
+    pprev = pcur, pcur = pnext, pnext = t;
+  }
 }
 
 void FN(gs_forward_run)(const FN(gs_sweep) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
   FN(forward_run)(s, r, n0, n1);
+}
+
+void FN(gs_born_run)(const FN(gs_sweep) *s, const FN(gs_sweep) *p, const FN(gs_born) *b, int32_t n0, int32_t n1) {
+  FN(born_run)(s, p, b, n0, n1);
 }
 
 void FN(gs_adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real *q, real *p_bar, const real *wn,

@@ -12,7 +12,7 @@
 
 static gs_config *slot(int32_t sweep) {
   const uintptr_t end = (uintptr_t)__builtin_wasm_memory_size(0) * 65536u;
-  return (gs_config *)(end - GS_STATE_BYTES + (uintptr_t)(sweep == GS_ADJOINT) * GS_SLOT_BYTES);
+  return (gs_config *)(end - GS_STATE_BYTES + (uintptr_t)(sweep == GS_ADJOINT || sweep == GS_SCATTERED ? sweep : 0) * GS_SLOT_BYTES);
 }
 
 EXPORT("configure")
@@ -59,6 +59,23 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
         {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                           \
         AT(double, traces), trace_stride};                                                                         \
     gs_forward_run_##suffix(&s, &r, n0, n1);                                                                       \
+  }                                                                                                                \
+  EXPORT("bornRun_" #suffix)                                                                                       \
+  void born_run_##suffix(int32_t u0, int32_t u1, int32_t u2, int32_t w, int32_t range, int32_t p0, int32_t p1,     \
+                         int32_t p2, int32_t pw, int32_t dk, int32_t n0, int32_t n1, int32_t amplitudes, double dx,  \
+                         int32_t src_count, int32_t width, int32_t src_index, int32_t src_weight, int32_t rec_count, \
+                         int32_t rec_index, int32_t rec_weight, int32_t traces, int32_t trace_stride) {              \
+    gs_sweep_##suffix s, p;                                                                                        \
+    gs_sweep_of_##suffix(&s, 0, slot(GS_FORWARD));                                                                 \
+    gs_sweep_of_##suffix(&p, 0, slot(GS_SCATTERED));                                                               \
+    const gs_born_##suffix b = {                                                                                   \
+        {{AT(real, u0), AT(real, u1), AT(real, u2)}, AT(real, w), 0, AT(int32_t, range),                          \
+         AT(const double, amplitudes), dx,                                                                         \
+         {src_count, width, AT(const int32_t, src_index), AT(const double, src_weight)},                          \
+         {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                          \
+         AT(double, traces), trace_stride},                                                                        \
+        {AT(real, p0), AT(real, p1), AT(real, p2)}, AT(real, pw), AT(const double, dk)};                           \
+    gs_born_run_##suffix(&s, &p, &b, n0, n1);                                                                      \
   }                                                                                                                \
   EXPORT("reverseRun_" #suffix)                                                                                    \
   void reverse_run_##suffix(int32_t later, int32_t earlier, int32_t q, int32_t p_bar, int32_t w, int32_t w_stride,  \

@@ -15,10 +15,11 @@
 #define GS_GHOST 4
 
 /* Bytes at the end of a memory kept for the kernels' configurations (wasm.ts's
- * KERNEL_STATE_BYTES): slot 0 (forward) at its start, slot 1 (adjoint) GS_SLOT_BYTES later. */
+ * KERNEL_STATE_BYTES): slot 0 (forward) at its start, slot 1 (adjoint) GS_SLOT_BYTES later, slot 2
+ * (the scattered field of Born modelling) after it. */
 #define GS_STATE_BYTES 512
-#define GS_SLOT_BYTES 256
-enum { GS_FORWARD = 0, GS_ADJOINT = 1 };
+#define GS_SLOT_BYTES 160
+enum { GS_FORWARD = 0, GS_ADJOINT = 1, GS_SCATTERED = 2 };
 
 /* What `configure` sets for one sweep: byte offsets of the coefficient k, the C-PML a and b,
  * the sweep's memory variables psi and zeta (psi-bar and zeta-bar for the adjoint), the layers'
@@ -31,7 +32,7 @@ typedef struct {
   int32_t k, a, b, psi, zeta, pl0, pl1, pr0, pr1, last, left_sign, right_sign;
   double c[5], d[5];
 } gs_config;
-_Static_assert(sizeof(gs_config) <= GS_SLOT_BYTES, "a configuration fits its slot");
+_Static_assert(sizeof(gs_config) <= GS_SLOT_BYTES && 3 * GS_SLOT_BYTES <= GS_STATE_BYTES, "three configurations fit their slots");
 
 #define GS_SWEEP(real) \
   struct {             \
@@ -80,6 +81,19 @@ typedef struct {
 typedef GS_RUN(double) gs_run_f64;
 typedef GS_RUN(float) gs_run_f32;
 
+/* Born modelling: the background's run (its W^n in base.w, stride 0; its receivers and traces
+ * are the scattered field's), the scattered field's three time levels and W scratch, and dk
+ * (float64, per working cell). */
+#define GS_BORN(real, run) \
+  struct {                 \
+    run base;              \
+    real *u[3];            \
+    real *w;               \
+    const double *dk;      \
+  }
+typedef GS_BORN(double, gs_run_f64) gs_born_f64;
+typedef GS_BORN(float, gs_run_f32) gs_born_f32;
+
 /* Forward steps n0 .. n1-1 of one shot, as kernel.ts's Propagator.step does them one at a time
  * (update range, W^n, the source injected in float64 arithmetic, receivers sampled); afterwards
  * u^{n1-1}, u^{n1} are u[(n1-n0) % 3], u[(n1-n0+1) % 3]. */
@@ -109,6 +123,11 @@ typedef GS_REVERSE(float) gs_reverse_f32;
 /* Steps n1-1 down to n0 reversed, as kernel.ts's AdjointPropagator.adjointStep and inject do them
  * one at a time (dJ/df^n, the step, the residual of t_n injected); ubar^{n0} ends in `later` when
  * n1 - n0 is even, in `earlier` when odd. */
+/* Born steps n0 .. n1-1 (see gs_born_*): the background with the forward configuration, the
+ * scattered field with the GS_SCATTERED one; the range of the background carried in base.range. */
+void gs_born_run_f64(const gs_sweep_f64 *s, const gs_sweep_f64 *p, const gs_born_f64 *b, int32_t n0, int32_t n1);
+void gs_born_run_f32(const gs_sweep_f32 *s, const gs_sweep_f32 *p, const gs_born_f32 *b, int32_t n0, int32_t n1);
+
 void gs_reverse_run_f64(const gs_sweep_f64 *s, const gs_reverse_f64 *r, int32_t n0, int32_t n1);
 void gs_reverse_run_f32(const gs_sweep_f32 *s, const gs_reverse_f32 *r, int32_t n0, int32_t n1);
 

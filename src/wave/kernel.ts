@@ -20,7 +20,7 @@
 import { GHOST, type Layout, type PointWeights } from "./config.js";
 import { realArray, type Real } from "./precision.js";
 import { ShotPoints } from "./shot-points.js";
-import { ADJOINT_SWEEP, FORWARD_SWEEP, arena, uniform, type Arena, type ArraySpec, type Kernels } from "./wasm.js";
+import { ADJOINT_SWEEP, FORWARD_SWEEP, SCATTERED_SWEEP, arena, uniform, type Arena, type ArraySpec, type Kernels } from "./wasm.js";
 
 /**
  * Cells one step can carry a nonzero value: the stencil radius, doubled for
@@ -108,13 +108,14 @@ export class Propagator extends Sweep {
     ];
   }
 
-  constructor(lay: Layout, shared?: Arena) {
+  /** `scattered`: configure the kernels' scattered-field sweep (the second propagator of {@link born}) instead of the forward one. */
+  constructor(lay: Layout, shared?: Arena, scattered = false) {
     super(lay, Propagator.specs(lay), shared);
     const a = this.arrays;
     [this.prev, this.cur, this.next, this.psi, this.zeta, this.w, this.k] = a as Real[];
     [this.range, this.amplitudes, this.traces] = [a[9] as Int32Array, a[10] as Float64Array, a[15] as Float64Array];
     this.points = new ShotPoints(a.slice(11, 15));
-    this.configure(FORWARD_SWEEP, this.k, a[7] as Real, a[8] as Real, this.psi, this.zeta);
+    this.configure(scattered ? SCATTERED_SWEEP : FORWARD_SWEEP, this.k, a[7] as Real, a[8] as Real, this.psi, this.zeta);
   }
 
   /** Takes shot `s`'s wavelet, source and receivers for {@link run}, and clears the traces. */
@@ -135,12 +136,7 @@ export class Propagator extends Sweep {
       this.prev.byteOffset, this.cur.byteOffset, this.next.byteOffset, w.byteOffset, wStride, this.range.byteOffset, n0, n1,
       this.amplitudes.byteOffset, lay.dx, ...this.points.args(lay), this.traces.byteOffset, lay.nt,
     );
-    for (let j = (n1 - n0) % 3; j > 0; j--) {
-      const t = this.prev;
-      this.prev = this.cur;
-      this.cur = this.next;
-      this.next = t;
-    }
+    this.rotate(n1 - n0);
   }
 
   /** Sets k (length `size`, zero in the ghosts; rounded to the working precision). */
@@ -157,6 +153,33 @@ export class Propagator extends Sweep {
     this.zeta.fill(0);
     this.w.fill(0);
     this.range.fill(0);
+  }
+
+  /**
+   * Born modelling of the loaded shot, steps n0 .. n1-1 in one kernel call: this propagator runs
+   * the background, `scattered` (same arena, made with `scattered` true, reset, same k) the field
+   * driven by `dk` W^n (float64 per working cell, in this arena); the receivers sample the
+   * scattered field into {@link traces}.
+   */
+  born(scattered: Propagator, dk: Float64Array, n0: number, n1: number): void {
+    const lay = this.lay;
+    this.kernels.bornRun(
+      this.prev.byteOffset, this.cur.byteOffset, this.next.byteOffset, this.w.byteOffset, this.range.byteOffset,
+      scattered.prev.byteOffset, scattered.cur.byteOffset, scattered.next.byteOffset, scattered.w.byteOffset, dk.byteOffset, n0, n1,
+      this.amplitudes.byteOffset, lay.dx, ...this.points.args(lay), this.traces.byteOffset, lay.nt,
+    );
+    this.rotate(n1 - n0);
+    scattered.rotate(n1 - n0);
+  }
+
+  /** Renames the time levels after `steps` steps (u^{n-1}, u^n, scratch rotate with each). */
+  private rotate(steps: number): void {
+    for (let j = steps % 3; j > 0; j--) {
+      const t = this.prev;
+      this.prev = this.cur;
+      this.cur = this.next;
+      this.next = t;
+    }
   }
 
   /**

@@ -323,7 +323,7 @@ export class WaveSimulator implements Differentiable {
           onStep(view);
         }
       }
-      for (let r = 0; r < nr; r++) out.set(prop.traces.subarray(r * nt, (r + 1) * nt), s * nr * nt + r * nt);
+      out.set(prop.traces.subarray(0, nr * nt), s * nr * nt);
     }
     prop.w = scratch;
     assertFinite(out, "forward data");
@@ -417,20 +417,21 @@ export class WaveSimulator implements Differentiable {
     }
     const [ns, nr, nt] = this.dataShape;
     const out = new Float64Array(ns * nr * nt);
-    const base = new Propagator(lay);
-    const pert = new Propagator(lay);
+    // The background and the scattered field step together in one arena, driven by dk there.
+    const forward = Propagator.specs(lay), P = forward.length;
+    const shared = arena([...forward, ...forward, { length: lay.size, type: "float64" }], lay.precision);
+    const base = new Propagator(lay, { ...shared, arrays: shared.arrays.slice(0, P) });
+    const pert = new Propagator(lay, { ...shared, arrays: shared.arrays.slice(P, 2 * P) }, true);
+    const dkInArena = shared.arrays[2 * P] as Float64Array;
+    dkInArena.set(dk);
     base.setCoefficient(k);
     pert.setCoefficient(k);
-    const extra = new Float64Array(lay.size);
     for (let s = 0; s < ns; s++) {
       base.reset();
       pert.reset();
-      for (let n = 0; n < nt - 1; n++) {
-        base.step(lay.wavelets[s][n], lay.sources[s], null);
-        for (let i = 0; i < extra.length; i++) extra[i] = dk[i] * base.w[i];
-        pert.step(0, null, extra);
-        samplePoints(pert.cur, lay.receivers[s], out, s * nr * nt + n + 1, nt);
-      }
+      base.loadShot(s);
+      base.born(pert, dkInArena, 0, nt - 1);
+      out.set(base.traces.subarray(0, nr * nt), s * nr * nt);
     }
     assertFinite(out, "Born data");
     return field(out, [ns, nr, nt]);

@@ -16,8 +16,8 @@ function kernelModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** Which configuration a kernel call uses (kernel.h's GS_FORWARD, GS_ADJOINT). */
-export const FORWARD_SWEEP = 0, ADJOINT_SWEEP = 1;
+/** Which configuration a kernel call uses (kernel.h's GS_FORWARD, GS_ADJOINT, GS_SCATTERED). */
+export const FORWARD_SWEEP = 0, ADJOINT_SWEEP = 1, SCATTERED_SWEEP = 2;
 
 /**
  * The kernels of one precision; pointers are byte offsets (a view's `byteOffset`) into the
@@ -39,6 +39,15 @@ export interface Kernels {
    */
   forwardRun(u0: number, u1: number, u2: number, w: number, wStride: number, range: number, n0: number, n1: number,
     amplitudes: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
+    recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
+  /**
+   * Born modelling, steps [n0, n1): the background (forward configuration: its three time levels,
+   * W scratch, range, wavelet, dx, source) and the scattered field (SCATTERED_SWEEP's
+   * configuration: its three time levels and W scratch) driven by dk W^n (float64 dk), sampled
+   * by the receivers into the traces.
+   */
+  bornRun(u0: number, u1: number, u2: number, w: number, range: number, p0: number, p1: number, p2: number, pw: number, dk: number,
+    n0: number, n1: number, amplitudes: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
   /**
    * Steps n1-1 down to n0 reversed with the adjoint configuration: what AdjointPropagator's
@@ -102,6 +111,7 @@ export function arena(specs: readonly ArraySpec[], precision: Precision): Arena 
       adjointStep: exports[`adjointStep_${suffix}`],
       forwardRun: exports[`forwardRun_${suffix}`],
       reverseRun: exports[`reverseRun_${suffix}`],
+      bornRun: exports[`bornRun_${suffix}`],
     } as Kernels;
   }
   return { arrays, kernels, precision };
