@@ -222,11 +222,11 @@ export class Propagator extends Sweep {
   }
 
   /**
-   * One leapfrog step: computes W^n into `w`, u^{n+1} = 2u^n - u^{n-1} + k W^n
-   * (+ extra when given: the Born source), and rotates so `cur` is u^{n+1}.
-   * The kernel fills mirror ghosts of u^n itself.
+   * One leapfrog step: computes W^n into `w`, u^{n+1} = 2u^n - u^{n-1} + k W^n,
+   * and rotates so `cur` is u^{n+1}. The kernel fills mirror ghosts of u^n itself.
+   * (The kernels' runs do the same for many steps at once: {@link run}.)
    */
-  step(amplitude: number, source: PointWeights | null, extra: Float64Array | null): void {
+  step(amplitude: number, source: PointWeights | null): void {
     const lay = this.lay;
     const k = this.k;
     const u = this.cur;
@@ -234,9 +234,9 @@ export class Propagator extends Sweep {
     const prev = this.prev;
     const next = this.next;
     const last = lay.size - GHOST;
-    // Grow the update range by the reach of one step, take in the source, or all cells for a Born source.
+    // Grow the update range by the reach of one step and take in the source (all cells with a mirror end).
     let lo = this.range[0], hi = this.range[1];
-    if (extra !== null || this.leftSign !== 0 || this.rightSign !== 0) {
+    if (this.leftSign !== 0 || this.rightSign !== 0) {
       lo = GHOST;
       hi = last;
     } else {
@@ -266,7 +266,6 @@ export class Propagator extends Sweep {
       w.fill(0, 0, start);
       w.fill(0, hi);
       this.kernels.forwardStep(u.byteOffset, prev.byteOffset, next.byteOffset, w.byteOffset, lo, hi);
-      if (extra !== null) for (let i = GHOST; i < last; i++) next[i] += extra[i];
     }
     if (source !== null && amplitude !== 0) {
       const scale = amplitude * lay.dx;

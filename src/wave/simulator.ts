@@ -218,7 +218,7 @@ export class WaveSimulator implements Differentiable {
       const scale = 1 / (lay.dt * lay.dt);
       prop.reset();
       for (let n = 0; n < lay.nt - 1; n++) {
-        prop.step(wavelet[n], at, null);
+        prop.step(wavelet[n], at);
         const w = prop.w;
         for (let i = 0; i < lay.nx; i++) {
           const a = k[lay.first + i] * w[lay.first + i] * scale;
@@ -299,7 +299,7 @@ export class WaveSimulator implements Differentiable {
         // Storage outside the kernels' memory (too large for one arena): a step at a time, W^n copied out.
         const wavelet = lay.wavelets[s], recs = lay.receivers[s];
         for (let n = 0; n < nt - 1; n++) {
-          prop.step(wavelet[n], lay.sources[s], null);
+          prop.step(wavelet[n], lay.sources[s]);
           store.set(prop.w, n * lay.size);
           samplePoints(prop.cur, recs, out, s * nr * nt + n + 1, nt);
           if (onStep && (n + 1) % every === 0) {
