@@ -191,6 +191,7 @@ export function lbfgsRelaxation(options: LbfgsRelaxationOptions = {}): LocalMini
         memory,
         maxEvaluations: maxEvaluations === Infinity ? 10 * localIterations : Math.max(2, maxEvaluations),
         gradientTolerance,
+        resumable: false,
       }));
       return { x: r.x, value: r.value, gradientNorm: r.gradientNorm, evaluations: r.evaluations, converged: converged(r) };
     },
