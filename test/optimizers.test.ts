@@ -74,6 +74,19 @@ describe("optimizers", () => {
     for (let i = 1; i < values.length; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
   });
 
+  test("resumable: false leaves the state out of every event and changes nothing else", () => {
+    const events = (resumable?: boolean) => {
+      const list: { iteration: number; value: number; x: number[]; hasState: boolean }[] = [];
+      const r = run(lbfgs(rosenbrock, Float64Array.of(-1.2, 1, 0.5), { gradientTolerance: 1e-8, resumable }), (e) => void list.push({ iteration: e.iteration, value: e.value, x: [...e.x], hasState: e.state !== undefined }));
+      return { list, r };
+    };
+    const kept = events(), spared = events(false);
+    expect(kept.list.every((e) => e.hasState)).toBe(true);
+    expect(spared.list.every((e) => !e.hasState)).toBe(true);
+    expect(spared.list.map(({ hasState, ...e }) => e)).toEqual(kept.list.map(({ hasState, ...e }) => e));
+    expect([spared.r.evaluations, spared.r.status, [...spared.r.x]]).toEqual([kept.r.evaluations, kept.r.status, [...kept.r.x]]);
+  });
+
   test("the strong-Wolfe search returns a step satisfying both conditions, and validates its constants", () => {
     const x = Float64Array.of(-1.2, 1);
     const g = new Float64Array(2);

@@ -154,12 +154,22 @@ export interface LbfgsRelaxationOptions {
   gradientTolerance?: number;
   /** L-BFGS iteration budget per relaxation. Default 1000. */
   localIterations?: number;
+  /** L-BFGS memory: the (s, y) pairs kept. Default 40 (see {@link lbfgsRelaxation}). */
+  memory?: number;
 }
 
 /**
- * The default local minimizer: the engine's L-BFGS, with at most
- * `localIterations` iterations and, when the search has no evaluation budget,
- * 10 evaluations per iteration.
+ * The default local minimizer: the engine's L-BFGS keeping `memory` pairs,
+ * with at most `localIterations` iterations and, when the search has no
+ * evaluation budget, 10 evaluations per iteration.
+ *
+ * Memory 40 rather than the engine's 10: a relaxation after a perturbation
+ * runs ~80 iterations, and the longer memory cuts the tail from |g| = 1e-3
+ * to the tolerance about in half. Measured on the 374 relaxations of the LJ13
+ * bench (50 searches; src/bench/basin-hopping.ts), mean evaluations per
+ * relaxation at memory 10, 20, 30, 40, 50, 100: 96.1, 90.9, 88.4, 88.3, 89.9,
+ * 95.8 (beyond ~40 stale pairs from the first, steep iterations are kept); on
+ * 404 LJ38 relaxations at 10, 20, 40, 60, 120: 209, 189, 177, 168, 165.
  *
  * A relaxation converged when L-BFGS met its gradient tolerance (or its
  * relative-decrease test): at the round-off floor of the energy the line
@@ -172,13 +182,16 @@ export interface LbfgsRelaxationOptions {
 export function lbfgsRelaxation(options: LbfgsRelaxationOptions = {}): LocalMinimizer {
   const gradientTolerance = option(options.gradientTolerance, 1e-6, "gradientTolerance", "non-negative");
   const localIterations = option(options.localIterations, 1000, "localIterations", "positive integer");
+  const memory = option(options.memory, 40, "memory", "positive integer");
   const converged = (r: OptimizeResult) => r.status === "gradient-tolerance" || r.status === "relative-decrease";
   return {
     relax(f, x, maxEvaluations) {
       const r = run(lbfgs(f, x, {
         maxIterations: localIterations,
+        memory,
         maxEvaluations: maxEvaluations === Infinity ? 10 * localIterations : Math.max(2, maxEvaluations),
         gradientTolerance,
+        resumable: false,
       }));
       return { x: r.x, value: r.value, gradientNorm: r.gradientNorm, evaluations: r.evaluations, converged: converged(r) };
     },

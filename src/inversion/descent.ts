@@ -36,6 +36,13 @@ export interface DescentOptions extends StoppingRules {
   resume?: OptimizerState;
   /** Name of the method, recorded in states (set by the method functions). */
   method?: string;
+  /**
+   * Whether each event carries `state`, the optimizer's state for resuming (default true).
+   * Writing it copies x, the gradient and the rule's memory (all of L-BFGS's pairs) into plain
+   * arrays every iteration; a caller that never resumes (basin hopping's relaxations) passes
+   * false and spares that work.
+   */
+  resumable?: boolean;
 }
 
 /** Runs an optimizer's generator to the end, calling `observer` after each iteration; returns its result (with the optimizer's own fields). */
@@ -65,6 +72,7 @@ export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, op
   const t0 = performance.now();
 
   const method = options.method ?? "descent";
+  const resumable = options.resumable ?? true;
   const resume = options.resume;
   let x: Float64Array = Float64Array.from(x0);
   let g: Float64Array = new Float64Array(n);
@@ -147,7 +155,7 @@ export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, op
     previousSlope = slope;
     iteration++;
 
-    yield { iteration, value, gradientNorm: normv(g), step: r.step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000, state: snapshot() };
+    yield { iteration, value, gradientNorm: normv(g), step: r.step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000, state: resumable ? snapshot() : undefined };
     if (decreasedTooLittle(rules, previousValue, value)) return finish("relative-decrease");
   }
 }
