@@ -148,6 +148,23 @@ INLINE void FN(adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, 
     FN(pml_adjoint_psi)(earlier, p_bar, max32(GS_GHOST, s->pr0 - GS_GHOST), min32(s->last, s->pr1 + GS_GHOST), WEIGHTS_D(s));
 }
 
+/* Asks the memory for the `count` values at `p` (the next step's stored W^n, a stream the
+ * hardware prefetcher picks up late: each step's block lies below the previous one in the
+ * reverse sweep) while this step computes; `write` when they are about to be overwritten.
+ * Measured natively (wave1d-standard, float64): the reverse run over stored W^n 14.5-15.4 ms
+ * instead of 16.2; the forward run into storage unchanged within noise. */
+INLINE void FN(prefetch)(const real *p, int32_t count, int write) {
+#ifndef __wasm__ /* WebAssembly has no prefetch */
+  const int32_t per_line = 64 / (int32_t)sizeof(real);
+  if (write)
+    for (int32_t i = 0; i < count; i += per_line) __builtin_prefetch(p + i, 1, 0);
+  else
+    for (int32_t i = 0; i < count; i += per_line) __builtin_prefetch(p + i, 0, 0);
+#else
+  (void)p, (void)count, (void)write;
+#endif
+}
+
 /* Step n of a shot as Propagator.step does it: the update range (one step's reach further, and the
  * source's cells; all cells with a mirror end), W^n zero outside it, the kernels, the source
  * injected in float64 arithmetic. */
@@ -198,7 +215,9 @@ INLINE void FN(sample)(const FN(gs_run) *r, const real *u, int32_t n) {
 
 INLINE void FN(forward_run)(const FN(gs_sweep) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
   real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
+  const int32_t size = s->last + GS_GHOST;
   for (int32_t n = n0; n < n1; n++) {
+    if (r->w_stride != 0 && n + 1 < n1) FN(prefetch)(r->w + (ptrdiff_t)(n + 1 - n0) * r->w_stride, size, 1);
     FN(source_step)(s, r, prev, cur, next, r->w + (ptrdiff_t)(n - n0) * r->w_stride, n, r->range);
     FN(sample)(r, next, n);
     real *t = prev;
@@ -250,6 +269,7 @@ void FN(gs_reverse_run)(const FN(gs_sweep) *s, const FN(gs_reverse) *r, int32_t 
       f_bar += (double)s->k[i] * (double)later[i] * src->weight[j] * r->dx;
     }
     r->f_bar[n] = f_bar;
+    if (r->w_stride != 0 && n > n0) FN(prefetch)(r->w + (ptrdiff_t)(n - 1 - n0) * r->w_stride, s->last + GS_GHOST, 0);
     FN(adjoint_step)(s, later, earlier, r->q, r->p_bar, r->w + (ptrdiff_t)(n - n0) * r->w_stride, r->grad_k, r->lo, r->hi);
     real *t = later;
     later = earlier, earlier = t;
