@@ -235,10 +235,10 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
  * (float64), their cells checked to lie in [lo, hi): the kernel writes or reads there. */
 static bool points(call *c, const char *what, int32_t count, int32_t width, int32_t index, int32_t weight, int32_t lo, int32_t hi,
                    gs_points *out) {
-  char name[48];
-  snprintf(name, sizeof name, "%s index", what);
+  const bool source = what[0] == 's';
   if (!(require(c, count >= 0 && width >= 0 && (int64_t)count * width <= INT32_MAX, "point counts must be non-negative") &&
-        span_of(c, name, index, 0, (int64_t)count * width, 4, "int32") && span_of(c, what, weight, 0, (int64_t)count * width, 8, "float64")))
+        span_of(c, source ? "source index" : "receivers index", index, 0, (int64_t)count * width, 4, "int32") &&
+        span_of(c, what, weight, 0, (int64_t)count * width, 8, "float64")))
     return false;
   const int32_t *cells = (const int32_t *)(c->base + index);
   for (int64_t j = 0; j < (int64_t)count * width; j++)
