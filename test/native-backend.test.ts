@@ -180,6 +180,16 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
       expect(() => kernels.configure(0, 1 << 20, k, k, k, k, 0, 0, 0, 0, 12, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0))
         .toThrow(new RegExp(`^gradscape native kernel configure: k \\(byte offset 1048576\\) with cells \\[0, 16\\) is not an aligned ${precision} range inside the \\d+-byte memory$`));
       expect(() => kernels.adjointStep(u, prev, next, w, k, k, 4, 12)).toThrow("gradscape native kernel adjointStep: called before configure");
+      // A run's points are cells the kernels write at: one outside the working cells is refused before anything runs.
+      const run = arena([...uniform(9, 16), { length: 2, type: "int32" }, { length: 4, type: "float64" }, { length: 2, type: "int32" }, { length: 2, type: "float64" }, { length: 8, type: "float64" }], precision);
+      const at = run.arrays.map((x) => x.byteOffset);
+      run.kernels.configure(0, at[4], at[5], at[6], at[7], at[8], 0, 0, 0, 0, 12, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0);
+      const cells = run.arrays[11] as Int32Array;
+      const go = () => run.kernels.forwardRun(at[0], at[1], at[2], at[3], 0, at[9], 0, 4, at[10], 1, 1, 2, at[11], at[12], 1, at[11], at[12], at[13], 4);
+      cells.set([8, 9]);
+      go();
+      cells.set([8, 1 << 20]);
+      expect(go).toThrow("gradscape native kernel forwardRun: a point's cell lies outside the working cells");
       const detached = kernels.forwardStep;
       expect(() => detached(u, prev, next, w, 4, 12)).toThrow("gradscape native kernel forwardStep: call it as a method of the buffer bind() returned");
       expect(() => detached.call(new ArrayBuffer(4096), u, prev, next, w, 4, 12)).toThrow("gradscape native kernel forwardStep: its buffer was not prepared by bind()");
