@@ -9,13 +9,16 @@
  * both with heat flow g_b (value - T_edge) into the cell, carried by the
  * right-hand side b. A Neumann side only adds its flux * area to b. Sources add
  * their pattern times strength to b. The implicit matrix M + alpha A is
- * symmetric positive definite, so one banded Cholesky factorization serves the
- * forward solves and their transposes in the adjoint. Its bandwidth is 1 in 1D
- * and min(nx, ny) in 2D (cells are numbered along the shorter side inside the
- * solver): factorization costs ~ N b^2 / 2 and each solve ~ 2 N b
- * multiply-adds for N cells.
+ * symmetric positive definite, so one Cholesky factorization serves the
+ * forward solves and their transposes in the adjoint: tridiagonal in 1D
+ * (banded.ts), supernodal in 2D on a nested-dissection order of the cells
+ * (dissection.ts, symbolic.ts, supernodal.ts), whose factor holds
+ * O(N log N) entries for N cells and costs O(N^1.5) to compute, against
+ * N min(nx, ny) and N min(nx, ny)^2 / 2 for the band of the natural order.
  */
 import { BandedCholesky } from "./banded.js";
+import { gridFactorPattern } from "./dissection.js";
+import { SupernodalCholesky } from "./supernodal.js";
 import type { HeatLayout } from "./config.js";
 
 /** Index of a side in layout.sides. */
@@ -37,13 +40,13 @@ export class HeatOperator {
   private readonly dgSide: Float64Array[];
   /** Face area of each side's cells (dy for left/right, dx for bottom/top). */
   private readonly area: number[];
-  /** The factorization of M + alpha A (null when alpha = 0). */
-  private factorBand: BandedCholesky | null = null;
-  /** Bandwidth of the solver's numbering. */
-  readonly band: number;
-  /** Whether the solver numbers cells along y first (q = i ny + j), because nx > ny. */
-  private readonly transposed: boolean;
-  private readonly y: Float64Array;
+  /** The factorization of M + alpha A in 1D (null when alpha = 0, or in 2D). */
+  private tridiagonal: BandedCholesky | null = null;
+  /** The factorization of M + alpha A in 2D (null until an implicit step needs it), and its matrix values. */
+  private sparse: SupernodalCholesky | null = null;
+  private values: Float64Array | null = null;
+  /** Whether the factorization is current (alpha > 0). */
+  private factored = false;
 
   constructor(lay: HeatLayout) {
     this.lay = lay;
@@ -57,9 +60,6 @@ export class HeatOperator {
     this.gSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.dgSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.area = lay.sides.map((_, s) => (s < 2 ? lay.dy : lay.dx));
-    this.transposed = lay.dims === 2 && lay.nx > lay.ny;
-    this.band = lay.dims === 1 ? 1 : Math.min(lay.nx, lay.ny);
-    this.y = new Float64Array(this.transposed ? n : 0);
   }
 
   /** Cell index of the k-th edge cell of side s. */
@@ -110,7 +110,8 @@ export class HeatOperator {
         }
       }
     });
-    this.factorBand = alpha > 0 ? this.factor(alpha) : null;
+    this.factored = alpha > 0;
+    if (this.factored) this.factor(alpha);
   }
 
   /** Diagonal of Ax at p: the conductances of p's x faces and x sides. */
@@ -135,41 +136,42 @@ export class HeatOperator {
     return d;
   }
 
-  /** Solver number of cell p. */
-  private order(p: number): number {
-    const { nx, ny } = this.lay;
-    return this.transposed ? (p % nx) * ny + Math.floor(p / nx) : p;
-  }
-
-  /** Assembles M + alpha A in the solver's numbering and factorizes it. */
-  private factor(alpha: number): BandedCholesky {
-    const { nx, ny, size, mass } = this.lay;
-    const chol = new BandedCholesky(size, this.band);
+  /** Assembles M + alpha A and factorizes it. */
+  private factor(alpha: number): void {
+    const { nx, ny, size, mass, dims } = this.lay;
+    if (dims === 1) {
+      const chol = (this.tridiagonal ??= new BandedCholesky(size, 1));
+      for (let p = 0; p < size; p++) {
+        chol.set(p, p, mass[p] + alpha * this.diagX(p, p, 0));
+        if (p > 0) chol.set(p, p - 1, -alpha * this.gx[p - 1]);
+      }
+      chol.factorize();
+      return;
+    }
+    // Diagonal entries by cell, then one entry per face in the order of gridFactorPattern.
+    if (this.sparse === null) {
+      const pattern = gridFactorPattern(nx, ny);
+      this.sparse = new SupernodalCholesky(pattern.cholesky);
+      this.values = new Float64Array(size + pattern.faces);
+    }
+    const v = this.values!;
+    let e = size;
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
-        const p = j * nx + i, q = this.order(p);
-        chol.set(q, q, mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j)));
-        if (i > 0) chol.set(q, this.order(p - 1), -alpha * this.gx[p - 1]);
-        if (j > 0) chol.set(q, this.order(p - nx), -alpha * this.gy[p - nx]);
+        const p = j * nx + i;
+        v[p] = mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j));
+        if (i < nx - 1) v[e++] = -alpha * this.gx[p];
       }
     }
-    chol.factorize();
-    return chol;
+    for (let p = 0; p < nx * (ny - 1); p++) v[e++] = -alpha * this.gy[p];
+    this.sparse.factorize(v);
   }
 
   /** out = (M + alpha A)^{-1} r (out may be r). */
   solve(r: Float64Array, out: Float64Array): void {
-    const chol = this.factorBand;
-    if (chol === null) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
-    if (!this.transposed) {
-      chol.solve(r, out);
-      return;
-    }
-    const { nx, ny } = this.lay;
-    const y = this.y;
-    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) y[i * ny + j] = r[j * nx + i];
-    chol.solve(y, y);
-    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[j * nx + i] = y[i * ny + j];
+    if (!this.factored) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
+    if (this.tridiagonal !== null) this.tridiagonal.solve(r, out);
+    else this.sparse!.solve(r, out);
   }
 
   /** out = M x - alpha A x in one pass over x (plus one for y in 2D). */
