@@ -11,14 +11,15 @@
  * their pattern times strength to b. The implicit matrix M + alpha A is
  * symmetric positive definite, so one Cholesky factorization serves the
  * forward solves and their transposes in the adjoint: tridiagonal in 1D
- * (banded.ts), supernodal in 2D on a nested-dissection order of the cells
- * (dissection.ts, symbolic.ts, supernodal.ts), whose factor holds
- * O(N log N) entries for N cells and costs O(N^1.5) to compute, against
- * N min(nx, ny) and N min(nx, ny)^2 / 2 for the band of the natural order.
+ * (banded.ts); in 2D the red cells of a checkerboard are eliminated exactly
+ * (checkerboard.ts) and the black cells' Schur complement gets a supernodal
+ * factor on a nested-dissection order (dissection.ts, symbolic.ts,
+ * supernodal.ts), which holds O(N log N) entries for N cells and costs
+ * O(N^1.5) to compute, against N min(nx, ny) and N min(nx, ny)^2 / 2 for the
+ * band of the natural order.
  */
 import { BandedCholesky } from "./banded.js";
-import { gridFactorPattern } from "./dissection.js";
-import { SupernodalCholesky } from "./supernodal.js";
+import { CheckerboardCholesky } from "./checkerboard.js";
 import type { HeatLayout } from "./config.js";
 
 /** Index of a side in layout.sides. */
@@ -42,9 +43,8 @@ export class HeatOperator {
   private readonly area: number[];
   /** The factorization of M + alpha A in 1D (null when alpha = 0, or in 2D). */
   private tridiagonal: BandedCholesky | null = null;
-  /** The factorization of M + alpha A in 2D (null until an implicit step needs it), and its matrix values. */
-  private sparse: SupernodalCholesky | null = null;
-  private values: Float64Array | null = null;
+  /** The factorization of M + alpha A in 2D (null until an implicit step needs it). */
+  private checkerboard: CheckerboardCholesky | null = null;
   /** Whether the factorization is current (alpha > 0). */
   private factored = false;
 
@@ -148,30 +148,24 @@ export class HeatOperator {
       chol.factorize();
       return;
     }
-    // Diagonal entries by cell, then one entry per face in the order of gridFactorPattern.
-    if (this.sparse === null) {
-      const pattern = gridFactorPattern(nx, ny);
-      this.sparse = new SupernodalCholesky(pattern.cholesky);
-      this.values = new Float64Array(size + pattern.faces);
-    }
-    const v = this.values!;
-    let e = size;
+    const chol = (this.checkerboard ??= new CheckerboardCholesky(nx, ny));
+    const { diagonal, east, north } = chol;
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const p = j * nx + i;
-        v[p] = mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j));
-        if (i < nx - 1) v[e++] = -alpha * this.gx[p];
+        diagonal[p] = mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j));
+        east[p] = -alpha * this.gx[p];
+        north[p] = -alpha * this.gy[p];
       }
     }
-    for (let p = 0; p < nx * (ny - 1); p++) v[e++] = -alpha * this.gy[p];
-    this.sparse.factorize(v);
+    chol.factorize();
   }
 
   /** out = (M + alpha A)^{-1} r (out may be r). */
   solve(r: Float64Array, out: Float64Array): void {
     if (!this.factored) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
     if (this.tridiagonal !== null) this.tridiagonal.solve(r, out);
-    else this.sparse!.solve(r, out);
+    else this.checkerboard!.solve(r, out);
   }
 
   /** out = M x - alpha A x in one pass over x (plus one for y in 2D). */
