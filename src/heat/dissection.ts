@@ -108,18 +108,23 @@ export interface CheckerboardPattern {
 const analysed = new Map<string, CheckerboardPattern>();
 const KEEP = 4;
 
-/** The analysis of the black cells' Schur complement of the nx x ny grid, computed once per grid shape (the last few kept). */
-export function checkerboardPattern(nx: number, ny: number): CheckerboardPattern {
-  const key = `${nx}x${ny}`;
-  const known = analysed.get(key);
-  if (known !== undefined) return known;
+/** The analysis of the black cells' Schur complement of the nx x ny grid (see {@link checkerboardPattern}, which caches it). */
+export function analyzeCheckerboard(nx: number, ny: number): CheckerboardPattern {
   const a: number[] = [], b: number[] = [];
   forEachBlackCoupling(nx, ny, (u, v) => {
     a.push(u);
     b.push(v);
   });
   const cholesky = analyze(blackCount(nx, ny), Int32Array.from(a), Int32Array.from(b), checkerboardDissection(nx, ny));
-  const result = { couplings: a.length, cholesky };
+  return { couplings: a.length, cholesky };
+}
+
+/** The analysis of the black cells' Schur complement of the nx x ny grid, computed once per grid shape (the last few kept). */
+export function checkerboardPattern(nx: number, ny: number): CheckerboardPattern {
+  const key = `${nx}x${ny}`;
+  const known = analysed.get(key);
+  if (known !== undefined) return known;
+  const result = analyzeCheckerboard(nx, ny);
   if (analysed.size >= KEEP) analysed.delete(analysed.keys().next().value as string);
   analysed.set(key, result);
   return result;

@@ -257,7 +257,8 @@ export class HeatOperator {
    */
   gradient(nu: Float64Array, T: Float64Array, a: number, U: Float64Array, c: number, n: number, gk: Float64Array): void {
     const { nx, ny, dims } = this.lay;
-    const dA = this.dgxA, dB = this.dgxB;
+    const dA = this.dgxA, dB = this.dgxB, yA = this.dgyA, yB = this.dgyB;
+    // One pass over the rows: each row's x faces, then its faces with the row above (in 2D).
     for (let j = 0; j < ny; j++) {
       const base = j * nx;
       let carry = 0; // the previous face's share of this cell
@@ -267,13 +268,12 @@ export class HeatOperator {
         carry = t * dB[p];
       }
       gk[base + nx - 1] -= carry;
-    }
-    if (dims === 2) {
-      const yA = this.dgyA, yB = this.dgyB;
-      for (let p = 0; p < nx * (ny - 1); p++) {
-        const t = (nu[p] - nu[p + nx]) * (a * (T[p] - T[p + nx]) + c * (U[p] - U[p + nx]));
-        gk[p] -= t * yA[p];
-        gk[p + nx] -= t * yB[p];
+      if (dims === 2 && j < ny - 1) {
+        for (let p = base; p < base + nx; p++) {
+          const t = (nu[p] - nu[p + nx]) * (a * (T[p] - T[p + nx]) + c * (U[p] - U[p + nx]));
+          gk[p] -= t * yA[p];
+          gk[p + nx] -= t * yB[p];
+        }
       }
     }
     this.lay.sides.forEach((side, s) => {
