@@ -168,40 +168,29 @@ export class HeatOperator {
     else this.checkerboard!.solve(r, out);
   }
 
-  /** out = M x - alpha A x in one pass over x (plus one for y in 2D). */
+  /**
+   * out = M x - alpha A x in one pass over the cells: each cell gathers the
+   * flows through its faces (the left one carried over from the previous
+   * cell, those with the rows below and above computed from x as the
+   * neighbouring rows do), so no iteration reads what another wrote.
+   */
   massMinus(x: Float64Array, out: Float64Array, alpha: number): void {
-    const { nx, ny, mass } = this.lay;
-    const gx = this.gx, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
+    const { nx, ny, mass, dims } = this.lay;
+    const gx = this.gx, gy = this.gy, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
+    const gb = dims === 2 ? this.gSide[BOTTOM] : gl, gt = dims === 2 ? this.gSide[TOP] : gl;
     for (let j = 0; j < ny; j++) {
-      const base = j * nx;
-      // Each cell gathers its two faces' flows (the left one carried over from the previous
-      // cell), so no iteration reads what the previous one wrote.
+      const base = j * nx, below = dims === 2 && j > 0, above = dims === 2 && j < ny - 1;
       let left = alpha * gl[j] * x[base];
-      for (let p = base; p < base + nx - 1; p++) {
-        const f = alpha * gx[p] * (x[p] - x[p + 1]);
-        out[p] = mass[p] * x[p] - left - f;
+      for (let p = base; p < base + nx; p++) {
+        const f = p < base + nx - 1 ? alpha * gx[p] * (x[p] - x[p + 1]) : alpha * gr[j] * x[p];
+        let v = mass[p] * x[p] - left - f;
         left = -f;
+        if (dims === 2) {
+          v += below ? alpha * gy[p - nx] * (x[p - nx] - x[p]) : -alpha * gb[p - base] * x[p];
+          v -= above ? alpha * gy[p] * (x[p] - x[p + nx]) : alpha * gt[p - base] * x[p];
+        }
+        out[p] = v;
       }
-      const last = base + nx - 1;
-      out[last] = mass[last] * x[last] - left - alpha * gr[j] * x[last];
-    }
-    this.applyY(x, out, -alpha);
-  }
-
-  /** out += alpha Ay x (nothing in 1D). */
-  applyY(x: Float64Array, out: Float64Array, alpha: number): void {
-    const { nx, ny, dims } = this.lay;
-    if (dims === 1) return;
-    const gy = this.gy, gb = this.gSide[BOTTOM], gt = this.gSide[TOP];
-    const top = (ny - 1) * nx;
-    for (let i = 0; i < nx; i++) {
-      out[i] += alpha * gb[i] * x[i];
-      out[top + i] += alpha * gt[i] * x[top + i];
-    }
-    for (let p = 0; p < top; p++) {
-      const f = alpha * gy[p] * (x[p] - x[p + nx]);
-      out[p] += f;
-      out[p + nx] -= f;
     }
   }
 
