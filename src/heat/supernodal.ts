@@ -7,10 +7,11 @@
  * (dense, column-major) gathers its matrix entries and its children's update
  * matrices (popped from a stack), factors its own columns by dense Cholesky
  * and pushes the Schur complement of the rest as its update. The factored
- * columns are kept as one dense panel per supernode, so a solve runs one
- * dense triangular sweep and one dense block per supernode, reading the
- * factor forwards, with the rows below gathered once (forward) or scattered
- * once (backward). All storage is allocated at construction.
+ * columns are kept as one dense panel per supernode, so a solve runs the
+ * dense kernels of panel.ts once per supernode each way, on that supernode's
+ * rows only (the solves' update rows travel up and down the tree as the
+ * factorization's do). All storage is allocated at construction; solves and
+ * refactorizations allocate nothing.
  */
 import { lowerSolve, upperSolve } from "./panel.js";
 import type { CholeskyPattern } from "./symbolic.js";
