@@ -5,6 +5,7 @@ import { CheckerboardCholesky } from "../src/heat/checkerboard.js";
 import { blackCount, checkerboardDissection, checkerboardPattern, forEachBlackCoupling } from "../src/heat/dissection.js";
 import { HeatOperator } from "../src/heat/operator.js";
 import { heatLayout, heatMemory } from "../src/heat/config.js";
+import { panelSize } from "../src/heat/panel.js";
 import { SupernodalCholesky } from "../src/heat/supernodal.js";
 import { analyze } from "../src/heat/symbolic.js";
 
@@ -160,7 +161,9 @@ describe("2D exact solves: checkerboard reduction and the nested-dissection fact
       const p = checkerboardPattern(nx, ny).cholesky, n = nx * ny;
       // Doubles: panels, solve fronts, the frontal matrix, the update stack, the checkerboard's
       // eight cell arrays and S's values; Int32 index arrays count half.
-      const doubles = p.panelStart[p.count] + p.frontStart[p.count] + p.maxFront ** 2 + p.stackSize + 8 * n + (p.entryStart[p.count] ?? 0)
+      let panels = 0;
+      for (let s = 0; s < p.count; s++) panels += panelSize(p.first[s + 1] - p.first[s], p.frontStart[s + 1] - p.frontStart[s]);
+      const doubles = panels + p.frontStart[p.count] + p.maxFront ** 2 + p.stackSize + 8 * n + (p.entryStart[p.count] ?? 0)
         + (p.pattern.length * 2 + p.entrySource.length * 2 + p.perm.length + 6 * p.count) / 2;
       const estimate = heatMemory(nx, ny, 2, 1, null).find((part) => part.what === "sparse Cholesky factor")!.bytes / 8;
       expect(doubles).toBeLessThan(estimate);

@@ -13,13 +13,14 @@
  * factorization's do). All storage is allocated at construction; solves and
  * refactorizations allocate nothing.
  */
-import { lowerSolve, upperSolve } from "./panel.js";
+import { lowerSolve, panelSize, storePanel, upperSolve } from "./panel.js";
 import type { CholeskyPattern } from "./symbolic.js";
 
 export class SupernodalCholesky {
   readonly pattern: CholeskyPattern;
-  /** Dense panels of L, supernode by supernode (see CholeskyPattern.panelStart); the upper part of each diagonal block is unused. */
+  /** Dense panels of L (layout in panel.ts), supernode s's at panelStart[s]. */
   private readonly L: Float64Array;
+  private readonly panelStart: Int32Array;
   /** 1 / L_jj by eliminated position j. */
   private readonly inverseDiagonal: Float64Array;
   private readonly front: Float64Array;
@@ -29,7 +30,10 @@ export class SupernodalCholesky {
 
   constructor(pattern: CholeskyPattern) {
     this.pattern = pattern;
-    this.L = new Float64Array(pattern.panelStart[pattern.count]);
+    const { count, first, frontStart } = pattern;
+    this.panelStart = new Int32Array(count + 1);
+    for (let s = 0; s < count; s++) this.panelStart[s + 1] = this.panelStart[s] + panelSize(first[s + 1] - first[s], frontStart[s + 1] - frontStart[s]);
+    this.L = new Float64Array(this.panelStart[count]);
     this.inverseDiagonal = new Float64Array(pattern.n);
     this.front = new Float64Array(pattern.maxFront * pattern.maxFront);
     this.stack = new Float64Array(pattern.stackSize);
@@ -43,7 +47,7 @@ export class SupernodalCholesky {
    */
   factorize(values: Float64Array): void {
     const P = this.pattern, F = this.front, U = this.stack, L = this.L;
-    const { first, patternStart, relative, childStart, children, entryStart, entrySource, entryPosition, panelStart } = P;
+    const { first, patternStart, relative, childStart, children, entryStart, entrySource, entryPosition } = P;
     let sp = 0;
     for (let s = 0; s < P.count; s++) {
       const f = first[s], w = first[s + 1] - f, r = patternStart[s + 1] - patternStart[s], m = w + r;
@@ -59,7 +63,7 @@ export class SupernodalCholesky {
         }
       }
       this.partialFactor(m, w, f);
-      L.set(F.subarray(0, m * w), panelStart[s]);
+      storePanel(F, L, this.panelStart[s], w, m);
       for (let jj = 0; jj < r; jj++) {
         const col = (w + jj) * m + w;
         for (let ii = jj; ii < r; ii++) U[sp + jj * r + ii] = F[col + ii];
@@ -123,7 +127,7 @@ export class SupernodalCholesky {
         const ch = children[e], rs = patternStart[ch], rc = patternStart[ch + 1] - rs, oc = frontStart[ch + 1] - rc;
         for (let k = 0; k < rc; k++) Y[o + relative[rs + k]] += Y[oc + k];
       }
-      lowerSolve(this.L, Y, this.inverseDiagonal, this.pattern.panelStart[s], o, f, w, m);
+      lowerSolve(this.L, Y, this.inverseDiagonal, this.panelStart[s], o, f, w, m);
     }
     for (let s = count - 1; s >= 0; s--) {
       const f = first[s], w = first[s + 1] - f, o = frontStart[s], m = frontStart[s + 1] - o;
@@ -132,7 +136,7 @@ export class SupernodalCholesky {
         const op = frontStart[p], rs = patternStart[s];
         for (let k = 0; k < m - w; k++) Y[o + w + k] = Y[op + relative[rs + k]];
       }
-      upperSolve(this.L, Y, this.inverseDiagonal, this.pattern.panelStart[s], o, f, w, m);
+      upperSolve(this.L, Y, this.inverseDiagonal, this.panelStart[s], o, f, w, m);
       for (let c = 0; c < w; c++) out[perm[f + c]] = Y[o + c];
     }
   }

@@ -46,8 +46,6 @@ export interface CholeskyPattern {
   readonly entryPosition: Int32Array;
   /** The parent supernode of s (-1 for a root). */
   readonly parent: Int32Array;
-  /** Offset of supernode s's dense panel (front size x width, column-major) in the factor's values. */
-  readonly panelStart: Int32Array;
   /** Offset of supernode s's rows (front size) in a vector of all fronts' rows. */
   readonly frontStart: Int32Array;
   /** The largest frontal matrix (rows) and the peak of the update-matrix stack (values). */
@@ -214,7 +212,7 @@ export function analyze(n: number, a: Int32Array, b: Int32Array, order: Int32Arr
     for (let e = 0; e < a.length; e++) upper[fill[Math.min(position[a[e]], position[b[e]])]++] = e;
   }
   const entryStart = new Int32Array(count + 1), entrySource = new Int32Array(n + a.length), entryPosition = new Int32Array(n + a.length);
-  const panelStart = new Int32Array(count + 1), frontStart = new Int32Array(count + 1);
+  const frontStart = new Int32Array(count + 1);
   const local = new Int32Array(n); // row -> index in the current front
   mark.fill(-1);
   let maxFront = 0, stack = 0, stackSize = 0, entries = 0;
@@ -257,9 +255,8 @@ export function analyze(n: number, a: Int32Array, b: Int32Array, order: Int32Arr
     stack += r * r;
     stackSize = Math.max(stackSize, stack);
     maxFront = Math.max(maxFront, m);
-    panelStart[s + 1] = panelStart[s] + m * w;
     frontStart[s + 1] = frontStart[s] + m;
   }
   entryStart[count] = entries;
-  return { n, perm, count, first, patternStart, pattern, relative, childStart, children, parent: superParent, entryStart, entrySource, entryPosition, panelStart, frontStart, maxFront, stackSize, factorEntries };
+  return { n, perm, count, first, patternStart, pattern, relative, childStart, children, parent: superParent, entryStart, entrySource, entryPosition, frontStart, maxFront, stackSize, factorEntries };
 }
