@@ -128,15 +128,15 @@ export function upperSolve(L: Float64Array, Y: Float64Array, invD: Float64Array,
     const i0 = o + c0;
     let s0 = 0, s1 = 0, s2 = 0;
     if (g === 1) {
-      for (let i = i0 + 1, q = block + 1; i < end; i++, q++) s0 += L[q] * Y[i];
+      for (let i = end - 1, q = block + (m - c0 - 1); i > i0; i--, q--) s0 += L[q] * Y[i];
     } else if (g === 2) {
-      for (let i = i0 + 2, q = block + 4; i < end; i++, q += 2) {
+      for (let i = end - 1, q = block + (m - c0 - 1) * 2; i > i0 + 1; i--, q -= 2) {
         const t = Y[i];
         s0 += L[q] * t;
         s1 += L[q + 1] * t;
       }
     } else {
-      for (let i = i0 + 3, q = block + 9; i < end; i++, q += 3) {
+      for (let i = end - 1, q = block + (m - c0 - 1) * 3; i > i0 + 2; i--, q -= 3) {
         const t = Y[i];
         s0 += L[q] * t;
         s1 += L[q + 1] * t;
@@ -152,7 +152,7 @@ export function upperSolve(L: Float64Array, Y: Float64Array, invD: Float64Array,
     c0 -= 4;
     block -= (m - c0) * 4;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let i = o + c0 + 4, q = block + 16; i < end; i++, q += 4) {
+    for (let i = end - 1, q = block + (m - c0 - 1) * 4; i >= o + c0 + 4; i--, q -= 4) {
       const t = Y[i];
       s0 += L[q] * t;
       s1 += L[q + 1] * t;
@@ -169,7 +169,7 @@ export function upperSolve(L: Float64Array, Y: Float64Array, invD: Float64Array,
     c0 -= 8;
     block -= (m - c0) * 8;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    for (let i = o + c0 + 8, q = block + 64; i < end; i++, q += 8) {
+    for (let i = end - 1, q = block + (m - c0 - 1) * 8; i >= o + c0 + 8; i--, q -= 8) {
       const t = Y[i];
       s0 += L[q] * t;
       s1 += L[q + 1] * t;
