@@ -134,10 +134,10 @@ export class SupernodalCholesky {
       const p = parent[s];
       if (p !== -1) {
         const op = frontStart[p], rs = patternStart[s];
-        for (let k = 0; k < m - w; k++) Y[o + w + k] = Y[op + relative[rs + k]];
+        for (let k = m - w - 1; k >= 0; k--) Y[o + w + k] = Y[op + relative[rs + k]];
       }
       upperSolve(this.L, Y, this.inverseDiagonal, this.panelStart[s], o, f, w, m);
-      for (let c = 0; c < w; c++) out[perm[f + c]] = Y[o + c];
+      for (let c = w - 1; c >= 0; c--) out[perm[f + c]] = Y[o + c];
     }
   }
 }
