@@ -36,6 +36,10 @@ export class HeatOperator {
   private readonly dgxB: Float64Array;
   private readonly dgyA: Float64Array;
   private readonly dgyB: Float64Array;
+  /** Sums over the adjoint steps so far (see {@link gradient}): per x face, per y face (by p), per side's edge cell. */
+  private readonly sumX: Float64Array;
+  private readonly sumY: Float64Array;
+  private readonly sumSide: Float64Array[];
   /** Boundary conductance of each side's edge cells (zero for Neumann sides), and its derivative in k. */
   readonly gSide: Float64Array[];
   private readonly dgSide: Float64Array[];
@@ -60,6 +64,9 @@ export class HeatOperator {
     this.gSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.dgSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.area = lay.sides.map((_, s) => (s < 2 ? lay.dy : lay.dx));
+    this.sumX = new Float64Array(n);
+    this.sumY = new Float64Array(n);
+    this.sumSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
   }
 
   /** Cell index of the k-th edge cell of side s. */
@@ -240,40 +247,64 @@ export class HeatOperator {
   }
 
   /**
-   * Conductivity gradient of one theta step: gk -= d<nu, a (A T - b^n) + c (A U - b^{n+1})>/dk,
-   * the k-dependence of the step's residual (through the face and side conductances) at the
-   * old level T (weight a = (1 - theta) dt) and the new level U (weight c = theta dt).
+   * Accumulates the conductivity gradient of one theta step,
+   * -d<nu, a (A T - b^n) + c (A U - b^{n+1})>/dk, the k-dependence of the
+   * step's residual (through the face and side conductances) at the old level
+   * T (weight a = (1 - theta) dt) and the new level U (weight c = theta dt).
+   * The conductances' derivatives do not change in time, so a step only adds
+   * (nu_p - nu_q)(a (T_p - T_q) + c (U_p - U_q)) to its face's sum (and
+   * nu (a (v - T) + c (v' - U)) to a side's edge cell's);
+   * {@link conductivityGradient} applies the derivatives once, at the end.
    */
-  gradient(nu: Float64Array, T: Float64Array, a: number, U: Float64Array, c: number, n: number, gk: Float64Array): void {
+  gradient(nu: Float64Array, T: Float64Array, a: number, U: Float64Array, c: number, n: number): void {
     const { nx, ny, dims } = this.lay;
-    const dA = this.dgxA, dB = this.dgxB, yA = this.dgyA, yB = this.dgyB;
-    // One pass over the rows: each row's x faces, then its faces with the row above (in 2D).
+    const sx = this.sumX, sy = this.sumY;
     for (let j = 0; j < ny; j++) {
       const base = j * nx;
-      let carry = 0; // the previous face's share of this cell
-      for (let p = base; p < base + nx - 1; p++) {
-        const t = (nu[p] - nu[p + 1]) * (a * (T[p] - T[p + 1]) + c * (U[p] - U[p + 1]));
-        gk[p] -= carry + t * dA[p];
-        carry = t * dB[p];
-      }
-      gk[base + nx - 1] -= carry;
+      for (let p = base; p < base + nx - 1; p++) sx[p] += (nu[p] - nu[p + 1]) * (a * (T[p] - T[p + 1]) + c * (U[p] - U[p + 1]));
       if (dims === 2 && j < ny - 1) {
-        for (let p = base; p < base + nx; p++) {
-          const t = (nu[p] - nu[p + nx]) * (a * (T[p] - T[p + nx]) + c * (U[p] - U[p + nx]));
-          gk[p] -= t * yA[p];
-          gk[p + nx] -= t * yB[p];
-        }
+        for (let p = base; p < base + nx; p++) sy[p] += (nu[p] - nu[p + nx]) * (a * (T[p] - T[p + nx]) + c * (U[p] - U[p + nx]));
       }
     }
     this.lay.sides.forEach((side, s) => {
-      const dg = this.dgSide[s];
+      const dg = this.dgSide[s], sum = this.sumSide[s];
       const v0 = side.values[n], v1 = side.values[n + 1];
       for (let k = 0; k < dg.length; k++) {
         if (dg[k] === 0) continue;
         const p = this.edgeCell(s, k);
-        gk[p] += dg[k] * nu[p] * (a * (v0 - T[p]) + c * (v1 - U[p]));
+        sum[k] += nu[p] * (a * (v0 - T[p]) + c * (v1 - U[p]));
       }
     });
+  }
+
+  /** gk += the conductivity gradient accumulated by {@link gradient} since the last call (or {@link clearGradient}), and clears it. */
+  conductivityGradient(gk: Float64Array): void {
+    const { nx, ny, dims } = this.lay;
+    const sx = this.sumX, sy = this.sumY, dA = this.dgxA, dB = this.dgxB, yA = this.dgyA, yB = this.dgyB;
+    for (let j = 0; j < ny; j++) {
+      for (let p = j * nx; p < j * nx + nx - 1; p++) {
+        gk[p] -= sx[p] * dA[p];
+        gk[p + 1] -= sx[p] * dB[p];
+      }
+    }
+    if (dims === 2) {
+      for (let p = 0; p < nx * (ny - 1); p++) {
+        gk[p] -= sy[p] * yA[p];
+        gk[p + nx] -= sy[p] * yB[p];
+      }
+    }
+    this.sumSide.forEach((sum, s) => {
+      const dg = this.dgSide[s];
+      for (let k = 0; k < dg.length; k++) gk[this.edgeCell(s, k)] += dg[k] * sum[k];
+    });
+    this.clearGradient();
+  }
+
+  /** Clears the sums of {@link gradient}. */
+  clearGradient(): void {
+    this.sumX.fill(0);
+    this.sumY.fill(0);
+    for (const sum of this.sumSide) sum.fill(0);
   }
 
   /**
