@@ -176,27 +176,36 @@ export class HeatOperator {
   }
 
   /**
-   * out = M x - alpha A x in one pass over the cells: each cell gathers the
-   * flows through its faces (the left one carried over from the previous
-   * cell, those with the rows below and above computed from x as the
-   * neighbouring rows do), so no iteration reads what another wrote.
+   * out = M x - alpha A x, row by row: each row's x faces (each cell gathers
+   * its two faces' flows, the left one carried over from the previous cell),
+   * then in 2D its faces with the rows below and above, computed from x as
+   * the neighbouring rows compute them, while the row is in cache. No
+   * iteration reads what another wrote.
    */
   massMinus(x: Float64Array, out: Float64Array, alpha: number): void {
     const { nx, ny, mass, dims } = this.lay;
     const gx = this.gx, gy = this.gy, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
-    const gb = dims === 2 ? this.gSide[BOTTOM] : gl, gt = dims === 2 ? this.gSide[TOP] : gl;
     for (let j = 0; j < ny; j++) {
-      const base = j * nx, below = dims === 2 && j > 0, above = dims === 2 && j < ny - 1;
+      const base = j * nx, last = base + nx - 1;
       let left = alpha * gl[j] * x[base];
-      for (let p = base; p < base + nx; p++) {
-        const f = p < base + nx - 1 ? alpha * gx[p] * (x[p] - x[p + 1]) : alpha * gr[j] * x[p];
-        let v = mass[p] * x[p] - left - f;
+      for (let p = base; p < last; p++) {
+        const f = alpha * gx[p] * (x[p] - x[p + 1]);
+        out[p] = mass[p] * x[p] - left - f;
         left = -f;
-        if (dims === 2) {
-          v += below ? alpha * gy[p - nx] * (x[p - nx] - x[p]) : -alpha * gb[p - base] * x[p];
-          v -= above ? alpha * gy[p] * (x[p] - x[p + nx]) : alpha * gt[p - base] * x[p];
-        }
-        out[p] = v;
+      }
+      out[last] = mass[last] * x[last] - left - alpha * gr[j] * x[last];
+      if (dims === 1) continue;
+      if (j > 0) {
+        for (let p = base; p <= last; p++) out[p] += alpha * gy[p - nx] * (x[p - nx] - x[p]);
+      } else {
+        const gb = this.gSide[BOTTOM];
+        for (let p = base; p <= last; p++) out[p] -= alpha * gb[p - base] * x[p];
+      }
+      if (j < ny - 1) {
+        for (let p = base; p <= last; p++) out[p] -= alpha * gy[p] * (x[p] - x[p + nx]);
+      } else {
+        const gt = this.gSide[TOP];
+        for (let p = base; p <= last; p++) out[p] -= alpha * gt[p - base] * x[p];
       }
     }
   }
