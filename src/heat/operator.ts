@@ -275,15 +275,16 @@ export class HeatOperator {
         for (let p = base; p < base + nx; p++) sy[p] += (nu[p] - nu[p + nx]) * (a * (T[p] - T[p + nx]) + c * (U[p] - U[p + nx]));
       }
     }
-    this.lay.sides.forEach((side, s) => {
+    const sides = this.lay.sides;
+    for (let s = 0; s < sides.length; s++) {
       const dg = this.dgSide[s], sum = this.sumSide[s];
-      const v0 = side.values[n], v1 = side.values[n + 1];
+      const v0 = sides[s].values[n], v1 = sides[s].values[n + 1];
       for (let k = 0; k < dg.length; k++) {
         if (dg[k] === 0) continue;
         const p = this.edgeCell(s, k);
         sum[k] += nu[p] * (a * (v0 - T[p]) + c * (v1 - U[p]));
       }
-    });
+    }
   }
 
   /** gk += the conductivity gradient accumulated by {@link gradient} since the last call (or {@link clearGradient}), and clears it. */
