@@ -9,13 +9,17 @@
  * both with heat flow g_b (value - T_edge) into the cell, carried by the
  * right-hand side b. A Neumann side only adds its flux * area to b. Sources add
  * their pattern times strength to b. The implicit matrix M + alpha A is
- * symmetric positive definite, so one banded Cholesky factorization serves the
- * forward solves and their transposes in the adjoint. Its bandwidth is 1 in 1D
- * and min(nx, ny) in 2D (cells are numbered along the shorter side inside the
- * solver): factorization costs ~ N b^2 / 2 and each solve ~ 2 N b
- * multiply-adds for N cells.
+ * symmetric positive definite, so one Cholesky factorization serves the
+ * forward solves and their transposes in the adjoint: tridiagonal in 1D
+ * (banded.ts); in 2D the red cells of a checkerboard are eliminated exactly
+ * (checkerboard.ts) and the black cells' Schur complement gets a supernodal
+ * factor on a nested-dissection order (dissection.ts, symbolic.ts,
+ * supernodal.ts), which holds O(N log N) entries for N cells and costs
+ * O(N^1.5) to compute, against N min(nx, ny) and N min(nx, ny)^2 / 2 for the
+ * band of the natural order.
  */
 import { BandedCholesky } from "./banded.js";
+import { CheckerboardCholesky } from "./checkerboard.js";
 import type { HeatLayout } from "./config.js";
 
 /** Index of a side in layout.sides. */
@@ -32,18 +36,21 @@ export class HeatOperator {
   private readonly dgxB: Float64Array;
   private readonly dgyA: Float64Array;
   private readonly dgyB: Float64Array;
+  /** Sums over the adjoint steps so far (see {@link gradient}): per x face, per y face (by p), per side's edge cell. */
+  private readonly sumX: Float64Array;
+  private readonly sumY: Float64Array;
+  private readonly sumSide: Float64Array[];
   /** Boundary conductance of each side's edge cells (zero for Neumann sides), and its derivative in k. */
   readonly gSide: Float64Array[];
   private readonly dgSide: Float64Array[];
   /** Face area of each side's cells (dy for left/right, dx for bottom/top). */
   private readonly area: number[];
-  /** The factorization of M + alpha A (null when alpha = 0). */
-  private factorBand: BandedCholesky | null = null;
-  /** Bandwidth of the solver's numbering. */
-  readonly band: number;
-  /** Whether the solver numbers cells along y first (q = i ny + j), because nx > ny. */
-  private readonly transposed: boolean;
-  private readonly y: Float64Array;
+  /** The factorization of M + alpha A in 1D (null when alpha = 0, or in 2D). */
+  private tridiagonal: BandedCholesky | null = null;
+  /** The factorization of M + alpha A in 2D (null until an implicit step needs it). */
+  private checkerboard: CheckerboardCholesky | null = null;
+  /** Whether the factorization is current (alpha > 0). */
+  private factored = false;
 
   constructor(lay: HeatLayout) {
     this.lay = lay;
@@ -57,9 +64,9 @@ export class HeatOperator {
     this.gSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.dgSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
     this.area = lay.sides.map((_, s) => (s < 2 ? lay.dy : lay.dx));
-    this.transposed = lay.dims === 2 && lay.nx > lay.ny;
-    this.band = lay.dims === 1 ? 1 : Math.min(lay.nx, lay.ny);
-    this.y = new Float64Array(this.transposed ? n : 0);
+    this.sumX = new Float64Array(n);
+    this.sumY = new Float64Array(n);
+    this.sumSide = lay.sides.map((_, s) => new Float64Array(s < 2 ? lay.ny : lay.nx));
   }
 
   /** Cell index of the k-th edge cell of side s. */
@@ -110,7 +117,8 @@ export class HeatOperator {
         }
       }
     });
-    this.factorBand = alpha > 0 ? this.factor(alpha) : null;
+    this.factored = alpha > 0;
+    if (this.factored) this.factor(alpha);
   }
 
   /** Diagonal of Ax at p: the conductances of p's x faces and x sides. */
@@ -135,77 +143,70 @@ export class HeatOperator {
     return d;
   }
 
-  /** Solver number of cell p. */
-  private order(p: number): number {
-    const { nx, ny } = this.lay;
-    return this.transposed ? (p % nx) * ny + Math.floor(p / nx) : p;
-  }
-
-  /** Assembles M + alpha A in the solver's numbering and factorizes it. */
-  private factor(alpha: number): BandedCholesky {
-    const { nx, ny, size, mass } = this.lay;
-    const chol = new BandedCholesky(size, this.band);
+  /** Assembles M + alpha A and factorizes it. */
+  private factor(alpha: number): void {
+    const { nx, ny, size, mass, dims } = this.lay;
+    if (dims === 1) {
+      const chol = (this.tridiagonal ??= new BandedCholesky(size, 1));
+      for (let p = 0; p < size; p++) {
+        chol.set(p, p, mass[p] + alpha * this.diagX(p, p, 0));
+        if (p > 0) chol.set(p, p - 1, -alpha * this.gx[p - 1]);
+      }
+      chol.factorize();
+      return;
+    }
+    const chol = (this.checkerboard ??= new CheckerboardCholesky(nx, ny));
+    const { diagonal, east, north } = chol;
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
-        const p = j * nx + i, q = this.order(p);
-        chol.set(q, q, mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j)));
-        if (i > 0) chol.set(q, this.order(p - 1), -alpha * this.gx[p - 1]);
-        if (j > 0) chol.set(q, this.order(p - nx), -alpha * this.gy[p - nx]);
+        const p = j * nx + i;
+        diagonal[p] = mass[p] + alpha * (this.diagX(p, i, j) + this.diagY(p, i, j));
+        east[p] = -alpha * this.gx[p];
+        north[p] = -alpha * this.gy[p];
       }
     }
     chol.factorize();
-    return chol;
   }
 
   /** out = (M + alpha A)^{-1} r (out may be r). */
   solve(r: Float64Array, out: Float64Array): void {
-    const chol = this.factorBand;
-    if (chol === null) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
-    if (!this.transposed) {
-      chol.solve(r, out);
-      return;
-    }
-    const { nx, ny } = this.lay;
-    const y = this.y;
-    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) y[i * ny + j] = r[j * nx + i];
-    chol.solve(y, y);
-    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[j * nx + i] = y[i * ny + j];
+    if (!this.factored) throw new Error("HeatOperator.solve: no factorization (explicit scheme)");
+    if (this.tridiagonal !== null) this.tridiagonal.solve(r, out);
+    else this.checkerboard!.solve(r, out);
   }
 
-  /** out = M x - alpha A x in one pass over x (plus one for y in 2D). */
+  /**
+   * out = M x - alpha A x, row by row: each row's x faces (each cell gathers
+   * its two faces' flows, the left one carried over from the previous cell),
+   * then in 2D its faces with the rows below and above, computed from x as
+   * the neighbouring rows compute them, while the row is in cache. No
+   * iteration reads what another wrote.
+   */
   massMinus(x: Float64Array, out: Float64Array, alpha: number): void {
-    const { nx, ny, mass } = this.lay;
-    const gx = this.gx, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
+    const { nx, ny, mass, dims } = this.lay;
+    const gx = this.gx, gy = this.gy, gl = this.gSide[LEFT], gr = this.gSide[RIGHT];
     for (let j = 0; j < ny; j++) {
-      const base = j * nx;
-      // Each cell gathers its two faces' flows (the left one carried over from the previous
-      // cell), so no iteration reads what the previous one wrote.
+      const base = j * nx, last = base + nx - 1;
       let left = alpha * gl[j] * x[base];
-      for (let p = base; p < base + nx - 1; p++) {
+      for (let p = base; p < last; p++) {
         const f = alpha * gx[p] * (x[p] - x[p + 1]);
         out[p] = mass[p] * x[p] - left - f;
         left = -f;
       }
-      const last = base + nx - 1;
       out[last] = mass[last] * x[last] - left - alpha * gr[j] * x[last];
-    }
-    this.applyY(x, out, -alpha);
-  }
-
-  /** out += alpha Ay x (nothing in 1D). */
-  applyY(x: Float64Array, out: Float64Array, alpha: number): void {
-    const { nx, ny, dims } = this.lay;
-    if (dims === 1) return;
-    const gy = this.gy, gb = this.gSide[BOTTOM], gt = this.gSide[TOP];
-    const top = (ny - 1) * nx;
-    for (let i = 0; i < nx; i++) {
-      out[i] += alpha * gb[i] * x[i];
-      out[top + i] += alpha * gt[i] * x[top + i];
-    }
-    for (let p = 0; p < top; p++) {
-      const f = alpha * gy[p] * (x[p] - x[p + nx]);
-      out[p] += f;
-      out[p + nx] -= f;
+      if (dims === 1) continue;
+      if (j > 0) {
+        for (let p = base; p <= last; p++) out[p] += alpha * gy[p - nx] * (x[p - nx] - x[p]);
+      } else {
+        const gb = this.gSide[BOTTOM];
+        for (let p = base; p <= last; p++) out[p] -= alpha * gb[p - base] * x[p];
+      }
+      if (j < ny - 1) {
+        for (let p = base; p <= last; p++) out[p] -= alpha * gy[p] * (x[p] - x[p + nx]);
+      } else {
+        const gt = this.gSide[TOP];
+        for (let p = base; p <= last; p++) out[p] -= alpha * gt[p - base] * x[p];
+      }
     }
   }
 
@@ -255,40 +256,65 @@ export class HeatOperator {
   }
 
   /**
-   * Conductivity gradient of one theta step: gk -= d<nu, a (A T - b^n) + c (A U - b^{n+1})>/dk,
-   * the k-dependence of the step's residual (through the face and side conductances) at the
-   * old level T (weight a = (1 - theta) dt) and the new level U (weight c = theta dt).
+   * Accumulates the conductivity gradient of one theta step,
+   * -d<nu, a (A T - b^n) + c (A U - b^{n+1})>/dk, the k-dependence of the
+   * step's residual (through the face and side conductances) at the old level
+   * T (weight a = (1 - theta) dt) and the new level U (weight c = theta dt).
+   * The conductances' derivatives do not change in time, so a step only adds
+   * (nu_p - nu_q)(a (T_p - T_q) + c (U_p - U_q)) to its face's sum (and
+   * nu (a (v - T) + c (v' - U)) to a side's edge cell's);
+   * {@link conductivityGradient} applies the derivatives once, at the end.
    */
-  gradient(nu: Float64Array, T: Float64Array, a: number, U: Float64Array, c: number, n: number, gk: Float64Array): void {
+  gradient(nu: Float64Array, T: Float64Array, a: number, U: Float64Array, c: number, n: number): void {
     const { nx, ny, dims } = this.lay;
-    const dA = this.dgxA, dB = this.dgxB;
+    const sx = this.sumX, sy = this.sumY;
     for (let j = 0; j < ny; j++) {
       const base = j * nx;
-      let carry = 0; // the previous face's share of this cell
-      for (let p = base; p < base + nx - 1; p++) {
-        const t = (nu[p] - nu[p + 1]) * (a * (T[p] - T[p + 1]) + c * (U[p] - U[p + 1]));
-        gk[p] -= carry + t * dA[p];
-        carry = t * dB[p];
-      }
-      gk[base + nx - 1] -= carry;
-    }
-    if (dims === 2) {
-      const yA = this.dgyA, yB = this.dgyB;
-      for (let p = 0; p < nx * (ny - 1); p++) {
-        const t = (nu[p] - nu[p + nx]) * (a * (T[p] - T[p + nx]) + c * (U[p] - U[p + nx]));
-        gk[p] -= t * yA[p];
-        gk[p + nx] -= t * yB[p];
+      for (let p = base; p < base + nx - 1; p++) sx[p] += (nu[p] - nu[p + 1]) * (a * (T[p] - T[p + 1]) + c * (U[p] - U[p + 1]));
+      if (dims === 2 && j < ny - 1) {
+        for (let p = base; p < base + nx; p++) sy[p] += (nu[p] - nu[p + nx]) * (a * (T[p] - T[p + nx]) + c * (U[p] - U[p + nx]));
       }
     }
-    this.lay.sides.forEach((side, s) => {
-      const dg = this.dgSide[s];
-      const v0 = side.values[n], v1 = side.values[n + 1];
+    const sides = this.lay.sides;
+    for (let s = 0; s < sides.length; s++) {
+      const dg = this.dgSide[s], sum = this.sumSide[s];
+      const v0 = sides[s].values[n], v1 = sides[s].values[n + 1];
       for (let k = 0; k < dg.length; k++) {
         if (dg[k] === 0) continue;
         const p = this.edgeCell(s, k);
-        gk[p] += dg[k] * nu[p] * (a * (v0 - T[p]) + c * (v1 - U[p]));
+        sum[k] += nu[p] * (a * (v0 - T[p]) + c * (v1 - U[p]));
       }
+    }
+  }
+
+  /** gk += the conductivity gradient accumulated by {@link gradient} since the last call (or {@link clearGradient}), and clears it. */
+  conductivityGradient(gk: Float64Array): void {
+    const { nx, ny, dims } = this.lay;
+    const sx = this.sumX, sy = this.sumY, dA = this.dgxA, dB = this.dgxB, yA = this.dgyA, yB = this.dgyB;
+    for (let j = 0; j < ny; j++) {
+      for (let p = j * nx; p < j * nx + nx - 1; p++) {
+        gk[p] -= sx[p] * dA[p];
+        gk[p + 1] -= sx[p] * dB[p];
+      }
+    }
+    if (dims === 2) {
+      for (let p = 0; p < nx * (ny - 1); p++) {
+        gk[p] -= sy[p] * yA[p];
+        gk[p + nx] -= sy[p] * yB[p];
+      }
+    }
+    this.sumSide.forEach((sum, s) => {
+      const dg = this.dgSide[s];
+      for (let k = 0; k < dg.length; k++) gk[this.edgeCell(s, k)] += dg[k] * sum[k];
     });
+    this.clearGradient();
+  }
+
+  /** Clears the sums of {@link gradient}. */
+  clearGradient(): void {
+    this.sumX.fill(0);
+    this.sumY.fill(0);
+    for (const sum of this.sumSide) sum.fill(0);
   }
 
   /**

@@ -233,6 +233,7 @@ export class HeatSimulator implements Differentiable {
     };
     let a = new Float64Array(lay.size);
     let aPrev = new Float64Array(lay.size);
+    st.startAdjoint();
     /** a += S^T dd[., n]. */
     const inject = (n: number, into: Float64Array) => {
       lay.sensors.forEach((s, r) => {
@@ -271,6 +272,7 @@ export class HeatSimulator implements Differentiable {
         }
       }
     }
+    st.finishAdjoint(sink);
     const shape = this.modelShape;
     for (const [what, arr] of [["conductivity gradient", sink.conductivity], ["initial-temperature gradient", a]] as const) assertFinite(arr, what);
     const pack = (rows: Float64Array[]) => {

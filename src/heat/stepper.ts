@@ -72,7 +72,8 @@ export class HeatStepper {
 
   /**
    * Adjoint of step n: from aNext (the adjoint of T at t_{n+1}) to aPrev (that
-   * of T at t_n, overwritten), accumulating the gradients into `sink`. T and
+   * of T at t_n, overwritten), accumulating the gradients into `sink` (the
+   * conductivity's at {@link finishAdjoint}, after {@link startAdjoint}). T and
    * next are the forward step's input and output.
    */
   adjoint(n: number, aNext: Float64Array, aPrev: Float64Array, T: Float64Array, next: Float64Array, sink: HeatGradientSink): void {
@@ -81,7 +82,17 @@ export class HeatStepper {
     this.explicitPart(nu, aPrev);
     if (this.explicit > 0) op.loadAdjoint(nu, this.explicit, n, 0, sink.strengths, sink.sides);
     if (this.implicit > 0) op.loadAdjoint(nu, this.implicit, n, 1, sink.strengths, sink.sides);
-    op.gradient(nu, T, this.explicit, next, this.implicit, n, sink.conductivity);
+    op.gradient(nu, T, this.explicit, next, this.implicit, n);
+  }
+
+  /** Starts an adjoint run: clears the conductivity gradient's sums. */
+  startAdjoint(): void {
+    this.op.clearGradient();
+  }
+
+  /** Ends an adjoint run: adds the conductivity gradient of its steps to sink.conductivity. */
+  finishAdjoint(sink: HeatGradientSink): void {
+    this.op.conductivityGradient(sink.conductivity);
   }
 
   /**
