@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "kernel.h"
+#include "napi-args.h"
 
 /* ---- flush-to-zero around each kernel call ---- */
 
@@ -69,120 +70,8 @@ static inline fp_mode ftz_enter(void) { return 0; }
 static inline void ftz_leave(fp_mode saved) { (void)saved; }
 #endif
 
-/* ---- one bound memory ---- */
-
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
 #define GS_ABI 4
-#define CONFIG_MAGIC 0x6772616473636170ull /* "gradscap" */
-
-/* What a function's `data` says: the precision of the kernels it runs. */
-typedef struct {
-  const char *name; /* "float64" | "float32" */
-  size_t bytes;     /* of one value */
-} precision;
-static const precision F64 = {"float64", 8}, F32 = {"float32", 4};
-
-/* ---- arguments ---- */
-
-typedef struct {
-  napi_env env;
-  const char *kernel;
-  const precision *p;
-  napi_value self; /* the bound buffer */
-  uint8_t *base;   /* its data, as V8 reports it for this call */
-  size_t bytes;    /* its length less the state's bytes: what the kernels may touch */
-  gs_config *slots; /* the configurations, at its end */
-  napi_value argv[32];
-  bool ok;
-} call;
-
-static bool fail(call *c, napi_status (*throw_fn)(napi_env, const char *, const char *), const char *what) {
-  char msg[256];
-  snprintf(msg, sizeof msg, "gradscape native kernel %s: %s", c->kernel, what);
-  throw_fn(c->env, NULL, msg);
-  c->ok = false;
-  return false;
-}
-
-static gs_config *slot(call *c, int32_t sweep) { return (gs_config *)((uint8_t *)c->slots + (size_t)sweep * GS_SLOT_BYTES); }
-
-static bool begin(call *c, napi_env env, napi_callback_info info, const char *kernel, size_t want) {
-  size_t argc = 32;
-  void *data = NULL, *fn_data = NULL;
-  c->env = env, c->kernel = kernel, c->ok = true;
-  if (napi_get_cb_info(env, info, &argc, c->argv, &c->self, &fn_data) != napi_ok) return false;
-  c->p = fn_data;
-  if (napi_get_arraybuffer_info(env, c->self, &data, &c->bytes) != napi_ok)
-    return fail(c, napi_throw_type_error, "call it as a method of the buffer bind() returned");
-  if (data == NULL || ((uintptr_t)data & 7) != 0) return fail(c, napi_throw_type_error, "its buffer is detached or not 8-byte aligned");
-  c->base = data;
-  c->slots = c->bytes >= GS_STATE_BYTES ? (gs_config *)(c->base + c->bytes - GS_STATE_BYTES) : NULL;
-  if (c->slots == NULL || c->slots->magic != CONFIG_MAGIC) return fail(c, napi_throw_type_error, "its buffer was not prepared by bind()");
-  c->bytes -= GS_STATE_BYTES;
-  if (argc < want) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "expected %zu arguments, got %zu", want, argc);
-    return fail(c, napi_throw_type_error, msg);
-  }
-  return true;
-}
-
-static void bad_argument(call *c, size_t j) {
-  if (!c->ok) return; /* one exception per call */
-  char msg[160];
-  snprintf(msg, sizeof msg, "gradscape native kernel %s: argument %zu must be a number", c->kernel, j);
-  napi_throw_type_error(c->env, NULL, msg);
-  c->ok = false;
-}
-
-static int32_t i32(call *c, size_t j) {
-  int32_t v = 0;
-  if (napi_get_value_int32(c->env, c->argv[j], &v) != napi_ok) bad_argument(c, j);
-  return v;
-}
-
-static double f64(call *c, size_t j) {
-  double v = 0;
-  if (napi_get_value_double(c->env, c->argv[j], &v) != napi_ok) bad_argument(c, j);
-  return v;
-}
-
-/* True when cells [from, to) of the array of `bytes`-byte values at byte offset `ptr` lie inside
- * the memory (an empty range always does); otherwise throws a RangeError naming the kernel and argument. */
-static bool span_of(call *c, const char *name, int32_t ptr, int64_t from, int64_t to, size_t bytes, const char *type) {
-  if (!c->ok) return false;
-  if (to <= from) return true;
-  const int64_t first = (int64_t)ptr + (int64_t)bytes * from, end = (int64_t)ptr + (int64_t)bytes * to;
-  if (ptr % (int32_t)bytes == 0 && first >= 0 && end <= (int64_t)c->bytes) return true;
-  char msg[256];
-  snprintf(msg, sizeof msg,
-           "gradscape native kernel %s: %s (byte offset %d) with cells [%lld, %lld) is not an aligned %s range inside the %zu-byte memory",
-           c->kernel, name, (int)ptr, (long long)from, (long long)to, type, c->bytes);
-  napi_throw_range_error(c->env, NULL, msg);
-  c->ok = false;
-  return false;
-}
-
-/* The same for an array of the kernel's precision. */
-static bool span(call *c, const char *name, int32_t ptr, int64_t from, int64_t to) {
-  return span_of(c, name, ptr, from, to, c->p->bytes, c->p->name);
-}
-
-static bool require(call *c, bool condition, const char *what) {
-  if (!c->ok) return false;
-  return condition || fail(c, napi_throw_range_error, what);
-}
-
-/* A configured sweep whose arrays (last + GHOST cells each) lie inside the memory. */
-static bool check_config(call *c, const gs_config *g) {
-  const int64_t size = (int64_t)g->last + GS_GHOST;
-  return require(c, g->configured == 1, "called before configure") &&
-         require(c, g->last >= GS_GHOST, "last must be at least 4 (the ghost cells)") &&
-         require(c, g->pl0 >= g->pl1 || (g->pl0 >= GS_GHOST && g->pl1 <= g->last), "the left layer [pl0, pl1) must lie in [4, last)") &&
-         require(c, g->pr0 >= g->pr1 || (g->pr0 >= GS_GHOST && g->pr1 <= g->last), "the right layer [pr0, pr1) must lie in [4, last)") &&
-         span(c, "k", g->k, 0, size) && span(c, "a", g->a, 0, size) && span(c, "b", g->b, 0, size) &&
-         span(c, "psi", g->psi, 0, size) && span(c, "zeta", g->zeta, 0, size);
-}
 
 /* ---- the kernels ---- */
 
@@ -231,61 +120,33 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* The points of `count` positions of `width` each at byte offsets `index` (int32) and `weight`
- * (float64), their cells checked to lie in [lo, hi): the kernel writes or reads there. */
-static bool points(call *c, const char *what, int32_t count, int32_t width, int32_t index, int32_t weight, int32_t lo, int32_t hi,
-                   gs_points *out) {
-  const bool source = what[0] == 's';
-  if (!(require(c, count >= 0 && width >= 0 && (int64_t)count * width <= INT32_MAX, "point counts must be non-negative") &&
-        span_of(c, source ? "source index" : "receivers index", index, 0, (int64_t)count * width, 4, "int32") &&
-        span_of(c, what, weight, 0, (int64_t)count * width, 8, "float64")))
-    return false;
-  const int32_t *cells = (const int32_t *)(c->base + index);
-  for (int64_t j = 0; j < (int64_t)count * width; j++)
-    if (!require(c, cells[j] >= lo && cells[j] < hi, "a point's cell lies outside the working cells")) return false;
-  *out = (gs_points){count, width, cells, (const double *)(c->base + weight)};
-  return true;
-}
-
 static napi_value forward_run(napi_env env, napi_callback_info info) {
   call c;
   if (!begin(&c, env, info, "forwardRun", 19)) return NULL;
   const int32_t u0 = i32(&c, 0), u1 = i32(&c, 1), u2 = i32(&c, 2), w = i32(&c, 3), w_stride = i32(&c, 4), range = i32(&c, 5);
-  const int32_t n0 = i32(&c, 6), n1 = i32(&c, 7), amplitudes = i32(&c, 8);
-  const double dx = f64(&c, 9);
-  const int32_t src_count = i32(&c, 10), width = i32(&c, 11), src_index = i32(&c, 12), src_weight = i32(&c, 13);
-  const int32_t rec_count = i32(&c, 14), rec_index = i32(&c, 15), rec_weight = i32(&c, 16), traces = i32(&c, 17), trace_stride = i32(&c, 18);
+  const int32_t n0 = i32(&c, 6), n1 = i32(&c, 7);
   const gs_config *g = slot(&c, GS_FORWARD);
   if (!(c.ok && check_config(&c, g))) return NULL;
   const int64_t size = (int64_t)g->last + GS_GHOST, steps = (int64_t)n1 - n0;
-  gs_points source, receivers;
-  if (!(require(&c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
+  shot_args a;
+  if (!(shot_of(&c, g, 8, range, n0, n1, &a) &&
         require(&c, w_stride == 0 || w_stride >= size, "W's stride must be 0 or at least the working cells") &&
-        require(&c, trace_stride >= 0, "the trace stride must be non-negative") &&
         span(&c, "u0", u0, 0, size) && span(&c, "u1", u1, 0, size) && span(&c, "u2", u2, 0, size) &&
-        span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + size : 0) && span_of(&c, "range", range, 0, 2, 4, "int32") &&
-        span_of(&c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
-        points(&c, "source", src_count, width, src_index, src_weight, GS_GHOST, g->last, &source) &&
-        points(&c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)size, &receivers) &&
-        span_of(&c, "traces", traces, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * trace_stride + n1 + 1 : 0, 8, "float64")))
-    return NULL;
-  int32_t *lohi = (int32_t *)(c.base + range);
-  if (!require(&c, lohi[0] >= 0 && lohi[1] >= 0 && lohi[0] <= g->last && lohi[1] <= g->last && (lohi[1] <= lohi[0] || lohi[0] >= GS_GHOST),
-               "the update range [lo, hi) must lie in [4, last)"))
+        span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + size : 0)))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
   const fp_mode mode = ftz_enter();
   if (c.p == &F32) {
     gs_sweep_f32 s;
     gs_sweep_of_f32(&s, base, g);
-    const gs_run_f32 r = {{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), w_stride, lohi,
-                          (const double *)(base + amplitudes), dx, source, receivers, (double *)(base + traces), trace_stride};
+    const gs_run_f32 r = {{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), w_stride, a.range,
+                          a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride};
     gs_forward_run_f32(&s, &r, n0, n1);
   } else {
     gs_sweep_f64 s;
     gs_sweep_of_f64(&s, base, g);
-    const gs_run_f64 r = {{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), w_stride, lohi,
-                          (const double *)(base + amplitudes), dx, source, receivers, (double *)(base + traces), trace_stride};
+    const gs_run_f64 r = {{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), w_stride, a.range,
+                          a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride};
     gs_forward_run_f64(&s, &r, n0, n1);
   }
   ftz_leave(mode);
@@ -297,28 +158,16 @@ static napi_value born_run(napi_env env, napi_callback_info info) {
   if (!begin(&c, env, info, "bornRun", 23)) return NULL;
   const int32_t u0 = i32(&c, 0), u1 = i32(&c, 1), u2 = i32(&c, 2), w = i32(&c, 3), range = i32(&c, 4);
   const int32_t p0 = i32(&c, 5), p1 = i32(&c, 6), p2 = i32(&c, 7), pw = i32(&c, 8), dk = i32(&c, 9);
-  const int32_t n0 = i32(&c, 10), n1 = i32(&c, 11), amplitudes = i32(&c, 12);
-  const double dx = f64(&c, 13);
-  const int32_t src_count = i32(&c, 14), width = i32(&c, 15), src_index = i32(&c, 16), src_weight = i32(&c, 17);
-  const int32_t rec_count = i32(&c, 18), rec_index = i32(&c, 19), rec_weight = i32(&c, 20), traces = i32(&c, 21), trace_stride = i32(&c, 22);
+  const int32_t n0 = i32(&c, 10), n1 = i32(&c, 11);
   const gs_config *g = slot(&c, GS_FORWARD), *gp = slot(&c, GS_SCATTERED);
   if (!(c.ok && check_config(&c, g) && check_config(&c, gp))) return NULL;
-  const int64_t size = (int64_t)g->last + GS_GHOST, steps = (int64_t)n1 - n0;
-  gs_points source, receivers;
+  const int64_t size = (int64_t)g->last + GS_GHOST;
+  shot_args a;
   if (!(require(&c, gp->last == g->last, "the scattered field's configuration must have the background's cells") &&
-        require(&c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
-        require(&c, trace_stride >= 0, "the trace stride must be non-negative") &&
+        shot_of(&c, g, 12, range, n0, n1, &a) &&
         span(&c, "u0", u0, 0, size) && span(&c, "u1", u1, 0, size) && span(&c, "u2", u2, 0, size) && span(&c, "w", w, 0, size) &&
         span(&c, "p0", p0, 0, size) && span(&c, "p1", p1, 0, size) && span(&c, "p2", p2, 0, size) && span(&c, "pw", pw, 0, size) &&
-        span_of(&c, "dk", dk, 0, size, 8, "float64") && span_of(&c, "range", range, 0, 2, 4, "int32") &&
-        span_of(&c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
-        points(&c, "source", src_count, width, src_index, src_weight, GS_GHOST, g->last, &source) &&
-        points(&c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)size, &receivers) &&
-        span_of(&c, "traces", traces, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * trace_stride + n1 + 1 : 0, 8, "float64")))
-    return NULL;
-  int32_t *lohi = (int32_t *)(c.base + range);
-  if (!require(&c, lohi[0] >= 0 && lohi[1] >= 0 && lohi[0] <= g->last && lohi[1] <= g->last && (lohi[1] <= lohi[0] || lohi[0] >= GS_GHOST),
-               "the update range [lo, hi) must lie in [4, last)"))
+        span_of(&c, "dk", dk, 0, size, 8, "float64")))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
   const fp_mode mode = ftz_enter();
@@ -326,16 +175,16 @@ static napi_value born_run(napi_env env, napi_callback_info info) {
     gs_sweep_f32 s, p;
     gs_sweep_of_f32(&s, base, g);
     gs_sweep_of_f32(&p, base, gp);
-    const gs_born_f32 b = {{{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), 0, lohi,
-                            (const double *)(base + amplitudes), dx, source, receivers, (double *)(base + traces), trace_stride},
+    const gs_born_f32 b = {{{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), 0, a.range,
+                            a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride},
                            {(float *)(base + p0), (float *)(base + p1), (float *)(base + p2)}, (float *)(base + pw), (const double *)(base + dk)};
     gs_born_run_f32(&s, &p, &b, n0, n1);
   } else {
     gs_sweep_f64 s, p;
     gs_sweep_of_f64(&s, base, g);
     gs_sweep_of_f64(&p, base, gp);
-    const gs_born_f64 b = {{{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), 0, lohi,
-                            (const double *)(base + amplitudes), dx, source, receivers, (double *)(base + traces), trace_stride},
+    const gs_born_f64 b = {{{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), 0, a.range,
+                            a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride},
                            {(double *)(base + p0), (double *)(base + p1), (double *)(base + p2)}, (double *)(base + pw), (const double *)(base + dk)};
     gs_born_run_f64(&s, &p, &b, n0, n1);
   }
