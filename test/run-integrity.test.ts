@@ -105,6 +105,30 @@ describe("the manifest is the commit point", () => {
     expect(readdirSync(dir).sort()).toEqual(["h.npy", "manifest.json"]);
     expect(readRun(dir).load("h").shape).toEqual([5]);
   });
+
+  test("a kill inside the final commit (the finished manifest naming revisions) is completed by --resume: the bytes of an uninterrupted run", () => {
+    const axes = [{ name: "i" }];
+    const write = (dir: string) => {
+      const w = new RunWriter(dir);
+      w.array("h", field(Float64Array.of(1), [1]), { units: "", axes });
+      w.finish("test", {}, { status: "running" });
+      w.array("h", field(Float64Array.of(1, 2), [2]), { units: "", axes }); // a revision: h.npy is committed
+      return w;
+    };
+    const whole = temp("whole-");
+    write(whole).finish("test", {}, { status: "finished" });
+    // The state finish leaves between its two commits: the finished manifest names the revision.
+    const killed = temp("killed-");
+    write(killed);
+    const revision = readdirSync(killed).find((f) => /^h\.r\d+\.npy$/.test(f))!;
+    const manifest = JSON.parse(readFileSync(join(whole, "manifest.json"), "utf8"));
+    manifest.arrays[0].file = revision;
+    writeFileSync(join(killed, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    expect(readRun(killed).load("h").shape).toEqual([2]); // consistent, under another name
+    expect(() => resumePoint(killed, {})).toThrow("is finished, not running: nothing to resume");
+    expect(readdirSync(killed).sort()).toEqual(["h.npy", "manifest.json"]);
+    for (const f of ["h.npy", "manifest.json"]) expect(readFileSync(join(killed, f)).equals(readFileSync(join(whole, f)))).toBe(true);
+  });
 });
 
 describe("a failing disk", () => {

@@ -221,6 +221,37 @@ export class RunWriter {
 }
 
 /** Parses and checks a manifest's text; a {@link DamagedFileError} names the file and what is wrong. */
+/**
+ * Completes a final commit that a crash interrupted: {@link RunWriter.finish} commits a finished
+ * manifest naming the arrays' revision files, then gives them their plain names and commits
+ * again. A folder left between the two (its finished manifest naming `<name>.rN.npy`) holds a
+ * whole, consistent run under other names; this renames as finish would have, so the folder
+ * gets the bytes of an uninterrupted run. Does nothing to a running manifest or one already
+ * plain. The same crash safety: links first, the manifest is the commit point, then the
+ * revisions go.
+ */
+export function completeFinish(dir: string): void {
+  const path = join(dir, "manifest.json");
+  const m = parseManifest(path, readText(path));
+  if (m.status === "running" || m.arrays.every((a) => a.file === `${a.name}.npy`)) return;
+  const revisions: string[] = [];
+  for (const a of m.arrays) {
+    const plain = `${a.name}.npy`;
+    if (a.file === plain) continue;
+    linkAtomic(join(dir, a.file), join(dir, plain));
+    revisions.push(a.file);
+    a.file = plain;
+  }
+  writeAtomic(path, JSON.stringify(m, null, 2) + "\n");
+  for (const f of revisions) {
+    try {
+      removeFile(join(dir, f));
+    } catch {
+      // left for the next writer's clean-up
+    }
+  }
+}
+
 export function parseManifest(path: string, text: string): Manifest {
   let m: unknown;
   try {

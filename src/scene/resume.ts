@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { flatten } from "../core/arrays.js";
 import { DamagedFileError, InputError } from "../core/errors.js";
 import type { ContinuationState } from "../inversion/continuation.js";
-import { readRun } from "../run/folder.js";
+import { completeFinish, readRun } from "../run/folder.js";
 import { readText } from "../run/fs.js";
 
 /** Where a killed run stood: its continuation state and the arrays written so far. */
@@ -32,6 +32,8 @@ export function resumePoint(dir: string, scene: unknown): ResumePoint {
   // A run stopped by an I/O failure (status "failed", its state still named) resumes once the cause is fixed.
   const stateFile = typeof attachments?.state === "string" ? attachments.state : status === "running" ? "state.json" : undefined;
   if (stateFile === undefined || (status !== "running" && status !== "failed")) {
+    // A crash during the final commit may have left the finished run under its revision names.
+    completeFinish(dir);
     throw new InputError("--resume", `the run in ${dir} is ${String(status)}, not running: nothing to resume`);
   }
   if (JSON.stringify(folder.manifest.scene) !== JSON.stringify(scene)) throw new InputError("--resume", `the run in ${dir} was made from a different scene`);
