@@ -185,7 +185,7 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
       const at = run.arrays.map((x) => x.byteOffset);
       run.kernels.configure(0, at[4], at[5], at[6], at[7], at[8], 0, 0, 0, 0, 12, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0);
       const cells = run.arrays[11] as Int32Array;
-      const go = () => run.kernels.forwardRun(at[0], at[1], at[2], at[3], 0, at[3], at[9], 0, 4, at[10], 1, 1, 2, at[11], at[12], 1, at[11], at[12], at[13], 4);
+      const go = () => run.kernels.forwardRun(at[0], at[1], at[2], at[3], 0, at[9], 0, 4, at[10], 1, 1, 2, at[11], at[12], 1, at[11], at[12], at[13], 4);
       cells.set([8, 9]);
       go();
       cells.set([8, 1 << 20]);

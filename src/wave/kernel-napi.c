@@ -71,7 +71,7 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 #endif
 
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 5
+#define GS_ABI 4
 
 /* ---- the kernels ---- */
 
@@ -122,32 +122,30 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
 
 static napi_value forward_run(napi_env env, napi_callback_info info) {
   call c;
-  if (!begin(&c, env, info, "forwardRun", 20)) return NULL;
-  const int32_t u0 = i32(&c, 0), u1 = i32(&c, 1), u2 = i32(&c, 2), w = i32(&c, 3), w_stride = i32(&c, 4), scratch = i32(&c, 5);
-  const int32_t range = i32(&c, 6), n0 = i32(&c, 7), n1 = i32(&c, 8);
+  if (!begin(&c, env, info, "forwardRun", 19)) return NULL;
+  const int32_t u0 = i32(&c, 0), u1 = i32(&c, 1), u2 = i32(&c, 2), w = i32(&c, 3), w_stride = i32(&c, 4), range = i32(&c, 5);
+  const int32_t n0 = i32(&c, 6), n1 = i32(&c, 7);
   const gs_config *g = slot(&c, GS_FORWARD);
   if (!(c.ok && check_config(&c, g))) return NULL;
   const int64_t size = (int64_t)g->last + GS_GHOST, steps = (int64_t)n1 - n0;
   shot_args a;
-  if (!(shot_of(&c, g, 9, range, n0, n1, &a) &&
+  if (!(shot_of(&c, g, 8, range, n0, n1, &a) &&
         require(&c, w_stride == 0 || w_stride >= size, "W's stride must be 0 or at least the working cells") &&
         span(&c, "u0", u0, 0, size) && span(&c, "u1", u1, 0, size) && span(&c, "u2", u2, 0, size) &&
-        span(&c, "scratch", scratch, 0, size) && span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + size : 0)))
+        span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + size : 0)))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
   const fp_mode mode = ftz_enter();
   if (c.p == &F32) {
     gs_sweep_f32 s;
     gs_sweep_of_f32(&s, base, g);
-    const gs_run_f32 r = {{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), w_stride,
-                          (float *)(base + scratch), a.range,
+    const gs_run_f32 r = {{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), w_stride, a.range,
                           a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride};
     gs_forward_run_f32(&s, &r, n0, n1);
   } else {
     gs_sweep_f64 s;
     gs_sweep_of_f64(&s, base, g);
-    const gs_run_f64 r = {{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), w_stride,
-                          (double *)(base + scratch), a.range,
+    const gs_run_f64 r = {{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), w_stride, a.range,
                           a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride};
     gs_forward_run_f64(&s, &r, n0, n1);
   }
@@ -177,7 +175,7 @@ static napi_value born_run(napi_env env, napi_callback_info info) {
     gs_sweep_f32 s, p;
     gs_sweep_of_f32(&s, base, g);
     gs_sweep_of_f32(&p, base, gp);
-    const gs_born_f32 b = {{{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), 0, NULL, a.range,
+    const gs_born_f32 b = {{{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), 0, a.range,
                             a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride},
                            {(float *)(base + p0), (float *)(base + p1), (float *)(base + p2)}, (float *)(base + pw), (const double *)(base + dk)};
     gs_born_run_f32(&s, &p, &b, n0, n1);
@@ -185,7 +183,7 @@ static napi_value born_run(napi_env env, napi_callback_info info) {
     gs_sweep_f64 s, p;
     gs_sweep_of_f64(&s, base, g);
     gs_sweep_of_f64(&p, base, gp);
-    const gs_born_f64 b = {{{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), 0, NULL, a.range,
+    const gs_born_f64 b = {{{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), 0, a.range,
                             a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride},
                            {(double *)(base + p0), (double *)(base + p1), (double *)(base + p2)}, (double *)(base + pw), (const double *)(base + dk)};
     gs_born_run_f64(&s, &p, &b, n0, n1);

@@ -165,20 +165,6 @@ INLINE void FN(prefetch)(const real *p, int32_t count, int write) {
 #endif
 }
 
-/* dst[0..count) = src[0..count), the aligned middle with streaming (non-temporal) stores: W^n
- * written into storage is read again only by the reverse run, long after, so writing it past
- * the cache saves reading each line in before it is overwritten. Measured natively
- * (wave1d-standard, float64): the forward run into storage 7.4-8.0 ms instead of 9.2-9.7. */
-#if GS_STREAM_STORES
-INLINE void FN(stream_copy)(real *dst, const real *src, int32_t count) {
-  const int32_t lanes = 32 / (int32_t)sizeof(real);
-  int32_t i = 0;
-  for (; i < count && ((uintptr_t)(dst + i) & 31) != 0; i++) dst[i] = src[i];
-  for (; i + lanes <= count; i += lanes) GS_STREAM_STORE(dst + i, src + i);
-  for (; i < count; i++) dst[i] = src[i];
-}
-#endif
-
 /* Step n of a shot as Propagator.step does it: the update range (one step's reach further, and the
  * source's cells; all cells with a mirror end), W^n zero outside it, the kernels, the source
  * injected in float64 arithmetic. */
@@ -231,22 +217,12 @@ INLINE void FN(forward_run)(const FN(gs_sweep) *s, const FN(gs_run) *r, int32_t 
   real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
   const int32_t size = s->last + GS_GHOST;
   for (int32_t n = n0; n < n1; n++) {
-    real *w = r->w + (ptrdiff_t)(n - n0) * r->w_stride;
-#if GS_STREAM_STORES
-    /* Into storage: W^n is made in the cache-resident scratch, then streamed past the cache. */
-    if (r->w_stride != 0) {
-      FN(source_step)(s, r, prev, cur, next, r->scratch, n, r->range);
-      FN(stream_copy)(w, r->scratch, size);
-    } else
-#endif
-      FN(source_step)(s, r, prev, cur, next, w, n, r->range);
+    if (r->w_stride != 0 && n + 1 < n1) FN(prefetch)(r->w + (ptrdiff_t)(n + 1 - n0) * r->w_stride, size, 1);
+    FN(source_step)(s, r, prev, cur, next, r->w + (ptrdiff_t)(n - n0) * r->w_stride, n, r->range);
     FN(sample)(r, next, n);
     real *t = prev;
     prev = cur, cur = next, next = t;
   }
-#if GS_STREAM_STORES
-  if (r->w_stride != 0) _mm_sfence(); /* the streamed stores ordered before anything after the run */
-#endif
 }
 
 /* Born modelling: the background shot (b->base, its W^n in b->base.w) and the scattered field

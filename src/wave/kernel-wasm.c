@@ -46,15 +46,14 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
                              AT(const real, wn), AT(double, grad_k), lo, hi);                                      \
   }                                                                                                                \
   EXPORT("forwardRun_" #suffix)                                                                                    \
-  void forward_run_##suffix(int32_t u0, int32_t u1, int32_t u2, int32_t w, int32_t w_stride, int32_t scratch,        \
-                            int32_t range, int32_t n0,                                                               \
+  void forward_run_##suffix(int32_t u0, int32_t u1, int32_t u2, int32_t w, int32_t w_stride, int32_t range, int32_t n0,  \
                             int32_t n1, int32_t amplitudes, double dx, int32_t src_count, int32_t width,             \
                             int32_t src_index, int32_t src_weight, int32_t rec_count, int32_t rec_index,             \
                             int32_t rec_weight, int32_t traces, int32_t trace_stride) {                              \
     gs_sweep_##suffix s;                                                                                           \
     gs_sweep_of_##suffix(&s, 0, slot(GS_FORWARD));                                                                 \
     const gs_run_##suffix r = {                                                                                    \
-        {AT(real, u0), AT(real, u1), AT(real, u2)}, AT(real, w), w_stride, AT(real, scratch), AT(int32_t, range),  \
+        {AT(real, u0), AT(real, u1), AT(real, u2)}, AT(real, w), w_stride, AT(int32_t, range),                    \
         AT(const double, amplitudes), dx,                                                                          \
         {src_count, width, AT(const int32_t, src_index), AT(const double, src_weight)},                           \
         {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                           \
@@ -70,7 +69,7 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
     gs_sweep_of_##suffix(&s, 0, slot(GS_FORWARD));                                                                 \
     gs_sweep_of_##suffix(&p, 0, slot(GS_SCATTERED));                                                               \
     const gs_born_##suffix b = {                                                                                   \
-        {{AT(real, u0), AT(real, u1), AT(real, u2)}, AT(real, w), 0, AT(real, 0), AT(int32_t, range),            \
+        {{AT(real, u0), AT(real, u1), AT(real, u2)}, AT(real, w), 0, AT(int32_t, range),                          \
          AT(const double, amplitudes), dx,                                                                         \
          {src_count, width, AT(const int32_t, src_index), AT(const double, src_weight)},                          \
          {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                          \

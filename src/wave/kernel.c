@@ -6,15 +6,6 @@
  */
 #include "kernel.h"
 
-/* Streaming stores of stored W^n, natively with AVX (32-byte vectors); elsewhere (WebAssembly,
- * other machines) W^n is written in place as it is computed. */
-#if defined(__AVX__) && !defined(__wasm__)
-#include <immintrin.h>
-#define GS_STREAM_STORES 1
-#else
-#define GS_STREAM_STORES 0
-#endif
-
 static inline int32_t max32(int32_t x, int32_t y) { return x > y ? x : y; }
 static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
 
@@ -38,7 +29,6 @@ static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
 /* float64: flush threshold 1e-290, 18 orders above the smallest normal number (2.2e-308). */
 #define real double
 #define FN(name) name##_f64
-#define GS_STREAM_STORE(dst, src) _mm256_stream_pd((dst), _mm256_loadu_pd(src))
 #define ABS(x) __builtin_fabs(x)
 #define TINY 1e-290
 #include "kernel-real.h"
@@ -46,12 +36,10 @@ static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
 #undef FN
 #undef ABS
 #undef TINY
-#undef GS_STREAM_STORE
 
 /* float32: flush threshold 1e-30f, 8 orders above the smallest normal float (1.2e-38). */
 #define real float
 #define FN(name) name##_f32
-#define GS_STREAM_STORE(dst, src) _mm256_stream_ps((dst), _mm256_loadu_ps(src))
 #define ABS(x) __builtin_fabsf(x)
 #define TINY 1e-30f
 #include "kernel-real.h"
@@ -59,7 +47,6 @@ static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
 #undef FN
 #undef ABS
 #undef TINY
-#undef GS_STREAM_STORE
 
 const uint32_t gs_kernel_isa = 0
 #ifdef __AVX__

@@ -63,8 +63,7 @@ typedef struct {
 } gs_points;
 
 /* What a forward run reads and writes besides the sweep: the three time levels (u^{n0-1}, u^{n0}
- * and scratch), W^n at w + (n - n0) w_stride (with a scratch array of the working cells, where
- * W^n bound for storage may be made first), the update range [lo, hi) (int32[2], carried from
+ * and scratch), W^n at w + (n - n0) w_stride, the update range [lo, hi) (int32[2], carried from
  * call to call), the wavelet (float64, one amplitude a step) and dx, the source and receiver
  * points, and the traces (float64: receiver r's u^{n+1} at traces[r trace_stride + n + 1]). */
 #define GS_RUN(real)                              \
@@ -72,7 +71,6 @@ typedef struct {
     real *u[3];                                   \
     real *w;                                      \
     ptrdiff_t w_stride;                           \
-    real *scratch;                                \
     int32_t *range;                               \
     const double *amplitudes;                     \
     double dx;                                    \

@@ -133,7 +133,7 @@ export class Propagator extends Sweep {
   run(n0: number, n1: number, w: Real, wStride: number): void {
     const lay = this.lay;
     this.kernels.forwardRun(
-      this.prev.byteOffset, this.cur.byteOffset, this.next.byteOffset, w.byteOffset, wStride, this.w.byteOffset, this.range.byteOffset, n0, n1,
+      this.prev.byteOffset, this.cur.byteOffset, this.next.byteOffset, w.byteOffset, wStride, this.range.byteOffset, n0, n1,
       this.amplitudes.byteOffset, lay.dx, ...this.points.args(lay), this.traces.byteOffset, lay.nt,
     );
     this.rotate(n1 - n0);

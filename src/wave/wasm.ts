@@ -33,12 +33,11 @@ export interface Kernels {
   /**
    * Forward steps [n0, n1) of one shot with the forward configuration: what `forwardStep` and
    * kernel.ts's Propagator.step do a step at a time, with the source injected and the receivers
-   * sampled. Arguments: the three time levels, W's base and stride (values), a scratch array of
-   * the working cells (where W^n bound for storage may be made first), the update range
+   * sampled. Arguments: the three time levels, W's base and stride (values), the update range
    * (int32[2]), the steps, the wavelet (float64) and dx, the source and receiver points (count,
    * width, int32 cells, float64 weights), the traces (float64) and their stride.
    */
-  forwardRun(u0: number, u1: number, u2: number, w: number, wStride: number, scratch: number, range: number, n0: number, n1: number,
+  forwardRun(u0: number, u1: number, u2: number, w: number, wStride: number, range: number, n0: number, n1: number,
     amplitudes: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
   /**
