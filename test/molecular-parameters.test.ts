@@ -56,6 +56,17 @@ describe("parameters are values", () => {
     });
   }
 
+  test("bonds and angles with other parameters share the frozen index lists (checked once, not copied per parameter change)", () => {
+    const bonds = new HarmonicBonds([[0, 1], [1, 2]], 300, 1.1);
+    const angles = new HarmonicAngles([[0, 1, 2]], 50, 1.9);
+    expect(bonds.withParameters([310, 1.2]).bonds).toBe(bonds.bonds);
+    expect(angles.withParameters([55, 2.0]).angles).toBe(angles.angles);
+    // A caller's own list is still checked and copied.
+    const mine: [number, number][] = [[0, 1]];
+    expect(new HarmonicBonds(mine, 1, 1).bonds).not.toBe(mine);
+    expect(() => new HarmonicBonds([[0, 0]], 1, 1)).toThrow("bonds[0]: the atoms must be distinct, got [0, 0]");
+  });
+
   test("a potential's withParameters: each term's own, the original unchanged; its list of terms is its own", () => {
     const terms = KINDS.map(([, make, p]) => make(p));
     const pot = new Potential(terms);

@@ -14,14 +14,22 @@ import { addPairHessian, parameterValues, type EnergyTerm } from "./term.js";
  * each) and flattened, and a frozen copy of the list.
  */
 function checkIndices<T extends readonly number[]>(list: readonly T[], width: number, name: string): { flat: Int32Array; frozen: readonly T[] } {
+  // A list this function froze (a term's, passed on by withParameters) is already checked.
+  const known = checkedLists.get(list);
+  if (known !== undefined) return known as { flat: Int32Array; frozen: readonly T[] };
   const flat = new Int32Array(list.length * width);
   list.forEach((t, k) => {
     if (t.length !== width || t.some((i) => !Number.isInteger(i) || i < 0)) throw new InputError(`${name}[${k}]`, `expected ${width} atom indices, got [${t.join(", ")}]`);
     if (new Set(t).size !== width) throw new InputError(`${name}[${k}]`, `the atoms must be distinct, got [${t.join(", ")}]`);
     flat.set(t, k * width);
   });
-  return { flat, frozen: Object.freeze(list.map((t) => Object.freeze(t.slice()) as unknown as T)) };
+  const checked = { flat, frozen: Object.freeze(list.map((t) => Object.freeze(t.slice()) as unknown as T)) };
+  checkedLists.set(checked.frozen, checked);
+  return checked;
 }
+
+/** The frozen index lists {@link checkIndices} made, with their flat copies (read only: terms share them). */
+const checkedLists = new WeakMap<object, { flat: Int32Array; frozen: readonly (readonly number[])[] }>();
 
 /**
  * The harmonic point function of a deviation s = q - q0 of a coordinate q
