@@ -10,56 +10,12 @@ import { revolve, StorageTickets } from "../core/checkpoint.js";
 import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { lowPass } from "./filter.js";
-import { GHOST, checkVelocity, frequencyLimit, layout, waveMemory, type Layout, type PointWeights, type WaveConfig } from "./config.js";
-import { AdjointPropagator, Propagator } from "./kernel.js";
-import { realArray, type Real } from "./precision.js";
-import { arena, uniform } from "./wasm.js";
-
-/**
- * What full storage keeps between `linearize` and `vjp`: W^n of every step and
- * shot, and the propagators that write and read it, all in one WebAssembly
- * memory so the kernels write W^n in place and the adjoint reads it in place.
- * `steps[s][n]` views W^n of shot s. Beyond the arena's size limit the
- * storage lives in ordinary arrays and is copied (`steps` is null).
- */
-interface Workspace {
-  prop: Propagator;
-  adj: AdjointPropagator;
-  stores: Real[];
-  steps: Real[][] | null;
-}
-
-function workspace(lay: Layout): Workspace {
-  const ns = lay.sources.length, steps = lay.nt - 1, size = lay.size;
-  const forward = Propagator.specs(lay), backward = AdjointPropagator.specs(lay);
-  const P = forward.length, A = backward.length;
-  checkMemory("storage", waveMemory(size, lay.nt, ns, ns * lay.nreceivers, lay.storage, lay.precision),
-    'use storage: { mode: "checkpoint", snapshots: 50 } (memory of 50 states instead of nt, for about one more forward run), fewer cells or time samples, or raise the limit (--max-memory, setMemoryLimit)');
-  try {
-    const { arrays, kernels, precision } = arena([...forward, ...backward, ...uniform(ns, steps * size)], lay.precision);
-    const stores = arrays.slice(P + A) as Real[];
-    return {
-      prop: new Propagator(lay, { arrays: arrays.slice(0, P), kernels, precision }),
-      adj: new AdjointPropagator(lay, { arrays: arrays.slice(P, P + A), kernels, precision }),
-      stores,
-      steps: stores.map((st) => Array.from({ length: steps }, (_, n) => st.subarray(n * size, (n + 1) * size))),
-    };
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    return { prop: new Propagator(lay), adj: new AdjointPropagator(lay), stores: lay.sources.map(() => new (realArray(lay.precision))(steps * size)), steps: null };
-  }
-}
-
-
-/** A propagator and an adjoint propagator in one arena. */
-function workingPair(lay: Layout): { prop: Propagator; adj: AdjointPropagator } {
-  const forward = Propagator.specs(lay);
-  const { arrays, kernels, precision } = arena([...forward, ...AdjointPropagator.specs(lay)], lay.precision);
-  return {
-    prop: new Propagator(lay, { arrays: arrays.slice(0, forward.length), kernels, precision }),
-    adj: new AdjointPropagator(lay, { arrays: arrays.slice(forward.length), kernels, precision }),
-  };
-}
+import { GHOST, checkVelocity, frequencyLimit, layout, waveMemory, type Layout, type WaveConfig } from "./config.js";
+import { illuminationOf } from "./illumination.js";
+import { Propagator } from "./kernel.js";
+import type { Real } from "./precision.js";
+import { arena } from "./wasm.js";
+import { propagatorPair, workspace, type Workspace } from "./workspace.js";
 
 /** Gradients of one adjoint run. */
 export interface WaveGradients {
@@ -206,50 +162,7 @@ export class WaveSimulator implements Differentiable {
    */
   illumination(velocity: Field, options: { receiverSide?: boolean } = {}): Field {
     const lay = this.layout;
-    const k = this.coefficient(this.velocityArray(velocity));
-    const prop = new Propagator(lay);
-    prop.setCoefficient(k);
-    const out = new Float64Array(lay.nx);
-    const source = new Float64Array(lay.nx);
-    const receivers = new Float64Array(lay.nx);
-    const byReceiver = new Map<string, Float64Array>();
-    const waveletIds = new Map<string, number>();
-    const energy = (wavelet: Float64Array, at: PointWeights, into: Float64Array) => {
-      const scale = 1 / (lay.dt * lay.dt);
-      prop.reset();
-      for (let n = 0; n < lay.nt - 1; n++) {
-        prop.step(wavelet[n], at);
-        const w = prop.w;
-        for (let i = 0; i < lay.nx; i++) {
-          const a = k[lay.first + i] * w[lay.first + i] * scale;
-          into[i] += a * a * lay.dt;
-        }
-      }
-    };
-    for (let s = 0; s < lay.sources.length; s++) {
-      source.fill(0);
-      energy(lay.wavelets[s], lay.sources[s], source);
-      if (options.receiverSide !== true) {
-        for (let i = 0; i < lay.nx; i++) out[i] += source[i];
-        continue;
-      }
-      receivers.fill(0);
-      // Shots often share receivers and wavelets: each (receiver, wavelet) pair runs once.
-      const text = lay.wavelets[s].join(",");
-      const wid = waveletIds.get(text) ?? waveletIds.size;
-      waveletIds.set(text, wid);
-      for (const r of lay.receivers[s]) {
-        const key = `${r.index.join(",")}:${r.weight.join(",")}:${wid}`;
-        let e = byReceiver.get(key);
-        if (e === undefined) {
-          e = new Float64Array(lay.nx);
-          energy(lay.wavelets[s], r, e);
-          byReceiver.set(key, e);
-        }
-        for (let i = 0; i < lay.nx; i++) receivers[i] += e[i];
-      }
-      for (let i = 0; i < lay.nx; i++) out[i] += source[i] * receivers[i];
-    }
+    const out = illuminationOf(lay, this.coefficient(this.velocityArray(velocity)), options.receiverSide === true);
     assertFinite(out, "illumination");
     return field(out, [lay.nx]);
   }
@@ -340,7 +253,7 @@ export class WaveSimulator implements Differentiable {
     if (stored === null) checkMemory("storage.snapshots", waveMemory(lay.size, nt, ns, ns * nr, lay.storage, lay.precision), "use fewer snapshots, or raise the limit (--max-memory, setMemoryLimit)");
     // Checkpointing: the recomputing propagator and the adjoint share one arena, so the adjoint
     // reads the W^n each recomputed step leaves in place.
-    const sweeps = stored === null ? workingPair(lay) : stored;
+    const sweeps = stored === null ? propagatorPair(lay) : stored;
     const adj = sweeps.adj;
     adj.setCoefficient(k);
     adj.gradK.fill(0);
