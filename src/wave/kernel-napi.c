@@ -73,6 +73,19 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
 #define GS_ABI 4
 
+/* Runs RUN(real, suffix) in the call's precision (the kernel functions' _f32 or _f64), with
+ * flush-to-zero and denormals-are-zero for its duration. */
+#define IN_PRECISION(c, RUN)             \
+  do {                                   \
+    const fp_mode mode = ftz_enter();    \
+    if ((c).p == &F32) {                 \
+      RUN(float, f32);                   \
+    } else {                             \
+      RUN(double, f64);                  \
+    }                                    \
+    ftz_leave(mode);                     \
+  } while (0)
+
 /* ---- the kernels ---- */
 
 static napi_value configure(napi_env env, napi_callback_info info) {
@@ -106,17 +119,14 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
         span(&c, "u", u, 0, size) && span(&c, "prev", prev, 0, size) && span(&c, "next", next, 0, size) && span(&c, "w", w, 0, size)))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
-  const fp_mode mode = ftz_enter();
-  if (c.p == &F32) {
-    gs_sweep_f32 s;
-    gs_sweep_of_f32(&s, base, g);
-    gs_forward_step_f32(&s, (float *)(base + u), (const float *)(base + prev), (float *)(base + next), (float *)(base + w), lo, hi);
-  } else {
-    gs_sweep_f64 s;
-    gs_sweep_of_f64(&s, base, g);
-    gs_forward_step_f64(&s, (double *)(base + u), (const double *)(base + prev), (double *)(base + next), (double *)(base + w), lo, hi);
+#define FORWARD_STEP(real, sfx) \
+  { \
+    gs_sweep_##sfx s; \
+    gs_sweep_of_##sfx(&s, base, g); \
+    gs_forward_step_##sfx(&s, (real *)(base + u), (const real *)(base + prev), (real *)(base + next), (real *)(base + w), lo, hi); \
   }
-  ftz_leave(mode);
+  IN_PRECISION(c, FORWARD_STEP);
+#undef FORWARD_STEP
   return NULL;
 }
 
@@ -135,21 +145,16 @@ static napi_value forward_run(napi_env env, napi_callback_info info) {
         span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + size : 0)))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
-  const fp_mode mode = ftz_enter();
-  if (c.p == &F32) {
-    gs_sweep_f32 s;
-    gs_sweep_of_f32(&s, base, g);
-    const gs_run_f32 r = {{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), w_stride, a.range,
-                          a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride};
-    gs_forward_run_f32(&s, &r, n0, n1);
-  } else {
-    gs_sweep_f64 s;
-    gs_sweep_of_f64(&s, base, g);
-    const gs_run_f64 r = {{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), w_stride, a.range,
-                          a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride};
-    gs_forward_run_f64(&s, &r, n0, n1);
+#define FORWARD_RUN(real, sfx) \
+  { \
+    gs_sweep_##sfx s; \
+    gs_sweep_of_##sfx(&s, base, g); \
+    const gs_run_##sfx r = {{(real *)(base + u0), (real *)(base + u1), (real *)(base + u2)}, (real *)(base + w), w_stride, a.range, \
+    a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride}; \
+    gs_forward_run_##sfx(&s, &r, n0, n1); \
   }
-  ftz_leave(mode);
+  IN_PRECISION(c, FORWARD_RUN);
+#undef FORWARD_RUN
   return NULL;
 }
 
@@ -170,25 +175,18 @@ static napi_value born_run(napi_env env, napi_callback_info info) {
         span_of(&c, "dk", dk, 0, size, 8, "float64")))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
-  const fp_mode mode = ftz_enter();
-  if (c.p == &F32) {
-    gs_sweep_f32 s, p;
-    gs_sweep_of_f32(&s, base, g);
-    gs_sweep_of_f32(&p, base, gp);
-    const gs_born_f32 b = {{{(float *)(base + u0), (float *)(base + u1), (float *)(base + u2)}, (float *)(base + w), 0, a.range,
-                            a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride},
-                           {(float *)(base + p0), (float *)(base + p1), (float *)(base + p2)}, (float *)(base + pw), (const double *)(base + dk)};
-    gs_born_run_f32(&s, &p, &b, n0, n1);
-  } else {
-    gs_sweep_f64 s, p;
-    gs_sweep_of_f64(&s, base, g);
-    gs_sweep_of_f64(&p, base, gp);
-    const gs_born_f64 b = {{{(double *)(base + u0), (double *)(base + u1), (double *)(base + u2)}, (double *)(base + w), 0, a.range,
-                            a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride},
-                           {(double *)(base + p0), (double *)(base + p1), (double *)(base + p2)}, (double *)(base + pw), (const double *)(base + dk)};
-    gs_born_run_f64(&s, &p, &b, n0, n1);
+#define BORN_RUN(real, sfx) \
+  { \
+    gs_sweep_##sfx s, p; \
+    gs_sweep_of_##sfx(&s, base, g); \
+    gs_sweep_of_##sfx(&p, base, gp); \
+    const gs_born_##sfx b = {{{(real *)(base + u0), (real *)(base + u1), (real *)(base + u2)}, (real *)(base + w), 0, a.range, \
+    a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride}, \
+    {(real *)(base + p0), (real *)(base + p1), (real *)(base + p2)}, (real *)(base + pw), (const double *)(base + dk)}; \
+    gs_born_run_##sfx(&s, &p, &b, n0, n1); \
   }
-  ftz_leave(mode);
+  IN_PRECISION(c, BORN_RUN);
+#undef BORN_RUN
   return NULL;
 }
 
@@ -218,23 +216,17 @@ static napi_value reverse_run(napi_env env, napi_callback_info info) {
         span_of(&c, "fBar", f_bar, n0, n1, 8, "float64")))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
-  const fp_mode mode = ftz_enter();
-  if (c.p == &F32) {
-    gs_sweep_f32 s;
-    gs_sweep_of_f32(&s, base, g);
-    const gs_reverse_f32 r = {(float *)(base + later), (float *)(base + earlier), (float *)(base + q), (float *)(base + p_bar),
-                              (const float *)(base + w), w_stride, (double *)(base + grad), lo, hi, dx, source, receivers,
-                              (const double *)(base + residual), residual_stride, (double *)(base + f_bar)};
-    gs_reverse_run_f32(&s, &r, n0, n1);
-  } else {
-    gs_sweep_f64 s;
-    gs_sweep_of_f64(&s, base, g);
-    const gs_reverse_f64 r = {(double *)(base + later), (double *)(base + earlier), (double *)(base + q), (double *)(base + p_bar),
-                              (const double *)(base + w), w_stride, (double *)(base + grad), lo, hi, dx, source, receivers,
-                              (const double *)(base + residual), residual_stride, (double *)(base + f_bar)};
-    gs_reverse_run_f64(&s, &r, n0, n1);
+#define REVERSE_RUN(real, sfx) \
+  { \
+    gs_sweep_##sfx s; \
+    gs_sweep_of_##sfx(&s, base, g); \
+    const gs_reverse_##sfx r = {(real *)(base + later), (real *)(base + earlier), (real *)(base + q), (real *)(base + p_bar), \
+    (const real *)(base + w), w_stride, (double *)(base + grad), lo, hi, dx, source, receivers, \
+    (const double *)(base + residual), residual_stride, (double *)(base + f_bar)}; \
+    gs_reverse_run_##sfx(&s, &r, n0, n1); \
   }
-  ftz_leave(mode);
+  IN_PRECISION(c, REVERSE_RUN);
+#undef REVERSE_RUN
   return NULL;
 }
 
@@ -250,19 +242,15 @@ static napi_value adjoint_step(napi_env env, napi_callback_info info) {
         span(&c, "pBar", p_bar, 0, size) && span(&c, "wn", wn, 0, size) && span_of(&c, "gradK", grad, 0, size, 8, "float64")))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
-  const fp_mode mode = ftz_enter();
-  if (c.p == &F32) {
-    gs_sweep_f32 s;
-    gs_sweep_of_f32(&s, base, g);
-    gs_adjoint_step_f32(&s, (float *)(base + later), (float *)(base + earlier), (float *)(base + q), (float *)(base + p_bar),
-                        (const float *)(base + wn), (double *)(base + grad), lo, hi);
-  } else {
-    gs_sweep_f64 s;
-    gs_sweep_of_f64(&s, base, g);
-    gs_adjoint_step_f64(&s, (double *)(base + later), (double *)(base + earlier), (double *)(base + q), (double *)(base + p_bar),
-                        (const double *)(base + wn), (double *)(base + grad), lo, hi);
+#define ADJOINT_STEP(real, sfx) \
+  { \
+    gs_sweep_##sfx s; \
+    gs_sweep_of_##sfx(&s, base, g); \
+    gs_adjoint_step_##sfx(&s, (real *)(base + later), (real *)(base + earlier), (real *)(base + q), (real *)(base + p_bar), \
+    (const real *)(base + wn), (double *)(base + grad), lo, hi); \
   }
-  ftz_leave(mode);
+  IN_PRECISION(c, ADJOINT_STEP);
+#undef ADJOINT_STEP
   return NULL;
 }
 
