@@ -57,7 +57,7 @@ export class AdjointPropagator extends Sweep {
   /** Takes shot `s`'s source and receivers, and its residual (receiver r's at `residual[offset + r nt + n]`), for {@link reverse}. */
   loadShot(s: number, residual: Float64Array, offset: number): void {
     const lay = this.lay;
-    this.points.load(lay, s);
+    this.points.load(lay.sources[s], lay.receivers[s]);
     this.residual.set(residual.subarray(offset, offset + lay.nreceivers * lay.nt));
   }
 
@@ -70,7 +70,7 @@ export class AdjointPropagator extends Sweep {
     const lay = this.lay;
     this.kernels.reverseRun(
       this.later.byteOffset, this.earlier.byteOffset, this.qBar.byteOffset, this.pBar.byteOffset, w.byteOffset, wStride,
-      this.gradK.byteOffset, GHOST, lay.size - GHOST, n0, n1, lay.dx, ...this.points.args(lay), this.residual.byteOffset, lay.nt, this.fBar.byteOffset,
+      this.gradK.byteOffset, GHOST, lay.size - GHOST, n0, n1, lay.dx, ...this.points.args(), this.residual.byteOffset, lay.nt, this.fBar.byteOffset,
     );
     if ((n1 - n0) % 2 === 1) {
       const t = this.later;
@@ -102,29 +102,9 @@ export class AdjointPropagator extends Sweep {
     }
   }
 
-  /**
-   * Reverses forward step n given W^n: accumulates the gradient with respect
-   * to k into {@link gradK}, returns the gradient with respect to the source
-   * amplitude f^n, and moves ubar^n into `later`. `inArena` says that `wn`
-   * lives in this propagator's arena (shared storage), so it is read in place.
-   */
-  adjointStep(wn: Real, source: PointWeights | null, inArena: boolean): number {
-    const lay = this.lay;
-    const later = this.later;
-    const k = this.k;
-    // The source's term of W^n is dx f^n s, so dJ/df^n = dx sum_j s_j k_j ubar^{n+1}_j.
-    let fBar = 0;
-    if (source !== null) for (let j = 0; j < source.index.length; j++) fBar += k[source.index[j]] * later[source.index[j]] * source.weight[j] * lay.dx;
-    // W^n stored in this arena (`inArena`) is read in place; from elsewhere it is copied in.
-    let w = wn;
-    if (!inArena) {
-      this.wn.set(wn);
-      w = this.wn;
-    }
-    const earlier = this.earlier;
-    this.kernels.adjointStep(later.byteOffset, earlier.byteOffset, this.qBar.byteOffset, this.pBar.byteOffset, w.byteOffset, this.gradK.byteOffset, GHOST, lay.size - GHOST);
-    this.later = earlier;
-    this.earlier = later;
-    return fBar;
+  /** Step n of the loaded shot reversed (as {@link reverse}) from W^n held outside this arena: copied in first. */
+  reverseFrom(wn: Real, n: number): void {
+    this.wn.set(wn);
+    this.reverse(n, n + 1, this.wn, 0);
   }
 }

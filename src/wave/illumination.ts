@@ -21,8 +21,9 @@ export function illuminationOf(lay: Layout, k: Float64Array, receiverSide: boole
   const energy = (wavelet: Float64Array, at: PointWeights, into: Float64Array) => {
     const scale = 1 / (lay.dt * lay.dt);
     prop.reset();
+    prop.load(wavelet, at, []);
     for (let n = 0; n < lay.nt - 1; n++) {
-      prop.step(wavelet[n], at);
+      prop.run(n, n + 1, prop.w, 0);
       const w = prop.w;
       for (let i = 0; i < lay.nx; i++) {
         const a = k[lay.first + i] * w[lay.first + i] * scale;

@@ -22,12 +22,6 @@ import { realArray, type Real } from "./precision.js";
 import { ShotPoints } from "./shot-points.js";
 import { FORWARD_SWEEP, SCATTERED_SWEEP, arena, uniform, type Arena, type ArraySpec, type Kernels } from "./wasm.js";
 
-/**
- * Cells one step can carry a nonzero value: the stencil radius, doubled for
- * the C-PML term D1 (a D1 u).
- */
-const RANGE_GROWTH = 2 * GHOST;
-
 /** What forward and adjoint sweeps share: the layout, the arena's arrays and kernels, the mirror signs. */
 export abstract class Sweep {
   readonly lay: Layout;
@@ -87,7 +81,7 @@ export class Propagator extends Sweep {
   /**
    * The update range [lo, hi) (int32[2], carried from step to step by {@link step} and the
    * kernels' runs): cells outside which u^n and u^{n-1} are exactly zero. An explicit stencil
-   * moves information at most RANGE_GROWTH cells a step, so cells beyond the domain of
+   * moves information at most twice its radius a step (the C-PML term a D1 u), so cells beyond the domain of
    * dependence of the sources need no update.
    */
   private readonly range: Int32Array;
@@ -120,8 +114,13 @@ export class Propagator extends Sweep {
 
   /** Takes shot `s`'s wavelet, source and receivers for {@link run}, and clears the traces. */
   loadShot(s: number): void {
-    this.amplitudes.set(this.lay.wavelets[s]);
-    this.points.load(this.lay, s);
+    this.load(this.lay.wavelets[s], this.lay.sources[s], this.lay.receivers[s]);
+  }
+
+  /** Takes a wavelet fired from `source` and the receivers that record it (none: no traces) for {@link run}, and clears the traces. */
+  load(wavelet: Float64Array, source: PointWeights, receivers: readonly PointWeights[]): void {
+    this.amplitudes.set(wavelet);
+    this.points.load(source, receivers);
     this.traces.fill(0);
   }
 
@@ -134,7 +133,7 @@ export class Propagator extends Sweep {
     const lay = this.lay;
     this.kernels.forwardRun(
       this.prev.byteOffset, this.cur.byteOffset, this.next.byteOffset, w.byteOffset, wStride, this.range.byteOffset, n0, n1,
-      this.amplitudes.byteOffset, lay.dx, ...this.points.args(lay), this.traces.byteOffset, lay.nt,
+      this.amplitudes.byteOffset, lay.dx, ...this.points.args(), this.traces.byteOffset, lay.nt,
     );
     this.rotate(n1 - n0);
   }
@@ -166,7 +165,7 @@ export class Propagator extends Sweep {
     this.kernels.bornRun(
       this.prev.byteOffset, this.cur.byteOffset, this.next.byteOffset, this.w.byteOffset, this.range.byteOffset,
       scattered.prev.byteOffset, scattered.cur.byteOffset, scattered.next.byteOffset, scattered.w.byteOffset, dk.byteOffset, n0, n1,
-      this.amplitudes.byteOffset, lay.dx, ...this.points.args(lay), this.traces.byteOffset, lay.nt,
+      this.amplitudes.byteOffset, lay.dx, ...this.points.args(), this.traces.byteOffset, lay.nt,
     );
     this.rotate(n1 - n0);
     scattered.rotate(n1 - n0);
@@ -221,65 +220,6 @@ export class Propagator extends Sweep {
     for (let j = 0; j < layers.length; j++) for (let m = 0; m < layers[j].length; m++) layers[j][m].set(from.layers[j][m]);
   }
 
-  /**
-   * One leapfrog step: computes W^n into `w`, u^{n+1} = 2u^n - u^{n-1} + k W^n,
-   * and rotates so `cur` is u^{n+1}. The kernel fills mirror ghosts of u^n itself.
-   * (The kernels' runs do the same for many steps at once: {@link run}.)
-   */
-  step(amplitude: number, source: PointWeights | null): void {
-    const lay = this.lay;
-    const k = this.k;
-    const u = this.cur;
-    const w = this.w;
-    const prev = this.prev;
-    const next = this.next;
-    const last = lay.size - GHOST;
-    // Grow the update range by the reach of one step and take in the source (all cells with a mirror end).
-    let lo = this.range[0], hi = this.range[1];
-    if (this.leftSign !== 0 || this.rightSign !== 0) {
-      lo = GHOST;
-      hi = last;
-    } else {
-      if (hi > lo) {
-        lo = Math.max(GHOST, lo - RANGE_GROWTH);
-        hi = Math.min(last, hi + RANGE_GROWTH);
-      }
-      if (source !== null && amplitude !== 0) {
-        for (let j = 0; j < source.index.length; j++) {
-          const i = source.index[j];
-          if (hi <= lo) {
-            lo = i;
-            hi = i + 1;
-          } else {
-            lo = Math.min(lo, i);
-            hi = Math.max(hi, i + 1);
-          }
-        }
-      }
-    }
-    this.range[0] = lo;
-    this.range[1] = hi;
-    // W^n is exactly zero outside the range (w may be a reused slice of storage).
-    if (hi <= lo) w.fill(0);
-    if (hi > lo) {
-      const start = lo & ~1; // even, as the SIMD sweep's aligned window needs
-      w.fill(0, 0, start);
-      w.fill(0, hi);
-      this.kernels.forwardStep(u.byteOffset, prev.byteOffset, next.byteOffset, w.byteOffset, lo, hi);
-    }
-    if (source !== null && amplitude !== 0) {
-      const scale = amplitude * lay.dx;
-      for (let j = 0; j < source.index.length; j++) {
-        const i = source.index[j];
-        const s = scale * source.weight[j];
-        w[i] += s;
-        next[i] += k[i] * s;
-      }
-    }
-    this.prev = u;
-    this.cur = next;
-    this.next = prev;
-  }
 }
 
 function mirrorSign(kind: string): number {

@@ -2,12 +2,14 @@
  * One shot's source and receiver points (grid cells and interpolation weights) in an arena, where
  * the kernels' forward and reverse runs read them.
  */
-import type { Layout } from "./config.js";
+import type { Layout, PointWeights } from "./config.js";
 import type { Real } from "./precision.js";
 import type { ArraySpec } from "./wasm.js";
 
 /** One shot's source and receiver points in an arena, as the kernels' runs read them. */
 export class ShotPoints {
+  /** Receivers loaded (at most the layout's number per shot). */
+  private count = 0;
   private readonly srcIndex: Int32Array;
   private readonly srcWeight: Float64Array;
   private readonly recIndex: Int32Array;
@@ -28,18 +30,19 @@ export class ShotPoints {
     this.width = this.srcIndex.length;
   }
 
-  /** Writes shot `s`'s points. */
-  load(lay: Layout, s: number): void {
-    this.srcIndex.set(lay.sources[s].index);
-    this.srcWeight.set(lay.sources[s].weight);
-    lay.receivers[s].forEach((p, r) => {
+  /** Writes a source's points and up to the layout's number of receivers' (a shot's, or none). */
+  load(source: PointWeights, receivers: readonly PointWeights[]): void {
+    this.srcIndex.set(source.index);
+    this.srcWeight.set(source.weight);
+    receivers.forEach((p, r) => {
       this.recIndex.set(p.index, r * this.width);
       this.recWeight.set(p.weight, r * this.width);
     });
+    this.count = receivers.length;
   }
 
   /** The kernels' point arguments: source count, width, source cells and weights, receiver count, cells and weights. */
-  args(lay: Layout): [number, number, number, number, number, number, number] {
-    return [1, this.width, this.srcIndex.byteOffset, this.srcWeight.byteOffset, lay.nreceivers, this.recIndex.byteOffset, this.recWeight.byteOffset];
+  args(): [number, number, number, number, number, number, number] {
+    return [1, this.width, this.srcIndex.byteOffset, this.srcWeight.byteOffset, this.count, this.recIndex.byteOffset, this.recWeight.byteOffset];
   }
 }

@@ -4,7 +4,7 @@
  * Born modelling, behind the differentiable contract.
  */
 import { checkMemory } from "../core/memory.js";
-import { field, flatten, samplePoints } from "../core/arrays.js";
+import { field, flatten } from "../core/arrays.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import { revolve, StorageTickets } from "../core/checkpoint.js";
 import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
@@ -208,28 +208,16 @@ export class WaveSimulator implements Differentiable {
       view.timeIndex = 0;
       view.field = prop.cur.subarray(lay.first, lay.first + lay.nx);
       if (onStep) onStep(view);
-      if (store !== null && stored?.steps === null) {
-        // Storage outside the kernels' memory (too large for one arena): a step at a time, W^n copied out.
-        const wavelet = lay.wavelets[s], recs = lay.receivers[s];
-        for (let n = 0; n < nt - 1; n++) {
-          prop.step(wavelet[n], lay.sources[s]);
-          store.set(prop.w, n * lay.size);
-          samplePoints(prop.cur, recs, out, s * nr * nt + n + 1, nt);
-          if (onStep && (n + 1) % every === 0) {
-            view.timeIndex = n + 1;
-            view.field = prop.cur.subarray(lay.first, lay.first + lay.nx);
-            onStep(view);
-          }
-        }
-        continue;
-      }
-      // In the kernels: the whole shot in one call, or one call between observations.
+      // In the kernels: the whole shot in one call, or one call between observations, or (storage
+      // outside the kernels' memory: too large for one arena) one a step, W^n copied out.
       prop.loadShot(s);
-      const chunk = onStep ? every : nt - 1;
+      const copyOut = store !== null && stored?.steps === null;
+      const chunk = copyOut ? 1 : onStep ? every : nt - 1;
       for (let n = 0; n < nt - 1; n += chunk) {
         const n1 = Math.min(nt - 1, n + chunk);
-        if (store !== null) prop.run(n, n1, store.subarray(n * lay.size), lay.size);
+        if (store !== null && !copyOut) prop.run(n, n1, store.subarray(n * lay.size), lay.size);
         else prop.run(n, n1, scratch, 0);
+        if (copyOut) store!.set(scratch, n * lay.size);
         if (onStep && n1 % every === 0) {
           view.timeIndex = n1;
           view.field = prop.cur.subarray(lay.first, lay.first + lay.nx);
@@ -275,8 +263,8 @@ export class WaveSimulator implements Differentiable {
         // Storage outside the kernels' memory: a step at a time, W^n copied in.
         const store = stored.stores[s];
         for (let n = nt - 2; n >= 0; n--) {
-          gradW[s * nt + n] = adj.adjointStep(store.subarray(n * lay.size, (n + 1) * lay.size), lay.sources[s], false);
-          adj.inject(recs, residual, base + n, nt);
+          adj.reverseFrom(store.subarray(n * lay.size, (n + 1) * lay.size), n);
+          gradW[s * nt + n] = adj.fBar[n];
         }
       } else if (prop !== null) {
         const reverse = (n: number, wn: Real) => {
