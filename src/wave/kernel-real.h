@@ -88,13 +88,14 @@ INLINE void FN(forward_step)(const FN(gs_sweep) *s, real *u, const real *prev, r
                     min32(s->last, s->pr1 + GS_GHOST), WEIGHTS_D(s));
 }
 
-/* q = k ubar^{n+1}; dJ/dk += ubar^{n+1} W^n (in float64: a product of two floats is exact in it). */
+/* q = k ubar^{n+1} on [start, end); dJ/dk += ubar^{n+1} W^n here with GRAD_IN_PREPARE, else in
+ * the adjoint leapfrog (in float64 either way: a product of two floats is exact in it). */
 LOOP void FN(adjoint_prepare)(const real *restrict later, const real *restrict k, const real *restrict wn,
                                 real *restrict q, double *restrict grad_k, ptrdiff_t start, ptrdiff_t end) {
   for (ptrdiff_t i = start; i < end; i++) {
     const real l = later[i];
     q[i] = k[i] * l;
-    grad_k[i] = grad_k[i] + (double)l * (double)wn[i];
+    if (GRAD_IN_PREPARE) grad_k[i] = grad_k[i] + (double)l * (double)wn[i];
   }
 }
 
@@ -114,14 +115,15 @@ LOOP void FN(pml_adjoint)(real *restrict q, real *restrict zeta_bar, real *restr
   }
 }
 
-/* ubar^n += 2 ubar^{n+1} + D2 q (D2 is symmetric: its own transpose); ubar^{n+1} becomes -ubar^{n+1},
- * the ubar^{n-1} term of the next step reversed. */
-LOOP void FN(adjoint_leapfrog)(const real *restrict q, real *restrict later, real *restrict earlier, ptrdiff_t start,
-                                 ptrdiff_t end, real c0, real c1, real c2, real c3, real c4) {
+/* ubar^n = 2 ubar^{n+1} - ubar^{n+2} + D2 q (D2 is symmetric: its own transpose), written over
+ * ubar^{n+2} in `earlier`; dJ/dk += ubar^{n+1} W^n unless adjoint_prepare adds it. */
+LOOP void FN(adjoint_leapfrog)(const real *restrict q, const real *restrict later, real *restrict earlier,
+                                 const real *restrict wn, double *restrict grad_k, ptrdiff_t start, ptrdiff_t end,
+                                 real c0, real c1, real c2, real c3, real c4) {
   for (ptrdiff_t i = start; i < end; i++) {
     const real l = later[i];
-    earlier[i] = earlier[i] + ((l + l) + D2(q, i));
-    later[i] = -l;
+    earlier[i] = ((l + l) + D2(q, i)) - earlier[i];
+    if (!GRAD_IN_PREPARE) grad_k[i] = grad_k[i] + (double)l * (double)wn[i];
   }
 }
 
@@ -141,7 +143,7 @@ INLINE void FN(adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, 
   if (s->pl0 < s->pl1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pl0, s->pl1, WEIGHTS_D(s));
   if (s->pr0 < s->pr1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pr0, s->pr1, WEIGHTS_D(s));
   FN(fill_ghosts)(q, s->left_sign, s->right_sign, s->last);
-  FN(adjoint_leapfrog)(q, later, earlier, lo, hi, WEIGHTS_C(s));
+  FN(adjoint_leapfrog)(q, later, earlier, wn, grad_k, lo, hi, WEIGHTS_C(s));
   if (s->pl0 < s->pl1)
     FN(pml_adjoint_psi)(earlier, p_bar, max32(GS_GHOST, s->pl0 - GS_GHOST), min32(s->last, s->pl1 + GS_GHOST), WEIGHTS_D(s));
   if (s->pr0 < s->pr1)

@@ -48,8 +48,8 @@ typedef GS_SWEEP(float) gs_sweep_f32;
 void gs_forward_step_f64(const gs_sweep_f64 *s, double *u, const double *prev, double *next, double *w, int32_t lo, int32_t hi);
 void gs_forward_step_f32(const gs_sweep_f32 *s, float *u, const float *prev, float *next, float *w, int32_t lo, int32_t hi);
 /* One step reversed on cells [lo, hi) (the caller keeps ubar zero outside): given ubar^{n+1}
- * (`later`) and W^n, accumulates dJ/dk (float64) and leaves ubar^n in `earlier` and -ubar^{n+1}
- * in `later`; q and p_bar are scratch. */
+ * (`later`), ubar^{n+2} (`earlier`) and W^n, accumulates dJ/dk (float64) and leaves ubar^n in
+ * `earlier`; q and p_bar are scratch. */
 void gs_adjoint_step_f64(const gs_sweep_f64 *s, double *later, double *earlier, double *q, double *p_bar, const double *wn, double *grad_k,
                          int32_t lo, int32_t hi);
 void gs_adjoint_step_f32(const gs_sweep_f32 *s, float *later, float *earlier, float *q, float *p_bar, const float *wn, double *grad_k,

@@ -9,7 +9,8 @@
  *   W^n     = Q^n + zeta^n + dx f^n s                 (s: source interpolation weights)
  *   u^{n+1} = 2 u^n - u^{n-1} + k W^n
  * with a = b - 1, b = exp(-sigma dt) inside the layer and a = 0 elsewhere.
- * The gradient with respect to k is sum_n ubar^{n+1} * W^n: one line in `adjointStep`.
+ * The gradient with respect to k is sum_n ubar^{n+1} * W^n: one line of each adjoint leapfrog
+ * in kernel-real.h.
  *
  * Assumptions: working arrays have GHOST ghost cells each side; k, a, psi,
  * zeta are zero in the ghosts; b = 1 outside the layers. Mirror ends fill

@@ -51,7 +51,8 @@ export interface Kernels {
     recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
   /**
    * Steps n1-1 down to n0 reversed with the adjoint configuration: what AdjointPropagator's
-   * adjointStep and inject do a step at a time. Arguments: ubar^{n+1}, ubar^n, scratch q and
+   * adjointStep and inject do a step at a time. Arguments: ubar^{n+1}, ubar^{n+2} (ubar^n on
+   * return; both swap every step), scratch q and
    * P-bar, W's base and stride, dJ/dk (float64), the cell range, the steps, dx, the source and
    * receiver points, the residual (float64) and its stride, dJ/df (float64, indexed by step).
    */
