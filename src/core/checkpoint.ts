@@ -122,6 +122,56 @@ function splitPoint(length: number, slots: number): number {
 }
 
 /**
+ * How a checkpointed reverse spends the memory of `budget` states when a forward step can leave
+ * behind what its adjoint step reads (one array, a `stepShare` of a state: the wave simulator's
+ * W^n is half its state u^{n-1}, u^n): the steps are cut into segments of `segment` steps (the
+ * first one shorter when they do not divide evenly), revolve runs over the segments with
+ * `snapshots` stored states, and each segment, reached, runs forward once more keeping its
+ * steps' arrays and is then reversed as a whole. A segment of one step is plain revolve (its
+ * array is the one a step needs anyway). Fewer snapshots for longer segments cost fewer
+ * recomputed steps: 3999 steps in the memory of 50 states take 14,618 forward steps by plain
+ * revolve (3.66 runs) and 10,638 with 23 states and segments of 55 steps (2.66 runs).
+ */
+export interface CheckpointPlan {
+  /** Steps reversed. */
+  steps: number;
+  /** Stored states (at segment boundaries; slot 0 holds the start). */
+  snapshots: number;
+  /** Steps a segment holds (the first one may hold fewer). */
+  segment: number;
+  /** Segments: ceil(steps / segment), the steps revolve reverses. */
+  segments: number;
+  /** Forward steps the reverse runs: advances, and each segment once more. */
+  forwardSteps: number;
+}
+
+/** The step where segment j of a plan starts (j = segments: the end). */
+export function segmentStart(plan: CheckpointPlan, j: number): number {
+  return Math.max(0, plan.steps - (plan.segments - j) * plan.segment);
+}
+
+/**
+ * The plan with the fewest forward steps for reversing `steps` steps within the memory of
+ * `budget` states (see {@link CheckpointPlan}); a segment's arrays beyond the first, `stepShare`
+ * of a state each, come out of the budget: snapshots + (segment - 1) stepShare <= budget.
+ */
+export function checkpointPlan(steps: number, budget: number, stepShare: number): CheckpointPlan {
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`checkpointPlan: steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(budget) || budget < 1) throw new RangeError(`checkpointPlan: budget must be an integer >= 1, got ${budget}`);
+  if (!(stepShare > 0)) throw new RangeError(`checkpointPlan: stepShare must be positive, got ${stepShare}`);
+  let best: CheckpointPlan | null = null;
+  for (let segment = 1; segment <= steps; segment++) {
+    const slots = Math.floor(budget - (segment - 1) * stepShare + 1e-9);
+    if (slots < 1) break;
+    const segments = Math.ceil(steps / segment);
+    const plan = { steps, snapshots: Math.min(slots, segments), segment, segments, forwardSteps: steps };
+    for (const a of revolve(segments, plan.snapshots)) if (a.kind === "advance") plan.forwardSteps += segmentStart(plan, a.to) - segmentStart(plan, a.from);
+    if (best === null || plan.forwardSteps < best.forwardSteps) best = plan;
+  }
+  return best!;
+}
+
+/**
  * The guard of full storage that a simulator allocates once and reuses: only
  * its latest linearization may read it. Each `linearize` takes a ticket; an
  * older ticket's check throws, naming the simulator and what was overwritten.

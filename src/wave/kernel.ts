@@ -182,6 +182,12 @@ export class Propagator extends Sweep {
     }
   }
 
+  /** Values a saved state holds: u^{n-1}, u^n, and psi and zeta on the layers. */
+  static stateLength(lay: Layout): number {
+    const layerCells = lay.pmlLeft[1] - lay.pmlLeft[0] + lay.pmlRight[1] - lay.pmlRight[0];
+    return 2 * lay.size + 2 * layerCells;
+  }
+
   /**
    * An empty saved state: u^{n-1} and u^n, and the C-PML memories psi and zeta on the layers
    * (zero everywhere else, never written there), as views made once (saving and restoring
@@ -189,8 +195,7 @@ export class Propagator extends Sweep {
    */
   snapshot(): Snapshot {
     const lay = this.lay, n = lay.size;
-    const layerCells = lay.pmlLeft[1] - lay.pmlLeft[0] + lay.pmlRight[1] - lay.pmlRight[0];
-    const data = new (realArray(lay.precision))(2 * n + 2 * layerCells);
+    const data = new (realArray(lay.precision))(Propagator.stateLength(lay));
     let at = 2 * n;
     const layers = this.layers.map((views) => views.map((v) => data.subarray(at, (at += v.length))));
     return { prev: data.subarray(0, n), cur: data.subarray(n, 2 * n), layers };

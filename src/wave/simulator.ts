@@ -6,7 +6,7 @@
 import { checkMemory } from "../core/memory.js";
 import { field, flatten } from "../core/arrays.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
-import { revolve, StorageTickets } from "../core/checkpoint.js";
+import { checkpointPlan, revolve, segmentStart, StorageTickets, type CheckpointAction, type CheckpointPlan } from "../core/checkpoint.js";
 import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { lowPass } from "./filter.js";
@@ -237,18 +237,18 @@ export class WaveSimulator implements Differentiable {
     checkShape(dData, [ns, nr, nt], "dData");
     const residual = flatten(dData);
     const gradW = new Float64Array(ns * nt);
-    const snapshots = lay.storage.mode === "checkpoint" ? Math.min(lay.storage.snapshots, Math.max(nt - 1, 1)) : 0;
     if (stored === null) checkMemory("storage.snapshots", waveMemory(lay.size, nt, ns, ns * nr, lay.storage, lay.precision), "use fewer snapshots, or raise the limit (--max-memory, setMemoryLimit)");
-    // Checkpointing: the recomputing propagator and the adjoint share one arena, so the adjoint
-    // reads the W^n each recomputed step leaves in place.
-    const sweeps = stored === null ? propagatorPair(lay) : stored;
+    const { schedule, pair } = stored === null ? this.checkpointArena() : { schedule: null, pair: null };
+    const plan = schedule?.plan;
+    const sweeps = pair ?? stored!;
+    const segment = pair?.extra[0] ?? null;
     const adj = sweeps.adj;
     adj.setCoefficient(k);
     adj.gradK.fill(0);
     const gradK = adj.gradK;
     const prop = stored === null ? sweeps.prop : null;
     prop?.setCoefficient(k);
-    const slots = prop === null ? [] : Array.from({ length: snapshots }, () => prop.snapshot());
+    const slots = prop === null ? [] : Array.from({ length: plan!.snapshots }, () => prop.snapshot());
     for (let s = 0; s < ns; s++) {
       adj.reset();
       const recs = lay.receivers[s];
@@ -267,14 +267,13 @@ export class WaveSimulator implements Differentiable {
           gradW[s * nt + n] = adj.fBar[n];
         }
       } else if (prop !== null) {
-        const reverse = (n: number, wn: Real) => {
-          adj.reverse(n, n + 1, wn, 0);
-          gradW[s * nt + n] = adj.fBar[n];
-        };
+        // Revolve over segments of plan.segment steps: a segment reached runs forward keeping its
+        // W^n, then is reversed in one call.
+        const at = (j: number) => segmentStart(plan!, j);
         prop.reset();
         prop.loadShot(s);
-        let live = 0; // time step of the live state, -1 once a reverse has spent it
-        for (const action of revolve(nt - 1, snapshots)) {
+        let live = 0; // segment boundary of the live state, -1 once a reverse has spent it
+        for (const action of schedule!.actions) {
           switch (action.kind) {
             case "save": prop.save(slots[action.slot]); break;
             case "restore":
@@ -283,14 +282,17 @@ export class WaveSimulator implements Differentiable {
               live = action.step;
               break;
             case "advance":
-              prop.run(action.from, action.to, prop.w, 0);
+              prop.run(at(action.from), at(action.to), prop.w, 0);
               live = action.to;
               break;
-            case "reverse":
-              prop.run(action.step, action.step + 1, prop.w, 0);
-              reverse(action.step, prop.w);
+            case "reverse": {
+              const n0 = at(action.step), n1 = at(action.step + 1);
+              prop.run(n0, n1, segment!, lay.size);
+              adj.reverse(n0, n1, segment!, lay.size);
+              gradW.set(adj.fBar.subarray(n0, n1), s * nt + n0);
               live = -1;
               break;
+            }
           }
         }
       }
@@ -305,6 +307,27 @@ export class WaveSimulator implements Differentiable {
     assertFinite(gradC, "velocity gradient");
     return { velocity: field(gradC, [lay.nx]), wavelets: field(gradW, [ns, nt]) };
   }
+
+  /**
+   * Checkpointing's schedule and arena: the memory of `snapshots` states spent as checkpointPlan
+   * finds fastest on snapshots and a segment of W^n (about half a state a step; the plan and its
+   * actions made once per simulator), and the recomputing propagator, the adjoint and the segment
+   * in one arena (the adjoint reads W^n where the recomputed steps leave it). A segment too large
+   * for an arena falls back to plain revolve.
+   */
+  private checkpointArena(): { schedule: Schedule; pair: ReturnType<typeof propagatorPair> } {
+    const lay = this.layout;
+    const steps = Math.max(lay.nt - 1, 1), budget = (lay.storage as { snapshots: number }).snapshots;
+    const schedule = (this.schedule ??= scheduleOf(checkpointPlan(steps, budget, lay.size / Propagator.stateLength(lay))));
+    try {
+      return { schedule, pair: propagatorPair(lay, [{ length: schedule.plan.segment * lay.size }]) };
+    } catch (e) {
+      if (!(e instanceof RangeError) || schedule.plan.segment === 1) throw e;
+      // A W^n as dear as all the states: segments of one step.
+      return { schedule: scheduleOf(checkpointPlan(steps, budget, budget)), pair: propagatorPair(lay, [{ length: lay.size }]) };
+    }
+  }
+  private schedule: Schedule | null = null;
 
   private born(c: Float64Array, k: Float64Array, dVelocity: Field): Field {
     const lay = this.layout;
@@ -337,4 +360,14 @@ export class WaveSimulator implements Differentiable {
     assertFinite(out, "Born data");
     return field(out, [ns, nr, nt]);
   }
+}
+
+/** A checkpointing plan and revolve's actions over its segments. */
+interface Schedule {
+  plan: CheckpointPlan;
+  actions: CheckpointAction[];
+}
+
+function scheduleOf(plan: CheckpointPlan): Schedule {
+  return { plan, actions: revolve(plan.segments, plan.snapshots) };
 }
