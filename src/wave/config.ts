@@ -42,8 +42,9 @@ export interface Shot {
 
 /**
  * How the gradient gets the forward wavefield it needs: full storage keeps one
- * array of N values per time step for every shot; checkpointing keeps
- * `snapshots` states (4 arrays of N values each) per shot and recomputes the rest.
+ * array of N values per time step for every shot; checkpointing keeps the
+ * memory of `snapshots` states (2 arrays of N values and the layers' memory
+ * variables each) and recomputes the rest (see checkpointPlan in core).
  */
 export type { Storage } from "../core/checkpoint.js";
 

@@ -193,11 +193,11 @@ export class Propagator extends Sweep {
    * (zero everywhere else, never written there), as views made once (saving and restoring
    * thousands of states per gradient then allocates nothing).
    */
-  snapshot(): Snapshot {
-    const lay = this.lay, n = lay.size;
+  static snapshot(lay: Layout): Snapshot {
+    const n = lay.size;
     const data = new (realArray(lay.precision))(Propagator.stateLength(lay));
     let at = 2 * n;
-    const layers = this.layers.map((views) => views.map((v) => data.subarray(at, (at += v.length))));
+    const layers = [lay.pmlLeft, lay.pmlRight].map(([a, b]) => [0, 1].map(() => data.subarray(at, (at += b - a))));
     return { prev: data.subarray(0, n), cur: data.subarray(n, 2 * n), layers };
   }
 

@@ -6,13 +6,14 @@
 import { checkMemory } from "../core/memory.js";
 import { field, flatten } from "../core/arrays.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
-import { checkpointPlan, revolve, segmentStart, StorageTickets, type CheckpointAction, type CheckpointPlan } from "../core/checkpoint.js";
+import { StorageTickets } from "../core/checkpoint.js";
 import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { lowPass } from "./filter.js";
 import { GHOST, checkVelocity, frequencyLimit, layout, waveMemory, type Layout, type WaveConfig } from "./config.js";
 import { illuminationOf } from "./illumination.js";
-import { Propagator } from "./kernel.js";
+import { checkpointArena, reverseShot, scheduleOf, type Schedule } from "./checkpointing.js";
+import { Propagator, type Snapshot } from "./kernel.js";
 import type { Real } from "./precision.js";
 import { arena } from "./wasm.js";
 import { propagatorPair, workspace, type Workspace } from "./workspace.js";
@@ -38,10 +39,12 @@ export interface WaveGradients {
  * cell) for every time step and shot: 8 * nshots * (nt - 1) * (nx + 2 pml + 8)
  * bytes, allocated once per simulator and reused by every `linearize` call, so
  * only the latest linearization of a simulator can run `vjp` (an older one
- * throws; its `jvp` and data stay valid). With checkpointing, nothing but the model; `vjp` then holds
- * `snapshots` states of 2 (nx + 2 pml + 8) + 4 pml values each (u^{n-1}, u^n and the layers' memory
- * variables) and recomputes the forward steps it needs (the minimal number, by revolve). Values
- * are float64, or float32 with `precision: "float32"` (half the bytes).
+ * throws; its `jvp` and data stay valid). With checkpointing, the memory of `snapshots` states
+ * of 2 (nx + 2 pml + 8) + 4 pml values each (u^{n-1}, u^n and the layers' memory variables),
+ * spent on fewer states and a segment of W^n as checkpointPlan (core) finds fastest; the
+ * forward run of `linearize` saves the last shot's first states, so its first `vjp` recomputes
+ * one forward run less (wave1d-standard, 50 states: 1.7 forward runs recomputed). Values are
+ * float64, or float32 with `precision: "float32"` (half the bytes).
  */
 export class WaveSimulator implements Differentiable {
   /** The validated layout. */
@@ -94,10 +97,16 @@ export class WaveSimulator implements Differentiable {
     if (full && this.workspace === null) this.workspace = workspace(lay);
     const stored = full ? this.workspace : null;
     const current = full ? this.tickets.issue() : () => {};
-    const { data, k } = this.run(c, stored);
+    // Checkpointing: the forward run saves the first sweep's states of the last shot, which the
+    // first vjp reverses first (later ones start from scratch: the schedule reuses the slots).
+    const schedule = full ? null : (this.schedule ??= scheduleOf(lay));
+    let kept: Snapshot[] | null = schedule === null ? null : this.snapshots(schedule);
+    const { data, k } = this.run(c, stored, {}, kept === null ? undefined : { saves: schedule!.firstSaves, slots: kept });
     const gradients = (dData: Field): WaveGradients => {
       current();
-      return this.adjoint(c, k, stored, dData);
+      const resumed = kept;
+      kept = null;
+      return this.adjoint(c, k, stored, dData, resumed);
     };
     return {
       data,
@@ -187,8 +196,11 @@ export class WaveSimulator implements Differentiable {
     return k;
   }
 
-  /** Forward run on a validated velocity array (see {@link velocityArray}). */
-  private run(c: Float64Array, stored: Workspace | null, options: ForwardOptions = {}): { data: Field; k: Float64Array } {
+  /**
+   * Forward run on a validated velocity array (see {@link velocityArray}); with `keep`, the last
+   * shot's states at the given steps are saved into the given slots on the way.
+   */
+  private run(c: Float64Array, stored: Workspace | null, options: ForwardOptions = {}, keep?: { saves: { step: number; slot: number }[]; slots: Snapshot[] }): { data: Field; k: Float64Array } {
     const lay = this.layout;
     const k = this.coefficient(c);
     const [ns, nr, nt] = this.dataShape;
@@ -213,8 +225,10 @@ export class WaveSimulator implements Differentiable {
       prop.loadShot(s);
       const copyOut = store !== null && stored?.steps === null;
       const chunk = copyOut ? 1 : onStep ? every : nt - 1;
-      for (let n = 0; n < nt - 1; n += chunk) {
-        const n1 = Math.min(nt - 1, n + chunk);
+      const saves = keep !== undefined && s === ns - 1 ? keep.saves : [];
+      for (let n = 0, next = 0; n < nt - 1; ) {
+        for (; next < saves.length && saves[next].step === n; next++) prop.save(keep!.slots[saves[next].slot]);
+        const n1 = Math.min(nt - 1, (Math.floor(n / chunk) + 1) * chunk, next < saves.length ? saves[next].step : Infinity);
         if (store !== null && !copyOut) prop.run(n, n1, store.subarray(n * lay.size), lay.size);
         else prop.run(n, n1, scratch, 0);
         if (copyOut) store!.set(scratch, n * lay.size);
@@ -223,6 +237,7 @@ export class WaveSimulator implements Differentiable {
           view.field = prop.cur.subarray(lay.first, lay.first + lay.nx);
           onStep(view);
         }
+        n = n1;
       }
       out.set(prop.traces.subarray(0, nr * nt), s * nr * nt);
     }
@@ -231,25 +246,26 @@ export class WaveSimulator implements Differentiable {
     return { data: field(out, [ns, nr, nt]), k };
   }
 
-  private adjoint(c: Float64Array, k: Float64Array, stored: Workspace | null, dData: Field): WaveGradients {
+  /** The adjoint run; `resumed`: the last shot's first-sweep states, saved by the forward run. */
+  private adjoint(c: Float64Array, k: Float64Array, stored: Workspace | null, dData: Field, resumed: Snapshot[] | null): WaveGradients {
     const lay = this.layout;
     const [ns, nr, nt] = this.dataShape;
     checkShape(dData, [ns, nr, nt], "dData");
     const residual = flatten(dData);
     const gradW = new Float64Array(ns * nt);
     if (stored === null) checkMemory("storage.snapshots", waveMemory(lay.size, nt, ns, ns * nr, lay.storage, lay.precision), "use fewer snapshots, or raise the limit (--max-memory, setMemoryLimit)");
-    const { schedule, pair } = stored === null ? this.checkpointArena() : { schedule: null, pair: null };
-    const plan = schedule?.plan;
-    const sweeps = pair ?? stored!;
-    const segment = pair?.extra[0] ?? null;
-    const adj = sweeps.adj;
+    const ca = stored === null ? checkpointArena(lay, (this.schedule ??= scheduleOf(lay))) : null;
+    const adj = (ca ?? stored!).adj;
     adj.setCoefficient(k);
     adj.gradK.fill(0);
     const gradK = adj.gradK;
-    const prop = stored === null ? sweeps.prop : null;
-    prop?.setCoefficient(k);
-    const slots = prop === null ? [] : Array.from({ length: plan!.snapshots }, () => prop.snapshot());
-    for (let s = 0; s < ns; s++) {
+    ca?.prop.setCoefficient(k);
+    // A fallback to plain revolve cannot resume the first sweep of another plan.
+    if (ca !== null && ca.schedule !== this.schedule) resumed = null;
+    const slots = ca === null ? [] : (resumed ?? this.snapshots(ca.schedule));
+    // The last shot first: its first-sweep states may be waiting (full storage runs the same
+    // order, so the two storages sum the shots' gradients alike).
+    for (let s = ns - 1; s >= 0; s--) {
       adj.reset();
       const recs = lay.receivers[s];
       const base = s * nr * nt;
@@ -266,35 +282,10 @@ export class WaveSimulator implements Differentiable {
           adj.reverseFrom(store.subarray(n * lay.size, (n + 1) * lay.size), n);
           gradW[s * nt + n] = adj.fBar[n];
         }
-      } else if (prop !== null) {
-        // Revolve over segments of plan.segment steps: a segment reached runs forward keeping its
-        // W^n, then is reversed in one call.
-        const at = (j: number) => segmentStart(plan!, j);
-        prop.reset();
-        prop.loadShot(s);
-        let live = 0; // segment boundary of the live state, -1 once a reverse has spent it
-        for (const action of schedule!.actions) {
-          switch (action.kind) {
-            case "save": prop.save(slots[action.slot]); break;
-            case "restore":
-              // Restoring the state the live one already is (just saved) would only copy it onto itself.
-              if (live !== action.step) prop.restore(slots[action.slot]);
-              live = action.step;
-              break;
-            case "advance":
-              prop.run(at(action.from), at(action.to), prop.w, 0);
-              live = action.to;
-              break;
-            case "reverse": {
-              const n0 = at(action.step), n1 = at(action.step + 1);
-              prop.run(n0, n1, segment!, lay.size);
-              adj.reverse(n0, n1, segment!, lay.size);
-              gradW.set(adj.fBar.subarray(n0, n1), s * nt + n0);
-              live = -1;
-              break;
-            }
-          }
-        }
+      } else if (ca !== null) {
+        ca.prop.reset();
+        ca.prop.loadShot(s);
+        reverseShot(ca, slots, resumed !== null && s === ns - 1, gradW, s * nt);
       }
     }
     // dk/dc = 2 c dt^2 / dx^2; layer cells fold back onto the edge cells they copy.
@@ -308,26 +299,13 @@ export class WaveSimulator implements Differentiable {
     return { velocity: field(gradC, [lay.nx]), wavelets: field(gradW, [ns, nt]) };
   }
 
-  /**
-   * Checkpointing's schedule and arena: the memory of `snapshots` states spent as checkpointPlan
-   * finds fastest on snapshots and a segment of W^n (about half a state a step; the plan and its
-   * actions made once per simulator), and the recomputing propagator, the adjoint and the segment
-   * in one arena (the adjoint reads W^n where the recomputed steps leave it). A segment too large
-   * for an arena falls back to plain revolve.
-   */
-  private checkpointArena(): { schedule: Schedule; pair: ReturnType<typeof propagatorPair> } {
-    const lay = this.layout;
-    const steps = Math.max(lay.nt - 1, 1), budget = (lay.storage as { snapshots: number }).snapshots;
-    const schedule = (this.schedule ??= scheduleOf(checkpointPlan(steps, budget, lay.size / Propagator.stateLength(lay))));
-    try {
-      return { schedule, pair: propagatorPair(lay, [{ length: schedule.plan.segment * lay.size }]) };
-    } catch (e) {
-      if (!(e instanceof RangeError) || schedule.plan.segment === 1) throw e;
-      // A W^n as dear as all the states: segments of one step.
-      return { schedule: scheduleOf(checkpointPlan(steps, budget, budget)), pair: propagatorPair(lay, [{ length: lay.size }]) };
-    }
-  }
+  /** The checkpointing schedule (made once). */
   private schedule: Schedule | null = null;
+
+  /** Empty saved states for a schedule's slots. */
+  private snapshots(schedule: Schedule): Snapshot[] {
+    return Array.from({ length: schedule.plan.snapshots }, () => Propagator.snapshot(this.layout));
+  }
 
   private born(c: Float64Array, k: Float64Array, dVelocity: Field): Field {
     const lay = this.layout;
@@ -362,12 +340,3 @@ export class WaveSimulator implements Differentiable {
   }
 }
 
-/** A checkpointing plan and revolve's actions over its segments. */
-interface Schedule {
-  plan: CheckpointPlan;
-  actions: CheckpointAction[];
-}
-
-function scheduleOf(plan: CheckpointPlan): Schedule {
-  return { plan, actions: revolve(plan.segments, plan.snapshots) };
-}

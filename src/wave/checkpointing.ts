@@ -1,0 +1,95 @@
+/**
+ * Checkpointed gradients of the wave simulator: the memory of `snapshots` states spent as
+ * checkpointPlan finds fastest, on stored states and a segment of W^n (about half a state a
+ * step), and the schedule executed against a recomputing propagator that shares its arena with
+ * the adjoint (which reads W^n where the recomputed steps leave it).
+ *
+ * The schedule's first sweep (the states saved before anything is reversed) is what a forward
+ * run passes through anyway: the linearization's forward run saves those states for one shot,
+ * and that shot's reverse resumes after them, one forward run fewer.
+ */
+import { checkpointPlan, revolve, segmentStart, type CheckpointAction, type CheckpointPlan } from "../core/checkpoint.js";
+import type { Layout } from "./config.js";
+import { Propagator, type Snapshot } from "./kernel.js";
+import type { AdjointPropagator } from "./adjoint-propagator.js";
+import type { Real } from "./precision.js";
+import { propagatorPair } from "./workspace.js";
+
+/** A checkpointing plan, revolve's actions over its segments, and its first sweep. */
+export interface Schedule {
+  plan: CheckpointPlan;
+  actions: CheckpointAction[];
+  /** The states the first sweep saves (time step, slot), in order. */
+  firstSaves: { step: number; slot: number }[];
+  /** The action to resume at once the first sweep's states are saved (a restore). */
+  resume: number;
+}
+
+/** The schedule of a layout's checkpoint storage; `plainRevolve` forces segments of one step. */
+export function scheduleOf(lay: Layout, plainRevolve = false): Schedule {
+  const steps = Math.max(lay.nt - 1, 1), budget = (lay.storage as { snapshots: number }).snapshots;
+  // A W^n as dear as all the states gives segments of one step.
+  const plan = checkpointPlan(steps, budget, plainRevolve ? budget : lay.size / Propagator.stateLength(lay));
+  const actions = revolve(plan.segments, plan.snapshots);
+  // Up to the first reverse the schedule only saves, advances and restores the state just saved;
+  // a resumed schedule starts at the last of those restores (then perhaps advances, and reverses).
+  const resume = actions.slice(0, actions.findIndex((a) => a.kind === "reverse")).map((a) => a.kind).lastIndexOf("restore");
+  if (resume < 0) throw new Error("checkpointing: a schedule that reverses before restoring");
+  const firstSaves = actions.slice(0, resume).flatMap((a) => (a.kind === "save" ? [{ step: segmentStart(plan, a.step), slot: a.slot }] : []));
+  return { plan, actions, firstSaves, resume };
+}
+
+/** What a checkpointed reverse works with: the schedule, the propagators and the segment of W^n in one arena. */
+export interface CheckpointArena {
+  schedule: Schedule;
+  prop: Propagator;
+  adj: AdjointPropagator;
+  segment: Real;
+}
+
+/** The arena of a schedule; a segment too large for an arena falls back to plain revolve. */
+export function checkpointArena(lay: Layout, schedule: Schedule): CheckpointArena {
+  try {
+    const { prop, adj, extra } = propagatorPair(lay, [{ length: schedule.plan.segment * lay.size }]);
+    return { schedule, prop, adj, segment: extra[0] };
+  } catch (e) {
+    if (!(e instanceof RangeError) || schedule.plan.segment === 1) throw e;
+    const { prop, adj, extra } = propagatorPair(lay, [{ length: lay.size }]);
+    return { schedule: scheduleOf(lay, true), prop, adj, segment: extra[0] };
+  }
+}
+
+/**
+ * Reverses the loaded shot (in `prop`, reset, and in `adj`) by the schedule: each segment
+ * reached runs forward keeping its W^n and is reversed in one call; dJ/df^n of the steps into
+ * `fBar` at `offset` + n. With `resumed`, `slots` hold the first sweep's states (saved by the
+ * forward run) and the schedule starts after it.
+ */
+export function reverseShot(ca: CheckpointArena, slots: Snapshot[], resumed: boolean, fBar: Float64Array, offset: number): void {
+  const { schedule, prop, adj, segment } = ca;
+  const lay = prop.lay, actions = schedule.actions, at = (j: number) => segmentStart(schedule.plan, j);
+  let live = resumed ? -1 : 0; // segment boundary of the live state, -1 when unknown or spent
+  for (let i = resumed ? schedule.resume : 0; i < actions.length; i++) {
+    const action = actions[i];
+    switch (action.kind) {
+      case "save": prop.save(slots[action.slot]); break;
+      case "restore":
+        // Restoring the state the live one already is (just saved) would only copy it onto itself.
+        if (live !== action.step) prop.restore(slots[action.slot]);
+        live = action.step;
+        break;
+      case "advance":
+        prop.run(at(action.from), at(action.to), prop.w, 0);
+        live = action.to;
+        break;
+      case "reverse": {
+        const n0 = at(action.step), n1 = at(action.step + 1);
+        prop.run(n0, n1, segment, lay.size);
+        adj.reverse(n0, n1, segment, lay.size);
+        fBar.set(adj.fBar.subarray(n0, n1), offset + n0);
+        live = -1;
+        break;
+      }
+    }
+  }
+}
