@@ -147,12 +147,24 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
     expect((smallest / 4) * 2).toBe(smallest / 2); // DAZ would read the subnormal as 0
   });
 
-  /** Configures the forward sweep of an arena of nine arrays (u, prev, next, w, k, a, b, psi, zeta) of `size` cells: no layers, absorbing ends, D2 = [-2, 1]. */
+  /**
+   * Configures the forward sweep of an arena of `size` cells (no layers, absorbing ends,
+   * D2 = [-2, 1]) with what a run needs: u^{n-1}, u^n, u^{n+1}, w, k, a, b, psi, zeta, the update
+   * range (int32[2]), a wavelet (float64[4]), two point cells (int32) and weights (float64) and
+   * traces (float64[8]). `run` runs step 0 (a source of `sources` points, no receivers);
+   * `step(lo, hi)` runs it with no source over the update range [lo, hi).
+   */
   function configured(precision: "float64" | "float32", size: number) {
-    const { arrays, kernels } = arena(uniform(9, size), precision);
-    const [u, prev, next, w, k, a, b, psi, zeta] = arrays.map((x) => x.byteOffset);
-    kernels.configure(0, k, a, b, psi, zeta, 0, 0, 0, 0, size - 4, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0);
-    return { arrays, kernels, u, prev, next, w, k };
+    const { arrays, kernels } = arena([...uniform(9, size), { length: 2, type: "int32" }, { length: 4, type: "float64" }, { length: 2, type: "int32" }, { length: 2, type: "float64" }, { length: 8, type: "float64" }], precision);
+    const at = arrays.map((x) => x.byteOffset);
+    kernels.configure(0, at[4], at[5], at[6], at[7], at[8], 0, 0, 0, 0, size - 4, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0);
+    const args = (w: number, sources: number) => [at[0], at[1], at[2], w, 0, at[9], 0, 1, at[10], 1, sources, 2, at[11], at[12], 0, at[11], at[12], at[13], 4];
+    const run = (w = at[3], sources = 0) => kernels.forwardRun(...(args(w, sources) as Parameters<typeof kernels.forwardRun>));
+    const step = (lo: number, hi: number, w = at[3]) => {
+      (arrays[9] as Int32Array).set([lo, hi]);
+      run(w);
+    };
+    return { arrays, kernels, at, args, step, run };
   }
 
   test("arenas on native kernels are freed in a synchronous loop, as WebAssembly's are (nothing waits for the event loop)", () => {
@@ -161,9 +173,9 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
     let growth = 0;
     // 1,000 arenas of 1.2 MB, each written and used: kept alive, they would hold 1.2 GB.
     for (let i = 0; i < 1000 && growth < 400e6; i++) {
-      const { arrays, kernels, u, prev, next, w } = configured("float64", 1 << 14);
-      arrays[0].fill(1);
-      kernels.forwardStep(u, prev, next, w, 4, 12);
+      const { arrays, step } = configured("float64", 1 << 14);
+      arrays[1].fill(1);
+      step(4, 12);
       expect(arrays[2][8]).toBe(2); // 2 u - prev + k D2 u = 2 with k = 0
       if (i % 50 === 0) growth = Math.max(growth, process.memoryUsage().rss - start);
     }
@@ -173,26 +185,24 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
   test("a range outside the memory is a RangeError naming the kernel and argument, not a write outside it; kernels work only on their own memory", () => {
     setBackend("native");
     for (const precision of ["float64", "float32"] as const) {
-      const { kernels, u, prev, next, w, k } = configured(precision, 16);
-      kernels.forwardStep(u, prev, next, w, 4, 12);
-      expect(() => kernels.forwardStep(u, prev, next, w, 4, 1 << 20)).toThrow("gradscape native kernel forwardStep: the range [lo, hi) must lie in [4, last)");
-      expect(() => kernels.forwardStep(u, prev, next, 1 << 20, 4, 12)).toThrow(RangeError);
-      expect(() => kernels.configure(0, 1 << 20, k, k, k, k, 0, 0, 0, 0, 12, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0))
+      const { arrays, kernels, at, args, step, run } = configured(precision, 16);
+      step(4, 12);
+      expect(() => step(4, 1 << 20)).toThrow("gradscape native kernel forwardRun: the update range [lo, hi) must lie in [4, last)");
+      expect(() => step(4, 12, 1 << 20)).toThrow(RangeError);
+      expect(() => kernels.configure(0, 1 << 20, at[4], at[4], at[4], at[4], 0, 0, 0, 0, 12, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0))
         .toThrow(new RegExp(`^gradscape native kernel configure: k \\(byte offset 1048576\\) with cells \\[0, 16\\) is not an aligned ${precision} range inside the \\d+-byte memory$`));
-      expect(() => kernels.adjointStep(u, prev, next, w, k, k, 4, 12)).toThrow("gradscape native kernel adjointStep: called before configure");
+      expect(() => kernels.reverseRun(at[0], at[1], at[2], at[3], at[3], 0, at[13], 4, 12, 0, 1, 1, 0, 1, at[11], at[12], 0, at[11], at[12], at[13], 1, at[13]))
+        .toThrow("gradscape native kernel reverseRun: called before configure");
       // A run's points are cells the kernels write at: one outside the working cells is refused before anything runs.
-      const run = arena([...uniform(9, 16), { length: 2, type: "int32" }, { length: 4, type: "float64" }, { length: 2, type: "int32" }, { length: 2, type: "float64" }, { length: 8, type: "float64" }], precision);
-      const at = run.arrays.map((x) => x.byteOffset);
-      run.kernels.configure(0, at[4], at[5], at[6], at[7], at[8], 0, 0, 0, 0, 12, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0);
-      const cells = run.arrays[11] as Int32Array;
-      const go = () => run.kernels.forwardRun(at[0], at[1], at[2], at[3], 0, at[9], 0, 4, at[10], 1, 1, 2, at[11], at[12], 1, at[11], at[12], at[13], 4);
+      const cells = arrays[11] as Int32Array;
       cells.set([8, 9]);
-      go();
+      run(at[3], 1);
       cells.set([8, 1 << 20]);
-      expect(go).toThrow("gradscape native kernel forwardRun: a point's cell lies outside the working cells");
-      const detached = kernels.forwardStep;
-      expect(() => detached(u, prev, next, w, 4, 12)).toThrow("gradscape native kernel forwardStep: call it as a method of the buffer bind() returned");
-      expect(() => detached.call(new ArrayBuffer(4096), u, prev, next, w, 4, 12)).toThrow("gradscape native kernel forwardStep: its buffer was not prepared by bind()");
+      expect(() => run(at[3], 1)).toThrow("gradscape native kernel forwardRun: a point's cell lies outside the working cells");
+      cells.set([8, 9]);
+      const detached = kernels.forwardRun;
+      expect(() => detached(...(args(at[3], 0) as Parameters<typeof detached>))).toThrow("gradscape native kernel forwardRun: call it as a method of the buffer bind() returned");
+      expect(() => detached.call(new ArrayBuffer(4096), ...(args(at[3], 0) as Parameters<typeof detached>))).toThrow("gradscape native kernel forwardRun: its buffer was not prepared by bind()");
     }
   });
 });

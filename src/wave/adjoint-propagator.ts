@@ -62,7 +62,7 @@ export class AdjointPropagator extends Sweep {
   }
 
   /**
-   * Steps n1-1 down to n0 of the loaded shot reversed in one kernel call: {@link adjointStep}
+   * Steps n1-1 down to n0 of the loaded shot reversed in one kernel call: the adjoint step
    * then the residual of t_n injected, each step; dJ/df^n into {@link fBar}. W^n is read at
    * `w` + (n - n0) `wStride` values; `w` must live in this arena.
    */

@@ -71,7 +71,7 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 #endif
 
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 4
+#define GS_ABI 5
 
 /* Runs RUN(real, suffix) in the call's precision (the kernel functions' _f32 or _f64), with
  * flush-to-zero and denormals-are-zero for its duration. */
@@ -104,29 +104,6 @@ static napi_value configure(napi_env env, napi_callback_info info) {
         check_config(&c, &next)))
     return NULL;
   *slot(&c, sweep) = next;
-  return NULL;
-}
-
-static napi_value forward_step(napi_env env, napi_callback_info info) {
-  call c;
-  if (!begin(&c, env, info, "forwardStep", 6)) return NULL;
-  const int32_t u = i32(&c, 0), prev = i32(&c, 1), next = i32(&c, 2), w = i32(&c, 3), lo = i32(&c, 4), hi = i32(&c, 5);
-  const gs_config *g = slot(&c, GS_FORWARD);
-  if (!(c.ok && check_config(&c, g))) return NULL;
-  const int64_t size = (int64_t)g->last + GS_GHOST;
-  const bool in_grid = lo >= 0 && hi >= 0 && lo <= g->last && hi <= g->last;
-  if (!(require(&c, in_grid && (hi <= (lo & ~1) || (lo & ~1) >= GS_GHOST), "the range [lo, hi) must lie in [4, last)") &&
-        span(&c, "u", u, 0, size) && span(&c, "prev", prev, 0, size) && span(&c, "next", next, 0, size) && span(&c, "w", w, 0, size)))
-    return NULL;
-  const uintptr_t base = (uintptr_t)c.base;
-#define FORWARD_STEP(real, sfx) \
-  { \
-    gs_sweep_##sfx s; \
-    gs_sweep_of_##sfx(&s, base, g); \
-    gs_forward_step_##sfx(&s, (real *)(base + u), (const real *)(base + prev), (real *)(base + next), (real *)(base + w), lo, hi); \
-  }
-  IN_PRECISION(c, FORWARD_STEP);
-#undef FORWARD_STEP
   return NULL;
 }
 
@@ -230,40 +207,14 @@ static napi_value reverse_run(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value adjoint_step(napi_env env, napi_callback_info info) {
-  call c;
-  if (!begin(&c, env, info, "adjointStep", 8)) return NULL;
-  const int32_t later = i32(&c, 0), earlier = i32(&c, 1), q = i32(&c, 2), p_bar = i32(&c, 3), wn = i32(&c, 4), grad = i32(&c, 5);
-  const int32_t lo = i32(&c, 6), hi = i32(&c, 7);
-  const gs_config *g = slot(&c, GS_ADJOINT);
-  if (!(c.ok && check_config(&c, g))) return NULL;
-  const int64_t size = (int64_t)g->last + GS_GHOST;
-  if (!(require(&c, hi <= lo || (lo >= GS_GHOST && hi <= g->last), "the range [lo, hi) must lie in [4, last)") && span(&c, "later", later, 0, size) && span(&c, "earlier", earlier, 0, size) && span(&c, "q", q, 0, size) &&
-        span(&c, "pBar", p_bar, 0, size) && span(&c, "wn", wn, 0, size) && span_of(&c, "gradK", grad, 0, size, 8, "float64")))
-    return NULL;
-  const uintptr_t base = (uintptr_t)c.base;
-#define ADJOINT_STEP(real, sfx) \
-  { \
-    gs_sweep_##sfx s; \
-    gs_sweep_of_##sfx(&s, base, g); \
-    gs_adjoint_step_##sfx(&s, (real *)(base + later), (real *)(base + earlier), (real *)(base + q), (real *)(base + p_bar), \
-    (const real *)(base + wn), (double *)(base + grad), lo, hi); \
-  }
-  IN_PRECISION(c, ADJOINT_STEP);
-#undef ADJOINT_STEP
-  return NULL;
-}
-
 /* ---- bind(buffer) and the module ---- */
 
-#define KERNELS 6
+#define KERNELS 4
 static const struct {
   const char *name;
   napi_callback fn;
 } TABLE[KERNELS] = {
     {"configure", configure},
-    {"forwardStep", forward_step},
-    {"adjointStep", adjoint_step},
     {"forwardRun", forward_run},
     {"reverseRun", reverse_run},
     {"bornRun", born_run},

@@ -133,10 +133,9 @@ LOOP void FN(pml_adjoint_psi)(real *restrict earlier, const real *restrict p_bar
   for (ptrdiff_t i = lo; i < hi; i++) earlier[i] = earlier[i] - D1(p_bar, i);
 }
 
-void FN(gs_forward_step)(const FN(gs_sweep) *s, real *u, const real *prev, real *next, real *w, int32_t lo, int32_t hi) {
-  FN(forward_step)(s, u, prev, next, w, lo, hi);
-}
-
+/* One step reversed on cells [lo, hi) (ubar zero outside): given ubar^{n+1} (`later`), ubar^{n+2}
+ * (`earlier`) and W^n, accumulates dJ/dk (float64) and leaves ubar^n in `earlier`; q and p_bar
+ * are scratch. */
 INLINE void FN(adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real *q, real *p_bar, const real *wn,
                              double *grad_k, int32_t lo, int32_t hi) {
   FN(adjoint_prepare)(later, s->k, wn, q, grad_k, lo, hi);
@@ -167,7 +166,7 @@ INLINE void FN(prefetch)(const real *p, int32_t count, int write) {
 #endif
 }
 
-/* Step n of a shot as Propagator.step does it: the update range (one step's reach further, and the
+/* Step n of a shot: the update range (one step's reach further, and the
  * source's cells; all cells with a mirror end), W^n zero outside it, the kernels, the source
  * injected in float64 arithmetic. */
 INLINE void FN(source_step)(const FN(gs_sweep) *s, const FN(gs_run) *r, real *prev, real *cur, real *next, real *w, int32_t n,
@@ -229,7 +228,7 @@ INLINE void FN(forward_run)(const FN(gs_sweep) *s, const FN(gs_run) *r, int32_t 
 
 /* Born modelling: the background shot (b->base, its W^n in b->base.w) and the scattered field
  * (b->u, b->w, sweep p) stepped together, the scattered field driven by dk W^n (float64
- * arithmetic, as Propagator.step adds its Born term) and sampled by the receivers. */
+ * arithmetic) and sampled by the receivers. */
 INLINE void FN(born_run)(const FN(gs_sweep) *s, const FN(gs_sweep) *p, const FN(gs_born) *b, int32_t n0, int32_t n1) {
   const FN(gs_run) *r = &b->base;
   real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
@@ -255,10 +254,6 @@ void FN(gs_born_run)(const FN(gs_sweep) *s, const FN(gs_sweep) *p, const FN(gs_b
   FN(born_run)(s, p, b, n0, n1);
 }
 
-void FN(gs_adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real *q, real *p_bar, const real *wn,
-                         double *grad_k, int32_t lo, int32_t hi) {
-  FN(adjoint_step)(s, later, earlier, q, p_bar, wn, grad_k, lo, hi);
-}
 
 void FN(gs_reverse_run)(const FN(gs_sweep) *s, const FN(gs_reverse) *r, int32_t n0, int32_t n1) {
   real *later = r->later, *earlier = r->earlier;

@@ -31,20 +31,6 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
 #define AT(type, offset) ((type *)(uintptr_t)(offset))
 
 #define FRONT(real, suffix)                                                                                        \
-  EXPORT("forwardStep_" #suffix)                                                                                   \
-  void forward_step_##suffix(int32_t u, int32_t prev, int32_t next, int32_t w, int32_t lo, int32_t hi) {           \
-    gs_sweep_##suffix s;                                                                                           \
-    gs_sweep_of_##suffix(&s, 0, slot(GS_FORWARD));                                                                 \
-    gs_forward_step_##suffix(&s, AT(real, u), AT(const real, prev), AT(real, next), AT(real, w), lo, hi);          \
-  }                                                                                                                \
-  EXPORT("adjointStep_" #suffix)                                                                                   \
-  void adjoint_step_##suffix(int32_t later, int32_t earlier, int32_t q, int32_t p_bar, int32_t wn, int32_t grad_k,    \
-                             int32_t lo, int32_t hi) {                                                             \
-    gs_sweep_##suffix s;                                                                                           \
-    gs_sweep_of_##suffix(&s, 0, slot(GS_ADJOINT));                                                                \
-    gs_adjoint_step_##suffix(&s, AT(real, later), AT(real, earlier), AT(real, q), AT(real, p_bar),                 \
-                             AT(const real, wn), AT(double, grad_k), lo, hi);                                      \
-  }                                                                                                                \
   EXPORT("forwardRun_" #suffix)                                                                                    \
   void forward_run_##suffix(int32_t u0, int32_t u1, int32_t u2, int32_t w, int32_t w_stride, int32_t range, int32_t n0,  \
                             int32_t n1, int32_t amplitudes, double dx, int32_t src_count, int32_t width,             \

@@ -43,17 +43,6 @@ _Static_assert(sizeof(gs_config) <= GS_SLOT_BYTES && 3 * GS_SLOT_BYTES <= GS_STA
 typedef GS_SWEEP(double) gs_sweep_f64;
 typedef GS_SWEEP(float) gs_sweep_f32;
 
-/* One forward step on cells [lo & ~1, hi) (the caller keeps u zero outside [lo, hi)): mirror
- * ghosts of u, w = W^n (without the source), next = u^{n+1}; the C-PML terms of every layer in reach. */
-void gs_forward_step_f64(const gs_sweep_f64 *s, double *u, const double *prev, double *next, double *w, int32_t lo, int32_t hi);
-void gs_forward_step_f32(const gs_sweep_f32 *s, float *u, const float *prev, float *next, float *w, int32_t lo, int32_t hi);
-/* One step reversed on cells [lo, hi) (the caller keeps ubar zero outside): given ubar^{n+1}
- * (`later`), ubar^{n+2} (`earlier`) and W^n, accumulates dJ/dk (float64) and leaves ubar^n in
- * `earlier`; q and p_bar are scratch. */
-void gs_adjoint_step_f64(const gs_sweep_f64 *s, double *later, double *earlier, double *q, double *p_bar, const double *wn, double *grad_k,
-                         int32_t lo, int32_t hi);
-void gs_adjoint_step_f32(const gs_sweep_f32 *s, float *later, float *earlier, float *q, float *p_bar, const float *wn, double *grad_k,
-                         int32_t lo, int32_t hi);
 /* Points of a shot (its source, or its receivers): `count` positions of `width` grid points each,
  * cell indices and interpolation weights position by position. */
 typedef struct {
@@ -94,8 +83,8 @@ typedef GS_RUN(float) gs_run_f32;
 typedef GS_BORN(double, gs_run_f64) gs_born_f64;
 typedef GS_BORN(float, gs_run_f32) gs_born_f32;
 
-/* Forward steps n0 .. n1-1 of one shot, as kernel.ts's Propagator.step does them one at a time
- * (update range, W^n, the source injected in float64 arithmetic, receivers sampled); afterwards
+/* Forward steps n0 .. n1-1 of one shot (each: update range, W^n, the source injected in float64
+ * arithmetic, receivers sampled); afterwards
  * u^{n1-1}, u^{n1} are u[(n1-n0) % 3], u[(n1-n0+1) % 3]. */
 void gs_forward_run_f64(const gs_sweep_f64 *s, const gs_run_f64 *r, int32_t n0, int32_t n1);
 void gs_forward_run_f32(const gs_sweep_f32 *s, const gs_run_f32 *r, int32_t n0, int32_t n1);
@@ -120,8 +109,8 @@ void gs_forward_run_f32(const gs_sweep_f32 *s, const gs_run_f32 *r, int32_t n0, 
 typedef GS_REVERSE(double) gs_reverse_f64;
 typedef GS_REVERSE(float) gs_reverse_f32;
 
-/* Steps n1-1 down to n0 reversed, as kernel.ts's AdjointPropagator.adjointStep and inject do them
- * one at a time (dJ/df^n, the step, the residual of t_n injected); ubar^{n0} ends in `later` when
+/* Steps n1-1 down to n0 reversed (each: dJ/df^n, the adjoint step, the residual of t_n
+ * injected); ubar^{n0} ends in `later` when
  * n1 - n0 is even, in `earlier` when odd. */
 /* Born steps n0 .. n1-1 (see gs_born_*): the background with the forward configuration, the
  * scattered field with the GS_SCATTERED one; the range of the background carried in base.range. */

@@ -28,12 +28,9 @@ export interface Kernels {
   configure(sweep: number, k: number, a: number, b: number, psi: number, zeta: number, pl0: number, pl1: number, pr0: number, pr1: number,
     last: number, leftSign: number, rightSign: number, c0: number, c1: number, c2: number, c3: number, c4: number,
     d1: number, d2: number, d3: number, d4: number): void;
-  /** One forward step on cells [lo & ~1, hi) with the forward configuration. */
-  forwardStep(u: number, prev: number, next: number, w: number, lo: number, hi: number): void;
   /**
-   * Forward steps [n0, n1) of one shot with the forward configuration: what `forwardStep` and
-   * kernel.ts's Propagator.step do a step at a time, with the source injected and the receivers
-   * sampled. Arguments: the three time levels, W's base and stride (values), the update range
+   * Forward steps [n0, n1) of one shot with the forward configuration, each with its update
+   * range, the source injected and the receivers sampled. Arguments: the three time levels, W's base and stride (values), the update range
    * (int32[2]), the steps, the wavelet (float64) and dx, the source and receiver points (count,
    * width, int32 cells, float64 weights), the traces (float64) and their stride.
    */
@@ -50,17 +47,14 @@ export interface Kernels {
     n0: number, n1: number, amplitudes: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
   /**
-   * Steps n1-1 down to n0 reversed with the adjoint configuration: what AdjointPropagator's
-   * adjointStep and inject do a step at a time. Arguments: ubar^{n+1}, ubar^{n+2} (ubar^n on
-   * return; both swap every step), scratch q and
-   * P-bar, W's base and stride, dJ/dk (float64), the cell range, the steps, dx, the source and
+   * Steps n1-1 down to n0 reversed with the adjoint configuration, each with dJ/df^n and the
+   * residual injected. Arguments: ubar^{n+1}, ubar^{n+2} (ubar^n on return; the two swap every
+   * step), scratch q and P-bar, W's base and stride, dJ/dk (float64), the cell range, the steps, dx, the source and
    * receiver points, the residual (float64) and its stride, dJ/df (float64, indexed by step).
    */
   reverseRun(later: number, earlier: number, q: number, pBar: number, w: number, wStride: number, gradK: number, lo: number, hi: number,
     n0: number, n1: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, residual: number, residualStride: number, fBar: number): void;
-  /** One step reversed on cells [lo, hi) with the adjoint configuration; `gradK` is float64 in both precisions. */
-  adjointStep(later: number, earlier: number, q: number, pBar: number, wn: number, gradK: number, lo: number, hi: number): void;
 }
 
 /** Arrays living in one WebAssembly memory, with the kernels (WebAssembly or native) of their precision bound to that memory. */
@@ -108,8 +102,6 @@ export function arena(specs: readonly ArraySpec[], precision: Precision): Arena 
     const exports = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
     kernels = {
       configure: exports.configure,
-      forwardStep: exports[`forwardStep_${suffix}`],
-      adjointStep: exports[`adjointStep_${suffix}`],
       forwardRun: exports[`forwardRun_${suffix}`],
       reverseRun: exports[`reverseRun_${suffix}`],
       bornRun: exports[`bornRun_${suffix}`],
