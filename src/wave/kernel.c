@@ -29,9 +29,8 @@ static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
 /* Where the adjoint step adds ubar^{n+1} W^n to dJ/dk (float64): in the leapfrog sweep, which
  * reads ubar^{n+1} anyway (one stream of memory fewer than in the sweep forming q), except in
  * float32 WebAssembly, where the float64 sum in the float32 stencil's loop halves its vector
- * width. Full-storage gradient, wave1d-standard, 2026-11-30, in the sweep forming q -> in the
- * leapfrog: native float64 21.9 -> 20.3 ms, float32 15.7 -> 13.9; WebAssembly float64 48.2 ->
- * 40.6, float32 27.4 -> 33.5. */
+ * width. Full-storage float32 gradient, wave1d-standard, 2026-11-30, the sum beside q -> in the
+ * leapfrog: native 15.7 -> 13.9 ms, WebAssembly 27.4 -> 33.5 ms. */
 /* float64: flush threshold 1e-290, 18 orders above the smallest normal number (2.2e-308). */
 #define real double
 #define FN(name) name##_f64
