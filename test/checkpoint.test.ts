@@ -49,7 +49,8 @@ function execute(steps: number, snapshots: number) {
 
 describe("revolve (binomial checkpointing)", () => {
   test("reverses every step once, in reverse order, with legal restores and at most `snapshots` slots", () => {
-    for (const [n, s] of [[1, 1], [7, 1], [10, 3], [100, 4], [1000, 10], [37, 37], [5, 20]]) {
+    // [30000, 20000]: a schedule 20,000 slots deep (no recursion limit).
+    for (const [n, s] of [[1, 1], [7, 1], [10, 3], [100, 4], [1000, 10], [37, 37], [5, 20], [30000, 20000]]) {
       const { reversed } = execute(n, s);
       expect(reversed).toEqual(Array.from({ length: n }, (_, i) => n - 1 - i));
     }

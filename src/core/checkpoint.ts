@@ -84,28 +84,31 @@ export function revolve(steps: number, snapshots: number): CheckpointAction[] {
   return out;
 }
 
-function reverseRange(out: CheckpointAction[], start: number, end: number, slots: number, slot: number): void {
-  const length = end - start;
-  if (length === 1) {
-    out.push({ kind: "restore", slot, step: start }, { kind: "reverse", step: start });
-    return;
-  }
-  if (slots === 1) {
-    for (let n = end - 1; n >= start; n--) {
-      out.push({ kind: "restore", slot, step: start });
-      if (n > start) out.push({ kind: "advance", from: start, to: n });
-      out.push({ kind: "reverse", step: n });
+function reverseRange(out: CheckpointAction[], start0: number, end0: number, slots0: number, slot0: number): void {
+  // Ranges still to reverse, the next on top (an explicit stack: the recursion went as deep as
+  // there are slots). A range split in two reverses its right part first.
+  const pending = [{ start: start0, end: end0, slots: slots0, slot: slot0 }];
+  for (let range = pending.pop(); range !== undefined; range = pending.pop()) {
+    const { start, end, slots, slot } = range;
+    const length = end - start;
+    if (length === 1) {
+      out.push({ kind: "restore", slot, step: start }, { kind: "reverse", step: start });
+    } else if (slots === 1) {
+      for (let n = end - 1; n >= start; n--) {
+        out.push({ kind: "restore", slot, step: start });
+        if (n > start) out.push({ kind: "advance", from: start, to: n });
+        out.push({ kind: "reverse", step: n });
+      }
+    } else {
+      const split = splitPoint(length, slots);
+      out.push(
+        { kind: "restore", slot, step: start },
+        { kind: "advance", from: start, to: start + split },
+        { kind: "save", slot: slot + 1, step: start + split },
+      );
+      pending.push({ start, end: start + split, slots, slot }, { start: start + split, end, slots: slots - 1, slot: slot + 1 });
     }
-    return;
   }
-  const split = splitPoint(length, slots);
-  out.push(
-    { kind: "restore", slot, step: start },
-    { kind: "advance", from: start, to: start + split },
-    { kind: "save", slot: slot + 1, step: start + split },
-  );
-  reverseRange(out, start + split, end, slots - 1, slot + 1);
-  reverseRange(out, start, start + split, slots, slot);
 }
 
 /**
@@ -145,6 +148,14 @@ export interface CheckpointPlan {
   forwardSteps: number;
 }
 
+/** Plain forward steps revolve advances reversing `steps` steps with `snapshots` states (Griewank's t(l, s)). */
+function revolveAdvances(steps: number, snapshots: number): number {
+  if (steps <= 1) return 0;
+  const s = Math.min(snapshots, steps);
+  const r = repetitions(steps, s);
+  return r * steps - beta(s + 1, r - 1);
+}
+
 /** The step where segment j of a plan starts (j = segments: the end). */
 export function segmentStart(plan: CheckpointPlan, j: number): number {
   return Math.max(0, plan.steps - (plan.segments - j) * plan.segment);
@@ -159,14 +170,25 @@ export function checkpointPlan(steps: number, budget: number, stepShare: number)
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`checkpointPlan: steps must be a positive integer, got ${steps}`);
   if (!Number.isInteger(budget) || budget < 1) throw new RangeError(`checkpointPlan: budget must be an integer >= 1, got ${budget}`);
   if (!(stepShare > 0)) throw new RangeError(`checkpointPlan: stepShare must be positive, got ${stepShare}`);
-  let best: CheckpointPlan | null = null;
+  // Each segment length's cost bounded below by Griewank's closed form for equal segments less
+  // what the short first segment can save (at most one segment per pass over it: the
+  // repetitions, the first sweep and its own run); counted exactly in order of that bound until
+  // the bound exceeds the best count (branch and bound: the optimum over segment lengths).
+  const candidates: { segment: number; snapshots: number; bound: number }[] = [];
   for (let segment = 1; segment <= steps; segment++) {
     const slots = Math.floor(budget - (segment - 1) * stepShare + 1e-9);
     if (slots < 1) break;
-    const segments = Math.ceil(steps / segment);
-    const plan = { steps, snapshots: Math.min(slots, segments), segment, segments, forwardSteps: steps };
-    for (const a of revolve(segments, plan.snapshots)) if (a.kind === "advance") plan.forwardSteps += segmentStart(plan, a.to) - segmentStart(plan, a.from);
-    if (best === null || plan.forwardSteps < best.forwardSteps) best = plan;
+    const segments = Math.ceil(steps / segment), snapshots = Math.min(slots, segments);
+    const passes = segments > 1 ? repetitions(segments, snapshots) + 2 : 1;
+    candidates.push({ segment, snapshots, bound: segment * (revolveAdvances(segments, snapshots) + segments - passes) });
+  }
+  candidates.sort((a, b) => a.bound - b.bound || a.segment - b.segment);
+  let best: CheckpointPlan | null = null;
+  for (const { segment, snapshots, bound } of candidates) {
+    if (best !== null && bound >= best.forwardSteps) break;
+    const plan = { steps, snapshots, segment, segments: Math.ceil(steps / segment), forwardSteps: steps };
+    for (const a of revolve(plan.segments, snapshots)) if (a.kind === "advance") plan.forwardSteps += segmentStart(plan, a.to) - segmentStart(plan, a.from);
+    if (best === null || plan.forwardSteps < best.forwardSteps || (plan.forwardSteps === best.forwardSteps && segment < best.segment)) best = plan;
   }
   return best!;
 }
