@@ -191,7 +191,7 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
       expect(() => step(4, 12, 1 << 20)).toThrow(RangeError);
       expect(() => kernels.configure(0, 1 << 20, at[4], at[4], at[4], at[4], 0, 0, 0, 0, 12, 0, 0, -2, 1, 0, 0, 0, 0, 0, 0, 0))
         .toThrow(new RegExp(`^gradscape native kernel configure: k \\(byte offset 1048576\\) with cells \\[0, 16\\) is not an aligned ${precision} range inside the \\d+-byte memory$`));
-      expect(() => kernels.reverseRun(at[0], at[1], at[2], at[3], at[3], 0, at[13], 4, 12, 0, 1, 1, 0, 1, at[11], at[12], 0, at[11], at[12], at[13], 1, at[13]))
+      expect(() => kernels.reverseRun(at[0], at[1], at[2], at[3], at[3], 0, at[13], at[9], 0, 1, 1, 0, 1, at[11], at[12], 0, at[11], at[12], at[13], 1, at[13]))
         .toThrow("gradscape native kernel reverseRun: called before configure");
       // A run's points are cells the kernels write at: one outside the working cells is refused before anything runs.
       const cells = arrays[11] as Int32Array;

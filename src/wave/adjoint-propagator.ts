@@ -2,7 +2,7 @@
  * The adjoint of kernel.ts's propagator: one shot's adjoint state run backwards in time, its
  * step reversed by the kernels (see the scheme and its adjoint at the top of kernel.ts).
  */
-import { GHOST, type Layout, type PointWeights } from "./config.js";
+import type { Layout, PointWeights } from "./config.js";
 import { Sweep } from "./kernel.js";
 import type { Real } from "./precision.js";
 import { ShotPoints } from "./shot-points.js";
@@ -24,6 +24,8 @@ export class AdjointPropagator extends Sweep {
   private readonly psiBar: Real;
   private readonly zetaBar: Real;
 
+  /** Where ubar may be nonzero (int32[2]: [lo, hi)), widened by the kernels as the adjoint spreads. */
+  private readonly range: Int32Array;
   /** One shot's points and residual (see {@link loadShot}), for {@link reverse}. */
   private readonly points: ShotPoints;
   private readonly residual: Float64Array;
@@ -32,7 +34,8 @@ export class AdjointPropagator extends Sweep {
 
   /**
    * The working arrays an adjoint propagator takes from an arena: eleven of `size` values, the
-   * eighth (dJ/dk) float64, then one shot's points, residual and wavelet gradient.
+   * eighth (dJ/dk) float64, then one shot's points, residual and wavelet gradient, and the
+   * update range.
    */
   static specs(lay: Layout): ArraySpec[] {
     return [
@@ -40,6 +43,7 @@ export class AdjointPropagator extends Sweep {
       ...ShotPoints.specs(lay),
       { length: lay.nreceivers * lay.nt, type: "float64" },
       { length: lay.nt, type: "float64" },
+      { length: 2, type: "int32" },
     ];
   }
 
@@ -51,6 +55,7 @@ export class AdjointPropagator extends Sweep {
     this.gradK = gradK as Float64Array;
     this.points = new ShotPoints(a.slice(11, 15));
     [this.residual, this.fBar] = [a[15] as Float64Array, a[16] as Float64Array];
+    this.range = a[17] as Int32Array;
     this.configure(ADJOINT_SWEEP, this.k, pmlA, pmlB, this.psiBar, this.zetaBar);
   }
 
@@ -70,7 +75,7 @@ export class AdjointPropagator extends Sweep {
     const lay = this.lay;
     this.kernels.reverseRun(
       this.later.byteOffset, this.earlier.byteOffset, this.qBar.byteOffset, this.pBar.byteOffset, w.byteOffset, wStride,
-      this.gradK.byteOffset, GHOST, lay.size - GHOST, n0, n1, lay.dx, ...this.points.args(), this.residual.byteOffset, lay.nt, this.fBar.byteOffset,
+      this.gradK.byteOffset, this.range.byteOffset, n0, n1, lay.dx, ...this.points.args(), this.residual.byteOffset, lay.nt, this.fBar.byteOffset,
     );
     if ((n1 - n0) % 2 === 1) {
       const t = this.later;
@@ -89,6 +94,10 @@ export class AdjointPropagator extends Sweep {
     this.earlier.fill(0);
     this.psiBar.fill(0);
     this.zetaBar.fill(0);
+    // The kernels work on the update range alone and count on these scratch arrays being zero beyond it.
+    this.qBar.fill(0);
+    this.pBar.fill(0);
+    this.range.fill(0);
   }
 
   /** Adds R^T residual to ubar^{n+1} (`later`) for receivers `recs` with values taken from `values[offset + r * stride]`. */
@@ -98,7 +107,12 @@ export class AdjointPropagator extends Sweep {
       const v = values[offset + r * stride];
       if (v === 0) continue;
       const p = recs[r];
-      for (let j = 0; j < p.index.length; j++) a[p.index[j]] += p.weight[j] * v;
+      for (let j = 0; j < p.index.length; j++) {
+        const i = p.index[j];
+        a[i] += p.weight[j] * v;
+        if (this.range[1] <= this.range[0]) this.range.set([i, i + 1]);
+        else this.range.set([Math.min(this.range[0], i), Math.max(this.range[1], i + 1)]);
+      }
     }
   }
 

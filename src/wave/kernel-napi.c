@@ -71,7 +71,7 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 #endif
 
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 5
+#define GS_ABI 6
 
 /* Runs RUN(real, suffix) in the call's precision (the kernel functions' _f32 or _f64), with
  * flush-to-zero and denormals-are-zero for its duration. */
@@ -169,19 +169,19 @@ static napi_value born_run(napi_env env, napi_callback_info info) {
 
 static napi_value reverse_run(napi_env env, napi_callback_info info) {
   call c;
-  if (!begin(&c, env, info, "reverseRun", 22)) return NULL;
+  if (!begin(&c, env, info, "reverseRun", 21)) return NULL;
   const int32_t later = i32(&c, 0), earlier = i32(&c, 1), q = i32(&c, 2), p_bar = i32(&c, 3), w = i32(&c, 4), w_stride = i32(&c, 5);
-  const int32_t grad = i32(&c, 6), lo = i32(&c, 7), hi = i32(&c, 8), n0 = i32(&c, 9), n1 = i32(&c, 10);
-  const double dx = f64(&c, 11);
-  const int32_t src_count = i32(&c, 12), width = i32(&c, 13), src_index = i32(&c, 14), src_weight = i32(&c, 15);
-  const int32_t rec_count = i32(&c, 16), rec_index = i32(&c, 17), rec_weight = i32(&c, 18), residual = i32(&c, 19);
-  const int32_t residual_stride = i32(&c, 20), f_bar = i32(&c, 21);
+  const int32_t grad = i32(&c, 6), range = i32(&c, 7), n0 = i32(&c, 8), n1 = i32(&c, 9);
+  const double dx = f64(&c, 10);
+  const int32_t src_count = i32(&c, 11), width = i32(&c, 12), src_index = i32(&c, 13), src_weight = i32(&c, 14);
+  const int32_t rec_count = i32(&c, 15), rec_index = i32(&c, 16), rec_weight = i32(&c, 17), residual = i32(&c, 18);
+  const int32_t residual_stride = i32(&c, 19), f_bar = i32(&c, 20);
   const gs_config *g = slot(&c, GS_ADJOINT);
   if (!(c.ok && check_config(&c, g))) return NULL;
   const int64_t size = (int64_t)g->last + GS_GHOST, steps = (int64_t)n1 - n0;
   gs_points source, receivers;
   if (!(require(&c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
-        require(&c, hi <= lo || (lo >= GS_GHOST && hi <= g->last), "the range [lo, hi) must lie in [4, last)") &&
+        update_range(&c, range, g) &&
         require(&c, w_stride == 0 || w_stride >= size, "W's stride must be 0 or at least the working cells") &&
         require(&c, residual_stride >= 0, "the residual's stride must be non-negative") &&
         span(&c, "later", later, 0, size) && span(&c, "earlier", earlier, 0, size) && span(&c, "q", q, 0, size) &&
@@ -198,7 +198,7 @@ static napi_value reverse_run(napi_env env, napi_callback_info info) {
     gs_sweep_##sfx s; \
     gs_sweep_of_##sfx(&s, base, g); \
     const gs_reverse_##sfx r = {(real *)(base + later), (real *)(base + earlier), (real *)(base + q), (real *)(base + p_bar), \
-    (const real *)(base + w), w_stride, (double *)(base + grad), lo, hi, dx, source, receivers, \
+    (const real *)(base + w), w_stride, (double *)(base + grad), (int32_t *)(base + range), dx, source, receivers, \
     (const double *)(base + residual), residual_stride, (double *)(base + f_bar)}; \
     gs_reverse_run_##sfx(&s, &r, n0, n1); \
   }

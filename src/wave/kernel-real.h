@@ -133,16 +133,17 @@ LOOP void FN(pml_adjoint_psi)(real *restrict earlier, const real *restrict p_bar
   for (ptrdiff_t i = lo; i < hi; i++) earlier[i] = earlier[i] - D1(p_bar, i);
 }
 
-/* One step reversed on cells [lo, hi) (ubar zero outside): given ubar^{n+1} (`later`), ubar^{n+2}
- * (`earlier`) and W^n, accumulates dJ/dk (float64) and leaves ubar^n in `earlier`; q and p_bar
- * are scratch. */
+/* One step reversed, given ubar^{n+1} (`later`), ubar^{n+2} (`earlier`) and W^n, both ubar zero
+ * outside [lo, hi): accumulates dJ/dk (float64) and leaves ubar^n in `earlier` (nonzero at most
+ * 2 GS_GHOST cells further: the stencil's reach, and in a layer its first difference's twice).
+ * q and p_bar are scratch, zero outside what earlier steps worked on. */
 INLINE void FN(adjoint_step)(const FN(gs_sweep) *s, real *later, real *earlier, real *q, real *p_bar, const real *wn,
                              double *grad_k, int32_t lo, int32_t hi) {
   FN(adjoint_prepare)(later, s->k, wn, q, grad_k, lo, hi);
   if (s->pl0 < s->pl1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pl0, s->pl1, WEIGHTS_D(s));
   if (s->pr0 < s->pr1) FN(pml_adjoint)(q, s->zeta, s->psi, p_bar, s->a, s->b, s->pr0, s->pr1, WEIGHTS_D(s));
   FN(fill_ghosts)(q, s->left_sign, s->right_sign, s->last);
-  FN(adjoint_leapfrog)(q, later, earlier, wn, grad_k, lo, hi, WEIGHTS_C(s));
+  FN(adjoint_leapfrog)(q, later, earlier, wn, grad_k, max32(GS_GHOST, lo - GS_GHOST), min32(s->last, hi + GS_GHOST), WEIGHTS_C(s));
   if (s->pl0 < s->pl1)
     FN(pml_adjoint_psi)(earlier, p_bar, max32(GS_GHOST, s->pl0 - GS_GHOST), min32(s->last, s->pl1 + GS_GHOST), WEIGHTS_D(s));
   if (s->pr0 < s->pr1)
@@ -267,7 +268,14 @@ void FN(gs_reverse_run)(const FN(gs_sweep) *s, const FN(gs_reverse) *r, int32_t 
     }
     r->f_bar[n] = f_bar;
     if (r->w_stride != 0 && n > n0) FN(prefetch)(r->w + (ptrdiff_t)(n - 1 - n0) * r->w_stride, s->last + GS_GHOST, 0);
-    FN(adjoint_step)(s, later, earlier, r->q, r->p_bar, r->w + (ptrdiff_t)(n - n0) * r->w_stride, r->grad_k, r->lo, r->hi);
+    /* The range: every cell with a mirror end (as the forward's), else the cells where ubar may be
+     * nonzero, widened by this step's reach. */
+    int32_t lo = max32(GS_GHOST, r->range[0]), hi = min32(s->last, r->range[1]);
+    if (s->left_sign != 0 || s->right_sign != 0) lo = GS_GHOST, hi = s->last;
+    if (hi > lo) {
+      FN(adjoint_step)(s, later, earlier, r->q, r->p_bar, r->w + (ptrdiff_t)(n - n0) * r->w_stride, r->grad_k, lo, hi);
+      lo = max32(GS_GHOST, lo - 2 * GS_GHOST), hi = min32(s->last, hi + 2 * GS_GHOST);
+    }
     real *t = later;
     later = earlier, earlier = t;
     /* R^T of the residual at t_n into ubar^n. */
@@ -277,8 +285,11 @@ void FN(gs_reverse_run)(const FN(gs_sweep) *s, const FN(gs_reverse) *r, int32_t 
       for (int32_t j = 0; j < rec->width; j++) {
         const int32_t i = rec->index[q * rec->width + j];
         later[i] = (real)((double)later[i] + rec->weight[q * rec->width + j] * v);
+        if (hi <= lo) lo = i, hi = i + 1;
+        else lo = min32(lo, i), hi = max32(hi, i + 1);
       }
     }
+    r->range[0] = lo, r->range[1] = hi;
   }
 }
 

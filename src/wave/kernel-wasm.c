@@ -65,7 +65,7 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
   }                                                                                                                \
   EXPORT("reverseRun_" #suffix)                                                                                    \
   void reverse_run_##suffix(int32_t later, int32_t earlier, int32_t q, int32_t p_bar, int32_t w, int32_t w_stride,  \
-                            int32_t grad_k, int32_t lo, int32_t hi, int32_t n0, int32_t n1, double dx,               \
+                            int32_t grad_k, int32_t range, int32_t n0, int32_t n1, double dx,                        \
                             int32_t src_count, int32_t width, int32_t src_index, int32_t src_weight,                 \
                             int32_t rec_count, int32_t rec_index, int32_t rec_weight, int32_t residual,              \
                             int32_t residual_stride, int32_t f_bar) {                                                \
@@ -73,7 +73,7 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
     gs_sweep_of_##suffix(&s, 0, slot(GS_ADJOINT));                                                                \
     const gs_reverse_##suffix r = {                                                                                \
         AT(real, later), AT(real, earlier), AT(real, q), AT(real, p_bar), AT(const real, w), w_stride,             \
-        AT(double, grad_k), lo, hi, dx,                                                                            \
+        AT(double, grad_k), AT(int32_t, range), dx,                                                                \
         {src_count, width, AT(const int32_t, src_index), AT(const double, src_weight)},                           \
         {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                           \
         AT(const double, residual), residual_stride, AT(double, f_bar)};                                          \

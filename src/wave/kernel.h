@@ -99,7 +99,7 @@ void gs_forward_run_f32(const gs_sweep_f32 *s, const gs_run_f32 *r, int32_t n0, 
     const real *w;                                \
     ptrdiff_t w_stride;                           \
     double *grad_k;                               \
-    int32_t lo, hi;                               \
+    int32_t *range;                               \
     double dx;                                    \
     gs_points source, receivers;                  \
     const double *residual;                       \
@@ -110,8 +110,10 @@ typedef GS_REVERSE(double) gs_reverse_f64;
 typedef GS_REVERSE(float) gs_reverse_f32;
 
 /* Steps n1-1 down to n0 reversed (each: dJ/df^n, the adjoint step, the residual of t_n
- * injected); ubar^{n0} ends in `later` when
- * n1 - n0 is even, in `earlier` when odd. */
+ * injected); ubar^{n0} ends in `later` when n1 - n0 is even, in `earlier` when odd. The adjoint's
+ * update range (int32[2] at `range`) holds every cell where ubar^{n+1} or ubar^{n+2} may be
+ * nonzero (the caller's to start: the cells of the residual injected so far); each step widens
+ * it by the step's reach and the residual's cells, and works on it alone. */
 /* Born steps n0 .. n1-1 (see gs_born_*): the background with the forward configuration, the
  * scattered field with the GS_SCATTERED one; the range of the background carried in base.range. */
 void gs_born_run_f64(const gs_sweep_f64 *s, const gs_sweep_f64 *p, const gs_born_f64 *b, int32_t n0, int32_t n1);

@@ -144,6 +144,14 @@ static bool points(call *c, const char *what, int32_t count, int32_t width, int3
   return true;
 }
 
+/* An update range: int32[2] at `range`, inside the memory, [lo, hi) empty or within [4, last). */
+static bool update_range(call *c, int32_t range, const gs_config *g) {
+  if (!span_of(c, "range", range, 0, 2, 4, "int32")) return false;
+  const int32_t *lohi = (const int32_t *)(c->base + range);
+  return require(c, lohi[0] >= 0 && lohi[1] >= 0 && lohi[0] <= g->last && lohi[1] <= g->last && (lohi[1] <= lohi[0] || lohi[0] >= GS_GHOST),
+                 "the update range [lo, hi) must lie in [4, last)");
+}
+
 /* What forward and Born runs share, read from argv[t] on: the wavelet (float64), dx, the source
  * and receiver points (count, width, cells, weights each), the traces (float64) and their
  * stride; checked with the steps [n0, n1) and the update range (int32[2]) at `range`. */
@@ -165,18 +173,14 @@ static bool shot_of(call *c, const gs_config *g, size_t t, int32_t range, int32_
   const int64_t size = (int64_t)g->last + GS_GHOST, steps = (int64_t)n1 - n0;
   if (!(require(c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
         require(c, out->trace_stride >= 0, "the trace stride must be non-negative") &&
-        span_of(c, "range", range, 0, 2, 4, "int32") && span_of(c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
+        update_range(c, range, g) && span_of(c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
         points(c, "source", src_count, width, src_index, src_weight, GS_GHOST, g->last, &out->source) &&
         points(c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)size, &out->receivers) &&
         span_of(c, "traces", traces, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * out->trace_stride + n1 + 1 : 0, 8, "float64")))
     return false;
-  int32_t *lohi = (int32_t *)(c->base + range);
-  if (!require(c, lohi[0] >= 0 && lohi[1] >= 0 && lohi[0] <= g->last && lohi[1] <= g->last && (lohi[1] <= lohi[0] || lohi[0] >= GS_GHOST),
-               "the update range [lo, hi) must lie in [4, last)"))
-    return false;
   out->amplitudes = (const double *)(c->base + amplitudes);
   out->traces = (double *)(c->base + traces);
-  out->range = lohi;
+  out->range = (int32_t *)(c->base + range);
   return true;
 }
 

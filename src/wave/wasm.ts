@@ -30,8 +30,8 @@ export interface Kernels {
     d1: number, d2: number, d3: number, d4: number): void;
   /**
    * Forward steps [n0, n1) of one shot with the forward configuration, each with its update
-   * range, the source injected and the receivers sampled. Arguments: the three time levels, W's base and stride (values), the update range
-   * (int32[2]), the steps, the wavelet (float64) and dx, the source and receiver points (count,
+   * range, the source injected and the receivers sampled. Arguments: the three time levels, W's
+   * base and stride (values), the update range (int32[2]), the steps, the wavelet (float64) and dx, the source and receiver points (count,
    * width, int32 cells, float64 weights), the traces (float64) and their stride.
    */
   forwardRun(u0: number, u1: number, u2: number, w: number, wStride: number, range: number, n0: number, n1: number,
@@ -49,10 +49,11 @@ export interface Kernels {
   /**
    * Steps n1-1 down to n0 reversed with the adjoint configuration, each with dJ/df^n and the
    * residual injected. Arguments: ubar^{n+1}, ubar^{n+2} (ubar^n on return; the two swap every
-   * step), scratch q and P-bar, W's base and stride, dJ/dk (float64), the cell range, the steps, dx, the source and
+   * step), scratch q and P-bar, W's base and stride, dJ/dk (float64), the adjoint's update range
+   * (int32[2], widened as the adjoint spreads), the steps, dx, the source and
    * receiver points, the residual (float64) and its stride, dJ/df (float64, indexed by step).
    */
-  reverseRun(later: number, earlier: number, q: number, pBar: number, w: number, wStride: number, gradK: number, lo: number, hi: number,
+  reverseRun(later: number, earlier: number, q: number, pBar: number, w: number, wStride: number, gradK: number, range: number,
     n0: number, n1: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, residual: number, residualStride: number, fBar: number): void;
 }
