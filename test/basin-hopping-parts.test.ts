@@ -3,7 +3,7 @@ import { Random } from "../src/core/random.js";
 import { basinHopping, type BasinHoppingEvent, type BasinHoppingOptions } from "../src/inversion/basin-hopping.js";
 import {
   acceptedMinimaList, adaptiveStepSize, lbfgsRelaxation, metropolis, uniformDisplacement,
-  type AcceptedMinimum, type LocalMinimizer, type MinimaStorage, type StepTaker,
+  type AcceptedMinimum, type LocalMinimizer, type MinimaStorage, type Relaxation, type StepTaker,
 } from "../src/inversion/basin-hopping-parts.js";
 import { run } from "../src/inversion/descent.js";
 import { lbfgs } from "../src/inversion/methods.js";
@@ -31,8 +31,9 @@ const search = (options: Partial<BasinHoppingOptions>, observer?: (e: BasinHoppi
 describe("basin hopping's default parts", () => {
   test("keep the random stream of the single-function search (LJ13, seed 9: numbers recorded before the parts were split)", () => {
     const f = energyObjective(new Potential([new PairTerm(new PairPotential(lennardJones, [1, 1]))]));
-    // The numbers were recorded with L-BFGS memory 10, the relaxation's default until it became 40.
-    const localMinimizer = lbfgsRelaxation({ memory: 10 });
+    // The numbers were recorded with L-BFGS memory 10, the relaxation's default until it became 40,
+    // and every relaxation to the final tolerance (before the search tolerance).
+    const localMinimizer = lbfgsRelaxation({ memory: 10, searchTolerance: 1e-6 });
     const r = run(basinHopping(f, randomCluster(13, 4), { seed: 9, steps: 20, temperature: 0.8, stepSize: 0.4, localMinimizer }));
     expect(r.accepted.map((m) => m.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 17, 18, 19, 20]);
     // 1929 evaluations before line searches judged steps at the round-off floor by the gradient (then
@@ -65,19 +66,46 @@ describe("the default relaxation (lbfgsRelaxation)", () => {
   const rng = new Random(7);
   const starts = Array.from({ length: 40 }, () => minimum.map((v) => v + 0.4 * (2 * rng.uniform() - 1)));
 
-  test("is the engine's L-BFGS keeping `memory` pairs, 40 by default", () => {
+  test("is the engine's L-BFGS keeping `memory` pairs, 40 by default: stopped at the search tolerance, then tightened the same run", () => {
     const x = starts[0];
     const plain = run(lbfgs(f, Float64Array.from(x), { memory: 40, gradientTolerance: 1e-6, maxIterations: 1000, maxEvaluations: 10000 }));
-    const relaxed = lbfgsRelaxation().relax(f, Float64Array.from(x), Infinity);
+    const both = (r: Relaxation) => {
+      const t = r.tighten!(Infinity);
+      return { sloppy: r, tight: t, evaluations: r.evaluations + t.evaluations };
+    };
+    const relaxed = both(lbfgsRelaxation().relax(f, Float64Array.from(x), Infinity));
+    // Stopped at |g| <= 3e-3 (the default search tolerance), checked at the point it returns.
+    const g = new Float64Array(39);
+    expect(f(relaxed.sloppy.x, g)).toBe(relaxed.sloppy.value);
+    expect(Math.hypot(...g)).toBeLessThanOrEqual(3e-3);
+    expect(Math.hypot(...g)).toBeGreaterThan(1e-6);
+    expect(relaxed.sloppy.converged).toBe(true);
+    // The tightening continues that very run: together, the plain run to 1e-6, evaluation for evaluation.
     expect(relaxed.evaluations).toBe(plain.evaluations);
-    expect([...relaxed.x]).toEqual([...plain.x]);
-    expect(lbfgsRelaxation({ memory: 40 }).relax(f, Float64Array.from(x), Infinity).evaluations).toBe(plain.evaluations);
-    expect(lbfgsRelaxation({ memory: 10 }).relax(f, Float64Array.from(x), Infinity).evaluations).toBe(run(lbfgs(f, Float64Array.from(x), { gradientTolerance: 1e-6, maxIterations: 1000, maxEvaluations: 10000 })).evaluations);
+    expect([...relaxed.tight.x]).toEqual([...plain.x]);
+    expect(relaxed.tight.tighten).toBeUndefined();
+    expect(both(lbfgsRelaxation({ memory: 40 }).relax(f, Float64Array.from(x), Infinity)).evaluations).toBe(plain.evaluations);
+    expect(both(lbfgsRelaxation({ memory: 10 }).relax(f, Float64Array.from(x), Infinity)).evaluations).toBe(run(lbfgs(f, Float64Array.from(x), { gradientTolerance: 1e-6, maxIterations: 1000, maxEvaluations: 10000 })).evaluations);
+    // Search tolerance equal to the final one: one run to 1e-6, nothing to tighten.
+    const tight = lbfgsRelaxation({ searchTolerance: 1e-6 }).relax(f, Float64Array.from(x), Infinity);
+    expect([tight.evaluations, tight.tighten]).toEqual([plain.evaluations, undefined]);
     for (const bad of [0, 2.5, -1, NaN]) expect(() => lbfgsRelaxation({ memory: bad })).toThrow(/^memory: expected a positive integer/);
+    expect(() => lbfgsRelaxation({ searchTolerance: 1e-7 })).toThrow(/^searchTolerance: 1e-7 is below gradientTolerance 0.000001/);
+  });
+
+  test("tightening within less budget than the paused run had starts a new run from the sloppy point, inside that budget", () => {
+    const x = starts[1];
+    const r = lbfgsRelaxation().relax(f, Float64Array.from(x), 200);
+    const continued = lbfgsRelaxation().relax(f, Float64Array.from(x), 200).tighten!(200 - r.evaluations);
+    const fresh = r.tighten!(5);
+    expect(fresh.evaluations).toBeLessThanOrEqual(5);
+    expect(continued.evaluations).toBeGreaterThan(5);
+    expect(continued.gradientNorm).toBeLessThanOrEqual(1e-6);
+    expect(() => r.tighten!(100)).toThrow(/already tightened/);
   });
 
   test("reaches the gradient tolerance from perturbed LJ13 minima with fewer evaluations than at memory 10", () => {
-    const cost = (memory: number) => starts.map((x) => lbfgsRelaxation({ memory }).relax(f, Float64Array.from(x), Infinity));
+    const cost = (memory: number) => starts.map((x) => lbfgsRelaxation({ memory, searchTolerance: 1e-6 }).relax(f, Float64Array.from(x), Infinity));
     const m10 = cost(10), m40 = cost(40);
     for (const r of [...m10, ...m40]) {
       expect(r.converged).toBe(true);
@@ -94,7 +122,12 @@ describe("replacing basin hopping's parts", () => {
     const events: BasinHoppingEvent[] = [];
     const r = search({ temperature: undefined, acceptance: { accept: () => false } }, (e) => void events.push(e));
     expect(r.accepted.map((m) => m.step)).toEqual([0]);
-    expect(r.value).toBe(r.accepted[0].value);
+    // The result is the start's minimum tightened from |g| <= 3e-3 to 1e-6: lower by at most
+    // |g|^2 / (2 lambda) (to second order); at a minimum 3 sin 3x = -0.2x, so for |x| < 6 cos 3x > 0.9
+    // and every curvature 0.2 + 9 cos 3x > 8: (3e-3)^2 / 16 = 5.6e-7.
+    expect(r.value).toBeLessThanOrEqual(r.accepted[0].value);
+    expect(r.accepted[0].value - r.value).toBeLessThan(5.6e-7);
+    expect(r.gradientNorm).toBeLessThanOrEqual(1e-6);
     expect(r.foundAt).toBe(0);
     expect(r.localMinimizations).toBe(41);
     expect(events.map((e) => e.value)).toEqual(new Array(41).fill(r.accepted[0].value));
@@ -156,7 +189,13 @@ describe("replacing basin hopping's parts", () => {
       expect([...e.x]).toEqual([...current.x]);
     }
     for (let k = 1; k < events.length; k++) expect(events[k].best).toBeLessThanOrEqual(events[k - 1].best);
-    expect(events.at(-1)!.best).toBe(r.value);
+    // The events' best is at the search tolerance; the result, the same minimum tightened (5.6e-7: see above).
+    expect(r.value).toBeLessThanOrEqual(events.at(-1)!.best);
+    expect(events.at(-1)!.best - r.value).toBeLessThan(5.6e-7);
+    for (const e of events) expect(e.trial.gradientNorm).toBeLessThanOrEqual(3e-3);
+    const g = new Float64Array(3);
+    expect(wells(r.x, g)).toBe(r.value);
+    expect(Math.hypot(...g)).toBeLessThanOrEqual(1e-6);
   });
 
   test("whatever the acceptance test, a relaxation that did not converge, or whose value is not finite, is never accepted", () => {
@@ -208,6 +247,7 @@ describe("replacing basin hopping's parts", () => {
     expect(() => search({ acceptance: { accept: () => true } })).toThrow(/^temperature: sets the default acceptance test, but `acceptance` replaces it \(a custom part takes its own settings\): remove one of the two$/);
     expect(() => search({ adapt: { interval: 5 }, stepSizeRule: { next: (s) => s } })).toThrow(/^adapt: sets the default step-size rule, but `stepSizeRule` replaces it/);
     expect(() => search({ localIterations: 5, localMinimizer: lbfgsRelaxation() })).toThrow(/^localIterations: sets the default local minimizer, but `localMinimizer` replaces it/);
+    expect(() => search({ searchTolerance: 1e-3, localMinimizer: lbfgsRelaxation() })).toThrow(/^searchTolerance: sets the default local minimizer, but `localMinimizer` replaces it/);
     expect(() => search({ temperature: undefined })).toThrow(/^temperature: required$/);
   });
 });

@@ -25,9 +25,33 @@ describe("basin hopping on Lennard-Jones clusters", () => {
         expect(r.status).toBe("target-reached");
         // The tabulated value has 6 decimals; the relaxed minimum agrees to them.
         expect(Math.abs(r.value - CCD[n])).toBeLessThan(1e-5);
+        // The search relaxes to |g| <= 3e-3; the minimum it reports is tightened to the final
+        // tolerance, checked here by the gradient at the point returned (not the optimizer's figure).
+        const g = new Float64Array(3 * n);
+        expect(f(r.x, g)).toBe(r.value);
+        expect(Math.hypot(...g)).toBeLessThanOrEqual(1e-6);
       }
     });
   }
+
+  test("a search that ends on its step budget reports its lowest minimum at the final tolerance; target-reached only at it", () => {
+    const f = energyObjective(lj());
+    const events: BasinHoppingEvent[] = [];
+    const r = run(basinHopping(f, randomCluster(13, 4), { seed: 2, steps: 15, temperature: 0.8, stepSize: 0.4, gradientTolerance: 1e-8, searchTolerance: 1e-2 }), (e) => void events.push(e));
+    expect(r.status).toBe("max-steps");
+    const g = new Float64Array(39);
+    expect(f(r.x, g)).toBe(r.value);
+    expect(Math.hypot(...g)).toBeLessThanOrEqual(1e-8);
+    // The trials stopped at the search tolerance, most well above the final one.
+    expect(events.every((e) => e.trial.gradientNorm <= 1e-2)).toBe(true);
+    expect(events.filter((e) => e.trial.gradientNorm > 1e-6).length).toBeGreaterThan(10);
+    // Given the value found as a target, the same search stops there, at a tightened minimum.
+    const s = run(basinHopping(f, randomCluster(13, 4), { seed: 2, steps: 15, temperature: 0.8, stepSize: 0.4, gradientTolerance: 1e-8, searchTolerance: 1e-2, target: r.value, targetTolerance: 1e-9 }));
+    expect(s.status).toBe("target-reached");
+    expect(f(s.x, g)).toBe(s.value);
+    expect(Math.hypot(...g)).toBeLessThanOrEqual(1e-8);
+    expect(() => run(basinHopping(f, randomCluster(13, 4), { seed: 2, steps: 1, temperature: 0.8, stepSize: 0.4, searchTolerance: 1e-7 }))).toThrow(/^searchTolerance: 1e-7 is below gradientTolerance/);
+  });
 
   test("the same seed gives the same search, step for step", () => {
     const f = energyObjective(lj());

@@ -13,6 +13,13 @@
  * accepted minimum. Whatever the parts, a relaxation that did not converge is
  * never accepted.
  *
+ * Relaxations are sloppy, then tight (as GMIN's SLOPPYCONV and TIGHTCONV):
+ * the search relaxes to `searchTolerance` (|g| <= 3e-3), and only the minima
+ * it reports are relaxed on to `gradientTolerance` (1e-6): any that may reach
+ * `target` (checked at the final tolerance) and the result. The accepted
+ * minima (events and storage) are at the search tolerance unless they were
+ * tightened so.
+ *
  * Like every optimizer here it is a generator: one event per step (step 0 is
  * the relaxed start), drained by `run(basinHopping(f, x0, options), observer)`,
  * and a result that is an {@link OptimizeResult}.
@@ -43,8 +50,19 @@ export interface BasinHoppingOptions {
   temperature?: number;
   /** Every `interval` steps the step size is multiplied or divided by `factor` towards the `target` acceptance rate. Default { interval: 10, target: 0.5, factor: 0.9 }. */
   adapt?: StepSizeAdaptation;
-  /** L-BFGS stops when |gradient| <= this (so every component is below it too). Default 1e-6. */
+  /**
+   * The final tolerance: the lowest minimum (the result, and every minimum
+   * checked against `target`) has |gradient| <= this (so every component is
+   * below it too). Default 1e-6.
+   */
   gradientTolerance?: number;
+  /**
+   * The search tolerance: every relaxation stops at |gradient| <= this, and
+   * only the minima the search reports are relaxed on to `gradientTolerance`
+   * (see {@link basinHopping}). At least `gradientTolerance` (equal: every
+   * relaxation to the final tolerance). Default 3e-3 (see {@link lbfgsRelaxation}).
+   */
+  searchTolerance?: number;
   /** L-BFGS iteration budget per local minimization. Default 1000. */
   localIterations?: number;
   /** Stop as soon as a minimum reaches value <= target + targetTolerance (e.g. a tabulated global minimum). */
@@ -61,7 +79,7 @@ export interface BasinHoppingOptions {
   acceptance?: AcceptanceTest;
   /** Replaces the adaptive step size ({@link adaptiveStepSize}; then give no `adapt`). One per search. */
   stepSizeRule?: StepSizeRule;
-  /** Replaces the L-BFGS relaxation ({@link lbfgsRelaxation}; then give no `gradientTolerance` or `localIterations`). */
+  /** Replaces the L-BFGS relaxation ({@link lbfgsRelaxation}; then give no `gradientTolerance`, `searchTolerance` or `localIterations`). */
   localMinimizer?: LocalMinimizer;
   /** Replaces the list of every accepted minimum ({@link acceptedMinimaList}). One per search. */
   storage?: MinimaStorage;
@@ -82,7 +100,7 @@ export interface TrialSummary {
  * displacement used (0 at step 0).
  */
 export interface BasinHoppingEvent extends IterationEvent {
-  /** Value of the lowest minimum so far. */
+  /** Value of the lowest minimum so far (at the search tolerance until tightened). */
   best: number;
   /** The minimum this step accepted (the one the storage received), if it accepted one; at step 0 the relaxed start. */
   accepted?: AcceptedMinimum;
@@ -94,7 +112,9 @@ export interface BasinHoppingEvent extends IterationEvent {
 
 /**
  * What {@link basinHopping} returns: the lowest minimum found as an
- * {@link OptimizeResult} (`iterations` counts steps). It succeeds only by
+ * {@link OptimizeResult} (`iterations` counts steps), relaxed to
+ * `gradientTolerance` (unless the evaluation budget ran out first; its
+ * `gradientNorm` says). It succeeds only by
  * reaching `target` (status "target-reached"): nothing tells a search without
  * one that its lowest minimum is global, so it ends on a budget ("max-steps"
  * or "max-evaluations"), with "non-finite" when the relaxed start's value
@@ -132,12 +152,12 @@ function refuseSettingsOfReplaced(options: BasinHoppingOptions, part: keyof Part
 function partsOf(options: BasinHoppingOptions): Parts {
   refuseSettingsOfReplaced(options, "acceptance", "acceptance test", ["temperature"]);
   refuseSettingsOfReplaced(options, "stepSizeRule", "step-size rule", ["adapt"]);
-  refuseSettingsOfReplaced(options, "localMinimizer", "local minimizer", ["gradientTolerance", "localIterations"]);
+  refuseSettingsOfReplaced(options, "localMinimizer", "local minimizer", ["gradientTolerance", "searchTolerance", "localIterations"]);
   return {
     stepTaker: options.stepTaker ?? uniformDisplacement,
     acceptance: options.acceptance ?? metropolis(options.temperature!),
     stepSizeRule: options.stepSizeRule ?? adaptiveStepSize(options.adapt),
-    localMinimizer: options.localMinimizer ?? lbfgsRelaxation({ gradientTolerance: options.gradientTolerance, localIterations: options.localIterations }),
+    localMinimizer: options.localMinimizer ?? lbfgsRelaxation({ gradientTolerance: options.gradientTolerance, searchTolerance: options.searchTolerance, localIterations: options.localIterations }),
     storage: options.storage ?? acceptedMinimaList(),
   };
 }
@@ -172,6 +192,19 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
     localMinimizations++;
     return r;
   };
+  /** A relaxation stopped at the search tolerance, continued to the final one (others as they are). */
+  const tighten = (r: Relaxation): Relaxation => {
+    if (r.tighten === undefined || evaluations >= maxEvaluations) return r;
+    const t = r.tighten(maxEvaluations - evaluations);
+    evaluations += t.evaluations;
+    return t;
+  };
+  // A minimum at the search tolerance lies above its own by a little (LJ13 at |g| <= 3e-3: at most
+  // 1.1e-7; at 1e-2: 1.9e-6): one within this margin (1e-4 relative, 4.4e-3 for LJ13) of reaching
+  // the target is tightened and checked, so that the target is judged on minima at the final
+  // tolerance and none is missed.
+  const margin = options.target === undefined ? 0 : 1e-4 * Math.max(1, Math.abs(options.target));
+  const mayReach = (r: Relaxation) => options.target !== undefined && r.converged && r.value <= options.target + tolerance + margin;
   let step = 0;
   let stepSize = options.stepSize;
   const finish = (status: Status, best: Standing & { step: number }): BasinHoppingResult => ({
@@ -180,12 +213,14 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
     foundAt: best.step, localMinimizations, accepted: parts.storage.minima(), stepSize,
   });
 
-  const start = relax(Float64Array.from(x0));
+  let start = relax(Float64Array.from(x0));
+  if (mayReach(start)) start = tighten(start);
   let current: Standing = { x: start.x, value: start.value, gradientNorm: start.gradientNorm };
-  let best = { ...current, step: 0 };
+  let best = { ...current, step: 0, relaxation: start };
   if (!Number.isFinite(start.value)) return finish("non-finite", best);
   if (!start.converged) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "start-not-relaxed", best);
-  const reached = () => options.target !== undefined && best.value <= options.target + tolerance;
+  // Only a minimum at the final tolerance (no `tighten` left) counts as reaching the target.
+  const reached = () => options.target !== undefined && best.relaxation.tighten === undefined && best.value <= options.target + tolerance;
   const event = (stepSizeUsed: number, trial: Relaxation, accepted: AcceptedMinimum | undefined): BasinHoppingEvent => ({
     iteration: step, value: current.value, gradientNorm: current.gradientNorm, step: stepSizeUsed, evaluations,
     x: Float64Array.from(current.x), seconds: (performance.now() - t0) / 1000,
@@ -200,7 +235,11 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
     const trial = Float64Array.from(current.x);
     parts.stepTaker.take(trial, stepSize, rng);
     options.constrain?.(trial);
-    const r = relax(trial);
+    let r = relax(trial);
+    // Sloppy, then tight (GMIN's SLOPPYCONV and TIGHTCONV): the search compares and steps from
+    // minima at the search tolerance; one that may reach the target is relaxed on to the final
+    // tolerance before it is judged (so the test, the storage and the best see the same minimum).
+    if (mayReach(r)) r = tighten(r);
     // The test is asked first, for every trial, so that its random draws stay in step.
     const accept = parts.acceptance.accept({ value: r.value, x: r.x }, { value: current.value, x: current.x }, rng) && r.converged && Number.isFinite(r.value);
     let accepted: AcceptedMinimum | undefined;
@@ -208,13 +247,22 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
       current = { x: r.x, value: r.value, gradientNorm: r.gradientNorm };
       accepted = { step, value: r.value, x: Float64Array.from(r.x) };
       parts.storage.add(accepted);
-      // The best moves on a real improvement, not on the same minimum relaxed again to a value a few
-      // roundings lower (so foundAt is when the lowest minimum was first found).
-      if (r.value < best.value - 1e-12 * Math.abs(best.value)) best = { ...current, step };
+      // The best moves on a real improvement, not on the same minimum relaxed again to a value a
+      // little lower (a few roundings, or the search tolerance's error), so foundAt is when the
+      // lowest minimum was first found; the same minimum at the final tolerance replaces it at the
+      // search tolerance, keeping its step.
+      const improvement = best.value - r.value;
+      if (improvement > 1e-6 * Math.max(1, Math.abs(best.value))) best = { ...current, step, relaxation: r };
+      else if (improvement > 1e-12 * Math.abs(best.value) && r.tighten === undefined) best = { ...current, step: best.step, relaxation: r };
     }
     const stepSizeUsed = stepSize;
     stepSize = parts.stepSizeRule.next(stepSize, step, accept);
     yield event(stepSizeUsed, r, accepted);
   }
-  return finish(reached() ? "target-reached" : evaluations >= maxEvaluations ? "max-evaluations" : "max-steps", best);
+  if (reached()) return finish("target-reached", best);
+  // The lowest minimum, the result, at the final tolerance (unless the budget is spent or the
+  // tightening fails: then as the search left it, its gradient norm saying so).
+  const tight = tighten(best.relaxation);
+  if (tight !== best.relaxation && tight.converged && tight.value <= best.value) best = { x: tight.x, value: tight.value, gradientNorm: tight.gradientNorm, step: best.step, relaxation: tight };
+  return finish(evaluations >= maxEvaluations ? "max-evaluations" : "max-steps", best);
 }

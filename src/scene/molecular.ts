@@ -76,6 +76,9 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const search = basinHopping(energyObjective(potential), x0, {
     seed: s.seed, steps: s.steps, maxEvaluations: s.evaluations, temperature: s.temperature, stepSize: s.stepSize * sigma,
     target: scene.knownMinimum, targetTolerance: 1e-6 * Math.abs(scene.knownMinimum ?? 1),
+    // Every accepted minimum is written and labelled (distinctStructures, distances within 1e-4):
+    // scenes relax each to the final tolerance, not to the search's looser default.
+    searchTolerance: 1e-6,
     constrain: containment(s.containment ?? (Math.cbrt(n) + 1.5) * sigma),
   });
   const result = run(search, (e) => {
