@@ -9,6 +9,7 @@ import { defaultWarn, oncePerKind } from "../core/warn.js";
 import { checkMemory, type MemoryPart } from "../core/memory.js";
 import { bytesPerValue, precisionOf, type Precision } from "./precision.js";
 import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
+import { pointWeights } from "./interpolation.js";
 import { maxFrequency } from "./wavelet.js";
 
 /** How one end of the domain behaves. */
@@ -95,7 +96,7 @@ export interface WaveConfig {
   warn?: (message: string) => void;
 }
 
-/** Linear interpolation weights of a position onto the padded grid. */
+/** Interpolation weights of a position onto the working grid (see interpolation.ts). */
 export interface PointWeights {
   readonly index: Int32Array;
   readonly weight: Float64Array;
@@ -211,13 +212,12 @@ export function layout(config: WaveConfig): Layout {
     throw new InputError("shots", `expected a non-empty array of shots, got ${describe(config.shots)}`);
   }
   const xmax = origin + (nx - 1) * dx;
+  const mirrorSign = (kind: BoundaryKind) => (kind === "free" ? -1 : kind === "rigid" ? 1 : 0);
+  const ends = { lo: GHOST, hi: size - GHOST, left: mirrorSign(left), right: mirrorSign(right) };
   const locate = (x: unknown, field: string): PointWeights => {
     const pos = finiteNumber(x, field);
     if (pos < origin || pos > xmax) throw new InputError(field, `position ${pos} m is outside the grid [${origin}, ${xmax}] m`);
-    const s = (pos - origin) / dx;
-    const i0 = Math.min(Math.floor(s), nx - 2);
-    const frac = s - i0;
-    return { index: Int32Array.of(first + i0, first + i0 + 1), weight: Float64Array.of(1 - frac, frac) };
+    return pointWeights(first + (pos - origin) / dx, ends);
   };
   let nreceivers = -1;
   const sources: PointWeights[] = [];
