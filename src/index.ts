@@ -23,6 +23,7 @@ export { WaveSimulator } from "./wave/simulator.js";
 export { backendInfo } from "./wave/backend.js";
 export type { BackendInfo, BackendName } from "./wave/backend.js";
 export type { WaveGradients } from "./wave/simulator.js";
+export type { StoragePlan } from "./wave/checkpointing.js";
 export type { ForwardOptions, StepView } from "./core/contract.js";
 export type { WaveConfig, Shot, BoundaryKind, PmlOptions, Storage } from "./wave/config.js";
 export type { Precision } from "./wave/precision.js";

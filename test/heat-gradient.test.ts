@@ -65,6 +65,19 @@ describe("heat simulator adjoint", () => {
     }
   });
 
+  test("auto storage checkpoints with the states that fit its memory (here 3 temperature fields) and gives full storage's gradient", () => {
+    const { config, conductivity } = smallHeatProblem(1, "crank-nicolson");
+    const full = new HeatSimulator(config);
+    const size = full.layout.size;
+    const auto = new HeatSimulator({ ...config, storage: { mode: "auto", memory: 3.5 * 8 * size } });
+    expect(auto.layout.storage).toEqual({ mode: "checkpoint", snapshots: 3 });
+    expect(new HeatSimulator({ ...config, storage: { mode: "auto" } }).layout.storage).toEqual({ mode: "full" });
+    const dd = field(new Float64Array(full.dataShape[0] * full.dataShape[1]).map((_, i) => Math.cos(i)), full.dataShape);
+    const x = flatten(full.linearize(conductivity).gradients(dd).conductivity), y = flatten(auto.linearize(conductivity).gradients(dd).conductivity);
+    const scale = Math.max(...x.map(Math.abs));
+    for (let i = 0; i < x.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThanOrEqual(1e-13 * scale);
+  });
+
   test("full storage belongs to the latest linearization: an older one refuses to read it, a checkpointed one does not", () => {
     const { config, conductivity } = smallHeatProblem(1, "crank-nicolson");
     const sim = new HeatSimulator(config);

@@ -81,6 +81,37 @@ describe("wave simulator adjoint", () => {
     expect([...flatten(other.vjp(lin.data))]).toEqual([...flatten(first.velocity)]);
   });
 
+  test("auto storage: full storage when it fits the budget, else checkpointing with the states that fit; the plan reports it", () => {
+    const { config, velocity } = smallProblem();
+    const full = new WaveSimulator(config);
+    const fullBytes = full.storagePlan.bytes;
+    // W^n of every step (499) and shot (3), 8 bytes per working cell.
+    expect(fullBytes).toBe(8 * 3 * 499 * full.layout.size);
+    const roomy = new WaveSimulator({ ...config, storage: { mode: "auto", memory: fullBytes } });
+    expect(roomy.storagePlan.mode).toBe("full");
+    // A tenth of full storage: checkpointing within it, the same gradient.
+    const budget = fullBytes / 10;
+    const tight = new WaveSimulator({ ...config, storage: { mode: "auto", memory: budget } });
+    const plan = tight.storagePlan;
+    expect(plan.mode).toBe("checkpoint");
+    expect(plan.bytes).toBeLessThanOrEqual(budget);
+    const stateBytes = 8 * (2 * full.layout.size + 2 * (full.layout.padLeft + full.layout.padRight));
+    expect(tight.layout.storage).toEqual({ mode: "checkpoint", snapshots: Math.floor(budget / stateBytes) });
+    // Recomputation: between one and the plain-revolve bound, less for the shot resumed.
+    const runs = plan.recomputedRuns!;
+    expect(runs.perShot).toBeGreaterThan(1);
+    expect(runs.resumedShot).toBeLessThan(runs.perShot);
+    expect(plan.plan!.forwardSteps).toBe(Math.round(runs.perShot * 499));
+    const dd = full.forward(velocity);
+    const g0 = flatten(full.vjp(velocity, dd)), g1 = flatten(tight.vjp(velocity, dd));
+    let num = 0, den = 0;
+    for (let i = 0; i < g0.length; i++) (num += (g1[i] - g0[i]) ** 2), (den += g0[i] ** 2);
+    expect(Math.sqrt(num / den)).toBeLessThan(1e-13);
+    // Not even one state: refused, naming the option.
+    expect(() => new WaveSimulator({ ...config, storage: { mode: "auto", memory: stateBytes / 2 } })).toThrow(/^storage\.memory: .*holds not even one forward state/);
+    expect(() => new WaveSimulator({ ...config, storage: { mode: "auto", memory: -1 } })).toThrow(/storage\.memory/);
+  });
+
   test("checkpointing gives the full-storage gradient to 1e-13 relative", () => {
     const { config, velocity } = smallProblem();
     const full = new WaveSimulator(config);

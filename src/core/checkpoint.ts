@@ -15,20 +15,43 @@
  */
 
 import { InputError, describe } from "./errors.js";
-import { positiveInteger } from "./validate.js";
+import { formatBytes, memoryLimit } from "./memory.js";
+import { positiveInteger, positiveNumber } from "./validate.js";
 
-/** How a simulator's adjoint gets the forward states it needs. */
-export type Storage =
+/** How a simulator's adjoint gets the forward states it needs: full storage or checkpointing. */
+export type ResolvedStorage =
   /** Keep every forward state (fastest, most memory). */
   | { mode: "full" }
-  /** Keep `snapshots` states and recompute the rest by the schedule below (revolve). */
+  /** Keep the memory of `snapshots` states and recompute the rest by the schedule below (revolve). */
   | { mode: "checkpoint"; snapshots: number };
+
+/**
+ * How a simulator's adjoint gets the forward states it needs; `auto` keeps every state when
+ * they fit in `memory` bytes (default: half the memory limit, see `setMemoryLimit`) and
+ * otherwise checkpoints with as many states as fit in it.
+ */
+export type Storage = ResolvedStorage | { mode: "auto"; memory?: number };
 
 /** Validates a storage option (default full storage). Throws {@link InputError} naming `storage.*`. */
 export function storageOf(v: Storage | undefined): Storage {
   if (v === undefined || v.mode === "full") return { mode: "full" };
   if (v.mode === "checkpoint") return { mode: "checkpoint", snapshots: positiveInteger(v.snapshots, "storage.snapshots") };
-  throw new InputError("storage.mode", `expected "full" or "checkpoint", got ${describe((v as { mode: unknown }).mode)}`);
+  if (v.mode === "auto") return v.memory === undefined ? { mode: "auto" } : { mode: "auto", memory: positiveNumber(v.memory, "storage.memory") };
+  throw new InputError("storage.mode", `expected "full", "checkpoint" or "auto", got ${describe((v as { mode: unknown }).mode)}`);
+}
+
+/**
+ * Full storage or checkpointing for a storage option: `auto` chooses full storage when its
+ * `fullBytes` fit in the budget, else checkpointing with the states (`stateBytes` each) that
+ * fit in it. @throws {InputError} naming `storage.memory` when not even one state fits.
+ */
+export function resolveStorage(storage: Storage, fullBytes: number, stateBytes: number): ResolvedStorage {
+  if (storage.mode !== "auto") return storage;
+  const budget = storage.memory ?? memoryLimit() / 2;
+  if (fullBytes <= budget) return { mode: "full" };
+  const snapshots = Math.floor(budget / stateBytes);
+  if (snapshots < 1) throw new InputError("storage.memory", `${formatBytes(budget)} holds not even one forward state (${formatBytes(stateBytes)}); give more memory`);
+  return { mode: "checkpoint", snapshots };
 }
 
 /** One step of a checkpointing schedule. */

@@ -9,7 +9,7 @@
  */
 import { checkMemory, type MemoryPart } from "../core/memory.js";
 import { InputError, describe } from "../core/errors.js";
-import { storageOf, type Storage } from "../core/checkpoint.js";
+import { resolveStorage, storageOf, type ResolvedStorage, type Storage } from "../core/checkpoint.js";
 import { finiteArray, finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 
 /** Time stepping (the same in 1D and 2D; implicit steps solve exactly, by sparse Cholesky factors). */
@@ -123,7 +123,8 @@ export interface HeatLayout {
   /** Per source: the heat it injects into each cell per unit strength (W), and its strength series. */
   readonly sources: { pattern: Float64Array; strength: Float64Array }[];
   readonly sensors: PointWeights[];
-  readonly storage: HeatStorage;
+  /** Full storage or checkpointing (an `auto` option resolved for this problem's sizes). */
+  readonly storage: ResolvedStorage;
 }
 
 const KNOWN_KEYS = new Set(["nx", "dx", "ny", "dy", "origin", "dt", "nt", "scheme", "capacity", "initial", "boundaries", "sources", "sensors", "storage"]);
@@ -159,7 +160,7 @@ function sideOf(b: unknown, side: Side, nt: number): SideLayout {
  * what the analysis finds from 32 x 32 to 1024 x 1024 and on strips), the
  * data, and for gradients (`storage` not null) the stored temperatures.
  */
-export function heatMemory(nx: number, ny: number, nt: number, sensors: number, storage: Storage | null): MemoryPart[] {
+export function heatMemory(nx: number, ny: number, nt: number, sensors: number, storage: ResolvedStorage | null): MemoryPart[] {
   const size = nx * ny;
   // Per cell: about 16 fields (capacity, mass, conductivity, faces, temperatures, adjoint and tangent states).
   const parts: MemoryPart[] = [
@@ -265,6 +266,7 @@ export function heatLayout(config: HeatConfig): HeatLayout {
   }
   const sensors = config.sensors.map((pos, k) => locate(pos, `sensors[${k}]`));
 
-  const storage = storageOf(config.storage);
+  // auto: full storage if T at every step fits the budget, else T's as checkpoints.
+  const storage = resolveStorage(storageOf(config.storage), 8 * nt * size, 8 * size);
   return { nx, ny, dims, dx, dy, origin, dt, nt, scheme, size, mass, initial, sides, sources, sensors, storage };
 }

@@ -93,3 +93,31 @@ export function reverseShot(ca: CheckpointArena, slots: Snapshot[], resumed: boo
     }
   }
 }
+
+/** What a simulator's gradient storage holds, and what checkpointing recomputes. */
+export interface StoragePlan {
+  mode: "full" | "checkpoint";
+  /** Bytes held for gradients: W^n of every step and shot, or the states and the segment of W^n. */
+  bytes: number;
+  /** Checkpointing: the plan (states, steps per segment, forward steps per shot reversed). */
+  plan?: CheckpointPlan;
+  /**
+   * Checkpointing: forward runs recomputed per shot reversed (the forward steps over nt - 1),
+   * and for the shot whose first states the linearization's forward run saved.
+   */
+  recomputedRuns?: { perShot: number; resumedShot: number };
+}
+
+/** The storage plan of a layout (see {@link StoragePlan}). */
+export function storagePlan(lay: Layout): StoragePlan {
+  const v = lay.precision === "float32" ? 4 : 8, steps = Math.max(lay.nt - 1, 1);
+  if (lay.storage.mode === "full") return { mode: "full", bytes: v * lay.sources.length * steps * lay.size };
+  const { plan, firstSaves } = scheduleOf(lay);
+  const firstSweep = firstSaves.length === 0 ? 0 : firstSaves[firstSaves.length - 1].step;
+  return {
+    mode: "checkpoint",
+    bytes: v * (plan.snapshots * Propagator.stateLength(lay) + plan.segment * lay.size),
+    plan,
+    recomputedRuns: { perShot: plan.forwardSteps / steps, resumedShot: (plan.forwardSteps - firstSweep) / steps },
+  };
+}

@@ -3,7 +3,7 @@
  * the padded grid the kernels run on.
  */
 import { InputError, describe } from "../core/errors.js";
-import { storageOf, type Storage } from "../core/checkpoint.js";
+import { resolveStorage, storageOf, type ResolvedStorage, type Storage } from "../core/checkpoint.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 import { defaultWarn, oncePerKind } from "../core/warn.js";
 import { checkMemory, type MemoryPart } from "../core/memory.js";
@@ -131,7 +131,8 @@ export interface Layout {
   readonly wavelets: Float64Array[];
   /** Highest frequency (Hz) carrying 1% of the peak amplitude of any wavelet. */
   readonly fmax: number;
-  readonly storage: Storage;
+  /** Full storage or checkpointing (an `auto` option resolved for this problem's sizes). */
+  readonly storage: ResolvedStorage;
   readonly precision: Precision;
   readonly warn: (message: string) => void;
 }
@@ -246,8 +247,11 @@ export function layout(config: WaveConfig): Layout {
     receivers.push(Array.from(recs, (x, k) => locate(x, `${f}.receivers[${k}]`)));
   });
 
-  const storage = storageOf(config.storage);
   const precision = precisionOf(config.precision);
+  // auto: full storage if W^n of every step and shot fits the budget, else its states (u^{n-1},
+  // u^n and the layers' memory variables) as checkpoints.
+  const layerCells = padLeft + padRight, v = bytesPerValue(precision);
+  const storage = resolveStorage(storageOf(config.storage), v * sources.length * Math.max(nt - 1, 1) * size, v * (2 * size + 2 * layerCells));
   const fmax = frequencyLimit(wavelets, dt);
   const warn = oncePerKind(config.warn ?? defaultWarn);
   return {
@@ -264,7 +268,7 @@ export function layout(config: WaveConfig): Layout {
  * all: the wave state of the forward and adjoint propagators, the data and
  * wavelets, and for gradients (`storage` not null) the stored forward states.
  */
-export function waveMemory(size: number, nt: number, shots: number, traces: number, storage: Storage | null, precision: Precision = "float64"): MemoryPart[] {
+export function waveMemory(size: number, nt: number, shots: number, traces: number, storage: ResolvedStorage | null, precision: Precision = "float64"): MemoryPart[] {
   // Per working cell: 9 forward and 11 adjoint arrays, the two C-PML coefficient arrays and the
   // coefficient (all of the precision), its gradient (float64) and the simulator's float64 copies.
   const v = bytesPerValue(precision);

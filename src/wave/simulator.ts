@@ -12,7 +12,7 @@ import { InputError } from "../core/errors.js";
 import { lowPass } from "./filter.js";
 import { GHOST, checkVelocity, frequencyLimit, layout, waveMemory, type Layout, type WaveConfig } from "./config.js";
 import { illuminationOf } from "./illumination.js";
-import { checkpointArena, reverseShot, scheduleOf, type Schedule } from "./checkpointing.js";
+import { checkpointArena, reverseShot, scheduleOf, storagePlan, type Schedule, type StoragePlan } from "./checkpointing.js";
 import { Propagator, type Snapshot } from "./kernel.js";
 import type { Real } from "./precision.js";
 import { arena } from "./wasm.js";
@@ -60,6 +60,14 @@ export class WaveSimulator implements Differentiable {
    */
   constructor(problem: WaveConfig | { readonly layout: Layout }) {
     this.layout = "layout" in problem ? problem.layout : layout(problem);
+  }
+
+  /**
+   * How the gradient's storage was resolved (an `auto` option included) and what it holds: full
+   * storage's bytes, or checkpointing's plan, bytes and recomputed forward runs.
+   */
+  get storagePlan(): StoragePlan {
+    return storagePlan(this.layout);
   }
 
   /** Shape of the data: [nshots, nreceivers, nt]. */
