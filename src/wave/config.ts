@@ -194,17 +194,11 @@ export function layout(config: WaveConfig): Layout {
   const traces = shotList.reduce((n, s) => n + (Array.isArray(s?.receivers) ? s.receivers.length : 0), 0);
   checkMemory("nx", waveMemory(size, nt, shotList.length, traces, null, precisionOf(config.precision)), "use fewer cells (nx), time samples (nt) or receivers, or raise the limit (--max-memory, setMemoryLimit)");
 
-  // C-PML: b = exp(-sigma dt), a = b - 1, sigma = sigma_max (d/L)^2 with d the depth into the layer.
   const pmlA = new Float64Array(size);
   const pmlB = new Float64Array(size).fill(1);
   if (width > 0) {
-    const thickness = width * dx;
-    const sigmaMax = (-3 * pmlVelocity * Math.log(reflection)) / (2 * thickness);
-    const set = (i: number, depthCells: number) => {
-      const sigma = sigmaMax * (depthCells / width) ** 2;
-      pmlB[i] = Math.exp(-sigma * dt);
-      pmlA[i] = pmlB[i] - 1;
-    };
+    const layer = cpmlLayer(width, dx, dt, pmlVelocity, reflection);
+    const set = (i: number, depthCells: number) => ([pmlA[i], pmlB[i]] = layer(depthCells));
     for (let j = 0; j < padLeft; j++) set(r + j, padLeft - j);
     for (let j = 0; j < padRight; j++) set(first + nx + j, j + 1);
   }
@@ -259,6 +253,19 @@ export function layout(config: WaveConfig): Layout {
     pmlA, pmlB,
     pmlLeft: [r, r + padLeft], pmlRight: [first + nx, first + nx + padRight],
     sources, receivers, nreceivers, wavelets, fmax, storage, precision, warn,
+  };
+}
+
+/**
+ * The C-PML coefficients [a, b] of a layer `width` cells of `spacing` (m) thick at a depth of
+ * `depth` cells into it (1 .. width, the outermost deepest): b = exp(-sigma dt), a = b - 1,
+ * sigma = sigma_max (depth / width)^2, sigma_max = -3 velocity ln(reflection) / (2 thickness).
+ */
+export function cpmlLayer(width: number, spacing: number, dt: number, velocity: number, reflection: number): (depth: number) => [number, number] {
+  const sigmaMax = (-3 * velocity * Math.log(reflection)) / (2 * width * spacing);
+  return (depth) => {
+    const b = Math.exp(-sigmaMax * (depth / width) ** 2 * dt);
+    return [b - 1, b];
   };
 }
 

@@ -71,7 +71,7 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 #endif
 
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 6
+#define GS_ABI 7
 
 /* Runs RUN(real, suffix) in the call's precision (the kernel functions' _f32 or _f64), with
  * flush-to-zero and denormals-are-zero for its duration. */
@@ -207,9 +207,60 @@ static napi_value reverse_run(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A 2D grid (gs_grid2d at `grid`) whose arrays lie inside the memory, with consistent sizes. */
+static bool grid2d_of(call *c, int32_t grid, gs_grid2d *out) {
+  if (!span_of(c, "grid", grid, 0, (int64_t)sizeof(gs_grid2d) / 8, 8, "float64")) return false;
+  *out = *(const gs_grid2d *)(c->base + grid);
+  const gs_grid2d *g = out;
+  const int64_t g2 = 2 * GS_GHOST, cells = (int64_t)g->sx * g->sz;
+  return require(c, g->sx > g2 && g->sz > g2 && cells <= INT32_MAX, "the grid must have more than 8 working columns and rows") &&
+         require(c, g->xl >= GS_GHOST && g->xl <= g->xr && g->xr <= g->sx - GS_GHOST, "the x layers must lie in the working columns, in order") &&
+         require(c, g->zt >= GS_GHOST && g->zt <= g->zb && g->zb <= g->sz - GS_GHOST, "the z layers must lie in the working rows, in order") &&
+         require(c, g->top_sign == 0 || g->top_sign == -1, "the top's mirror sign must be 0 (absorbing) or -1 (free surface)") &&
+         span(c, "m", g->m, 0, cells) && span(c, "ax", g->ax, 0, g->sx) && span(c, "bx", g->bx, 0, g->sx) &&
+         span(c, "az", g->az, 0, g->sz) && span(c, "bz", g->bz, 0, g->sz) && span(c, "psix", g->psix, 0, cells) &&
+         span(c, "zetax", g->zetax, 0, cells) && span(c, "psiz", g->psiz, 0, cells) && span(c, "zetaz", g->zetaz, 0, cells);
+}
+
+static napi_value forward_run2d(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, "forwardRun2d", 19)) return NULL;
+  const int32_t grid = i32(&c, 0), u0 = i32(&c, 1), u1 = i32(&c, 2), u2 = i32(&c, 3), w = i32(&c, 4), w_stride = i32(&c, 5);
+  const int32_t n0 = i32(&c, 6), n1 = i32(&c, 7), amplitudes = i32(&c, 8);
+  const double scale = f64(&c, 9);
+  const int32_t src_count = i32(&c, 10), width = i32(&c, 11), src_index = i32(&c, 12), src_weight = i32(&c, 13);
+  const int32_t rec_count = i32(&c, 14), rec_index = i32(&c, 15), rec_weight = i32(&c, 16), traces = i32(&c, 17), trace_stride = i32(&c, 18);
+  gs_grid2d g;
+  if (!(c.ok && grid2d_of(&c, grid, &g))) return NULL;
+  const int64_t cells = (int64_t)g.sx * g.sz, steps = (int64_t)n1 - n0;
+  gs_points source, receivers;
+  if (!(require(&c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
+        require(&c, trace_stride >= 0, "the trace stride must be non-negative") &&
+        require(&c, w_stride == 0 || w_stride >= cells, "W's stride must be 0 or at least the working cells") &&
+        span(&c, "u0", u0, 0, cells) && span(&c, "u1", u1, 0, cells) && span(&c, "u2", u2, 0, cells) &&
+        span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + cells : 0) &&
+        span_of(&c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
+        points(&c, "source", src_count, width, src_index, src_weight, GS_GHOST * g.sx, (int32_t)(cells - GS_GHOST * g.sx), &source) &&
+        points(&c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)cells, &receivers) &&
+        span_of(&c, "traces", traces, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * trace_stride + n1 + 1 : 0, 8, "float64")))
+    return NULL;
+  const uintptr_t base = (uintptr_t)c.base;
+#define FORWARD_RUN2D(real, sfx) \
+  { \
+    gs_sweep2d_##sfx s; \
+    gs_sweep2d_of_##sfx(&s, base, &g); \
+    const gs_run_##sfx r = {{(real *)(base + u0), (real *)(base + u1), (real *)(base + u2)}, (real *)(base + w), w_stride, NULL, \
+    (const double *)(base + amplitudes), scale, source, receivers, (double *)(base + traces), trace_stride}; \
+    gs_forward_run2d_##sfx(&s, &r, n0, n1); \
+  }
+  IN_PRECISION(c, FORWARD_RUN2D);
+#undef FORWARD_RUN2D
+  return NULL;
+}
+
 /* ---- bind(buffer) and the module ---- */
 
-#define KERNELS 4
+#define KERNELS 5
 static const struct {
   const char *name;
   napi_callback fn;
@@ -218,6 +269,7 @@ static const struct {
     {"forwardRun", forward_run},
     {"reverseRun", reverse_run},
     {"bornRun", born_run},
+    {"forwardRun2d", forward_run2d},
 };
 
 /* The kernel functions of this thread's copy of the module, made once per precision (napi_set_instance_data). */

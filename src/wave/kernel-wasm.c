@@ -80,5 +80,23 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
     gs_reverse_run_##suffix(&s, &r, n0, n1);                                                                       \
   }
 
+#define FRONT2D(real, suffix)                                                                                      \
+  EXPORT("forwardRun2d_" #suffix)                                                                                  \
+  void forward_run2d_##suffix(int32_t grid, int32_t u0, int32_t u1, int32_t u2, int32_t w, int32_t w_stride,       \
+                              int32_t n0, int32_t n1, int32_t amplitudes, double scale, int32_t src_count,           \
+                              int32_t width, int32_t src_index, int32_t src_weight, int32_t rec_count,               \
+                              int32_t rec_index, int32_t rec_weight, int32_t traces, int32_t trace_stride) {         \
+    gs_sweep2d_##suffix s;                                                                                         \
+    gs_sweep2d_of_##suffix(&s, 0, AT(const gs_grid2d, grid));                                                      \
+    const gs_run_##suffix r = {                                                                                    \
+        {AT(real, u0), AT(real, u1), AT(real, u2)}, AT(real, w), w_stride, 0, AT(const double, amplitudes), scale,  \
+        {src_count, width, AT(const int32_t, src_index), AT(const double, src_weight)},                           \
+        {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                           \
+        AT(double, traces), trace_stride};                                                                         \
+    gs_forward_run2d_##suffix(&s, &r, n0, n1);                                                                     \
+  }
+
 FRONT(double, f64)
 FRONT(float, f32)
+FRONT2D(double, f64)
+FRONT2D(float, f32)

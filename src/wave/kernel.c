@@ -1,23 +1,27 @@
 /*
- * The wave kernels in float64 and float32: kernel-real.h compiled twice. Built natively at
- * install time (binding.gyp: -O3 -march=native -ffp-contract=off; bound by kernel-napi.c) and
- * to WebAssembly by src/build/wasm.mjs (clang --target=wasm32 -msimd128; exported by
- * kernel-wasm.c; the bytes are committed in kernel-wasm.ts).
+ * The wave kernels in float64 and float32: kernel-real.h (1D) and kernel2d-real.h (2D), each
+ * compiled once per precision. Built natively at install time (binding.gyp: -O3 -march=native
+ * -ffp-contract=off; bound by kernel-napi.c) and to WebAssembly by src/build/wasm.mjs (clang
+ * --target=wasm32 -msimd128; exported by kernel-wasm.c; the bytes are committed in
+ * kernel-wasm.ts).
  */
 #include "kernel.h"
 
 static inline int32_t max32(int32_t x, int32_t y) { return x > y ? x : y; }
 static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
 
-/* The centred second difference D2 u at i, grouped as (c0 u + c1 pair1) + ((c2 pair2 + c3 pair3) + c4 pair4). */
-#define D2(u, i) \
-  ((c0 * (u)[i] + c1 * ((u)[(i) + 1] + (u)[(i) - 1])) + \
-   ((c2 * ((u)[(i) + 2] + (u)[(i) - 2]) + c3 * ((u)[(i) + 3] + (u)[(i) - 3])) + c4 * ((u)[(i) + 4] + (u)[(i) - 4])))
+/* The centred second difference of u at i along a stride `st` (1: the x axis; a 2D grid's row
+ * length: the z axis), grouped as (c0 u + c1 pair1) + ((c2 pair2 + c3 pair3) + c4 pair4). */
+#define D2S(u, i, st) \
+  ((c0 * (u)[i] + c1 * ((u)[(i) + (st)] + (u)[(i) - (st)])) + \
+   ((c2 * ((u)[(i) + 2 * (st)] + (u)[(i) - 2 * (st)]) + c3 * ((u)[(i) + 3 * (st)] + (u)[(i) - 3 * (st)])) + c4 * ((u)[(i) + 4 * (st)] + (u)[(i) - 4 * (st)])))
+#define D2(u, i) D2S(u, i, 1)
 
-/* The centred first difference D1 u at i (weights d1..d4). */
-#define D1(u, i) \
-  ((d1 * ((u)[(i) + 1] - (u)[(i) - 1]) + d2 * ((u)[(i) + 2] - (u)[(i) - 2])) + \
-   (d3 * ((u)[(i) + 3] - (u)[(i) - 3]) + d4 * ((u)[(i) + 4] - (u)[(i) - 4])))
+/* The centred first difference of u at i along a stride (weights d1..d4). */
+#define D1S(u, i, st) \
+  ((d1 * ((u)[(i) + (st)] - (u)[(i) - (st)]) + d2 * ((u)[(i) + 2 * (st)] - (u)[(i) - 2 * (st)])) + \
+   (d3 * ((u)[(i) + 3 * (st)] - (u)[(i) - 3 * (st)]) + d4 * ((u)[(i) + 4 * (st)] - (u)[(i) - 4 * (st)])))
+#define D1(u, i) D1S(u, i, 1)
 
 /* The interior is not flushed: values there turn subnormal only in a thin band ahead of the
  * wavefront, too few cells to matter, while flushing every cell of the leapfrog made the
@@ -38,6 +42,7 @@ static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
 #define TINY 1e-290
 #define GRAD_IN_PREPARE 0
 #include "kernel-real.h"
+#include "kernel2d-real.h"
 #undef real
 #undef FN
 #undef ABS
@@ -55,6 +60,7 @@ static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
 #define GRAD_IN_PREPARE 0
 #endif
 #include "kernel-real.h"
+#include "kernel2d-real.h"
 #undef real
 #undef FN
 #undef ABS

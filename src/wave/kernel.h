@@ -1,5 +1,6 @@
 /*
- * The kernels of the 1D wave simulator (kernel.c, written once in kernel-real.h), in float64
+ * The kernels of the 1D and 2D wave simulators (kernel.c, written once in kernel-real.h and
+ * kernel2d-real.h), in float64
  * (suffix _f64) and float32 (_f32), and what their two front ends share: the native binding
  * (kernel-napi.c, Node-API) and the WebAssembly exports (kernel-wasm.c). Each front end keeps
  * one configuration per sweep (forward, adjoint) as byte offsets into the memory the kernels
@@ -121,6 +122,39 @@ void gs_born_run_f32(const gs_sweep_f32 *s, const gs_sweep_f32 *p, const gs_born
 
 void gs_reverse_run_f64(const gs_sweep_f64 *s, const gs_reverse_f64 *r, int32_t n0, int32_t n1);
 void gs_reverse_run_f32(const gs_sweep_f32 *s, const gs_reverse_f32 *r, int32_t n0, int32_t n1);
+
+/* ---- 2D ---- */
+
+/* A 2D grid as its caller writes it into the memory (wave2d/grid.ts): byte offsets of m = c^2 dt^2
+ * per cell, the C-PML a and b per column (x) and per row (z), the memory variables psi and zeta
+ * of each axis (per cell); the working columns and rows (ghosts included); the layers: columns
+ * [GS_GHOST, xl) and [xr, sx - GS_GHOST), rows [GS_GHOST, zt) and [zb, sz - GS_GHOST); the top's
+ * mirror sign (-1: a free surface half a row above row GS_GHOST; 0: absorbing); the stencil
+ * weights (as gs_config's) and 1/dx^2, 1/dz^2 (m^-2). */
+typedef struct {
+  int32_t m, ax, bx, az, bz, psix, zetax, psiz, zetaz;
+  int32_t sx, sz, xl, xr, zt, zb, top_sign;
+  double c[5], d[5];
+  double idx2, idz2;
+} gs_grid2d;
+
+#define GS_SWEEP2D(real)                                        \
+  struct {                                                      \
+    real *m, *ax, *bx, *az, *bz, *psix, *zetax, *psiz, *zetaz;  \
+    ptrdiff_t sx, sz, xl, xr, zt, zb;                           \
+    int32_t top_sign;                                           \
+    real c[5], d[5], idx2, idz2;                                \
+  }
+typedef GS_SWEEP2D(double) gs_sweep2d_f64;
+typedef GS_SWEEP2D(float) gs_sweep2d_f32;
+
+/* Forward steps n0 .. n1-1 of one 2D shot (a gs_run: three time levels, W^n storage, the wavelet
+ * and, in `dx`, the source's scale 1/(dx dz), the points as flat cell indices row * sx + column,
+ * the traces); u^{n1-1}, u^{n1} end as in gs_forward_run. */
+void gs_forward_run2d_f64(const gs_sweep2d_f64 *s, const gs_run_f64 *r, int32_t n0, int32_t n1);
+void gs_forward_run2d_f32(const gs_sweep2d_f32 *s, const gs_run_f32 *r, int32_t n0, int32_t n1);
+void gs_sweep2d_of_f64(gs_sweep2d_f64 *s, uintptr_t base, const gs_grid2d *g);
+void gs_sweep2d_of_f32(gs_sweep2d_f32 *s, uintptr_t base, const gs_grid2d *g);
 
 void gs_sweep_of_f64(gs_sweep_f64 *s, uintptr_t base, const gs_config *g);
 void gs_sweep_of_f32(gs_sweep_f32 *s, uintptr_t base, const gs_config *g);

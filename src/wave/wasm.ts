@@ -53,6 +53,15 @@ export interface Kernels {
    * (int32[2], widened as the adjoint spreads), the steps, dx, the source and
    * receiver points, the residual (float64) and its stride, dJ/df (float64, indexed by step).
    */
+  /**
+   * 2D forward steps [n0, n1) of one shot: the grid (a gs_grid2d of kernel.h: int32 offsets and
+   * sizes, then float64 weights), the three time levels, W's base and stride, the steps, the
+   * wavelet (float64) and the source's scale 1/(dx dz), the source and receiver points (flat
+   * cell indices row * sx + column), the traces and their stride.
+   */
+  forwardRun2d(grid: number, u0: number, u1: number, u2: number, w: number, wStride: number, n0: number, n1: number,
+    amplitudes: number, scale: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
+    recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
   reverseRun(later: number, earlier: number, q: number, pBar: number, w: number, wStride: number, gradK: number, range: number,
     n0: number, n1: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, residual: number, residualStride: number, fBar: number): void;
@@ -106,6 +115,7 @@ export function arena(specs: readonly ArraySpec[], precision: Precision): Arena 
       forwardRun: exports[`forwardRun_${suffix}`],
       reverseRun: exports[`reverseRun_${suffix}`],
       bornRun: exports[`bornRun_${suffix}`],
+      forwardRun2d: exports[`forwardRun2d_${suffix}`],
     } as Kernels;
   }
   return { arrays, kernels, precision };

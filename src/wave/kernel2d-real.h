@@ -1,0 +1,117 @@
+/*
+ * The kernels of the 2D wave simulator, written once for a floating type `real` (kernel.c
+ * includes this file after kernel-real.h in each precision, whose flush and sample it uses).
+ *
+ * Scheme (x along rows, z down the columns; D2 and D1 the centred differences of kernel.c along
+ * each axis, in grid units; m = c^2 dt^2), per axis a = x, z with the 1D C-PML of kernel.ts:
+ *   psi_a^n  = b_a psi_a^{n-1} + a_a D1_a u^n
+ *   Q_a^n    = D2_a u^n + D1_a psi_a^n
+ *   zeta_a^n = b_a zeta_a^{n-1} + a_a Q_a^n
+ *   W^n      = (Q_x^n + zeta_x^n) / dx^2 + (Q_z^n + zeta_z^n) / dz^2 + f^n s / (dx dz)
+ *   u^{n+1}  = 2 u^n - u^{n-1} + m W^n
+ * with a_a = b_a - 1 inside the layers and a_a = 0, b_a = 1 outside. A free surface mirrors u
+ * oddly about the plane half a row above the first row (u = 0 there); the other sides absorb.
+ *
+ * Assumptions: arrays do not overlap; m, psi and zeta are zero in the ghosts; the ghost columns
+ * and the bottom ghost rows of u stay zero (the top ones too unless mirrored); a (b) are 0 (1)
+ * outside the layers.
+ */
+
+/* u^{n+1} and W^n over the interior cells of row r: both axes' second differences. */
+LOOP void FN(leapfrog2d)(const real *restrict u, const real *restrict prev, real *restrict next, const real *restrict m,
+                           real *restrict w, ptrdiff_t start, ptrdiff_t end, ptrdiff_t sx, real idx2, real idz2, real c0, real c1,
+                           real c2, real c3, real c4) {
+  for (ptrdiff_t i = start; i < end; i++) {
+    const real d = D2(u, i) * idx2 + D2S(u, i, sx) * idz2;
+    w[i] = d;
+    next[i] = ((u[i] + u[i]) - prev[i]) + m[i] * d;
+  }
+}
+
+/* psi = b psi + a D1 u along stride st on [start, end), with a and b of the axis: per cell
+ * (`per` 1: the x axis, indexed by column) or one value for the row (`per` 0). */
+LOOP void FN(psi2d)(const real *restrict u, real *restrict psi, const real *restrict a, const real *restrict b,
+                      ptrdiff_t start, ptrdiff_t end, ptrdiff_t st, ptrdiff_t per, ptrdiff_t at, real d1, real d2, real d3, real d4) {
+  for (ptrdiff_t i = start; i < end; i++) {
+    const ptrdiff_t j = per ? i - at : 0;
+    psi[i] = FN(flush)(b[j] * psi[i] + a[j] * D1S(u, i, st));
+  }
+}
+
+/* One axis's C-PML terms on [start, end) of a row: W and u^{n+1} gain (D1 psi + zeta) / h^2, with
+ * zeta = b zeta + a (D2 u + D1 psi) (a, b per column or per row as in psi2d). */
+LOOP void FN(pml2d)(const real *restrict u, const real *restrict psi, real *restrict zeta, real *restrict w,
+                      real *restrict next, const real *restrict m, const real *restrict a, const real *restrict b,
+                      ptrdiff_t start, ptrdiff_t end, ptrdiff_t st, ptrdiff_t per, ptrdiff_t at, real ih2, real c0, real c1,
+                      real c2, real c3, real c4, real d1, real d2, real d3, real d4) {
+  for (ptrdiff_t i = start; i < end; i++) {
+    const ptrdiff_t j = per ? i - at : 0;
+    const real t = D1S(psi, i, st);
+    const real z = FN(flush)(b[j] * zeta[i] + a[j] * (D2S(u, i, st) + t));
+    zeta[i] = z;
+    const real extra = (t + z) * ih2;
+    w[i] = w[i] + extra;
+    next[i] = FN(flush)(next[i] + m[i] * extra);
+  }
+}
+
+#define W2C(s) (s)->c[0], (s)->c[1], (s)->c[2], (s)->c[3], (s)->c[4]
+#define W2D(s) (s)->d[1], (s)->d[2], (s)->d[3], (s)->d[4]
+
+/* One 2D step: the free surface's mirror rows, the psi recursions in the layers, the interior,
+ * the layers' C-PML terms (the x terms reach GS_GHOST columns past the x layers: D1 psi_x). */
+INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, const real *prev, real *next, real *w) {
+  const ptrdiff_t sx = s->sx, sz = s->sz, g = GS_GHOST, x0 = g, x1 = sx - g, z0 = g, z1 = sz - g;
+  if (s->top_sign != 0)
+    for (ptrdiff_t j = 0; j < g; j++)
+      for (ptrdiff_t c = x0; c < x1; c++) u[(g - 1 - j) * sx + c] = (real)s->top_sign * u[(g + j) * sx + c];
+  for (ptrdiff_t r = z0; r < z1; r++) {
+    const ptrdiff_t row = r * sx;
+    if (s->xl > x0) FN(psi2d)(u, s->psix, s->ax, s->bx, row + x0, row + s->xl, 1, 1, row, W2D(s));
+    if (s->xr < x1) FN(psi2d)(u, s->psix, s->ax, s->bx, row + s->xr, row + x1, 1, 1, row, W2D(s));
+    if (r < s->zt || r >= s->zb) FN(psi2d)(u, s->psiz, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, W2D(s));
+  }
+  for (ptrdiff_t r = z0; r < z1; r++) FN(leapfrog2d)(u, prev, next, s->m, w, r * sx + x0, r * sx + x1, sx, s->idx2, s->idz2, W2C(s));
+  for (ptrdiff_t r = z0; r < z1; r++) {
+    const ptrdiff_t row = r * sx;
+    if (s->xl > x0) FN(pml2d)(u, s->psix, s->zetax, w, next, s->m, s->ax, s->bx, row + x0, row + min32(x1, s->xl + g), 1, 1, row, s->idx2, W2C(s), W2D(s));
+    if (s->xr < x1) FN(pml2d)(u, s->psix, s->zetax, w, next, s->m, s->ax, s->bx, row + max32(x0, s->xr - g), row + x1, 1, 1, row, s->idx2, W2C(s), W2D(s));
+    /* The z terms: rows of the z layers and GS_GHOST rows past them (D1 psi_z reaches there). */
+    if ((s->zt > z0 && r < s->zt + g) || (s->zb < z1 && r >= s->zb - g)) FN(pml2d)(u, s->psiz, s->zetaz, w, next, s->m, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, s->idz2, W2C(s), W2D(s));
+  }
+}
+
+void FN(gs_forward_run2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
+  real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
+  const gs_points *src = &r->source;
+  const int32_t nsrc = src->count * src->width;
+  for (int32_t n = n0; n < n1; n++) {
+    real *w = r->w + (ptrdiff_t)(n - n0) * r->w_stride;
+    FN(forward_step2d)(s, cur, prev, next, w);
+    const double amplitude = r->amplitudes[n];
+    if (amplitude != 0) {
+      const double scale = amplitude * r->dx; /* dx carries 1/(dx dz) */
+      for (int32_t j = 0; j < nsrc; j++) {
+        const int32_t i = src->index[j];
+        const double v = scale * src->weight[j];
+        w[i] = (real)((double)w[i] + v);
+        next[i] = (real)((double)next[i] + (double)s->m[i] * v);
+      }
+    }
+    FN(sample)(r, next, n);
+    real *t = prev;
+    prev = cur, cur = next, next = t;
+  }
+}
+
+/* A 2D sweep's pointers and weights from a grid of byte offsets into the memory at `base`. */
+void FN(gs_sweep2d_of)(FN(gs_sweep2d) *s, uintptr_t base, const gs_grid2d *g) {
+  s->m = (real *)(base + (uintptr_t)g->m);
+  s->ax = (real *)(base + (uintptr_t)g->ax), s->bx = (real *)(base + (uintptr_t)g->bx);
+  s->az = (real *)(base + (uintptr_t)g->az), s->bz = (real *)(base + (uintptr_t)g->bz);
+  s->psix = (real *)(base + (uintptr_t)g->psix), s->zetax = (real *)(base + (uintptr_t)g->zetax);
+  s->psiz = (real *)(base + (uintptr_t)g->psiz), s->zetaz = (real *)(base + (uintptr_t)g->zetaz);
+  s->sx = g->sx, s->sz = g->sz, s->xl = g->xl, s->xr = g->xr, s->zt = g->zt, s->zb = g->zb, s->top_sign = g->top_sign;
+  for (int j = 0; j < 5; j++) s->c[j] = (real)g->c[j], s->d[j] = (real)g->d[j];
+  s->idx2 = (real)g->idx2, s->idz2 = (real)g->idz2;
+}
