@@ -141,7 +141,7 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
     });
   }
 
-  test("2D: data agree to 1e-12 (float64) and 1e-4 (float32) on a heterogeneous model with a free surface, two shots, off-grid points; each backend repeats itself", () => {
+  test("2D: data and velocity gradients agree to 1e-12 (float64) and 1e-4 (float32) on a heterogeneous model with a free surface, two shots, off-grid points; each backend repeats itself", () => {
     const nx = 60, nz = 40, dx = 10, dt = 1e-3, nt = 300;
     const c = Float64Array.from({ length: nx * nz }, (_, i) => 1800 + 700 * Math.tanh((Math.floor(i / nx) - 20) / 4) + 100 * Math.sin(i % nx));
     for (const precision of ["float64", "float32"] as const) {
@@ -160,6 +160,15 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
       expect(relative(nat, wasm)).toBeLessThan(precision === "float32" ? AGREEMENT_F32 : AGREEMENT);
       expect(data("wasm")).toEqual(wasm);
       expect(data("native")).toEqual(nat);
+      const dd = field(wasm.map((v, i) => v + 1e-3 * Math.sin(i / 17)), sim.dataShape);
+      const gradient = (backend: BackendName) => {
+        setBackend(backend);
+        return flatten(sim.vjp(field(c, [nz, nx]), dd));
+      };
+      const gw = gradient("wasm"), gn = gradient("native");
+      expect(relative(gn, gw)).toBeLessThan(precision === "float32" ? AGREEMENT_F32 : AGREEMENT);
+      expect(gradient("wasm")).toEqual(gw);
+      expect(gradient("native")).toEqual(gn);
     }
   });
 

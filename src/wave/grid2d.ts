@@ -95,7 +95,7 @@ const KNOWN_KEYS = new Set(["nx", "nz", "dx", "dz", "origin", "dt", "nt", "order
 /** What a 2D forward run holds (bytes): the state, the data. */
 export function wave2DMemory(cells: number, nt: number, traces: number, precision: Precision): MemoryPart[] {
   return [
-    { what: "2D wave state", bytes: bytesPerValue(precision) * 13 * cells },
+    { what: "2D wave state (forward and adjoint)", bytes: (bytesPerValue(precision) * 19 + 8) * cells },
     { what: "data and wavelets", bytes: 8 * nt * 2 * traces },
   ];
 }

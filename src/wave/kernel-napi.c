@@ -71,7 +71,7 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 #endif
 
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 7
+#define GS_ABI 8
 
 /* Runs RUN(real, suffix) in the call's precision (the kernel functions' _f32 or _f64), with
  * flush-to-zero and denormals-are-zero for its duration. */
@@ -258,9 +258,49 @@ static napi_value forward_run2d(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value reverse_run2d(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, "reverseRun2d", 23)) return NULL;
+  const int32_t grid = i32(&c, 0), later = i32(&c, 1), earlier = i32(&c, 2), qx = i32(&c, 3), qz = i32(&c, 4), pbx = i32(&c, 5), pbz = i32(&c, 6);
+  const int32_t w = i32(&c, 7), w_stride = i32(&c, 8), grad = i32(&c, 9), n0 = i32(&c, 10), n1 = i32(&c, 11);
+  const double scale = f64(&c, 12);
+  const int32_t src_count = i32(&c, 13), width = i32(&c, 14), src_index = i32(&c, 15), src_weight = i32(&c, 16);
+  const int32_t rec_count = i32(&c, 17), rec_index = i32(&c, 18), rec_weight = i32(&c, 19), residual = i32(&c, 20);
+  const int32_t residual_stride = i32(&c, 21), f_bar = i32(&c, 22);
+  gs_grid2d g;
+  if (!(c.ok && grid2d_of(&c, grid, &g))) return NULL;
+  const int64_t cells = (int64_t)g.sx * g.sz, steps = (int64_t)n1 - n0;
+  gs_points source, receivers;
+  if (!(require(&c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
+        require(&c, w_stride == 0 || w_stride >= cells, "W's stride must be 0 or at least the working cells") &&
+        require(&c, residual_stride >= 0, "the residual's stride must be non-negative") &&
+        span(&c, "later", later, 0, cells) && span(&c, "earlier", earlier, 0, cells) && span(&c, "qx", qx, 0, cells) &&
+        span(&c, "qz", qz, 0, cells) && span(&c, "pBarX", pbx, 0, cells) && span(&c, "pBarZ", pbz, 0, cells) &&
+        span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + cells : 0) &&
+        span_of(&c, "gradM", grad, 0, cells, 8, "float64") &&
+        points(&c, "source", src_count, width, src_index, src_weight, GS_GHOST * g.sx, (int32_t)(cells - GS_GHOST * g.sx), &source) &&
+        points(&c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)cells, &receivers) &&
+        span_of(&c, "residual", residual, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * residual_stride + n1 : 0, 8, "float64") &&
+        span_of(&c, "fBar", f_bar, n0, n1, 8, "float64")))
+    return NULL;
+  const uintptr_t base = (uintptr_t)c.base;
+#define REVERSE_RUN2D(real, sfx) \
+  { \
+    gs_sweep2d_##sfx s; \
+    gs_sweep2d_of_##sfx(&s, base, &g); \
+    const gs_reverse_##sfx r = {(real *)(base + later), (real *)(base + earlier), (real *)(base + qx), (real *)(base + pbx), \
+    (const real *)(base + w), w_stride, (double *)(base + grad), NULL, scale, source, receivers, \
+    (const double *)(base + residual), residual_stride, (double *)(base + f_bar)}; \
+    gs_reverse_run2d_##sfx(&s, &r, (real *)(base + qz), (real *)(base + pbz), n0, n1); \
+  }
+  IN_PRECISION(c, REVERSE_RUN2D);
+#undef REVERSE_RUN2D
+  return NULL;
+}
+
 /* ---- bind(buffer) and the module ---- */
 
-#define KERNELS 5
+#define KERNELS 6
 static const struct {
   const char *name;
   napi_callback fn;
@@ -270,6 +310,7 @@ static const struct {
     {"reverseRun", reverse_run},
     {"bornRun", born_run},
     {"forwardRun2d", forward_run2d},
+    {"reverseRun2d", reverse_run2d},
 };
 
 /* The kernel functions of this thread's copy of the module, made once per precision (napi_set_instance_data). */

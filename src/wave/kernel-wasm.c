@@ -94,6 +94,22 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
         {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                           \
         AT(double, traces), trace_stride};                                                                         \
     gs_forward_run2d_##suffix(&s, &r, n0, n1);                                                                     \
+  }                                                                                                                \
+  EXPORT("reverseRun2d_" #suffix)                                                                                  \
+  void reverse_run2d_##suffix(int32_t grid, int32_t later, int32_t earlier, int32_t qx, int32_t qz, int32_t pbx,     \
+                              int32_t pbz, int32_t w, int32_t w_stride, int32_t grad, int32_t n0, int32_t n1,         \
+                              double scale, int32_t src_count, int32_t width, int32_t src_index, int32_t src_weight, \
+                              int32_t rec_count, int32_t rec_index, int32_t rec_weight, int32_t residual,             \
+                              int32_t residual_stride, int32_t f_bar) {                                              \
+    gs_sweep2d_##suffix s;                                                                                         \
+    gs_sweep2d_of_##suffix(&s, 0, AT(const gs_grid2d, grid));                                                      \
+    const gs_reverse_##suffix r = {                                                                                \
+        AT(real, later), AT(real, earlier), AT(real, qx), AT(real, pbx), AT(const real, w), w_stride,              \
+        AT(double, grad), 0, scale,                                                                                \
+        {src_count, width, AT(const int32_t, src_index), AT(const double, src_weight)},                           \
+        {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                           \
+        AT(const double, residual), residual_stride, AT(double, f_bar)};                                          \
+    gs_reverse_run2d_##suffix(&s, &r, AT(real, qz), AT(real, pbz), n0, n1);                                        \
   }
 
 FRONT(double, f64)

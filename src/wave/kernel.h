@@ -153,6 +153,12 @@ typedef GS_SWEEP2D(float) gs_sweep2d_f32;
  * the traces); u^{n1-1}, u^{n1} end as in gs_forward_run. */
 void gs_forward_run2d_f64(const gs_sweep2d_f64 *s, const gs_run_f64 *r, int32_t n0, int32_t n1);
 void gs_forward_run2d_f32(const gs_sweep2d_f32 *s, const gs_run_f32 *r, int32_t n0, int32_t n1);
+/* Steps n1-1 down to n0 of one 2D shot reversed (as gs_reverse_run, over the whole interior;
+ * `range` unused): with the adjoint sweep (its psi and zeta arrays holding psi-bar and
+ * zeta-bar), r->q and r->p_bar the x axis's scratch Q-bar and P-bar, qz and p_barz the z
+ * axis's, r->grad_k dJ/dm per cell (float64), `dx` the source's scale 1/(dx dz). */
+void gs_reverse_run2d_f64(const gs_sweep2d_f64 *s, const gs_reverse_f64 *r, double *qz, double *p_barz, int32_t n0, int32_t n1);
+void gs_reverse_run2d_f32(const gs_sweep2d_f32 *s, const gs_reverse_f32 *r, float *qz, float *p_barz, int32_t n0, int32_t n1);
 void gs_sweep2d_of_f64(gs_sweep2d_f64 *s, uintptr_t base, const gs_grid2d *g);
 void gs_sweep2d_of_f32(gs_sweep2d_f32 *s, uintptr_t base, const gs_grid2d *g);
 

@@ -104,6 +104,137 @@ void FN(gs_forward_run2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, int32_t 
   }
 }
 
+/* ---- the adjoint (see the 1D adjoint in kernel-real.h: the same structure, once per axis) ----
+ *
+ * Per step, with lambda = ubar^{n+1} (`later`): W-bar = m lambda, split per axis as
+ * q_x = W-bar / dx^2 and q_z = W-bar / dz^2; in each axis's layers the zeta and psi recursions
+ * reversed (pml_adjoint2d: q becomes Q-bar; psi_adjoint2d: P-bar collected; zeta-bar and psi-bar live in the
+ * adjoint sweep's zeta and psi arrays); the free surface's mirror applied to q_z (D2 with the
+ * mirror fill is self-adjoint); then ubar^n = 2 lambda - ubar^{n+2} + D2x q_x + D2z q_z
+ * - D1x P-bar_x - D1z P-bar_z, written over ubar^{n+2} in `earlier`, and dJ/dm += lambda W^n.
+ * The range is the whole interior. The scratch q and P-bar arrays must be zero in the ghosts
+ * (and P-bar outside the layers) on entry; a step leaves them so (the mirror rows it fills it
+ * zeroes again). */
+
+/* q_x = m l / dx^2 and q_z = m l / dz^2 over the interior cells of a row. */
+LOOP void FN(adjoint_prepare2d)(const real *restrict later, const real *restrict m, real *restrict qx, real *restrict qz,
+                                  ptrdiff_t start, ptrdiff_t end, real idx2, real idz2) {
+  for (ptrdiff_t i = start; i < end; i++) {
+    const real q = m[i] * later[i];
+    qx[i] = q * idx2;
+    qz[i] = q * idz2;
+  }
+}
+
+/* The zeta recursion of one axis reversed on [start, end) (a, b as in psi2d): W-bar (q) becomes Q-bar. */
+LOOP void FN(pml_adjoint2d)(real *restrict q, real *restrict zeta_bar, const real *restrict a, const real *restrict b,
+                              ptrdiff_t start, ptrdiff_t end, ptrdiff_t per, ptrdiff_t at) {
+  for (ptrdiff_t i = start; i < end; i++) {
+    const ptrdiff_t j = per ? i - at : 0;
+    const real z = zeta_bar[i] + q[i];
+    zeta_bar[i] = FN(flush)(b[j] * z);
+    q[i] = q[i] + a[j] * z;
+  }
+}
+
+/* psi-bar and P-bar of one axis on [start, end), from Q-bar complete along the axis. */
+LOOP void FN(psi_adjoint2d)(const real *restrict q, real *restrict psi_bar, real *restrict p_bar, const real *restrict a,
+                              const real *restrict b, ptrdiff_t start, ptrdiff_t end, ptrdiff_t st, ptrdiff_t per, ptrdiff_t at,
+                              real d1, real d2, real d3, real d4) {
+  for (ptrdiff_t i = start; i < end; i++) {
+    const ptrdiff_t j = per ? i - at : 0;
+    const real z = psi_bar[i] - D1S(q, i, st);
+    p_bar[i] = a[j] * z;
+    psi_bar[i] = FN(flush)(b[j] * z);
+  }
+}
+
+/* ubar^n = ((l + l) + (D2x q_x + D2z q_z)) - ubar^{n+2} over a row, and dJ/dm += l W^n (float64). */
+LOOP void FN(adjoint_leapfrog2d)(const real *restrict qx, const real *restrict qz, const real *restrict later,
+                                   real *restrict earlier, const real *restrict wn, double *restrict grad, ptrdiff_t start,
+                                   ptrdiff_t end, ptrdiff_t sx, real c0, real c1, real c2, real c3, real c4) {
+  for (ptrdiff_t i = start; i < end; i++) {
+    const real l = later[i];
+    earlier[i] = ((l + l) + (D2(qx, i) + D2S(qz, i, sx))) - earlier[i];
+    grad[i] = grad[i] + (double)l * (double)wn[i];
+  }
+}
+
+/* ubar^n -= D1 P-bar along stride st on [start, end). */
+LOOP void FN(adjoint_psi2d)(real *restrict earlier, const real *restrict p_bar, ptrdiff_t start, ptrdiff_t end, ptrdiff_t st,
+                              real d1, real d2, real d3, real d4) {
+  for (ptrdiff_t i = start; i < end; i++) earlier[i] = earlier[i] - D1S(p_bar, i, st);
+}
+
+/* One 2D step reversed: `s` is the adjoint sweep (its psi and zeta arrays hold psi-bar and
+ * zeta-bar), `later` ubar^{n+1}, `earlier` ubar^{n+2} on entry and ubar^n on return. */
+INLINE void FN(adjoint_step2d)(const FN(gs_sweep2d) *s, const real *later, real *earlier, real *qx, real *qz, real *pbx,
+                               real *pbz, const real *wn, double *grad) {
+  const ptrdiff_t sx = s->sx, sz = s->sz, g = GS_GHOST, x0 = g, x1 = sx - g, z0 = g, z1 = sz - g;
+  for (ptrdiff_t r = z0; r < z1; r++) FN(adjoint_prepare2d)(later, s->m, qx, qz, r * sx + x0, r * sx + x1, s->idx2, s->idz2);
+  /* zeta reversed (q becomes Q-bar in the layers), then psi reversed (reads Q-bar along the axis). */
+  for (ptrdiff_t r = z0; r < z1; r++) {
+    const ptrdiff_t row = r * sx;
+    if (s->xl > x0) FN(pml_adjoint2d)(qx, s->zetax, s->ax, s->bx, row + x0, row + s->xl, 1, row);
+    if (s->xr < x1) FN(pml_adjoint2d)(qx, s->zetax, s->ax, s->bx, row + s->xr, row + x1, 1, row);
+    if (r < s->zt || r >= s->zb) FN(pml_adjoint2d)(qz, s->zetaz, s->az + r, s->bz + r, row + x0, row + x1, 0, 0);
+  }
+  for (ptrdiff_t r = z0; r < z1; r++) {
+    const ptrdiff_t row = r * sx;
+    if (s->xl > x0) FN(psi_adjoint2d)(qx, s->psix, pbx, s->ax, s->bx, row + x0, row + s->xl, 1, 1, row, W2D(s));
+    if (s->xr < x1) FN(psi_adjoint2d)(qx, s->psix, pbx, s->ax, s->bx, row + s->xr, row + x1, 1, 1, row, W2D(s));
+    if (r < s->zt || r >= s->zb) FN(psi_adjoint2d)(qz, s->psiz, pbz, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, W2D(s));
+  }
+  if (s->top_sign != 0)
+    for (ptrdiff_t j = 0; j < g; j++)
+      for (ptrdiff_t c = x0; c < x1; c++) qz[(g - 1 - j) * sx + c] = (real)s->top_sign * qz[(g + j) * sx + c];
+  for (ptrdiff_t r = z0; r < z1; r++)
+    FN(adjoint_leapfrog2d)(qx, qz, later, earlier, wn, grad, r * sx + x0, r * sx + x1, sx, W2C(s));
+  /* With a free surface, the forward's D1z u (psi_z) reads the mirror rows too (on grids of fewer
+   * than GS_GHOST rows above the bottom layer): D1 with a mirror fill of the opposite sign is
+   * its own transpose's negative. The mirror rows of q_z and P-bar_z are zeroed afterwards: D1z
+   * Q-bar_z (psi_adjoint2d) is the transpose of D1z psi_z, whose ghost rows are zero. */
+  if (s->top_sign != 0)
+    for (ptrdiff_t j = 0; j < g; j++)
+      for (ptrdiff_t c = x0; c < x1; c++) qz[(g - 1 - j) * sx + c] = 0, pbz[(g - 1 - j) * sx + c] = (real)(-s->top_sign) * pbz[(g + j) * sx + c];
+  for (ptrdiff_t r = z0; r < z1; r++) {
+    const ptrdiff_t row = r * sx;
+    if (s->xl > x0) FN(adjoint_psi2d)(earlier, pbx, row + x0, row + min32(x1, s->xl + g), 1, W2D(s));
+    if (s->xr < x1) FN(adjoint_psi2d)(earlier, pbx, row + max32(x0, s->xr - g), row + x1, 1, W2D(s));
+    if ((s->zt > z0 && r < s->zt + g) || (s->zb < z1 && r >= s->zb - g)) FN(adjoint_psi2d)(earlier, pbz, row + x0, row + x1, sx, W2D(s));
+  }
+  if (s->top_sign != 0)
+    for (ptrdiff_t j = 0; j < g; j++)
+      for (ptrdiff_t c = x0; c < x1; c++) pbz[(g - 1 - j) * sx + c] = 0;
+}
+
+void FN(gs_reverse_run2d)(const FN(gs_sweep2d) *s, const FN(gs_reverse) *r, real *qz, real *p_barz, int32_t n0, int32_t n1) {
+  real *later = r->later, *earlier = r->earlier;
+  const gs_points *src = &r->source, *rec = &r->receivers;
+  const int32_t nsrc = src->count * src->width;
+  for (int32_t n = n1 - 1; n >= n0; n--) {
+    /* The source's term of W^n is f^n s / (dx dz) (`dx` carries the scale): dJ/df^n = sum m ubar^{n+1} s scale. */
+    double f_bar = 0;
+    for (int32_t j = 0; j < nsrc; j++) {
+      const int32_t i = src->index[j];
+      f_bar += (double)s->m[i] * (double)later[i] * src->weight[j] * r->dx;
+    }
+    r->f_bar[n] = f_bar;
+    FN(adjoint_step2d)(s, later, earlier, r->q, qz, r->p_bar, p_barz, r->w + (ptrdiff_t)(n - n0) * r->w_stride, r->grad_k);
+    real *t = later;
+    later = earlier, earlier = t;
+    /* R^T of the residual at t_n into ubar^n. */
+    for (int32_t q = 0; q < rec->count; q++) {
+      const double v = r->residual[q * r->residual_stride + n];
+      if (v == 0) continue;
+      for (int32_t j = 0; j < rec->width; j++) {
+        const int32_t i = rec->index[q * rec->width + j];
+        later[i] = (real)((double)later[i] + rec->weight[q * rec->width + j] * v);
+      }
+    }
+  }
+}
+
 /* A 2D sweep's pointers and weights from a grid of byte offsets into the memory at `base`. */
 void FN(gs_sweep2d_of)(FN(gs_sweep2d) *s, uintptr_t base, const gs_grid2d *g) {
   s->m = (real *)(base + (uintptr_t)g->m);

@@ -62,6 +62,16 @@ export interface Kernels {
   forwardRun2d(grid: number, u0: number, u1: number, u2: number, w: number, wStride: number, n0: number, n1: number,
     amplitudes: number, scale: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
+  /**
+   * 2D steps n1-1 down to n0 of one shot reversed over the whole interior (the 1D reverseRun's
+   * structure per axis): the grid of the adjoint (its psi and zeta arrays hold psi-bar and
+   * zeta-bar), ubar^{n+1} and ubar^{n+2} (they swap every step), scratch Q-bar and P-bar per axis
+   * (x, z; zero in the ghosts), W's base and stride, dJ/dm (float64), the steps, the source's
+   * scale 1/(dx dz), the source and receiver points, the residual and its stride, dJ/df (float64).
+   */
+  reverseRun2d(grid: number, later: number, earlier: number, qx: number, qz: number, pBarX: number, pBarZ: number, w: number, wStride: number,
+    gradM: number, n0: number, n1: number, scale: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
+    recCount: number, recIndex: number, recWeight: number, residual: number, residualStride: number, fBar: number): void;
   reverseRun(later: number, earlier: number, q: number, pBar: number, w: number, wStride: number, gradK: number, range: number,
     n0: number, n1: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, residual: number, residualStride: number, fBar: number): void;
@@ -116,6 +126,7 @@ export function arena(specs: readonly ArraySpec[], precision: Precision): Arena 
       reverseRun: exports[`reverseRun_${suffix}`],
       bornRun: exports[`bornRun_${suffix}`],
       forwardRun2d: exports[`forwardRun2d_${suffix}`],
+      reverseRun2d: exports[`reverseRun2d_${suffix}`],
     } as Kernels;
   }
   return { arrays, kernels, precision };

@@ -1,0 +1,169 @@
+/**
+ * The arena of the 2D simulator (written once here): the grid the kernels of kernel2d-real.h
+ * read (a gs_grid2d of kernel.h), the forward state, W^n (one step's scratch, or the full
+ * storage of every step of every shot), one shot's points, and the adjoint's arrays, all in
+ * one WebAssembly memory, so the adjoint reads W^n where the forward left it.
+ *
+ * The adjoint runs on the same grid: its memory variables (psi, zeta of each axis) hold
+ * psi-bar and zeta-bar during a reverse run, zeroed before each shot (the forward's are no
+ * longer needed once W^n is stored).
+ */
+import { GHOST } from "./config.js";
+import type { Layout2D } from "./grid2d.js";
+import type { Real } from "./precision.js";
+import { arena, type Kernels } from "./wasm.js";
+
+/** float64 values of a gs_grid2d (kernel.h): 16 int32 (8 values), then c[5], d[5], 1/dx^2, 1/dz^2. */
+const GRID_VALUES = 20;
+
+/** The arrays of the working precision, first in the arena (see the constructor's specs). */
+const REAL_ARRAYS = 19;
+
+export class Propagator2D {
+  readonly kernels: Kernels;
+  private readonly lay: Layout2D;
+  private readonly cells: number;
+  private readonly width: number;
+  /** m = c^2 dt^2 per working cell (zero in the ghosts); the C-PML's memory variables (or their adjoints). */
+  private readonly m: Real;
+  private readonly memory: Real[];
+  private readonly u: Real[];
+  /** W^n: one step's (stride 0) or every step of every shot's, (nt - 1) cells per shot. */
+  private readonly w: Real;
+  readonly stored: boolean;
+  /** The adjoint: ubar^{n+1}, ubar^{n+2}, scratch Q-bar and P-bar per axis. */
+  private readonly later: Real;
+  private readonly earlier: Real;
+  private readonly scratch: Real[];
+  /** dJ/dm per working cell, summed over the shots reversed (float64). */
+  readonly gradM: Float64Array;
+  private readonly grid: Float64Array;
+  private readonly amplitudes: Float64Array;
+  private readonly srcIndex: Int32Array;
+  private readonly srcWeight: Float64Array;
+  private readonly recIndex: Int32Array;
+  private readonly recWeight: Float64Array;
+  /** One shot's traces (receiver r's u at t_n at r nt + n), or its residual in a reverse run. */
+  readonly traces: Float64Array;
+  /** dJ/df^n of the shot last reversed. */
+  readonly fBar: Float64Array;
+
+  /** The arena of a layout; `stored`: keep W^n of every step and shot (full storage for the adjoint). */
+  constructor(lay: Layout2D, stored: boolean) {
+    this.lay = lay;
+    this.stored = stored;
+    const cells = (this.cells = lay.sx * lay.sz), width = (this.width = lay.sources[0].index.length);
+    const nr = lay.nreceivers, nt = lay.nt, ns = lay.sources.length;
+    const storage = stored ? ns * Math.max(nt - 1, 1) * cells : cells;
+    const { arrays, kernels } = arena([
+      { length: cells }, { length: lay.sx }, { length: lay.sx }, { length: lay.sz }, { length: lay.sz }, // m, ax, bx, az, bz
+      { length: cells }, { length: cells }, { length: cells }, { length: cells }, // psix, zetax, psiz, zetaz
+      { length: cells }, { length: cells }, { length: cells }, // u^{n-1}, u^n, scratch
+      { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, // later, earlier, qx, qz, pbx, pbz
+      { length: storage }, // W
+      { length: cells, type: "float64" }, { length: GRID_VALUES, type: "float64" }, { length: nt, type: "float64" },
+      { length: width, type: "int32" }, { length: width, type: "float64" },
+      { length: nr * width, type: "int32" }, { length: nr * width, type: "float64" }, { length: nr * nt, type: "float64" },
+      { length: nt, type: "float64" },
+    ], lay.precision);
+    this.kernels = kernels;
+    const real = arrays.slice(0, REAL_ARRAYS) as Real[];
+    let ax: Real, bx: Real, az: Real, bz: Real;
+    [this.m, ax, bx, az, bz] = real;
+    this.memory = real.slice(5, 9);
+    this.u = real.slice(9, 12);
+    [this.later, this.earlier] = real.slice(12, 14);
+    this.scratch = real.slice(14, 18);
+    this.w = real[18];
+    [this.gradM, this.grid, this.amplitudes] = arrays.slice(REAL_ARRAYS, REAL_ARRAYS + 3) as Float64Array[];
+    [this.srcIndex, this.srcWeight, this.recIndex, this.recWeight, this.traces, this.fBar] = arrays.slice(REAL_ARRAYS + 3) as [Int32Array, Float64Array, Int32Array, Float64Array, Float64Array, Float64Array];
+    ax.set(lay.ax), bx.set(lay.bx), az.set(lay.az), bz.set(lay.bz);
+    const ints = new Int32Array(this.grid.buffer, this.grid.byteOffset, 16);
+    ints.set([this.m, ax, bx, az, bz, ...this.memory].map((a) => a.byteOffset));
+    ints.set([lay.sx, lay.sz, lay.xl, lay.xr, lay.zt, lay.zb, lay.top === "free" ? -1 : 0], 9);
+    const st = lay.stencil, pad = (a: readonly number[], n: number, from: number) => Array.from({ length: n }, (_, j) => (j >= from && j - from < a.length ? a[j - from] : 0));
+    this.grid.set([...pad(st.second, 5, 0), ...pad(st.first, 5, 1), 1 / lay.dx ** 2, 1 / lay.dz ** 2], 8);
+  }
+
+  /**
+   * The working cell's model cell: the layers and the free surface's side copy the nearest
+   * model cell (clamped row and column), so its gradient folds back there.
+   */
+  private modelCell(r: number, q: number): number {
+    const lay = this.lay;
+    return Math.min(Math.max(r - lay.firstZ, 0), lay.nz - 1) * lay.nx + Math.min(Math.max(q - lay.firstX, 0), lay.nx - 1);
+  }
+
+  /** m = c^2 dt^2 on the working cells from the velocity [nz, nx] (ghosts stay 0). */
+  setVelocity(c: Float64Array): void {
+    const lay = this.lay, dt2 = lay.dt * lay.dt;
+    for (let r = GHOST; r < lay.sz - GHOST; r++) {
+      for (let q = GHOST; q < lay.sx - GHOST; q++) {
+        const v = c[this.modelCell(r, q)];
+        this.m[r * lay.sx + q] = v * v * dt2;
+      }
+    }
+  }
+
+  /** dJ/dc per model cell [nz, nx] from dJ/dm summed in {@link gradM}: dm/dc = 2 c dt^2, folded onto the model cell each working cell copies. */
+  velocityGradient(c: Float64Array): Float64Array {
+    const lay = this.lay, out = new Float64Array(lay.nx * lay.nz), dt2 = lay.dt * lay.dt;
+    for (let r = GHOST; r < lay.sz - GHOST; r++) {
+      for (let q = GHOST; q < lay.sx - GHOST; q++) {
+        const j = this.modelCell(r, q);
+        out[j] += this.gradM[r * lay.sx + q] * 2 * c[j] * dt2;
+      }
+    }
+    return out;
+  }
+
+  private loadPoints(s: number): void {
+    const lay = this.lay, width = this.width;
+    this.srcIndex.set(lay.sources[s].index), this.srcWeight.set(lay.sources[s].weight);
+    lay.receivers[s].forEach((p, r) => (this.recIndex.set(p.index, r * width), this.recWeight.set(p.weight, r * width)));
+  }
+
+  private points(): [number, number, number, number, number, number, number] {
+    return [1, this.width, this.srcIndex.byteOffset, this.srcWeight.byteOffset, this.lay.nreceivers, this.recIndex.byteOffset, this.recWeight.byteOffset];
+  }
+
+  /** Byte offset of shot s's W^0 and the stride of W in values. */
+  private storeOf(s: number): [number, number] {
+    const per = Math.max(this.lay.nt - 1, 1) * this.cells;
+    return this.stored ? [this.w.byteOffset + s * per * this.w.BYTES_PER_ELEMENT, this.cells] : [this.w.byteOffset, 0];
+  }
+
+  /** Shot s's forward run from rest; its data in {@link traces} (and W^n in storage when {@link stored}). */
+  forwardShot(s: number): void {
+    const lay = this.lay, nt = lay.nt;
+    for (const a of [...this.memory, ...this.u]) a.fill(0);
+    this.traces.fill(0);
+    this.amplitudes.set(lay.wavelets[s]);
+    this.loadPoints(s);
+    const [w, stride] = this.storeOf(s), [u0, u1, u2] = this.u;
+    this.kernels.forwardRun2d(this.grid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset, w, stride, 0, nt - 1,
+      this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points(), this.traces.byteOffset, nt);
+  }
+
+  /**
+   * Shot s's adjoint run over its stored W^n, driven by `residual` (receiver r's at r nt + n):
+   * dJ/dm added to {@link gradM}, dJ/df^n in {@link fBar}.
+   */
+  reverseShot(s: number, residual: Float64Array): void {
+    if (!this.stored) throw new Error("Propagator2D: reverseShot needs the full storage of W^n");
+    const lay = this.lay, nt = lay.nt, nr = lay.nreceivers;
+    for (const a of [...this.memory, this.later, this.earlier, ...this.scratch]) a.fill(0);
+    this.fBar.fill(0);
+    this.traces.set(residual);
+    this.loadPoints(s);
+    // R^T of the residual at t_{nt-1} into ubar^{nt-1}; the kernel injects the earlier ones.
+    for (let r = 0; r < nr; r++) {
+      const v = residual[r * nt + nt - 1], p = lay.receivers[s][r];
+      for (let j = 0; j < p.index.length; j++) this.later[p.index[j]] += p.weight[j] * v;
+    }
+    const [w, stride] = this.storeOf(s), [qx, qz, pbx, pbz] = this.scratch;
+    this.kernels.reverseRun2d(this.grid.byteOffset, this.later.byteOffset, this.earlier.byteOffset, qx.byteOffset, qz.byteOffset,
+      pbx.byteOffset, pbz.byteOffset, w, stride, this.gradM.byteOffset, 0, nt - 1, 1 / (lay.dx * lay.dz), ...this.points(),
+      this.traces.byteOffset, nt, this.fBar.byteOffset);
+  }
+}
