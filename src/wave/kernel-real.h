@@ -256,17 +256,39 @@ void FN(gs_born_run)(const FN(gs_sweep) *s, const FN(gs_sweep) *p, const FN(gs_b
 }
 
 
+/* dJ/df^n of a source term c f^n s scale in W^n: sum_j c_j ubar^{n+1}_j s_j scale (float64). */
+INLINE double FN(source_gradient)(const real *c, const real *later, const gs_points *src, double scale) {
+  double f_bar = 0;
+  for (int32_t j = 0; j < src->count * src->width; j++) {
+    const int32_t i = src->index[j];
+    f_bar += (double)c[i] * (double)later[i] * src->weight[j] * scale;
+  }
+  return f_bar;
+}
+
+/* R^T of the residual at t_n into ubar^n (`later`), in float64 arithmetic; [*lo, *hi) widened
+ * over the cells it touches when lo is not NULL. */
+INLINE void FN(inject_residual)(const FN(gs_reverse) *r, real *later, int32_t n, int32_t *lo, int32_t *hi) {
+  const gs_points *rec = &r->receivers;
+  for (int32_t q = 0; q < rec->count; q++) {
+    const double v = r->residual[q * r->residual_stride + n];
+    if (v == 0) continue;
+    for (int32_t j = 0; j < rec->width; j++) {
+      const int32_t i = rec->index[q * rec->width + j];
+      later[i] = (real)((double)later[i] + rec->weight[q * rec->width + j] * v);
+      if (lo == NULL) continue;
+      if (*hi <= *lo) *lo = i, *hi = i + 1;
+      else *lo = min32(*lo, i), *hi = max32(*hi, i + 1);
+    }
+  }
+}
+
 void FN(gs_reverse_run)(const FN(gs_sweep) *s, const FN(gs_reverse) *r, int32_t n0, int32_t n1) {
   real *later = r->later, *earlier = r->earlier;
-  const gs_points *src = &r->source, *rec = &r->receivers;
+  const gs_points *src = &r->source;
   for (int32_t n = n1 - 1; n >= n0; n--) {
     /* The source's term of W^n is dx f^n s, so dJ/df^n = dx sum_j s_j k_j ubar^{n+1}_j. */
-    double f_bar = 0;
-    for (int32_t j = 0; j < src->count * src->width; j++) {
-      const int32_t i = src->index[j];
-      f_bar += (double)s->k[i] * (double)later[i] * src->weight[j] * r->dx;
-    }
-    r->f_bar[n] = f_bar;
+    r->f_bar[n] = FN(source_gradient)(s->k, later, src, r->dx);
     if (r->w_stride != 0 && n > n0) FN(prefetch)(r->w + (ptrdiff_t)(n - 1 - n0) * r->w_stride, s->last + GS_GHOST, 0);
     /* The range: every cell with a mirror end (as the forward's), else the cells where ubar may be
      * nonzero, widened by this step's reach. */
@@ -278,17 +300,7 @@ void FN(gs_reverse_run)(const FN(gs_sweep) *s, const FN(gs_reverse) *r, int32_t 
     }
     real *t = later;
     later = earlier, earlier = t;
-    /* R^T of the residual at t_n into ubar^n. */
-    for (int32_t q = 0; q < rec->count; q++) {
-      const double v = r->residual[q * r->residual_stride + n];
-      if (v == 0) continue;
-      for (int32_t j = 0; j < rec->width; j++) {
-        const int32_t i = rec->index[q * rec->width + j];
-        later[i] = (real)((double)later[i] + rec->weight[q * rec->width + j] * v);
-        if (hi <= lo) lo = i, hi = i + 1;
-        else lo = min32(lo, i), hi = max32(hi, i + 1);
-      }
-    }
+    FN(inject_residual)(r, later, n, &lo, &hi);
     r->range[0] = lo, r->range[1] = hi;
   }
 }

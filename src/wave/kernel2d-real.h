@@ -210,28 +210,14 @@ INLINE void FN(adjoint_step2d)(const FN(gs_sweep2d) *s, const real *later, real 
 
 void FN(gs_reverse_run2d)(const FN(gs_sweep2d) *s, const FN(gs_reverse) *r, real *qz, real *p_barz, int32_t n0, int32_t n1) {
   real *later = r->later, *earlier = r->earlier;
-  const gs_points *src = &r->source, *rec = &r->receivers;
-  const int32_t nsrc = src->count * src->width;
+  const gs_points *src = &r->source;
   for (int32_t n = n1 - 1; n >= n0; n--) {
     /* The source's term of W^n is f^n s / (dx dz) (`dx` carries the scale): dJ/df^n = sum m ubar^{n+1} s scale. */
-    double f_bar = 0;
-    for (int32_t j = 0; j < nsrc; j++) {
-      const int32_t i = src->index[j];
-      f_bar += (double)s->m[i] * (double)later[i] * src->weight[j] * r->dx;
-    }
-    r->f_bar[n] = f_bar;
+    r->f_bar[n] = FN(source_gradient)(s->m, later, src, r->dx);
     FN(adjoint_step2d)(s, later, earlier, r->q, qz, r->p_bar, p_barz, r->w + (ptrdiff_t)(n - n0) * r->w_stride, r->grad_k);
     real *t = later;
     later = earlier, earlier = t;
-    /* R^T of the residual at t_n into ubar^n. */
-    for (int32_t q = 0; q < rec->count; q++) {
-      const double v = r->residual[q * r->residual_stride + n];
-      if (v == 0) continue;
-      for (int32_t j = 0; j < rec->width; j++) {
-        const int32_t i = rec->index[q * rec->width + j];
-        later[i] = (real)((double)later[i] + rec->weight[q * rec->width + j] * v);
-      }
-    }
+    FN(inject_residual)(r, later, n, NULL, NULL);
   }
 }
 
