@@ -23,6 +23,7 @@ import { InputError } from "../src/core/errors.js";
 import { backendInfo, chooseBackend, nativeAvailability, setBackend, type BackendName } from "../src/wave/backend.js";
 import type { WaveConfig } from "../src/wave/config.js";
 import { WaveSimulator } from "../src/wave/simulator.js";
+import { Propagator2D } from "../src/wave/propagator2d.js";
 import { WaveSimulator2D } from "../src/wave/simulator2d.js";
 import { ricker } from "../src/wave/wavelet.js";
 import { arena, uniform } from "../src/wave/wasm.js";
@@ -141,7 +142,7 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
     });
   }
 
-  test("2D: data and velocity gradients agree to 1e-12 (float64) and 1e-4 (float32) on a heterogeneous model with a free surface, two shots, off-grid points; each backend repeats itself", () => {
+  test("2D: data, velocity gradients and Born data agree to 1e-12 (float64) and 1e-4 (float32) on a heterogeneous model with a free surface, two shots, off-grid points; each backend repeats itself", () => {
     const nx = 60, nz = 40, dx = 10, dt = 1e-3, nt = 300;
     const c = Float64Array.from({ length: nx * nz }, (_, i) => 1800 + 700 * Math.tanh((Math.floor(i / nx) - 20) / 4) + 100 * Math.sin(i % nx));
     for (const precision of ["float64", "float32"] as const) {
@@ -169,7 +170,37 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
       expect(relative(gn, gw)).toBeLessThan(precision === "float32" ? AGREEMENT_F32 : AGREEMENT);
       expect(gradient("wasm")).toEqual(gw);
       expect(gradient("native")).toEqual(gn);
+      const dc = field(c.map((_, i) => 30 * Math.cos(i / 7) + 10 * Math.sin(i / 3)), [nz, nx]);
+      const born = (backend: BackendName) => {
+        setBackend(backend);
+        return flatten(sim.jvp(field(c, [nz, nx]), dc));
+      };
+      const bw = born("wasm"), bn = born("native");
+      expect(relative(bn, bw)).toBeLessThan(precision === "float32" ? AGREEMENT_F32 : AGREEMENT);
+      expect(born("wasm")).toEqual(bw);
+      expect(born("native")).toEqual(bn);
     }
+  });
+
+  test("2D Born: bornRun2d refuses a scattered grid that is not the background's but for its memory variables", () => {
+    setBackend("native");
+    const nt = 20;
+    const sim = new WaveSimulator2D({
+      nx: 16, nz: 12, dx: 10, dz: 10, dt: 1e-3, nt, order: 4, top: "free", pml: { width: 4, velocity: 2500 }, warn: () => {},
+      shots: [{ source: { x: 70, z: 50 }, wavelet: ricker(25, nt, 1e-3), receivers: [{ x: 20, z: 30 }] }],
+    });
+    const prop = new Propagator2D(sim.layout, false, true);
+    const scattered = prop["scatteredGrid"], ints = new Int32Array(scattered.buffer, scattered.byteOffset, 16);
+    prop.bornShot(0); // as made: accepted
+    for (const [at, message] of [[0, /m, a and b/], [9, /sizes/], [11, /layers/], [15, /layers and top/]] as const) {
+      const saved = ints[at];
+      ints[at] = at === 15 ? 0 : saved + (at === 0 ? 8 : 1);
+      expect(() => prop.bornShot(0)).toThrow(RangeError);
+      expect(() => prop.bornShot(0)).toThrow(message);
+      ints[at] = saved;
+    }
+    scattered[8] += 1; // a stencil weight
+    expect(() => prop.bornShot(0)).toThrow(/stencil weights/);
   });
 
   test("after native calls the JavaScript thread still computes with subnormal numbers (its FP mode restored)", () => {

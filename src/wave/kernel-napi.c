@@ -71,7 +71,7 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 #endif
 
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 8
+#define GS_ABI 9
 
 /* Runs RUN(real, suffix) in the call's precision (the kernel functions' _f32 or _f64), with
  * flush-to-zero and denormals-are-zero for its duration. */
@@ -298,9 +298,59 @@ static napi_value reverse_run2d(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The background's grid and the scattered field's: the same but for the memory variables. */
+static bool same_grid2d(call *c, const gs_grid2d *g, const gs_grid2d *p) {
+  return require(c, g->sx == p->sx && g->sz == p->sz, "the scattered field's grid must have the background's sizes") &&
+         require(c, g->xl == p->xl && g->xr == p->xr && g->zt == p->zt && g->zb == p->zb && g->top_sign == p->top_sign,
+                 "the scattered field's grid must have the background's layers and top") &&
+         require(c, g->m == p->m && g->ax == p->ax && g->bx == p->bx && g->az == p->az && g->bz == p->bz,
+                 "the scattered field's grid must share the background's m, a and b") &&
+         require(c, memcmp(g->c, p->c, sizeof g->c) == 0 && memcmp(g->d, p->d, sizeof g->d) == 0 && g->idx2 == p->idx2 && g->idz2 == p->idz2,
+                 "the scattered field's grid must have the background's stencil weights and spacings");
+}
+
+static napi_value born_run2d(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, "bornRun2d", 24)) return NULL;
+  const int32_t grid = i32(&c, 0), pgrid = i32(&c, 1), u0 = i32(&c, 2), u1 = i32(&c, 3), u2 = i32(&c, 4), w = i32(&c, 5);
+  const int32_t p0 = i32(&c, 6), p1 = i32(&c, 7), p2 = i32(&c, 8), pw = i32(&c, 9), dm = i32(&c, 10);
+  const int32_t n0 = i32(&c, 11), n1 = i32(&c, 12), amplitudes = i32(&c, 13);
+  const double scale = f64(&c, 14);
+  const int32_t src_count = i32(&c, 15), width = i32(&c, 16), src_index = i32(&c, 17), src_weight = i32(&c, 18);
+  const int32_t rec_count = i32(&c, 19), rec_index = i32(&c, 20), rec_weight = i32(&c, 21), traces = i32(&c, 22), trace_stride = i32(&c, 23);
+  gs_grid2d g, gp;
+  if (!(c.ok && grid2d_of(&c, grid, &g) && grid2d_of(&c, pgrid, &gp) && same_grid2d(&c, &g, &gp))) return NULL;
+  const int64_t cells = (int64_t)g.sx * g.sz, steps = (int64_t)n1 - n0;
+  gs_points source, receivers;
+  if (!(require(&c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
+        require(&c, trace_stride >= 0, "the trace stride must be non-negative") &&
+        span(&c, "u0", u0, 0, cells) && span(&c, "u1", u1, 0, cells) && span(&c, "u2", u2, 0, cells) && span(&c, "w", w, 0, cells) &&
+        span(&c, "p0", p0, 0, cells) && span(&c, "p1", p1, 0, cells) && span(&c, "p2", p2, 0, cells) && span(&c, "pw", pw, 0, cells) &&
+        span_of(&c, "dm", dm, 0, cells, 8, "float64") &&
+        span_of(&c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
+        points(&c, "source", src_count, width, src_index, src_weight, GS_GHOST * g.sx, (int32_t)(cells - GS_GHOST * g.sx), &source) &&
+        points(&c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)cells, &receivers) &&
+        span_of(&c, "traces", traces, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * trace_stride + n1 + 1 : 0, 8, "float64")))
+    return NULL;
+  const uintptr_t base = (uintptr_t)c.base;
+#define BORN_RUN2D(real, sfx) \
+  { \
+    gs_sweep2d_##sfx s, p; \
+    gs_sweep2d_of_##sfx(&s, base, &g); \
+    gs_sweep2d_of_##sfx(&p, base, &gp); \
+    const gs_born_##sfx b = {{{(real *)(base + u0), (real *)(base + u1), (real *)(base + u2)}, (real *)(base + w), 0, NULL, \
+    (const double *)(base + amplitudes), scale, source, receivers, (double *)(base + traces), trace_stride}, \
+    {(real *)(base + p0), (real *)(base + p1), (real *)(base + p2)}, (real *)(base + pw), (const double *)(base + dm)}; \
+    gs_born_run2d_##sfx(&s, &p, &b, n0, n1); \
+  }
+  IN_PRECISION(c, BORN_RUN2D);
+#undef BORN_RUN2D
+  return NULL;
+}
+
 /* ---- bind(buffer) and the module ---- */
 
-#define KERNELS 6
+#define KERNELS 7
 static const struct {
   const char *name;
   napi_callback fn;
@@ -311,6 +361,7 @@ static const struct {
     {"bornRun", born_run},
     {"forwardRun2d", forward_run2d},
     {"reverseRun2d", reverse_run2d},
+    {"bornRun2d", born_run2d},
 };
 
 /* The kernel functions of this thread's copy of the module, made once per precision (napi_set_instance_data). */

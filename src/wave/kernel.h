@@ -153,6 +153,12 @@ typedef GS_SWEEP2D(float) gs_sweep2d_f32;
  * the traces); u^{n1-1}, u^{n1} end as in gs_forward_run. */
 void gs_forward_run2d_f64(const gs_sweep2d_f64 *s, const gs_run_f64 *r, int32_t n0, int32_t n1);
 void gs_forward_run2d_f32(const gs_sweep2d_f32 *s, const gs_run_f32 *r, int32_t n0, int32_t n1);
+/* Born modelling in 2D, steps n0 .. n1-1 (as gs_born_run): the background shot with sweep s (its
+ * W^n in b->base.w, stride 0; b->base.range unused; `dx` the source's scale 1/(dx dz)), the
+ * scattered field with sweep p (the same grid but for its own psi and zeta arrays), driven by
+ * dm W^n (b->dk: dm per cell, float64, zero in the ghosts) and sampled into the traces. */
+void gs_born_run2d_f64(const gs_sweep2d_f64 *s, const gs_sweep2d_f64 *p, const gs_born_f64 *b, int32_t n0, int32_t n1);
+void gs_born_run2d_f32(const gs_sweep2d_f32 *s, const gs_sweep2d_f32 *p, const gs_born_f32 *b, int32_t n0, int32_t n1);
 /* Steps n1-1 down to n0 of one 2D shot reversed (as gs_reverse_run, over the whole interior;
  * `range` unused): with the adjoint sweep (its psi and zeta arrays holding psi-bar and
  * zeta-bar), r->q and r->p_bar the x axis's scratch Q-bar and P-bar, qz and p_barz the z

@@ -81,27 +81,63 @@ INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, const real *pre
   }
 }
 
+/* Step n of a 2D shot: the step of sweep s, then the source injected in float64 arithmetic (into
+ * W^n and u^{n+1}). */
+INLINE void FN(source_step2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, real *cur, const real *prev, real *next, real *w,
+                              int32_t n) {
+  FN(forward_step2d)(s, cur, prev, next, w);
+  const double amplitude = r->amplitudes[n];
+  if (amplitude != 0) {
+    const gs_points *src = &r->source;
+    const int32_t nsrc = src->count * src->width;
+    const double scale = amplitude * r->dx; /* dx carries 1/(dx dz) */
+    for (int32_t j = 0; j < nsrc; j++) {
+      const int32_t i = src->index[j];
+      const double v = scale * src->weight[j];
+      w[i] = (real)((double)w[i] + v);
+      next[i] = (real)((double)next[i] + (double)s->m[i] * v);
+    }
+  }
+}
+
 void FN(gs_forward_run2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
   real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
-  const gs_points *src = &r->source;
-  const int32_t nsrc = src->count * src->width;
   for (int32_t n = n0; n < n1; n++) {
-    real *w = r->w + (ptrdiff_t)(n - n0) * r->w_stride;
-    FN(forward_step2d)(s, cur, prev, next, w);
-    const double amplitude = r->amplitudes[n];
-    if (amplitude != 0) {
-      const double scale = amplitude * r->dx; /* dx carries 1/(dx dz) */
-      for (int32_t j = 0; j < nsrc; j++) {
-        const int32_t i = src->index[j];
-        const double v = scale * src->weight[j];
-        w[i] = (real)((double)w[i] + v);
-        next[i] = (real)((double)next[i] + (double)s->m[i] * v);
-      }
-    }
+    FN(source_step2d)(s, r, cur, prev, next, r->w + (ptrdiff_t)(n - n0) * r->w_stride, n);
     FN(sample)(r, next, n);
     real *t = prev;
     prev = cur, cur = next, next = t;
   }
+}
+
+/* p^{n+1} += dm W^n (float64 arithmetic) over the interior cells of a row. */
+LOOP void FN(born_source2d)(real *restrict next, const double *restrict dm, const real *restrict w, ptrdiff_t start, ptrdiff_t end) {
+  for (ptrdiff_t i = start; i < end; i++) next[i] = (real)((double)next[i] + dm[i] * (double)w[i]);
+}
+
+/* Born modelling in 2D (1D's born_run): the background shot (b->base, sweep s, its W^n in
+ * b->base.w, stride 0) and the scattered field (b->u, b->w, sweep p: the same grid with its own
+ * psi and zeta arrays) stepped together; the scattered field's step is driven by dm W^n (b->dk,
+ * float64, zero in the ghosts) and sampled by the receivers into the traces. */
+INLINE void FN(born_run2d)(const FN(gs_sweep2d) *s, const FN(gs_sweep2d) *p, const FN(gs_born) *b, int32_t n0, int32_t n1) {
+  const FN(gs_run) *r = &b->base;
+  real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
+  real *pprev = b->u[0], *pcur = b->u[1], *pnext = b->u[2];
+  const ptrdiff_t sx = s->sx, g = GS_GHOST;
+  for (int32_t n = n0; n < n1; n++) {
+    FN(source_step2d)(s, r, cur, prev, next, r->w, n);
+    FN(forward_step2d)(p, pcur, pprev, pnext, b->w);
+    for (ptrdiff_t row = g; row < s->sz - g; row++) FN(born_source2d)(pnext, b->dk, r->w, row * sx + g, row * sx + sx - g);
+    FN(sample)(r, pnext, n);
+    real *t = prev;
+    prev = cur, cur = next, next = t;
+    t = pprev;
+    pprev = pcur, pcur = pnext, pnext = t;
+  }
+}
+
+void FN(gs_born_run2d)(const FN(gs_sweep2d) *s, const FN(gs_sweep2d) *p, const FN(gs_born) *b, int32_t n0, int32_t n1) {
+  FN(born_run2d)(s, p, b, n0, n1);
 }
 
 /* ---- the adjoint (see the 1D adjoint in kernel-real.h: the same structure, once per axis) ----

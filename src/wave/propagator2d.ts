@@ -7,6 +7,10 @@
  * The adjoint runs on the same grid: its memory variables (psi, zeta of each axis) hold
  * psi-bar and zeta-bar during a reverse run, zeroed before each shot (the forward's are no
  * longer needed once W^n is stored).
+ *
+ * Born modelling (an arena made with `born`) steps a scattered field beside the background on
+ * a second grid block: the same gs_grid2d but for its own memory variables, with its own three
+ * time levels and W scratch, driven by dm W^n (dm per working cell, float64).
  */
 import { GHOST } from "./config.js";
 import type { Layout2D } from "./grid2d.js";
@@ -43,13 +47,22 @@ export class Propagator2D {
   private readonly srcWeight: Float64Array;
   private readonly recIndex: Int32Array;
   private readonly recWeight: Float64Array;
+  /** Born modelling's: the scattered field's grid, memory variables, time levels and W scratch, and dm (empty without `born`). */
+  private readonly scatteredGrid: Float64Array;
+  private readonly scatteredMemory: Real[];
+  private readonly p: Real[];
+  private readonly pw: Real;
+  private readonly dm: Float64Array;
   /** One shot's traces (receiver r's u at t_n at r nt + n), or its residual in a reverse run. */
   readonly traces: Float64Array;
   /** dJ/df^n of the shot last reversed. */
   readonly fBar: Float64Array;
 
-  /** The arena of a layout; `stored`: keep W^n of every step and shot (full storage for the adjoint). */
-  constructor(lay: Layout2D, stored: boolean) {
+  /**
+   * The arena of a layout; `stored`: keep W^n of every step and shot (full storage for the
+   * adjoint); `born`: with the scattered field's arrays for {@link bornShot}.
+   */
+  constructor(lay: Layout2D, stored: boolean, born = false) {
     this.lay = lay;
     this.stored = stored;
     const cells = (this.cells = lay.sx * lay.sz), width = (this.width = lay.sources[0].index.length);
@@ -65,6 +78,8 @@ export class Propagator2D {
       { length: width, type: "int32" }, { length: width, type: "float64" },
       { length: nr * width, type: "int32" }, { length: nr * width, type: "float64" }, { length: nr * nt, type: "float64" },
       { length: nt, type: "float64" },
+      ...Array.from({ length: 8 }, () => ({ length: born ? cells : 0 })), // the scattered psix, zetax, psiz, zetaz, p^{n-1}, p^n, scratch, W
+      { length: born ? cells : 0, type: "float64" }, { length: born ? GRID_VALUES : 0, type: "float64" }, // dm, the scattered grid
     ], lay.precision);
     this.kernels = kernels;
     const real = arrays.slice(0, REAL_ARRAYS) as Real[];
@@ -77,12 +92,21 @@ export class Propagator2D {
     this.w = real[18];
     [this.gradM, this.grid, this.amplitudes] = arrays.slice(REAL_ARRAYS, REAL_ARRAYS + 3) as Float64Array[];
     [this.srcIndex, this.srcWeight, this.recIndex, this.recWeight, this.traces, this.fBar] = arrays.slice(REAL_ARRAYS + 3) as [Int32Array, Float64Array, Int32Array, Float64Array, Float64Array, Float64Array];
+    const scattered = arrays.slice(REAL_ARRAYS + 9);
+    this.scatteredMemory = scattered.slice(0, 4) as Real[];
+    this.p = scattered.slice(4, 7) as Real[];
+    this.pw = scattered[7] as Real;
+    [this.dm, this.scatteredGrid] = scattered.slice(8) as Float64Array[];
     ax.set(lay.ax), bx.set(lay.bx), az.set(lay.az), bz.set(lay.bz);
     const ints = new Int32Array(this.grid.buffer, this.grid.byteOffset, 16);
     ints.set([this.m, ax, bx, az, bz, ...this.memory].map((a) => a.byteOffset));
     ints.set([lay.sx, lay.sz, lay.xl, lay.xr, lay.zt, lay.zb, lay.top === "free" ? -1 : 0], 9);
     const st = lay.stencil, pad = (a: readonly number[], n: number, from: number) => Array.from({ length: n }, (_, j) => (j >= from && j - from < a.length ? a[j - from] : 0));
     this.grid.set([...pad(st.second, 5, 0), ...pad(st.first, 5, 1), 1 / lay.dx ** 2, 1 / lay.dz ** 2], 8);
+    if (born) {
+      this.scatteredGrid.set(this.grid);
+      new Int32Array(this.scatteredGrid.buffer, this.scatteredGrid.byteOffset, 9).set(this.scatteredMemory.map((a) => a.byteOffset), 5);
+    }
   }
 
   /**
@@ -117,6 +141,21 @@ export class Propagator2D {
     return out;
   }
 
+  /**
+   * dm = 2 c dc dt^2 on the working cells for the velocity c and its perturbation dc [nz, nx]:
+   * each working cell the model cell's it copies (the transpose of {@link velocityGradient}'s fold), 0 in the ghosts.
+   */
+  setPerturbation(c: Float64Array, dc: Float64Array): void {
+    const lay = this.lay, dt2 = lay.dt * lay.dt;
+    if (this.dm.length === 0) throw new Error("Propagator2D: setPerturbation needs an arena made for Born modelling");
+    for (let r = GHOST; r < lay.sz - GHOST; r++) {
+      for (let q = GHOST; q < lay.sx - GHOST; q++) {
+        const j = this.modelCell(r, q);
+        this.dm[r * lay.sx + q] = 2 * c[j] * dc[j] * dt2;
+      }
+    }
+  }
+
   private loadPoints(s: number): void {
     const lay = this.lay, width = this.width;
     this.srcIndex.set(lay.sources[s].index), this.srcWeight.set(lay.sources[s].weight);
@@ -142,6 +181,20 @@ export class Propagator2D {
     this.loadPoints(s);
     const [w, stride] = this.storeOf(s), [u0, u1, u2] = this.u;
     this.kernels.forwardRun2d(this.grid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset, w, stride, 0, nt - 1,
+      this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points(), this.traces.byteOffset, nt);
+  }
+
+  /** Shot s's Born run from rest (the background and the scattered field driven by dm W^n): the scattered data in {@link traces}. */
+  bornShot(s: number): void {
+    if (this.dm.length === 0) throw new Error("Propagator2D: bornShot needs an arena made for Born modelling");
+    const lay = this.lay, nt = lay.nt;
+    for (const a of [...this.memory, ...this.u, ...this.scatteredMemory, ...this.p]) a.fill(0);
+    this.traces.fill(0);
+    this.amplitudes.set(lay.wavelets[s]);
+    this.loadPoints(s);
+    const [u0, u1, u2] = this.u, [p0, p1, p2] = this.p;
+    this.kernels.bornRun2d(this.grid.byteOffset, this.scatteredGrid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset,
+      this.w.byteOffset, p0.byteOffset, p1.byteOffset, p2.byteOffset, this.pw.byteOffset, this.dm.byteOffset, 0, nt - 1,
       this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points(), this.traces.byteOffset, nt);
   }
 

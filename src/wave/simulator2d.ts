@@ -1,7 +1,8 @@
 /**
  * The 2D acoustic wave simulator: forward modelling on the kernels of kernel2d-real.h (native
  * or WebAssembly, float64 or float32), the problem as grid2d.ts describes it, and exact adjoint
- * gradients with respect to velocity (the forward's W^n of every step kept: full storage).
+ * gradients with respect to velocity (the forward's W^n of every step kept: full storage), and
+ * Born modelling (the jvp: the background and the scattered field stepped together).
  *
  * Model: velocity, shape [nz, nx], m/s. Data: pressure u at the receivers, shape
  * [nshots, nreceivers, nt], sampled at t_n = n dt.
@@ -35,10 +36,12 @@ export class WaveSimulator2D {
   }
 
   /**
-   * One forward run keeping W^n of every step and shot (full storage), with the data and
-   * `vjp(dData)`: dJ/dc, shape [nz, nx] (J per m/s), for J with dJ/dData = dData.
+   * One forward run keeping W^n of every step and shot (full storage), with the data,
+   * `vjp(dData)`: dJ/dc, shape [nz, nx] (J per m/s), for J with dJ/dData = dData, and
+   * `jvp(dVelocity)`: J dc, the Born data [nshots, nreceivers, nt] (one coupled background and
+   * scattered run per shot, in an arena of its own: the stored W^n is not used).
    */
-  linearize(velocity: Field): Linearization {
+  linearize(velocity: Field): Linearization & { jvp(dVelocity: Field): Field } {
     const lay = this.layout, c = this.velocityOf(velocity);
     const [ns] = this.dataShape, cells = lay.sx * lay.sz;
     checkMemory("nt", [...wave2DMemory(cells, lay.nt, ns * lay.nreceivers, lay.precision),
@@ -46,7 +49,12 @@ export class WaveSimulator2D {
     "use fewer cells (nx, nz), time samples (nt) or shots, or raise the limit (--max-memory, setMemoryLimit)");
     const prop = new Propagator2D(lay, true);
     const data = this.run(c, prop);
-    return { data, vjp: (dData: Field) => this.adjoint(c, prop, dData) };
+    return { data, vjp: (dData: Field) => this.adjoint(c, prop, dData), jvp: (dVelocity: Field) => this.born(c, dVelocity) };
+  }
+
+  /** J dVelocity at `velocity`: the Born data, shape [nshots, nreceivers, nt]. */
+  jvp(velocity: Field, dVelocity: Field): Field {
+    return this.born(this.velocityOf(velocity), dVelocity);
   }
 
   /** J^T dData at `velocity`: dJ/dc, shape [nz, nx]. */
@@ -76,6 +84,26 @@ export class WaveSimulator2D {
       out.set(prop.traces, s * nr * nt);
     }
     assertFinite(out, "forward data");
+    return field(out, [ns, nr, nt]);
+  }
+
+  /** Born modelling of every shot: J dc for dm = 2 c dc dt^2 on the working cells. */
+  private born(c: Float64Array, dVelocity: Field): Field {
+    const lay = this.layout, [ns, nr, nt] = this.dataShape, cells = lay.sx * lay.sz;
+    checkShape(dVelocity, [lay.nz, lay.nx], "dVelocity");
+    const dc = flatten(dVelocity);
+    checkMemory("nx", [...wave2DMemory(cells, nt, ns * nr, lay.precision),
+      { what: "2D Born modelling's scattered field", bytes: (bytesPerValue(lay.precision) * 8 + 8) * cells }],
+    "use fewer cells (nx, nz) or time samples (nt), or raise the limit (--max-memory, setMemoryLimit)");
+    const prop = new Propagator2D(lay, false, true);
+    prop.setVelocity(c);
+    prop.setPerturbation(c, dc);
+    const out = new Float64Array(ns * nr * nt);
+    for (let s = 0; s < ns; s++) {
+      prop.bornShot(s);
+      out.set(prop.traces, s * nr * nt);
+    }
+    assertFinite(out, "Born data");
     return field(out, [ns, nr, nt]);
   }
 

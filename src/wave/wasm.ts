@@ -72,6 +72,17 @@ export interface Kernels {
   reverseRun2d(grid: number, later: number, earlier: number, qx: number, qz: number, pBarX: number, pBarZ: number, w: number, wStride: number,
     gradM: number, n0: number, n1: number, scale: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, residual: number, residualStride: number, fBar: number): void;
+  /**
+   * 2D Born modelling, steps [n0, n1) of one shot (the 1D bornRun's structure): the background's
+   * grid (forward) and the scattered field's (a second gs_grid2d, the same but for its own psi and
+   * zeta arrays), the background's three time levels and W scratch, the scattered field's three
+   * time levels and W scratch, dm per cell (float64, zero in the ghosts) driving the scattered
+   * field by dm W^n, the steps, the wavelet (float64) and the source's scale 1/(dx dz), the source
+   * and receiver points; the receivers sample the scattered field into the traces.
+   */
+  bornRun2d(grid: number, scatteredGrid: number, u0: number, u1: number, u2: number, w: number, p0: number, p1: number, p2: number,
+    pw: number, dm: number, n0: number, n1: number, amplitudes: number, scale: number, srcCount: number, width: number,
+    srcIndex: number, srcWeight: number, recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
   reverseRun(later: number, earlier: number, q: number, pBar: number, w: number, wStride: number, gradK: number, range: number,
     n0: number, n1: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, residual: number, residualStride: number, fBar: number): void;
@@ -127,6 +138,7 @@ export function arena(specs: readonly ArraySpec[], precision: Precision): Arena 
       bornRun: exports[`bornRun_${suffix}`],
       forwardRun2d: exports[`forwardRun2d_${suffix}`],
       reverseRun2d: exports[`reverseRun2d_${suffix}`],
+      bornRun2d: exports[`bornRun2d_${suffix}`],
     } as Kernels;
   }
   return { arrays, kernels, precision };
