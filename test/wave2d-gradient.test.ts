@@ -7,28 +7,15 @@ import { describe, expect, test } from "vitest";
 import { axpy, dot, field, flatten } from "../src/core/arrays.js";
 import type { Field } from "../src/core/contract.js";
 import { taylorTest, type ValueAndGradient } from "../src/core/gradcheck.js";
-import type { Wave2DConfig } from "../src/wave/grid2d.js";
 import { WaveSimulator2D } from "../src/wave/simulator2d.js";
+import { problem2D } from "./helpers/wave2d.js";
 import { ricker } from "../src/wave/wavelet.js";
 
 const nx = 40, nz = 30, dx = 10, dt = 1e-3, nt = 300;
 
-/** A 40 x 30 heterogeneous model (a gradient with depth and a smooth bump), 2 shots, off-grid points. */
+/** The 40 x 30 problem of test/helpers/wave2d.ts. */
 function problem(order: 4 | 8, top: "free" | "absorbing", precision: "float64" | "float32" = "float64") {
-  const receivers = [{ x: 33.3, z: 17.2 }, { x: 151.7, z: 104.9 }, { x: 287.5, z: 41.1 }, { x: 355.2, z: 250.4 }];
-  const config: Wave2DConfig = {
-    nx, nz, dx, dz: dx, dt, nt, order, top, pml: { width: 8, velocity: 3000 }, precision, warn: () => {},
-    shots: [
-      { source: { x: 101.3, z: 52.6 }, wavelet: ricker(25, nt, dt), receivers },
-      { source: { x: 270.4, z: 180.7 }, wavelet: ricker(20, nt, dt), receivers },
-    ],
-  };
-  const c = new Float64Array(nx * nz);
-  for (let iz = 0; iz < nz; iz++) for (let ix = 0; ix < nx; ix++) c[iz * nx + ix] = 2000 + 15 * iz + 200 * Math.exp(-((ix - 22) ** 2 + (iz - 14) ** 2) / 30);
-  // The "true" model: another bump, so the residual is that of a model error.
-  const truth = c.map((v, i) => v + 120 * Math.exp(-(((i % nx) - 15) ** 2 + (Math.floor(i / nx) - 10) ** 2) / 20));
-  const dc = c.map((_, i) => 50 * Math.cos((i % nx) / 5) * Math.sin(Math.floor(i / nx) / 4 + 0.3));
-  return { config, velocity: field(c, [nz, nx]), truth: field(truth, [nz, nx]), dc: field(dc, [nz, nx]) };
+  return problem2D({ nx, nz, nt, bumpX: 22, lastX: 355.2, order, top, precision });
 }
 
 /** J(c) = 0.5 ||F(c) - observed||^2 with its adjoint gradient. */

@@ -164,22 +164,31 @@ typedef struct {
   int32_t *range;
 } shot_args;
 
-static bool shot_of(call *c, const gs_config *g, size_t t, int32_t range, int32_t n0, int32_t n1, shot_args *out) {
+/* The shot's arguments from argv[t] on, its source on cells [src_lo, src_hi), its receivers on
+ * cells [0, cells), for the steps [n0, n1); the update range left NULL. */
+static bool shot_in(call *c, size_t t, int32_t n0, int32_t n1, int32_t src_lo, int32_t src_hi, int32_t cells, shot_args *out) {
   const int32_t amplitudes = i32(c, t);
   out->dx = f64(c, t + 1);
   const int32_t src_count = i32(c, t + 2), width = i32(c, t + 3), src_index = i32(c, t + 4), src_weight = i32(c, t + 5);
   const int32_t rec_count = i32(c, t + 6), rec_index = i32(c, t + 7), rec_weight = i32(c, t + 8), traces = i32(c, t + 9);
   out->trace_stride = i32(c, t + 10);
-  const int64_t size = (int64_t)g->last + GS_GHOST, steps = (int64_t)n1 - n0;
+  const int64_t steps = (int64_t)n1 - n0;
   if (!(require(c, n0 >= 0 && steps >= 0, "the steps [n0, n1) must be a range of non-negative numbers") &&
         require(c, out->trace_stride >= 0, "the trace stride must be non-negative") &&
-        update_range(c, range, g) && span_of(c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
-        points(c, "source", src_count, width, src_index, src_weight, GS_GHOST, g->last, &out->source) &&
-        points(c, "receivers", rec_count, width, rec_index, rec_weight, 0, (int32_t)size, &out->receivers) &&
+        span_of(c, "amplitudes", amplitudes, n0, n1, 8, "float64") &&
+        points(c, "source", src_count, width, src_index, src_weight, src_lo, src_hi, &out->source) &&
+        points(c, "receivers", rec_count, width, rec_index, rec_weight, 0, cells, &out->receivers) &&
         span_of(c, "traces", traces, 0, rec_count > 0 && steps > 0 ? (int64_t)(rec_count - 1) * out->trace_stride + n1 + 1 : 0, 8, "float64")))
     return false;
   out->amplitudes = (const double *)(c->base + amplitudes);
   out->traces = (double *)(c->base + traces);
+  out->range = NULL;
+  return true;
+}
+
+/* A 1D shot (see shot_in) with its update range (int32[2]) at `range`. */
+static bool shot_of(call *c, const gs_config *g, size_t t, int32_t range, int32_t n0, int32_t n1, shot_args *out) {
+  if (!(update_range(c, range, g) && shot_in(c, t, n0, n1, GS_GHOST, g->last, g->last + GS_GHOST, out))) return false;
   out->range = (int32_t *)(c->base + range);
   return true;
 }
