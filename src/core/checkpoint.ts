@@ -216,6 +216,47 @@ export function checkpointPlan(steps: number, budget: number, stepShare: number)
   return best!;
 }
 
+/** What a checkpointed reverse does to a simulator's live state, in steps of the plan's time axis. */
+export interface ScheduleOps {
+  /** Copy the live state into snapshot `slot`. */
+  save(slot: number): void;
+  /** Set the live state to snapshot `slot`'s. */
+  restore(slot: number): void;
+  /** Plain forward steps n0 .. n1-1 from the live state (at step n0). */
+  advance(n0: number, n1: number): void;
+  /** The live state is at n0: steps n0 .. n1-1 run forward keeping what the adjoint reads, then reversed (n1-1 down to n0). */
+  reverse(n0: number, n1: number): void;
+}
+
+/**
+ * Executes revolve's actions over a plan's segments (see {@link CheckpointPlan}) from action
+ * `from` (0: the live state is the start, step 0; later: a resumed schedule, the live state
+ * unknown), mapping segment boundaries to steps with {@link segmentStart}. A restore of the
+ * state the live one already is (just saved, or reached by the first sweep) is skipped.
+ */
+export function executeSchedule(plan: CheckpointPlan, actions: readonly CheckpointAction[], ops: ScheduleOps, from = 0): void {
+  const at = (j: number) => segmentStart(plan, j);
+  let live = from === 0 ? 0 : -1; // segment boundary of the live state, -1 when unknown or spent
+  for (let i = from; i < actions.length; i++) {
+    const action = actions[i];
+    switch (action.kind) {
+      case "save": ops.save(action.slot); break;
+      case "restore":
+        if (live !== action.step) ops.restore(action.slot);
+        live = action.step;
+        break;
+      case "advance":
+        ops.advance(at(action.from), at(action.to));
+        live = action.to;
+        break;
+      case "reverse":
+        ops.reverse(at(action.step), at(action.step + 1));
+        live = -1;
+        break;
+    }
+  }
+}
+
 /**
  * The guard of full storage that a simulator allocates once and reuses: only
  * its latest linearization may read it. Each `linearize` takes a ticket; an

@@ -8,7 +8,7 @@
  * run passes through anyway: the linearization's forward run saves those states for one shot,
  * and that shot's reverse resumes after them, one forward run fewer.
  */
-import { checkpointPlan, revolve, segmentStart, type CheckpointAction, type CheckpointPlan } from "../core/checkpoint.js";
+import { checkpointPlan, executeSchedule, revolve, segmentStart, type CheckpointAction, type CheckpointPlan } from "../core/checkpoint.js";
 import type { Layout } from "./config.js";
 import { Propagator, type Snapshot } from "./kernel.js";
 import type { AdjointPropagator } from "./adjoint-propagator.js";
@@ -67,31 +67,17 @@ export function checkpointArena(lay: Layout, schedule: Schedule): CheckpointAren
  */
 export function reverseShot(ca: CheckpointArena, slots: Snapshot[], resumed: boolean, fBar: Float64Array, offset: number): void {
   const { schedule, prop, adj, segment } = ca;
-  const lay = prop.lay, actions = schedule.actions, at = (j: number) => segmentStart(schedule.plan, j);
-  let live = resumed ? -1 : 0; // segment boundary of the live state, -1 when unknown or spent
-  for (let i = resumed ? schedule.resume : 0; i < actions.length; i++) {
-    const action = actions[i];
-    switch (action.kind) {
-      case "save": prop.save(slots[action.slot]); break;
-      case "restore":
-        // Restoring the state the live one already is (just saved) would only copy it onto itself.
-        if (live !== action.step) prop.restore(slots[action.slot]);
-        live = action.step;
-        break;
-      case "advance":
-        prop.run(at(action.from), at(action.to), prop.w, 0);
-        live = action.to;
-        break;
-      case "reverse": {
-        const n0 = at(action.step), n1 = at(action.step + 1);
-        prop.run(n0, n1, segment, lay.size);
-        adj.reverse(n0, n1, segment, lay.size);
-        fBar.set(adj.fBar.subarray(n0, n1), offset + n0);
-        live = -1;
-        break;
-      }
-    }
-  }
+  const lay = prop.lay;
+  executeSchedule(schedule.plan, schedule.actions, {
+    save: (slot) => prop.save(slots[slot]),
+    restore: (slot) => prop.restore(slots[slot]),
+    advance: (n0, n1) => prop.run(n0, n1, prop.w, 0),
+    reverse: (n0, n1) => {
+      prop.run(n0, n1, segment, lay.size);
+      adj.reverse(n0, n1, segment, lay.size);
+      fBar.set(adj.fBar.subarray(n0, n1), offset + n0);
+    },
+  }, resumed ? schedule.resume : 0);
 }
 
 /** What a simulator's gradient storage holds, and what checkpointing recomputes. */

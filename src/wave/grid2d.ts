@@ -8,6 +8,7 @@
  * G(r, t) = H(t - r/c) / (2 pi sqrt(t^2 - r^2/c^2)). A free surface (pressure release, u = 0)
  * lies half a row above the first model row, z = origin.z - dz/2.
  */
+import { resolveStorage, storageOf, type ResolvedStorage, type Storage } from "../core/checkpoint.js";
 import { InputError, describe } from "../core/errors.js";
 import { checkMemory, type MemoryPart } from "../core/memory.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
@@ -49,6 +50,12 @@ export interface Wave2DConfig {
   /** C-PML layers: width in cells (default 20), the largest velocity (m/s), target reflection (default 1e-4). */
   pml: { width?: number; velocity: number; reflection?: number };
   shots: readonly Shot2D[];
+  /**
+   * How the gradient gets the forward's W^n: full storage (default, every step of every shot),
+   * checkpointing with the memory of `snapshots` states (u^{n-1}, u^n and the four C-PML memory
+   * arrays), or `auto` (full storage when it fits the budget, else checkpointing).
+   */
+  storage?: Storage;
   precision?: Precision;
   /** Receives warnings (dispersion); default console.warn. */
   warn?: (message: string) => void;
@@ -86,11 +93,16 @@ export interface Layout2D {
   readonly nreceivers: number;
   readonly wavelets: Float64Array[];
   readonly fmax: number;
+  /** Full storage or checkpointing (an `auto` option resolved for this problem's sizes). */
+  readonly storage: ResolvedStorage;
   readonly precision: Precision;
   readonly warn: (message: string) => void;
 }
 
-const KNOWN_KEYS = new Set(["nx", "nz", "dx", "dz", "origin", "dt", "nt", "order", "top", "pml", "shots", "precision", "warn"]);
+const KNOWN_KEYS = new Set(["nx", "nz", "dx", "dz", "origin", "dt", "nt", "order", "top", "pml", "shots", "storage", "precision", "warn"]);
+
+/** Values of a 2D forward state per working cell: u^{n-1}, u^n, psix, zetax, psiz, zetaz. */
+export const STATE_ARRAYS_2D = 6;
 
 /** What a 2D forward run holds (bytes): the state, the data. */
 export function wave2DMemory(cells: number, nt: number, traces: number, precision: Precision): MemoryPart[] {
@@ -176,10 +188,14 @@ export function layout2D(config: Wave2DConfig): Layout2D {
     nreceivers = recs.length;
     receivers.push(recs.map((p, k) => locate(p, `${f}.receivers[${k}]`)));
   });
+  // auto: full storage if W^n of every step and shot fits the budget, else forward states (u^{n-1},
+  // u^n and the four C-PML memory arrays: what a 2D step needs to restart) as checkpoints.
+  const v = bytesPerValue(precision), cells = sx * sz;
+  const storage = resolveStorage(storageOf(config.storage), v * sources.length * Math.max(nt - 1, 1) * cells, v * STATE_ARRAYS_2D * cells);
   return {
     nx, nz, dx, dz, origin, dt, nt, stencil: stencil(order), top, sx, sz, firstX, firstZ, ax, bx, az, bz,
     xl: GHOST + width, xr: sx - GHOST - width, zt: GHOST + padTop, zb: sz - GHOST - width,
-    sources, receivers, nreceivers, wavelets, fmax: frequencyLimit(wavelets, dt), precision, warn: config.warn ?? ((m) => console.warn(m)),
+    sources, receivers, nreceivers, wavelets, fmax: frequencyLimit(wavelets, dt), storage, precision, warn: config.warn ?? ((m) => console.warn(m)),
   };
 }
 

@@ -6,14 +6,17 @@
  *
  * The adjoint runs on the same grid: its memory variables (psi, zeta of each axis) hold
  * psi-bar and zeta-bar during a reverse run, zeroed before each shot (the forward's are no
- * longer needed once W^n is stored).
+ * longer needed once W^n is stored). A checkpointing arena (made with a `segment`) keeps W^n of
+ * one segment of steps and gives the adjoint a grid of its own (the same but for its memory
+ * variables), since the forward state is recomputed beside the adjoint one; a forward state
+ * saved for it is u^{n-1}, u^n and the four memory arrays.
  *
  * Born modelling (an arena made with `born`) steps a scattered field beside the background on
  * a second grid block: the same gs_grid2d but for its own memory variables, with its own three
  * time levels and W scratch, driven by dm W^n (dm per working cell, float64).
  */
 import { GHOST } from "./config.js";
-import type { Layout2D } from "./grid2d.js";
+import { STATE_ARRAYS_2D, type Layout2D } from "./grid2d.js";
 import type { Real } from "./precision.js";
 import { arena, type Kernels } from "./wasm.js";
 
@@ -31,13 +34,16 @@ export class Propagator2D {
   /** m = c^2 dt^2 per working cell (zero in the ghosts); the C-PML's memory variables (or their adjoints). */
   private readonly m: Real;
   private readonly memory: Real[];
-  private readonly u: Real[];
-  /** W^n: one step's (stride 0) or every step of every shot's, (nt - 1) cells per shot. */
+  /** u^{n-1}, u^n, scratch: rotated as the kernels rotate them (see {@link advance}). */
+  private u: Real[];
+  /** W^n: one step's (stride 0), every step of every shot's ((nt - 1) cells per shot), or a checkpointing segment's. */
   private readonly w: Real;
   readonly stored: boolean;
-  /** The adjoint: ubar^{n+1}, ubar^{n+2}, scratch Q-bar and P-bar per axis. */
-  private readonly later: Real;
-  private readonly earlier: Real;
+  /** Steps of W^n a checkpointing arena holds (0: none). */
+  readonly segment: number;
+  /** The adjoint: ubar^{n+1}, ubar^{n+2} (swapped as the kernel swaps them), scratch Q-bar and P-bar per axis. */
+  private later: Real;
+  private earlier: Real;
   private readonly scratch: Real[];
   /** dJ/dm per working cell, summed over the shots reversed (float64). */
   readonly gradM: Float64Array;
@@ -53,21 +59,29 @@ export class Propagator2D {
   private readonly p: Real[];
   private readonly pw: Real;
   private readonly dm: Float64Array;
-  /** One shot's traces (receiver r's u at t_n at r nt + n), or its residual in a reverse run. */
+  /** One shot's traces (receiver r's u at t_n at r nt + n). */
   readonly traces: Float64Array;
+  /** The residual of the shot being reversed (receiver r's at r nt + n). */
+  private readonly residual: Float64Array;
+  /** The adjoint's grid: the forward's, or (checkpointing) with memory variables of its own, since the forward state lives on. */
+  private readonly adjointGrid: Float64Array;
+  private readonly adjointMemory: Real[];
   /** dJ/df^n of the shot last reversed. */
   readonly fBar: Float64Array;
 
   /**
    * The arena of a layout; `stored`: keep W^n of every step and shot (full storage for the
-   * adjoint); `born`: with the scattered field's arrays for {@link bornShot}.
+   * adjoint); `born`: with the scattered field's arrays for {@link bornShot}; `segment` > 0: a
+   * checkpointing arena, W^n of `segment` steps and the adjoint's own memory variables (the
+   * forward state is recomputed beside it, see {@link advanceSteps}, {@link reverseSegment}).
    */
-  constructor(lay: Layout2D, stored: boolean, born = false) {
+  constructor(lay: Layout2D, stored: boolean, born = false, segment = 0) {
     this.lay = lay;
     this.stored = stored;
+    this.segment = segment;
     const cells = (this.cells = lay.sx * lay.sz), width = (this.width = lay.sources[0].index.length);
     const nr = lay.nreceivers, nt = lay.nt, ns = lay.sources.length;
-    const storage = stored ? ns * Math.max(nt - 1, 1) * cells : cells;
+    const storage = stored ? ns * Math.max(nt - 1, 1) * cells : Math.max(segment, 1) * cells;
     const { arrays, kernels } = arena([
       { length: cells }, { length: lay.sx }, { length: lay.sx }, { length: lay.sz }, { length: lay.sz }, // m, ax, bx, az, bz
       { length: cells }, { length: cells }, { length: cells }, { length: cells }, // psix, zetax, psiz, zetaz
@@ -80,6 +94,8 @@ export class Propagator2D {
       { length: nt, type: "float64" },
       ...Array.from({ length: 8 }, () => ({ length: born ? cells : 0 })), // the scattered psix, zetax, psiz, zetaz, p^{n-1}, p^n, scratch, W
       { length: born ? cells : 0, type: "float64" }, { length: born ? GRID_VALUES : 0, type: "float64" }, // dm, the scattered grid
+      { length: nr * nt, type: "float64" }, { length: segment > 0 ? GRID_VALUES : 0, type: "float64" }, // the residual, the adjoint's grid
+      ...Array.from({ length: 4 }, () => ({ length: segment > 0 ? cells : 0 })), // the adjoint's psix, zetax, psiz, zetaz (checkpointing)
     ], lay.precision);
     this.kernels = kernels;
     const real = arrays.slice(0, REAL_ARRAYS) as Real[];
@@ -96,7 +112,9 @@ export class Propagator2D {
     this.scatteredMemory = scattered.slice(0, 4) as Real[];
     this.p = scattered.slice(4, 7) as Real[];
     this.pw = scattered[7] as Real;
-    [this.dm, this.scatteredGrid] = scattered.slice(8) as Float64Array[];
+    [this.dm, this.scatteredGrid, this.residual] = scattered.slice(8, 11) as Float64Array[];
+    const adjointGrid = scattered[11] as Float64Array;
+    this.adjointMemory = segment > 0 ? (scattered.slice(12, 16) as Real[]) : this.memory;
     ax.set(lay.ax), bx.set(lay.bx), az.set(lay.az), bz.set(lay.bz);
     const ints = new Int32Array(this.grid.buffer, this.grid.byteOffset, 16);
     ints.set([this.m, ax, bx, az, bz, ...this.memory].map((a) => a.byteOffset));
@@ -107,6 +125,30 @@ export class Propagator2D {
       this.scatteredGrid.set(this.grid);
       new Int32Array(this.scatteredGrid.buffer, this.scatteredGrid.byteOffset, 9).set(this.scatteredMemory.map((a) => a.byteOffset), 5);
     }
+    if (segment > 0) {
+      adjointGrid.set(this.grid);
+      new Int32Array(adjointGrid.buffer, adjointGrid.byteOffset, 9).set(this.adjointMemory.map((a) => a.byteOffset), 5);
+      this.adjointGrid = adjointGrid;
+    } else {
+      this.adjointGrid = this.grid;
+    }
+  }
+
+  /** Values of a saved forward state ({@link save}): u^{n-1}, u^n, psix, zetax, psiz, zetaz. */
+  stateLength(): number {
+    return STATE_ARRAYS_2D * this.cells;
+  }
+
+  /** Copies the live forward state into `out` (length {@link stateLength}, the working precision). */
+  save(out: Real): void {
+    const c = this.cells;
+    [this.u[0], this.u[1], ...this.memory].forEach((a, j) => out.set(a, j * c));
+  }
+
+  /** Sets the live forward state to one written by {@link save}. */
+  restore(from: Real): void {
+    const c = this.cells;
+    [this.u[0], this.u[1], ...this.memory].forEach((a, j) => a.set(from.subarray(j * c, (j + 1) * c)));
   }
 
   /**
@@ -174,14 +216,76 @@ export class Propagator2D {
 
   /** Shot s's forward run from rest; its data in {@link traces} (and W^n in storage when {@link stored}). */
   forwardShot(s: number): void {
-    const lay = this.lay, nt = lay.nt;
+    this.loadShot(s);
+    const [w, stride] = this.storeOf(s);
+    this.advance(0, this.lay.nt - 1, w, stride);
+  }
+
+  /** Shot s loaded (its wavelet and points) and the forward state at rest (step 0). */
+  loadShot(s: number): void {
     for (const a of [...this.memory, ...this.u]) a.fill(0);
     this.traces.fill(0);
-    this.amplitudes.set(lay.wavelets[s]);
+    this.amplitudes.set(this.lay.wavelets[s]);
     this.loadPoints(s);
-    const [w, stride] = this.storeOf(s), [u0, u1, u2] = this.u;
-    this.kernels.forwardRun2d(this.grid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset, w, stride, 0, nt - 1,
-      this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points(), this.traces.byteOffset, nt);
+  }
+
+  /**
+   * Forward steps n0 .. n1-1 of the loaded shot from the live state (at step n0) in one kernel
+   * call, W^n to byte offset `w` + (n - n0) `stride` values; the receivers sampled into {@link traces}.
+   */
+  private advance(n0: number, n1: number, w: number, stride: number): void {
+    const lay = this.lay, [u0, u1, u2] = this.u;
+    this.kernels.forwardRun2d(this.grid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset, w, stride, n0, n1,
+      this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points(), this.traces.byteOffset, lay.nt);
+    // The kernel rotates (prev, cur, next) to (cur, next, prev) every step.
+    const k = Math.max(n1 - n0, 0) % 3;
+    this.u = [...this.u.slice(k), ...this.u.slice(0, k)];
+  }
+
+  /** Plain forward steps n0 .. n1-1 (checkpointing's advance): W^n not kept. */
+  advanceSteps(n0: number, n1: number): void {
+    this.advance(n0, n1, this.w.byteOffset, 0);
+  }
+
+  /** Forward steps n0 .. n1-1 keeping W^n in the segment (n1 - n0 <= {@link segment}). */
+  segmentSteps(n0: number, n1: number): void {
+    if (n1 - n0 > this.segment) throw new Error(`Propagator2D: ${n1 - n0} steps exceed the segment of ${this.segment}`);
+    this.advance(n0, n1, this.w.byteOffset, this.cells);
+  }
+
+  /**
+   * Starts shot s's adjoint run (its points loaded, see {@link loadShot}), driven by `residual`
+   * (receiver r's at r nt + n): the adjoint state zeroed, the residual at t_{nt-1} injected.
+   */
+  beginReverse(s: number, residual: Float64Array): void {
+    const lay = this.lay, nt = lay.nt, nr = lay.nreceivers;
+    for (const a of [...this.adjointMemory, this.later, this.earlier, ...this.scratch]) a.fill(0);
+    this.fBar.fill(0);
+    this.residual.set(residual);
+    this.loadPoints(s);
+    // R^T of the residual at t_{nt-1} into ubar^{nt-1}; the kernel injects the earlier ones.
+    for (let r = 0; r < nr; r++) {
+      const v = residual[r * nt + nt - 1], p = lay.receivers[s][r];
+      for (let j = 0; j < p.index.length; j++) this.later[p.index[j]] += p.weight[j] * v;
+    }
+  }
+
+  /**
+   * Steps n1-1 down to n0 of the shot begun by {@link beginReverse} reversed in one kernel call,
+   * W^n read at byte offset `w` + (n - n0) `stride` values: dJ/dm added to {@link gradM}, dJ/df^n in {@link fBar}.
+   */
+  private reverse(n0: number, n1: number, w: number, stride: number): void {
+    const lay = this.lay, [qx, qz, pbx, pbz] = this.scratch;
+    this.kernels.reverseRun2d(this.adjointGrid.byteOffset, this.later.byteOffset, this.earlier.byteOffset, qx.byteOffset, qz.byteOffset,
+      pbx.byteOffset, pbz.byteOffset, w, stride, this.gradM.byteOffset, n0, n1, 1 / (lay.dx * lay.dz), ...this.points(),
+      this.residual.byteOffset, lay.nt, this.fBar.byteOffset);
+    // The kernel swaps ubar^{n+1} and ubar^n every step.
+    if (Math.max(n1 - n0, 0) % 2 === 1) [this.later, this.earlier] = [this.earlier, this.later];
+  }
+
+  /** Reverses steps n1-1 .. n0 over the W^n {@link segmentSteps} just kept for them. */
+  reverseSegment(n0: number, n1: number): void {
+    this.reverse(n0, n1, this.w.byteOffset, this.cells);
   }
 
   /** Shot s's Born run from rest (the background and the scattered field driven by dm W^n): the scattered data in {@link traces}. */
@@ -204,19 +308,8 @@ export class Propagator2D {
    */
   reverseShot(s: number, residual: Float64Array): void {
     if (!this.stored) throw new Error("Propagator2D: reverseShot needs the full storage of W^n");
-    const lay = this.lay, nt = lay.nt, nr = lay.nreceivers;
-    for (const a of [...this.memory, this.later, this.earlier, ...this.scratch]) a.fill(0);
-    this.fBar.fill(0);
-    this.traces.set(residual);
-    this.loadPoints(s);
-    // R^T of the residual at t_{nt-1} into ubar^{nt-1}; the kernel injects the earlier ones.
-    for (let r = 0; r < nr; r++) {
-      const v = residual[r * nt + nt - 1], p = lay.receivers[s][r];
-      for (let j = 0; j < p.index.length; j++) this.later[p.index[j]] += p.weight[j] * v;
-    }
-    const [w, stride] = this.storeOf(s), [qx, qz, pbx, pbz] = this.scratch;
-    this.kernels.reverseRun2d(this.grid.byteOffset, this.later.byteOffset, this.earlier.byteOffset, qx.byteOffset, qz.byteOffset,
-      pbx.byteOffset, pbz.byteOffset, w, stride, this.gradM.byteOffset, 0, nt - 1, 1 / (lay.dx * lay.dz), ...this.points(),
-      this.traces.byteOffset, nt, this.fBar.byteOffset);
+    this.beginReverse(s, residual);
+    const [w, stride] = this.storeOf(s);
+    this.reverse(0, this.lay.nt - 1, w, stride);
   }
 }
