@@ -102,8 +102,23 @@ export interface PointWeights {
   readonly weight: Float64Array;
 }
 
+/** What a validated 1D or 2D problem holds besides its grid: shots, storage, precision, warnings. */
+export interface ShotsLayout {
+  /** Interpolation weights of the sources and receivers (cell indices of the working grid). */
+  readonly sources: PointWeights[];
+  readonly receivers: PointWeights[][];
+  readonly nreceivers: number;
+  readonly wavelets: Float64Array[];
+  /** Highest frequency (Hz) carrying 1% of the peak amplitude of any wavelet. */
+  readonly fmax: number;
+  /** Full storage or checkpointing (an `auto` option resolved for this problem's sizes). */
+  readonly storage: ResolvedStorage;
+  readonly precision: Precision;
+  readonly warn: (message: string) => void;
+}
+
 /** A validated configuration with everything the kernels need precomputed. */
-export interface Layout {
+export interface Layout extends ShotsLayout {
   readonly nx: number;
   readonly dx: number;
   readonly origin: number;
@@ -125,16 +140,6 @@ export interface Layout {
   /** Working-array index ranges [start, end) of the left and right layers (empty when not absorbing). */
   readonly pmlLeft: readonly [number, number];
   readonly pmlRight: readonly [number, number];
-  readonly sources: PointWeights[];
-  readonly receivers: PointWeights[][];
-  readonly nreceivers: number;
-  readonly wavelets: Float64Array[];
-  /** Highest frequency (Hz) carrying 1% of the peak amplitude of any wavelet. */
-  readonly fmax: number;
-  /** Full storage or checkpointing (an `auto` option resolved for this problem's sizes). */
-  readonly storage: ResolvedStorage;
-  readonly precision: Precision;
-  readonly warn: (message: string) => void;
 }
 
 /**

@@ -8,11 +8,11 @@
  * G(r, t) = H(t - r/c) / (2 pi sqrt(t^2 - r^2/c^2)). A free surface (pressure release, u = 0)
  * lies half a row above the first model row, z = origin.z - dz/2.
  */
-import { resolveStorage, storageOf, type ResolvedStorage, type Storage } from "../core/checkpoint.js";
+import { resolveStorage, storageOf, type Storage } from "../core/checkpoint.js";
 import { InputError, describe } from "../core/errors.js";
 import { checkMemory, type MemoryPart } from "../core/memory.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
-import { GHOST, cpmlLayer, dispersionWarning, frequencyLimit, type PointWeights } from "./config.js";
+import { GHOST, cpmlLayer, dispersionWarning, frequencyLimit, type PointWeights, type ShotsLayout } from "./config.js";
 import { pointWeights, type Ends } from "./interpolation.js";
 import { bytesPerValue, precisionOf, type Precision } from "./precision.js";
 import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
@@ -61,8 +61,8 @@ export interface Wave2DConfig {
   warn?: (message: string) => void;
 }
 
-/** The validated 2D problem with everything the kernels need. */
-export interface Layout2D {
+/** The validated 2D problem with everything the kernels need (points indexed row * sx + column). */
+export interface Layout2D extends ShotsLayout {
   readonly nx: number;
   readonly nz: number;
   readonly dx: number;
@@ -87,16 +87,6 @@ export interface Layout2D {
   readonly xr: number;
   readonly zt: number;
   readonly zb: number;
-  /** Interpolation weights, index row * sx + column. */
-  readonly sources: PointWeights[];
-  readonly receivers: PointWeights[][];
-  readonly nreceivers: number;
-  readonly wavelets: Float64Array[];
-  readonly fmax: number;
-  /** Full storage or checkpointing (an `auto` option resolved for this problem's sizes). */
-  readonly storage: ResolvedStorage;
-  readonly precision: Precision;
-  readonly warn: (message: string) => void;
 }
 
 const KNOWN_KEYS = new Set(["nx", "nz", "dx", "dz", "origin", "dt", "nt", "order", "top", "pml", "shots", "storage", "precision", "warn"]);
