@@ -10,19 +10,9 @@ import { field } from "../core/arrays.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
 import { BACKEND_VARIABLE, backendInfo, nativeAvailability, setBackend, type BackendName } from "../wave/backend.js";
 import type { Storage } from "../wave/config.js";
-import type { Precision } from "../wave/precision.js";
+import { bytesPerValue, type Precision } from "../wave/precision.js";
 import { WaveSimulator } from "../wave/simulator.js";
 import { ricker } from "../wave/wavelet.js";
-import { checkpointPlan } from "../core/checkpoint.js";
-import { Propagator } from "../wave/kernel.js";
-import type { Layout } from "../wave/config.js";
-
-/** What checkpointing with the memory of `snapshots` states holds: its states and segment of W^n. */
-function checkpointBytes(lay: Layout, snapshots: number, bytes: number): number {
-  const state = Propagator.stateLength(lay);
-  const plan = checkpointPlan(lay.nt - 1, snapshots, lay.size / state);
-  return (plan.snapshots * state + plan.segment * lay.size) * bytes;
-}
 import { best, emit, peakRss } from "./report.js";
 
 /** Size of the wave1d-standard problem (the C yardstick runs the same). */
@@ -78,7 +68,7 @@ export async function benchWave(): Promise<WaveTimes[]> {
   for (const backend of list) {
     for (const precision of PRECISIONS) {
       setBackend(backend);
-      const bytes = precision === "float32" ? 4 : 8;
+      const bytes = bytesPerValue(precision);
       const sim = simulator({ mode: "full" }, precision);
       const size = sim.layout.size;
       const forwardS = best(() => sim.forward(velocity));
@@ -91,7 +81,7 @@ export async function benchWave(): Promise<WaveTimes[]> {
         const cp = simulator({ mode: "checkpoint", snapshots }, precision);
         const s = best(() => cp.linearize(velocity).vjp(dData));
         if (snapshots === 50) checkpoint50.set(entry, s);
-        emit({ ...line, run: "gradient", storage: `checkpoint-${snapshots}`, seconds: +s.toFixed(5), gradient_over_forward: +(s / forwardS).toFixed(2), memory_bytes: checkpointBytes(cp.layout, snapshots, bytes), peak_rss_bytes: peakRss() });
+        emit({ ...line, run: "gradient", storage: `checkpoint-${snapshots}`, seconds: +s.toFixed(5), gradient_over_forward: +(s / forwardS).toFixed(2), memory_bytes: cp.storagePlan.bytes, peak_rss_bytes: peakRss() });
       }
     }
   }
@@ -100,8 +90,7 @@ export async function benchWave(): Promise<WaveTimes[]> {
     const sim = full.get(entry)!;
     const gradientS = best(() => sim.linearize(velocity).vjp(dData));
     entry.gradientS = gradientS;
-    const bytes = entry.precision === "float32" ? 4 : 8;
-    emit({ problem: "wave1d-standard", impl: "gradscape", backend: entry.backend, precision: entry.precision, run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / entry.forwardS).toFixed(2), checkpoint_50_over_full: +(checkpoint50.get(entry)! / gradientS).toFixed(2), memory_bytes: (nt - 1) * sim.layout.size * bytes, peak_rss_bytes: peakRss() });
+    emit({ problem: "wave1d-standard", impl: "gradscape", backend: entry.backend, precision: entry.precision, run: "gradient", storage: "full", seconds: +gradientS.toFixed(5), mcells_per_s: +((cells * nt) / gradientS / 1e6).toFixed(1), gradient_over_forward: +(gradientS / entry.forwardS).toFixed(2), checkpoint_50_over_full: +(checkpoint50.get(entry)! / gradientS).toFixed(2), memory_bytes: sim.storagePlan.bytes, peak_rss_bytes: peakRss() });
   }
   setBackend(null);
 

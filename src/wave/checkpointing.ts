@@ -12,7 +12,7 @@ import { checkpointPlan, executeSchedule, revolve, segmentStart, type Checkpoint
 import type { Layout } from "./config.js";
 import { Propagator, type Snapshot } from "./kernel.js";
 import type { AdjointPropagator } from "./adjoint-propagator.js";
-import type { Real } from "./precision.js";
+import { bytesPerValue, type Precision, type Real } from "./precision.js";
 import { propagatorPair } from "./workspace.js";
 
 /** A checkpointing plan, revolve's actions over its segments, and its first sweep. */
@@ -94,16 +94,28 @@ export interface StoragePlan {
   recomputedRuns?: { perShot: number; resumedShot: number };
 }
 
-/** The storage plan of a layout (see {@link StoragePlan}). */
-export function storagePlan(lay: Layout): StoragePlan {
-  const v = lay.precision === "float32" ? 4 : 8, steps = Math.max(lay.nt - 1, 1);
-  if (lay.storage.mode === "full") return { mode: "full", bytes: v * lay.sources.length * steps * lay.size };
-  const { plan, firstSaves } = scheduleOf(lay);
-  const firstSweep = firstSaves.length === 0 ? 0 : firstSaves[firstSaves.length - 1].step;
+/**
+ * A storage plan (see {@link StoragePlan}) for `shots` shots of `steps` steps: full storage of
+ * `stepValues` values a step and shot, or, given checkpointing's `plan`, its states of
+ * `stateValues` values and its segment; `firstSweep` steps are saved by the forward run for the
+ * resumed shot.
+ */
+export function storagePlanOf(o: { precision: Precision; shots: number; steps: number; stepValues: number; stateValues: number; plan: CheckpointPlan | null; firstSweep?: number }): StoragePlan {
+  const v = bytesPerValue(o.precision), plan = o.plan;
+  if (plan === null) return { mode: "full", bytes: v * o.shots * o.steps * o.stepValues };
   return {
     mode: "checkpoint",
-    bytes: v * (plan.snapshots * Propagator.stateLength(lay) + plan.segment * lay.size),
+    bytes: v * (plan.snapshots * o.stateValues + plan.segment * o.stepValues),
     plan,
-    recomputedRuns: { perShot: plan.forwardSteps / steps, resumedShot: (plan.forwardSteps - firstSweep) / steps },
+    recomputedRuns: { perShot: plan.forwardSteps / o.steps, resumedShot: (plan.forwardSteps - (o.firstSweep ?? 0)) / o.steps },
   };
+}
+
+/** The storage plan of a 1D layout (see {@link StoragePlan}), with its checkpointing schedule when it has one. */
+export function storagePlan(lay: Layout, schedule: Schedule | null): StoragePlan {
+  const firstSaves = schedule?.firstSaves ?? [];
+  return storagePlanOf({
+    precision: lay.precision, shots: lay.sources.length, steps: Math.max(lay.nt - 1, 1), stepValues: lay.size,
+    stateValues: Propagator.stateLength(lay), plan: schedule?.plan ?? null, firstSweep: firstSaves.length === 0 ? 0 : firstSaves[firstSaves.length - 1].step,
+  });
 }

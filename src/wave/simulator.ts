@@ -67,7 +67,8 @@ export class WaveSimulator implements Differentiable {
    * storage's bytes, or checkpointing's plan, bytes and recomputed forward runs.
    */
   get storagePlan(): StoragePlan {
-    return storagePlan(this.layout);
+    const lay = this.layout;
+    return storagePlan(lay, lay.storage.mode === "full" ? null : (this.schedule ??= scheduleOf(lay)));
   }
 
   /** Shape of the data: [nshots, nreceivers, nt]. */

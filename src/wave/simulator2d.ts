@@ -14,7 +14,7 @@ import type { Field, Linearization } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { checkMemory } from "../core/memory.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
-import type { StoragePlan } from "./checkpointing.js";
+import { storagePlanOf, type StoragePlan } from "./checkpointing.js";
 import { STATE_ARRAYS_2D, checkVelocity2D, layout2D, wave2DMemory, type Layout2D, type Wave2DConfig } from "./grid2d.js";
 import { bytesPerValue, realArray, type Real } from "./precision.js";
 import { Propagator2D } from "./propagator2d.js";
@@ -42,11 +42,11 @@ export class WaveSimulator2D {
    * forward runs recomputed per shot reversed.
    */
   get storagePlan(): StoragePlan {
-    const lay = this.layout, v = bytesPerValue(lay.precision), steps = Math.max(lay.nt - 1, 1), cells = lay.sx * lay.sz;
-    if (lay.storage.mode === "full") return { mode: "full", bytes: v * lay.sources.length * steps * cells };
-    const plan = this.plan();
-    const perShot = plan.forwardSteps / steps;
-    return { mode: "checkpoint", bytes: v * (plan.snapshots * STATE_ARRAYS_2D + plan.segment) * cells, plan, recomputedRuns: { perShot, resumedShot: perShot } };
+    const lay = this.layout, cells = lay.sx * lay.sz;
+    return storagePlanOf({
+      precision: lay.precision, shots: lay.sources.length, steps: Math.max(lay.nt - 1, 1), stepValues: cells,
+      stateValues: STATE_ARRAYS_2D * cells, plan: lay.storage.mode === "full" ? null : this.plan(),
+    });
   }
 
   /** Checkpointing's plan: the memory of `snapshots` states spent on states and a segment of W^n (1/6 of a state a step); `plain`: segments of one step. */
