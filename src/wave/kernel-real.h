@@ -167,6 +167,20 @@ INLINE void FN(prefetch)(const real *p, int32_t count, int write) {
 #endif
 }
 
+/* The source of step n, amplitude f^n (scaled by r->dx), into W^n and u^{n+1} = ... + c W^n, in
+ * float64 arithmetic. */
+INLINE void FN(inject_source)(const real *c, const FN(gs_run) *r, real *w, real *next, double amplitude) {
+  if (amplitude == 0) return;
+  const gs_points *src = &r->source;
+  const double scale = amplitude * r->dx;
+  for (int32_t j = 0; j < src->count * src->width; j++) {
+    const int32_t i = src->index[j];
+    const double v = scale * src->weight[j];
+    w[i] = (real)((double)w[i] + v);
+    next[i] = (real)((double)next[i] + (double)c[i] * v);
+  }
+}
+
 /* Step n of a shot: the update range (one step's reach further, and the
  * source's cells; all cells with a mirror end), W^n zero outside it, the kernels, the source
  * injected in float64 arithmetic. */
@@ -193,15 +207,7 @@ INLINE void FN(source_step)(const FN(gs_sweep) *s, const FN(gs_run) *r, real *pr
   for (int32_t i = 0; i < start; i++) w[i] = 0;
   for (int32_t i = hi > lo ? hi : size; i < size; i++) w[i] = 0;
   if (hi > lo) FN(forward_step)(s, cur, prev, next, w, lo, hi);
-  if (amplitude != 0) {
-    const double scale = amplitude * r->dx;
-    for (int32_t j = 0; j < nsrc; j++) {
-      const int32_t i = src->index[j];
-      const double v = scale * src->weight[j];
-      w[i] = (real)((double)w[i] + v);
-      next[i] = (real)((double)next[i] + (double)s->k[i] * v);
-    }
-  }
+  FN(inject_source)(s->k, r, w, next, amplitude);
   lo_hi[0] = lo, lo_hi[1] = hi;
 }
 

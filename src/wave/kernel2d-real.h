@@ -55,29 +55,32 @@ LOOP void FN(pml2d)(const real *restrict u, const real *restrict psi, real *rest
   }
 }
 
-#define W2C(s) (s)->c[0], (s)->c[1], (s)->c[2], (s)->c[3], (s)->c[4]
-#define W2D(s) (s)->d[1], (s)->d[2], (s)->d[3], (s)->d[4]
+
+/* The GS_GHOST ghost rows above row GS_GHOST of a grid's interior columns [x0, x1): `sign` times
+ * the rows they mirror (0: zeros). */
+static void FN(mirror_rows2d)(real *u, ptrdiff_t sx, ptrdiff_t x0, ptrdiff_t x1, int32_t sign) {
+  for (ptrdiff_t j = 0; j < GS_GHOST; j++)
+    for (ptrdiff_t c = x0; c < x1; c++) u[(GS_GHOST - 1 - j) * sx + c] = sign == 0 ? (real)0 : (real)sign * u[(GS_GHOST + j) * sx + c];
+}
 
 /* One 2D step: the free surface's mirror rows, the psi recursions in the layers, the interior,
  * the layers' C-PML terms (the x terms reach GS_GHOST columns past the x layers: D1 psi_x). */
 INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, const real *prev, real *next, real *w) {
   const ptrdiff_t sx = s->sx, sz = s->sz, g = GS_GHOST, x0 = g, x1 = sx - g, z0 = g, z1 = sz - g;
-  if (s->top_sign != 0)
-    for (ptrdiff_t j = 0; j < g; j++)
-      for (ptrdiff_t c = x0; c < x1; c++) u[(g - 1 - j) * sx + c] = (real)s->top_sign * u[(g + j) * sx + c];
+  if (s->top_sign != 0) FN(mirror_rows2d)(u, sx, x0, x1, s->top_sign);
   for (ptrdiff_t r = z0; r < z1; r++) {
     const ptrdiff_t row = r * sx;
-    if (s->xl > x0) FN(psi2d)(u, s->psix, s->ax, s->bx, row + x0, row + s->xl, 1, 1, row, W2D(s));
-    if (s->xr < x1) FN(psi2d)(u, s->psix, s->ax, s->bx, row + s->xr, row + x1, 1, 1, row, W2D(s));
-    if (r < s->zt || r >= s->zb) FN(psi2d)(u, s->psiz, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, W2D(s));
+    if (s->xl > x0) FN(psi2d)(u, s->psix, s->ax, s->bx, row + x0, row + s->xl, 1, 1, row, WEIGHTS_D(s));
+    if (s->xr < x1) FN(psi2d)(u, s->psix, s->ax, s->bx, row + s->xr, row + x1, 1, 1, row, WEIGHTS_D(s));
+    if (r < s->zt || r >= s->zb) FN(psi2d)(u, s->psiz, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, WEIGHTS_D(s));
   }
-  for (ptrdiff_t r = z0; r < z1; r++) FN(leapfrog2d)(u, prev, next, s->m, w, r * sx + x0, r * sx + x1, sx, s->idx2, s->idz2, W2C(s));
+  for (ptrdiff_t r = z0; r < z1; r++) FN(leapfrog2d)(u, prev, next, s->m, w, r * sx + x0, r * sx + x1, sx, s->idx2, s->idz2, WEIGHTS_C(s));
   for (ptrdiff_t r = z0; r < z1; r++) {
     const ptrdiff_t row = r * sx;
-    if (s->xl > x0) FN(pml2d)(u, s->psix, s->zetax, w, next, s->m, s->ax, s->bx, row + x0, row + min32(x1, s->xl + g), 1, 1, row, s->idx2, W2C(s), W2D(s));
-    if (s->xr < x1) FN(pml2d)(u, s->psix, s->zetax, w, next, s->m, s->ax, s->bx, row + max32(x0, s->xr - g), row + x1, 1, 1, row, s->idx2, W2C(s), W2D(s));
+    if (s->xl > x0) FN(pml2d)(u, s->psix, s->zetax, w, next, s->m, s->ax, s->bx, row + x0, row + min32(x1, s->xl + g), 1, 1, row, s->idx2, WEIGHTS_C(s), WEIGHTS_D(s));
+    if (s->xr < x1) FN(pml2d)(u, s->psix, s->zetax, w, next, s->m, s->ax, s->bx, row + max32(x0, s->xr - g), row + x1, 1, 1, row, s->idx2, WEIGHTS_C(s), WEIGHTS_D(s));
     /* The z terms: rows of the z layers and GS_GHOST rows past them (D1 psi_z reaches there). */
-    if ((s->zt > z0 && r < s->zt + g) || (s->zb < z1 && r >= s->zb - g)) FN(pml2d)(u, s->psiz, s->zetaz, w, next, s->m, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, s->idz2, W2C(s), W2D(s));
+    if ((s->zt > z0 && r < s->zt + g) || (s->zb < z1 && r >= s->zb - g)) FN(pml2d)(u, s->psiz, s->zetaz, w, next, s->m, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, s->idz2, WEIGHTS_C(s), WEIGHTS_D(s));
   }
 }
 
@@ -86,18 +89,7 @@ INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, const real *pre
 INLINE void FN(source_step2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, real *cur, const real *prev, real *next, real *w,
                               int32_t n) {
   FN(forward_step2d)(s, cur, prev, next, w);
-  const double amplitude = r->amplitudes[n];
-  if (amplitude != 0) {
-    const gs_points *src = &r->source;
-    const int32_t nsrc = src->count * src->width;
-    const double scale = amplitude * r->dx; /* dx carries 1/(dx dz) */
-    for (int32_t j = 0; j < nsrc; j++) {
-      const int32_t i = src->index[j];
-      const double v = scale * src->weight[j];
-      w[i] = (real)((double)w[i] + v);
-      next[i] = (real)((double)next[i] + (double)s->m[i] * v);
-    }
-  }
+  FN(inject_source)(s->m, r, w, next, r->amplitudes[n]); /* r->dx carries 1/(dx dz) */
 }
 
 void FN(gs_forward_run2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
@@ -217,31 +209,25 @@ INLINE void FN(adjoint_step2d)(const FN(gs_sweep2d) *s, const real *later, real 
   }
   for (ptrdiff_t r = z0; r < z1; r++) {
     const ptrdiff_t row = r * sx;
-    if (s->xl > x0) FN(psi_adjoint2d)(qx, s->psix, pbx, s->ax, s->bx, row + x0, row + s->xl, 1, 1, row, W2D(s));
-    if (s->xr < x1) FN(psi_adjoint2d)(qx, s->psix, pbx, s->ax, s->bx, row + s->xr, row + x1, 1, 1, row, W2D(s));
-    if (r < s->zt || r >= s->zb) FN(psi_adjoint2d)(qz, s->psiz, pbz, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, W2D(s));
+    if (s->xl > x0) FN(psi_adjoint2d)(qx, s->psix, pbx, s->ax, s->bx, row + x0, row + s->xl, 1, 1, row, WEIGHTS_D(s));
+    if (s->xr < x1) FN(psi_adjoint2d)(qx, s->psix, pbx, s->ax, s->bx, row + s->xr, row + x1, 1, 1, row, WEIGHTS_D(s));
+    if (r < s->zt || r >= s->zb) FN(psi_adjoint2d)(qz, s->psiz, pbz, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, WEIGHTS_D(s));
   }
-  if (s->top_sign != 0)
-    for (ptrdiff_t j = 0; j < g; j++)
-      for (ptrdiff_t c = x0; c < x1; c++) qz[(g - 1 - j) * sx + c] = (real)s->top_sign * qz[(g + j) * sx + c];
+  if (s->top_sign != 0) FN(mirror_rows2d)(qz, sx, x0, x1, s->top_sign);
   for (ptrdiff_t r = z0; r < z1; r++)
-    FN(adjoint_leapfrog2d)(qx, qz, later, earlier, wn, grad, r * sx + x0, r * sx + x1, sx, W2C(s));
+    FN(adjoint_leapfrog2d)(qx, qz, later, earlier, wn, grad, r * sx + x0, r * sx + x1, sx, WEIGHTS_C(s));
   /* With a free surface, the forward's D1z u (psi_z) reads the mirror rows too (on grids of fewer
    * than GS_GHOST rows above the bottom layer): D1 with a mirror fill of the opposite sign is
    * its own transpose's negative. The mirror rows of q_z and P-bar_z are zeroed afterwards: D1z
    * Q-bar_z (psi_adjoint2d) is the transpose of D1z psi_z, whose ghost rows are zero. */
-  if (s->top_sign != 0)
-    for (ptrdiff_t j = 0; j < g; j++)
-      for (ptrdiff_t c = x0; c < x1; c++) qz[(g - 1 - j) * sx + c] = 0, pbz[(g - 1 - j) * sx + c] = (real)(-s->top_sign) * pbz[(g + j) * sx + c];
+  if (s->top_sign != 0) FN(mirror_rows2d)(qz, sx, x0, x1, 0), FN(mirror_rows2d)(pbz, sx, x0, x1, -s->top_sign);
   for (ptrdiff_t r = z0; r < z1; r++) {
     const ptrdiff_t row = r * sx;
-    if (s->xl > x0) FN(adjoint_psi2d)(earlier, pbx, row + x0, row + min32(x1, s->xl + g), 1, W2D(s));
-    if (s->xr < x1) FN(adjoint_psi2d)(earlier, pbx, row + max32(x0, s->xr - g), row + x1, 1, W2D(s));
-    if ((s->zt > z0 && r < s->zt + g) || (s->zb < z1 && r >= s->zb - g)) FN(adjoint_psi2d)(earlier, pbz, row + x0, row + x1, sx, W2D(s));
+    if (s->xl > x0) FN(adjoint_psi2d)(earlier, pbx, row + x0, row + min32(x1, s->xl + g), 1, WEIGHTS_D(s));
+    if (s->xr < x1) FN(adjoint_psi2d)(earlier, pbx, row + max32(x0, s->xr - g), row + x1, 1, WEIGHTS_D(s));
+    if ((s->zt > z0 && r < s->zt + g) || (s->zb < z1 && r >= s->zb - g)) FN(adjoint_psi2d)(earlier, pbz, row + x0, row + x1, sx, WEIGHTS_D(s));
   }
-  if (s->top_sign != 0)
-    for (ptrdiff_t j = 0; j < g; j++)
-      for (ptrdiff_t c = x0; c < x1; c++) pbz[(g - 1 - j) * sx + c] = 0;
+  if (s->top_sign != 0) FN(mirror_rows2d)(pbz, sx, x0, x1, 0);
 }
 
 void FN(gs_reverse_run2d)(const FN(gs_sweep2d) *s, const FN(gs_reverse) *r, real *qz, real *p_barz, int32_t n0, int32_t n1) {
