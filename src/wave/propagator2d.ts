@@ -17,6 +17,7 @@
  */
 import { GHOST } from "./config.js";
 import { STATE_ARRAYS_2D, type Layout2D } from "./grid2d.js";
+import { ShotPoints } from "./shot-points.js";
 import type { Real } from "./precision.js";
 import { arena, type Kernels } from "./wasm.js";
 
@@ -30,7 +31,6 @@ export class Propagator2D {
   readonly kernels: Kernels;
   private readonly lay: Layout2D;
   private readonly cells: number;
-  private readonly width: number;
   /** m = c^2 dt^2 per working cell (zero in the ghosts); the C-PML's memory variables (or their adjoints). */
   private readonly m: Real;
   private readonly memory: Real[];
@@ -49,10 +49,8 @@ export class Propagator2D {
   readonly gradM: Float64Array;
   private readonly grid: Float64Array;
   private readonly amplitudes: Float64Array;
-  private readonly srcIndex: Int32Array;
-  private readonly srcWeight: Float64Array;
-  private readonly recIndex: Int32Array;
-  private readonly recWeight: Float64Array;
+  /** One shot's source and receiver points. */
+  private readonly points: ShotPoints;
   /** Born modelling's: the scattered field's grid, memory variables, time levels and W scratch, and dm (empty without `born`). */
   private readonly scatteredGrid: Float64Array;
   private readonly scatteredMemory: Real[];
@@ -79,7 +77,7 @@ export class Propagator2D {
     this.lay = lay;
     this.stored = stored;
     this.segment = segment;
-    const cells = (this.cells = lay.sx * lay.sz), width = (this.width = lay.sources[0].index.length);
+    const cells = (this.cells = lay.sx * lay.sz);
     const nr = lay.nreceivers, nt = lay.nt, ns = lay.sources.length;
     const storage = stored ? ns * Math.max(nt - 1, 1) * cells : Math.max(segment, 1) * cells;
     const { arrays, kernels } = arena([
@@ -89,8 +87,7 @@ export class Propagator2D {
       { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, // later, earlier, qx, qz, pbx, pbz
       { length: storage }, // W
       { length: cells, type: "float64" }, { length: GRID_VALUES, type: "float64" }, { length: nt, type: "float64" },
-      { length: width, type: "int32" }, { length: width, type: "float64" },
-      { length: nr * width, type: "int32" }, { length: nr * width, type: "float64" }, { length: nr * nt, type: "float64" },
+      ...ShotPoints.specs(lay), { length: nr * nt, type: "float64" },
       { length: nt, type: "float64" },
       ...Array.from({ length: 8 }, () => ({ length: born ? cells : 0 })), // the scattered psix, zetax, psiz, zetaz, p^{n-1}, p^n, scratch, W
       { length: born ? cells : 0, type: "float64" }, { length: born ? GRID_VALUES : 0, type: "float64" }, // dm, the scattered grid
@@ -107,7 +104,8 @@ export class Propagator2D {
     this.scratch = real.slice(14, 18);
     this.w = real[18];
     [this.gradM, this.grid, this.amplitudes] = arrays.slice(REAL_ARRAYS, REAL_ARRAYS + 3) as Float64Array[];
-    [this.srcIndex, this.srcWeight, this.recIndex, this.recWeight, this.traces, this.fBar] = arrays.slice(REAL_ARRAYS + 3) as [Int32Array, Float64Array, Int32Array, Float64Array, Float64Array, Float64Array];
+    this.points = new ShotPoints(arrays.slice(REAL_ARRAYS + 3, REAL_ARRAYS + 7));
+    [this.traces, this.fBar] = arrays.slice(REAL_ARRAYS + 7, REAL_ARRAYS + 9) as Float64Array[];
     const scattered = arrays.slice(REAL_ARRAYS + 9);
     this.scatteredMemory = scattered.slice(0, 4) as Real[];
     this.p = scattered.slice(4, 7) as Real[];
@@ -183,6 +181,21 @@ export class Propagator2D {
     return out;
   }
 
+
+
+  /** Byte offset of shot s's W^0 and the stride of W in values. */
+  private storeOf(s: number): [number, number] {
+    const per = Math.max(this.lay.nt - 1, 1) * this.cells;
+    return this.stored ? [this.w.byteOffset + s * per * this.w.BYTES_PER_ELEMENT, this.cells] : [this.w.byteOffset, 0];
+  }
+
+  /** Shot s's forward run from rest; its data in {@link traces} (and W^n in storage when {@link stored}). */
+  forwardShot(s: number): void {
+    this.loadShot(s);
+    const [w, stride] = this.storeOf(s);
+    this.advance(0, this.lay.nt - 1, w, stride);
+  }
+
   /**
    * dm = 2 c dc dt^2 on the working cells for the velocity c and its perturbation dc [nz, nx]:
    * each working cell the model cell's it copies (the transpose of {@link velocityGradient}'s fold), 0 in the ghosts.
@@ -198,35 +211,12 @@ export class Propagator2D {
     }
   }
 
-  private loadPoints(s: number): void {
-    const lay = this.lay, width = this.width;
-    this.srcIndex.set(lay.sources[s].index), this.srcWeight.set(lay.sources[s].weight);
-    lay.receivers[s].forEach((p, r) => (this.recIndex.set(p.index, r * width), this.recWeight.set(p.weight, r * width)));
-  }
-
-  private points(): [number, number, number, number, number, number, number] {
-    return [1, this.width, this.srcIndex.byteOffset, this.srcWeight.byteOffset, this.lay.nreceivers, this.recIndex.byteOffset, this.recWeight.byteOffset];
-  }
-
-  /** Byte offset of shot s's W^0 and the stride of W in values. */
-  private storeOf(s: number): [number, number] {
-    const per = Math.max(this.lay.nt - 1, 1) * this.cells;
-    return this.stored ? [this.w.byteOffset + s * per * this.w.BYTES_PER_ELEMENT, this.cells] : [this.w.byteOffset, 0];
-  }
-
-  /** Shot s's forward run from rest; its data in {@link traces} (and W^n in storage when {@link stored}). */
-  forwardShot(s: number): void {
-    this.loadShot(s);
-    const [w, stride] = this.storeOf(s);
-    this.advance(0, this.lay.nt - 1, w, stride);
-  }
-
   /** Shot s loaded (its wavelet and points) and the forward state at rest (step 0). */
   loadShot(s: number): void {
     for (const a of [...this.memory, ...this.u]) a.fill(0);
     this.traces.fill(0);
     this.amplitudes.set(this.lay.wavelets[s]);
-    this.loadPoints(s);
+    this.points.load(this.lay.sources[s], this.lay.receivers[s]);
   }
 
   /**
@@ -236,7 +226,7 @@ export class Propagator2D {
   private advance(n0: number, n1: number, w: number, stride: number): void {
     const lay = this.lay, [u0, u1, u2] = this.u;
     this.kernels.forwardRun2d(this.grid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset, w, stride, n0, n1,
-      this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points(), this.traces.byteOffset, lay.nt);
+      this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points.args(), this.traces.byteOffset, lay.nt);
     // The kernel rotates (prev, cur, next) to (cur, next, prev) every step.
     const k = Math.max(n1 - n0, 0) % 3;
     this.u = [...this.u.slice(k), ...this.u.slice(0, k)];
@@ -262,7 +252,7 @@ export class Propagator2D {
     for (const a of [...this.adjointMemory, this.later, this.earlier, ...this.scratch]) a.fill(0);
     this.fBar.fill(0);
     this.residual.set(residual);
-    this.loadPoints(s);
+    this.points.load(this.lay.sources[s], this.lay.receivers[s]);
     // R^T of the residual at t_{nt-1} into ubar^{nt-1}; the kernel injects the earlier ones.
     for (let r = 0; r < nr; r++) {
       const v = residual[r * nt + nt - 1], p = lay.receivers[s][r];
@@ -277,7 +267,7 @@ export class Propagator2D {
   private reverse(n0: number, n1: number, w: number, stride: number): void {
     const lay = this.lay, [qx, qz, pbx, pbz] = this.scratch;
     this.kernels.reverseRun2d(this.adjointGrid.byteOffset, this.later.byteOffset, this.earlier.byteOffset, qx.byteOffset, qz.byteOffset,
-      pbx.byteOffset, pbz.byteOffset, w, stride, this.gradM.byteOffset, n0, n1, 1 / (lay.dx * lay.dz), ...this.points(),
+      pbx.byteOffset, pbz.byteOffset, w, stride, this.gradM.byteOffset, n0, n1, 1 / (lay.dx * lay.dz), ...this.points.args(),
       this.residual.byteOffset, lay.nt, this.fBar.byteOffset);
     // The kernel swaps ubar^{n+1} and ubar^n every step.
     if (Math.max(n1 - n0, 0) % 2 === 1) [this.later, this.earlier] = [this.earlier, this.later];
@@ -295,11 +285,11 @@ export class Propagator2D {
     for (const a of [...this.memory, ...this.u, ...this.scatteredMemory, ...this.p]) a.fill(0);
     this.traces.fill(0);
     this.amplitudes.set(lay.wavelets[s]);
-    this.loadPoints(s);
+    this.points.load(this.lay.sources[s], this.lay.receivers[s]);
     const [u0, u1, u2] = this.u, [p0, p1, p2] = this.p;
     this.kernels.bornRun2d(this.grid.byteOffset, this.scatteredGrid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset,
       this.w.byteOffset, p0.byteOffset, p1.byteOffset, p2.byteOffset, this.pw.byteOffset, this.dm.byteOffset, 0, nt - 1,
-      this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points(), this.traces.byteOffset, nt);
+      this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points.args(), this.traces.byteOffset, nt);
   }
 
   /**

@@ -2,7 +2,7 @@
  * One shot's source and receiver points (grid cells and interpolation weights) in an arena, where
  * the kernels' forward and reverse runs read them.
  */
-import type { Layout, PointWeights } from "./config.js";
+import type { PointWeights, ShotsLayout } from "./config.js";
 import type { Real } from "./precision.js";
 import type { ArraySpec } from "./wasm.js";
 
@@ -18,7 +18,7 @@ export class ShotPoints {
   private readonly width: number;
 
   /** The four arrays the points take from an arena. */
-  static specs(lay: Layout): ArraySpec[] {
+  static specs(lay: ShotsLayout): ArraySpec[] {
     const width = lay.sources[0].index.length, nr = lay.nreceivers;
     return [{ length: width, type: "int32" }, { length: width, type: "float64" }, { length: nr * width, type: "int32" }, { length: nr * width, type: "float64" }];
   }
