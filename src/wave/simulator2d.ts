@@ -9,7 +9,7 @@
  * [nshots, nreceivers, nt], sampled at t_n = n dt.
  */
 import { field, flatten } from "../core/arrays.js";
-import { checkpointPlan, executeSchedule, revolve, type CheckpointPlan } from "../core/checkpoint.js";
+import { checkpointPlan, executeSchedule, revolve, type CheckpointAction, type CheckpointPlan } from "../core/checkpoint.js";
 import type { Field, Linearization } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { checkMemory } from "../core/memory.js";
@@ -45,15 +45,24 @@ export class WaveSimulator2D {
     const lay = this.layout, cells = lay.sx * lay.sz;
     return storagePlanOf({
       precision: lay.precision, shots: lay.sources.length, steps: Math.max(lay.nt - 1, 1), stepValues: cells,
-      stateValues: STATE_ARRAYS_2D * cells, plan: lay.storage.mode === "full" ? null : this.plan(),
+      stateValues: STATE_ARRAYS_2D * cells, plan: lay.storage.mode === "full" ? null : this.schedule().plan,
     });
   }
 
-  /** Checkpointing's plan: the memory of `snapshots` states spent on states and a segment of W^n (1/6 of a state a step); `plain`: segments of one step. */
-  private plan(plain = false): CheckpointPlan {
-    const lay = this.layout, budget = (lay.storage as { snapshots: number }).snapshots;
-    return checkpointPlan(Math.max(lay.nt - 1, 1), budget, plain ? budget : 1 / STATE_ARRAYS_2D);
+  /**
+   * Checkpointing's plan and revolve's actions over its segments (made once): the memory of
+   * `snapshots` states spent on states and a segment of W^n (1/6 of a state a step); `plain`:
+   * segments of one step.
+   */
+  private schedule(plain = false): { plan: CheckpointPlan; actions: CheckpointAction[] } {
+    const make = () => {
+      const lay = this.layout, budget = (lay.storage as { snapshots: number }).snapshots;
+      const plan = checkpointPlan(Math.max(lay.nt - 1, 1), budget, plain ? budget : 1 / STATE_ARRAYS_2D);
+      return { plan, actions: revolve(plan.segments, plan.snapshots) };
+    };
+    return plain ? make() : (this.checkpointing ??= make());
   }
+  private checkpointing: { plan: CheckpointPlan; actions: CheckpointAction[] } | null = null;
 
   /** Shape of the data: [nshots, nreceivers, nt]. */
   get dataShape(): [number, number, number] {
@@ -86,7 +95,7 @@ export class WaveSimulator2D {
       prop = new Propagator2D(lay, true);
       reverse = (s, residual) => prop.reverseShot(s, residual);
     } else {
-      let plan = this.plan();
+      let { plan, actions } = this.schedule();
       const parts = (p: CheckpointPlan) => [...wave2DMemory(cells, lay.nt, ns * lay.nreceivers, lay.precision),
         { what: `2D checkpoints: ${p.snapshots} forward states and W^n of a segment of ${p.segment} steps`, bytes: v * (p.snapshots * STATE_ARRAYS_2D + p.segment) * cells },
         { what: "2D adjoint's C-PML memory arrays", bytes: v * 4 * cells }];
@@ -96,10 +105,10 @@ export class WaveSimulator2D {
       } catch (e) {
         // A segment too large for an arena: plain revolve (segments of one step).
         if (!(e instanceof RangeError) || plan.segment === 1) throw e;
-        plan = this.plan(true);
+        ({ plan, actions } = this.schedule(true));
         prop = new Propagator2D(lay, false, false, plan.segment);
       }
-      const actions = revolve(plan.segments, plan.snapshots), p = prop;
+      const p = prop;
       const Arr = realArray(lay.precision);
       const slots: Real[] = Array.from({ length: plan.snapshots }, () => new Arr(p.stateLength()) as Real);
       reverse = (s, residual) => {
