@@ -132,6 +132,16 @@ export class Propagator2D {
     }
   }
 
+  /** u^n of the live forward state (after steps up to n): a view of the working grid, valid until the next step. */
+  get current(): Real {
+    return this.u[1];
+  }
+
+  /** W^n of the last step {@link advanceSteps} took (u^{n+1} = 2 u^n - u^{n-1} + m W^n): a view of the working grid, valid until the next step. */
+  get stepW(): Real {
+    return this.w.subarray(0, this.cells);
+  }
+
   /** Values of a saved forward state ({@link save}): u^{n-1}, u^n, psix, zetax, psiz, zetaz. */
   stateLength(): number {
     return STATE_ARRAYS_2D * this.cells;

@@ -10,7 +10,7 @@
  */
 import { field, flatten } from "../core/arrays.js";
 import { checkpointPlan, executeSchedule, revolve, type CheckpointAction, type CheckpointPlan } from "../core/checkpoint.js";
-import type { Field, Linearization } from "../core/contract.js";
+import type { Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { checkMemory } from "../core/memory.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
@@ -69,9 +69,18 @@ export class WaveSimulator2D {
     return [this.layout.sources.length, this.layout.nreceivers, this.layout.nt];
   }
 
-  /** F(velocity): receiver data, shape [nshots, nreceivers, nt]. */
-  forward(velocity: Field): Field {
-    return this.run(this.velocityOf(velocity), new Propagator2D(this.layout, false));
+  /**
+   * F(velocity): receiver data, shape [nshots, nreceivers, nt].
+   * `options.onStep` sees u^n on the model cells (row by row, shape [nz, nx]: a copy of the
+   * working grid's model region without the layers, reused and valid during the call only) of
+   * each shot at time index n = 0, every, 2 every, ... < nt, as the 1D simulator shows its own.
+   * @throws {InputError} `every` not a positive integer, `onStep` not a function.
+   */
+  forward(velocity: Field, options: ForwardOptions = {}): Field {
+    const every = options.every ?? 1;
+    if (!Number.isInteger(every) || every < 1) throw new InputError("every", `expected a positive integer, got ${every}`);
+    if (options.onStep !== undefined && typeof options.onStep !== "function") throw new InputError("onStep", `expected a function (step) => void, got ${typeof options.onStep}`);
+    return this.run(this.velocityOf(velocity), new Propagator2D(this.layout, false), options.onStep, every);
   }
 
   /**
@@ -150,13 +159,40 @@ export class WaveSimulator2D {
     return c;
   }
 
-  /** Every shot's forward run on `prop`, the data gathered. */
-  private run(c: Float64Array, prop: Propagator2D): Field {
-    const [ns, nr, nt] = this.dataShape;
+  /**
+   * Every shot's forward run on `prop`, the data gathered; with `onStep`, one kernel call per
+   * `every` steps (a plain arena's: W^n not kept), u^n's model region shown after each.
+   */
+  private run(c: Float64Array, prop: Propagator2D, onStep?: (step: StepView) => void, every = 1): Field {
+    const lay = this.layout, [ns, nr, nt] = this.dataShape;
     prop.setVelocity(c);
     const out = new Float64Array(ns * nr * nt);
+    const region = new (realArray(lay.precision))(lay.nz * lay.nx);
+    const view: StepView = { shot: 0, timeIndex: 0, field: region };
+    const show = (n: number) => {
+      const u = prop.current;
+      for (let iz = 0; iz < lay.nz; iz++) {
+        const at = (lay.firstZ + iz) * lay.sx + lay.firstX;
+        region.set(u.subarray(at, at + lay.nx), iz * lay.nx);
+      }
+      view.timeIndex = n;
+      view.field = region;
+      onStep!(view);
+    };
     for (let s = 0; s < ns; s++) {
-      prop.forwardShot(s);
+      if (onStep === undefined) {
+        prop.forwardShot(s);
+      } else {
+        view.shot = s;
+        prop.loadShot(s);
+        show(0);
+        for (let n = 0; n < nt - 1; ) {
+          const n1 = Math.min(nt - 1, n + every);
+          prop.advanceSteps(n, n1);
+          if (n1 % every === 0) show(n1);
+          n = n1;
+        }
+      }
       out.set(prop.traces, s * nr * nt);
     }
     assertFinite(out, "forward data");
