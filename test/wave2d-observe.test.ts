@@ -1,13 +1,16 @@
 /**
  * What the 2D simulator offers inversion scenes besides its derivatives, each against a truth
- * computed another way: forward snapshots (against the receivers' traces).
+ * computed another way: forward snapshots (against the receivers' traces) and the low-passed band
+ * (against a simulator built from filtered wavelets).
  */
 import { describe, expect, test } from "vitest";
 import { field, flatten } from "../src/core/arrays.js";
 import { InputError } from "../src/core/errors.js";
+import { lowPass } from "../src/wave/filter.js";
 import type { Wave2DConfig } from "../src/wave/grid2d.js";
 import { WaveSimulator2D } from "../src/wave/simulator2d.js";
 import { ricker } from "../src/wave/wavelet.js";
+import { problem2D } from "./helpers/wave2d.js";
 
 /** Every snapshot of a forward run: shot, time index and a copy of the field. */
 function snapshots(sim: WaveSimulator2D, velocity: ReturnType<typeof field>, every: number) {
@@ -63,6 +66,28 @@ describe("2D forward snapshots", () => {
     for (const every of [0, 2.5, -1, NaN]) expect(() => sim.forward(velocity, { every, onStep: () => {} })).toThrow(/^every: expected a positive integer/);
     expect(() => sim.forward(velocity, { onStep: 3 as never })).toThrow(InputError);
     expect(() => sim.forward(velocity, { onStep: 3 as never })).toThrow(/^onStep: expected a function/);
+  });
+});
+
+describe("2D low-passed band", () => {
+  test("lowPassed(cutoff) models what a simulator built from the low-passed wavelets does, bit for bit", () => {
+    const { config, velocity } = problem2D({ nx: 36, nz: 28, nt: 200, bumpX: 12, lastX: 330.2, order: 8, top: "absorbing" });
+    const sim = new WaveSimulator2D(config);
+    const cutoff = 8;
+    const band = sim.lowPassed(cutoff);
+    const built = new WaveSimulator2D({ ...config, shots: config.shots.map((s) => ({ ...s, wavelet: lowPass(Float64Array.from(s.wavelet), config.nt, config.dt, cutoff) })) });
+    const a = flatten(band.forward(velocity)), b = flatten(built.forward(velocity)), full = flatten(sim.forward(velocity));
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+    // The band is not the full band (measured: the difference 0.97 of the full data's norm), and
+    // the view's frequency limit is the built simulator's.
+    expect(Math.hypot(...a.map((v, i) => v - full[i]))).toBeGreaterThan(0.3 * Math.hypot(...full));
+    expect(band.layout.fmax).toBe(built.layout.fmax);
+    // The view's derivatives are the built simulator's.
+    const dd = field(a.map((v) => v * 1e-3), band.dataShape);
+    const ga = flatten(band.vjp(velocity, dd)), gb = flatten(built.vjp(velocity, dd));
+    expect(Buffer.from(ga.buffer).equals(Buffer.from(gb.buffer))).toBe(true);
+    expect(sim.lowPassed(Infinity)).toBe(sim);
+    for (const bad of [0, -3, NaN]) expect(() => sim.lowPassed(bad)).toThrow(/^cutoff: expected a positive frequency/);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import FFT from "fft.js";
 import { InputError } from "../core/errors.js";
+import { frequencyLimit } from "./config.js";
 
 /**
  * Low-passes every trace of `traceLength` samples (interval dt seconds) with the
@@ -48,4 +49,15 @@ export function lowPass(traces: Float64Array, traceLength: number, dt: number, c
     for (let i = 0; i < traceLength; i++) out[t + i] = back[2 * i];
   }
   return out;
+}
+
+/**
+ * What a simulator's band below `cutoff` (Hz) changes in its layout, for frequency continuation
+ * (`lowPassed` of the 1D and 2D simulators): every shot's wavelet low-passed by {@link lowPass},
+ * and the frequency limit of the filtered wavelets (which the dispersion warning reads).
+ * @throws {InputError} naming `cutoff` unless it is a positive frequency or Infinity.
+ */
+export function lowPassedWavelets(lay: { readonly wavelets: readonly Float64Array[]; readonly nt: number; readonly dt: number }, cutoff: number): { wavelets: Float64Array[]; fmax: number } {
+  const wavelets = lay.wavelets.map((w) => lowPass(w, lay.nt, lay.dt, cutoff));
+  return { wavelets, fmax: frequencyLimit(wavelets, lay.dt) };
 }

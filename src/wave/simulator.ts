@@ -9,8 +9,8 @@ import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import { StorageTickets } from "../core/checkpoint.js";
 import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
-import { lowPass } from "./filter.js";
-import { GHOST, checkVelocity, frequencyLimit, layout, waveMemory, type Layout, type WaveConfig } from "./config.js";
+import { lowPassedWavelets } from "./filter.js";
+import { GHOST, checkVelocity, layout, waveMemory, type Layout, type WaveConfig } from "./config.js";
 import { illuminationOf } from "./illumination.js";
 import { checkpointArena, reverseShot, scheduleOf, storagePlan, type Schedule, type StoragePlan } from "./checkpointing.js";
 import { Propagator, type Snapshot } from "./kernel.js";
@@ -133,9 +133,7 @@ export class WaveSimulator implements Differentiable {
    */
   lowPassed(cutoff: number): WaveSimulator {
     if (cutoff === Infinity) return this;
-    const lay = this.layout;
-    const wavelets = lay.wavelets.map((w) => lowPass(w, lay.nt, lay.dt, cutoff));
-    return new WaveSimulator({ layout: { ...lay, wavelets, fmax: frequencyLimit(wavelets, lay.dt) } });
+    return new WaveSimulator({ layout: { ...this.layout, ...lowPassedWavelets(this.layout, cutoff) } });
   }
 
   /** The simulator seen as a function of the source wavelets (shape [nshots, nt]) at a fixed velocity. */

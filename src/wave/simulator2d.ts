@@ -16,6 +16,7 @@ import { checkMemory } from "../core/memory.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import { storagePlanOf, type StoragePlan } from "./checkpointing.js";
 import { STATE_ARRAYS_2D, checkVelocity2D, layout2D, wave2DMemory, type Layout2D, type Wave2DConfig } from "./grid2d.js";
+import { lowPassedWavelets } from "./filter.js";
 import { bytesPerValue, realArray, type Real } from "./precision.js";
 import { Propagator2D } from "./propagator2d.js";
 
@@ -31,9 +32,25 @@ export interface Wave2DGradients {
 export class WaveSimulator2D {
   readonly layout: Layout2D;
 
-  /** @throws {InputError} naming the offending field of `config`. */
-  constructor(config: Wave2DConfig) {
-    this.layout = layout2D(config);
+  /**
+   * @param problem the problem (see {@link Wave2DConfig}), or `{ layout }`: an already validated
+   *   one (views of a simulator, e.g. {@link lowPassed}, vary its layout)
+   * @throws {InputError} naming the offending field of `problem`.
+   */
+  constructor(problem: Wave2DConfig | { readonly layout: Layout2D }) {
+    this.layout = typeof problem === "object" && problem !== null && "layout" in problem ? problem.layout : layout2D(problem);
+  }
+
+  /**
+   * The simulator of the frequency band below `cutoff` (Hz), for frequency continuation: the
+   * same problem with every source wavelet low-passed as the 1D simulator's `lowPassed` does
+   * (`lowPass`; observed data go through the same filter). A view: the layout is not validated
+   * again. `Infinity` returns this simulator.
+   * @throws {InputError} naming `cutoff` unless it is a positive frequency or Infinity.
+   */
+  lowPassed(cutoff: number): WaveSimulator2D {
+    if (cutoff === Infinity) return this;
+    return new WaveSimulator2D({ layout: { ...this.layout, ...lowPassedWavelets(this.layout, cutoff) } });
   }
 
   /**
