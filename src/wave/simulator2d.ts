@@ -17,6 +17,7 @@ import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import { storagePlanOf, type StoragePlan } from "./checkpointing.js";
 import { STATE_ARRAYS_2D, checkVelocity2D, layout2D, wave2DMemory, type Layout2D, type Wave2DConfig } from "./grid2d.js";
 import { lowPassedWavelets } from "./filter.js";
+import { illumination2DOf } from "./illumination2d.js";
 import { bytesPerValue, realArray, type Real } from "./precision.js";
 import { Propagator2D } from "./propagator2d.js";
 
@@ -162,6 +163,33 @@ export class WaveSimulator2D {
   /** J^T dData at `velocity`: dJ/dc, shape [nz, nx]. */
   vjp(velocity: Field, dData: Field): Field {
     return this.linearize(velocity).vjp(dData);
+  }
+
+  /**
+   * Illumination: the diagonal pseudo-Hessian used to precondition gradients, as the 1D
+   * simulator's `illumination` defines it. Source side (the default): per model cell, the sum
+   * over shots of the time-integrated squared second time derivative of the forward wavefield,
+   * sum_s sum_n (d2u/dt2)^2 dt for n = 0 .. nt-2, with d2u/dt2 = c^2 W^n exactly as the scheme
+   * steps it (units (u/s^2)^2 s); one forward run per shot. Shape [nz, nx].
+   *
+   * With `receiverSide`, each shot's source term is multiplied cell by cell by its receivers'
+   * illumination (the same quantity for the shot's wavelet fired from each of its receivers,
+   * summed over them), so cells the recorded data barely see are weighted down too:
+   * sum_s S_s(x) R_s(x) (units (u/s^2)^4 s^2; one extra forward run per distinct receiver and
+   * wavelet).
+   * @throws {InputError} naming `velocity` or `receiverSide`.
+   */
+  illumination(velocity: Field, options: { receiverSide?: boolean } = {}): Field {
+    const lay = this.layout, c = this.velocityOf(velocity);
+    const receiverSide = options.receiverSide ?? false;
+    if (typeof receiverSide !== "boolean") throw new InputError("receiverSide", `expected true or false, got ${typeof receiverSide}`);
+    const cells = lay.sx * lay.sz, firings = lay.sources.length * (receiverSide ? 1 + lay.nreceivers : 1);
+    checkMemory("nx", [...wave2DMemory(cells, lay.nt, firings * lay.nreceivers, lay.precision),
+      { what: "2D illumination of each source and receiver", bytes: 8 * firings * lay.nx * lay.nz }],
+    "use fewer cells (nx, nz), shots or receivers, or raise the limit (--max-memory, setMemoryLimit)");
+    const out = illumination2DOf(lay, c, receiverSide);
+    assertFinite(out, "illumination");
+    return field(out, [lay.nz, lay.nx]);
   }
 
   /** The velocity [nz, nx] checked, as float64 values. */
