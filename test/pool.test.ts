@@ -8,7 +8,10 @@ import { ricker } from "../src/wave/wavelet.js";
 import { leastSquares, normalizedCrossCorrelation } from "../src/inversion/misfit.js";
 import { lowPass } from "../src/wave/filter.js";
 import { dataObjective } from "../src/inversion/objective.js";
+import type { Wave2DConfig } from "../src/wave/grid2d.js";
+import { WaveSimulator2D } from "../src/wave/simulator2d.js";
 import { bundle } from "./helpers/bundle.js";
+import { problem2D } from "./helpers/wave2d.js";
 
 const buildWorker = async () => (await bundle("pool")).shotWorker;
 
@@ -99,5 +102,57 @@ describe("shots in parallel", () => {
     } finally {
       await nccPool.close();
     }
+  });
+});
+
+describe("2D shots in parallel", () => {
+  // problem2D's two shots, and two more from other corners, over the helper's heterogeneous model.
+  const { config: base, velocity, truth } = problem2D({ nx: 34, nz: 28, nt: 180, bumpX: 12, lastX: 320.6, order: 8, top: "free" });
+  const { nx, nz, nt, dt } = base;
+  const { warn: _, ...plain } = base; // a function cannot cross to a worker
+  const config: Omit<Wave2DConfig, "warn"> = { ...plain, shots: [...base.shots, { ...base.shots[0], source: { x: 20.5, z: 200.2 } }, { ...base.shots[1], source: { x: 310, z: 10 }, wavelet: ricker(22, nt, dt) }] };
+  const data = flatten(new WaveSimulator2D({ ...config, warn: () => {} }).forward(truth));
+  const per = 4 * nt;
+  const problem: ShotProblem = { kind: "wave2d", config, observed: config.shots.map((_, s) => data.slice(s * per, (s + 1) * per)), misfit: { kind: "least-squares" } };
+  const start = flatten(velocity);
+  let pool: ShotPool;
+  beforeAll(async () => {
+    pool = new ShotPool(problem, 2, await buildWorker());
+    await pool.ready();
+  });
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  test("a 4-shot value and gradient [nz, nx] on 2 workers equal the serial loop bit for bit, and the all-shots simulator's to round-off", () => {
+    const gSerial = new Float64Array(nx * nz), gPool = new Float64Array(nx * nz);
+    const vSerial = serialShotObjective(problem)(start, gSerial);
+    expect(pool.objective(start, gPool)).toBe(vSerial);
+    expect(Buffer.from(gPool.buffer).equals(Buffer.from(gSerial.buffer))).toBe(true);
+    // Independent check: one 4-shot simulator's adjoint (a different summation order).
+    const lin = new WaveSimulator2D({ ...config, warn: () => {} }).linearize(velocity);
+    const r = flatten(lin.data).map((v, i) => v - data[i]);
+    expect(Math.abs(0.5 * r.reduce((s, v) => s + v * v, 0) - vSerial)).toBeLessThan(1e-12 * vSerial);
+    const g = flatten(lin.vjp(field(r, lin.data.shape)));
+    const scale = Math.max(...g.map(Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    for (let i = 0; i < nx * nz; i++) expect(Math.abs(gPool[i] - g[i])).toBeLessThan(1e-12 * scale);
+  });
+
+  test("a 2D frequency band on the same threads equals the serial band bit for bit, and the band of lowPassed simulators to round-off", () => {
+    const cutoff = 10;
+    const gSerial = new Float64Array(nx * nz), gPool = new Float64Array(nx * nz);
+    const vPool = pool.bandObjective(cutoff)(start, gPool);
+    expect(vPool).toBe(serialShotObjective(problem, cutoff)(start, gSerial));
+    expect(Buffer.from(gPool.buffer).equals(Buffer.from(gSerial.buffer))).toBe(true);
+    const band = dataObjective({ simulator: new WaveSimulator2D({ ...config, warn: () => {} }).lowPassed(cutoff), observed: field(lowPass(data, nt, dt, cutoff), [4, 4, nt]), misfit: leastSquares(), modelShape: [nz, nx] });
+    const g = new Float64Array(nx * nz);
+    expect(Math.abs(band.objective(start, g) - vPool)).toBeLessThan(1e-12 * vPool);
+    const scale = Math.max(...g.map(Math.abs));
+    for (let i = 0; i < nx * nz; i++) expect(Math.abs(gPool[i] - g[i])).toBeLessThan(1e-12 * scale);
+  });
+
+  test("a problem of an unknown kind is refused, naming kind", () => {
+    expect(() => serialShotObjective({ ...problem, kind: "wave3d" } as never)).toThrow(/^kind: expected "wave1d" or "wave2d"/);
   });
 });

@@ -11,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 import type { Objective } from "../inversion/types.js";
-import { reduceShots, type ShotProblem } from "./shot-term.js";
+import { reduceShots, shotModelShape, type ShotProblem } from "./shot-term.js";
 
 export { serialShotObjective } from "./serial.js";
 
@@ -23,27 +23,30 @@ export class ShotPool {
   private readonly model: Float64Array;
   private readonly values: Float64Array;
   private readonly gradients: Float64Array;
-  private readonly nx: number;
+  /** Model values: nx (1D) or nz nx (2D). */
+  private readonly size: number;
   private readonly failure: Uint8Array;
   /** The cutoff (Hz) of the band the workers evaluate (shared with them). */
   private readonly band: Float64Array;
 
   /**
    * Starts the workers (call {@link ready} before timing anything).
+   * @param problem the shots, observed data and misfit; 1D or 2D (see {@link ShotProblem}: the
+   *   objective's velocity is then [nz, nx] flattened row by row)
    * @param workers threads; default one per core
    * @param workerFile the built worker script; default dist/shot-worker.js beside the library bundle
    */
   constructor(problem: ShotProblem, workers = availableParallelism(), workerFile: string | URL = new URL("./shot-worker.js", import.meta.url)) {
     if (!Number.isInteger(workers) || workers < 1) throw new InputError("workers", `expected a positive integer, got ${workers}`);
     this.workers = workers;
-    this.nx = problem.config.nx;
+    this.size = shotModelShape(problem).reduce((a, b) => a * b, 1);
     const ns = problem.config.shots.length;
     const control = new SharedArrayBuffer(4 * 4);
     const failure = new SharedArrayBuffer(1024);
     this.failure = new Uint8Array(failure);
-    const model = new SharedArrayBuffer(this.nx * 8);
+    const model = new SharedArrayBuffer(this.size * 8);
     const values = new SharedArrayBuffer(ns * 8);
-    const gradients = new SharedArrayBuffer(ns * this.nx * 8);
+    const gradients = new SharedArrayBuffer(ns * this.size * 8);
     const band = new SharedArrayBuffer(8);
     this.band = new Float64Array(band);
     this.band[0] = Infinity;
@@ -93,7 +96,7 @@ export class ShotPool {
       this.failure.fill(0);
       throw new InputError(`shots[${failed - 1}]`, `failed in a worker: ${text}`);
     }
-    return reduceShots(this.values, this.gradients, this.nx, gradient);
+    return reduceShots(this.values, this.gradients, this.size, gradient);
   }
 
   /** Stops the workers. */

@@ -13,9 +13,9 @@ interface Init {
   workers: number;
   control: SharedArrayBuffer; // Int32Array: [generation, stop, done count, failed shot + 1]
   failure: SharedArrayBuffer; // Uint8Array: the failure's message, UTF-8
-  model: SharedArrayBuffer; // Float64Array(nx)
+  model: SharedArrayBuffer; // Float64Array(model values: nx, or nz nx in 2D)
   values: SharedArrayBuffer; // Float64Array(nshots)
-  gradients: SharedArrayBuffer; // Float64Array(nshots * nx)
+  gradients: SharedArrayBuffer; // Float64Array(nshots * model values)
   band: SharedArrayBuffer; // Float64Array(1): the cutoff (Hz) of the frequency band to evaluate, Infinity for the full band
   /** The pool's memory limit (bytes): this thread has its own copy of the setting. */
   memoryLimit: number;
