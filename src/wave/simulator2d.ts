@@ -10,7 +10,7 @@
  */
 import { field, flatten } from "../core/arrays.js";
 import { checkpointPlan, executeSchedule, revolve, type CheckpointAction, type CheckpointPlan } from "../core/checkpoint.js";
-import type { Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
+import type { Differentiable, Field, ForwardOptions, Linearization, StepView } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { checkMemory } from "../core/memory.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
@@ -29,8 +29,23 @@ export interface Wave2DGradients {
   wavelets: Field;
 }
 
-/** 2D acoustic simulator, second order in time and 2nd to 8th order in space. */
-export class WaveSimulator2D {
+/**
+ * 2D acoustic wave simulator, second order in time and 2nd to 8th order in space, behind the
+ * differentiable contract.
+ *
+ * Model: `velocity`, shape [nz, nx] (row iz at depth origin.z + iz dz), m/s. Data: pressure u
+ * at the receivers, shape [nshots, nreceivers, nt], sampled at t_n = n dt. The equation is
+ * (1/c^2) u_tt - (u_xx + u_zz) = f(t) delta(x - x_s) (grid2d.ts gives its Green's function);
+ * the scheme and its adjoint are written out in kernel2d-real.h. C-PML layers absorb on every
+ * side, or all but a free top (`top: "free"`).
+ *
+ * Memory of {@link linearize}: full storage keeps W^n of every step and shot, B nshots (nt - 1)
+ * sx sz bytes (sx, sz: the working grid's columns and rows, layers and 8 ghost cells included;
+ * B = 8 in float64, 4 in float32), made on each call; checkpointing the memory of `snapshots`
+ * forward states (see {@link storagePlan}).
+ */
+export class WaveSimulator2D implements Differentiable {
+  /** The validated problem (grid, layers, shots' points and wavelets) the kernels run. */
   readonly layout: Layout2D;
 
   /**

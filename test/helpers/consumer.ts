@@ -19,7 +19,7 @@ export const TSCONFIG_NODE = JSON.stringify({ compilerOptions: { ...strict, type
 export const TSCONFIG_BROWSER = JSON.stringify({ compilerOptions: { ...strict, types: [], noEmit: true }, files: ["browser.ts"] }, null, 2);
 
 /** Imports from "gradscape" only, and uses ndarray-typed values (which were `any` when @types/ndarray did not install). */
-export const BROWSER_TS = `import { WaveSimulator, dotTest, field, ricker, type Field, type DotTestResult } from "gradscape";
+export const BROWSER_TS = `import { WaveSimulator, WaveSimulator2D, dotTest, field, ricker, type Field, type DotTestResult, type Wave2DConfig, type Wave2DShotProblem } from "gradscape";
 
 const nx = 40;
 const model: Field = field(new Float64Array(nx).fill(2000), [nx]);
@@ -30,6 +30,11 @@ const wrong: string = model.get(0);
 export function check(): DotTestResult {
   const sim = new WaveSimulator({ nx, dx: 5, dt: 5e-4, nt: 50, pml: { width: 10, velocity: 2000 }, shots: [{ source: 50, wavelet: ricker(15, 50, 5e-4), receivers: [150] }] });
   return dotTest(sim, model);
+}
+export function check2D(): DotTestResult {
+  const config: Wave2DConfig = { nx: 20, nz: 15, dx: 10, dz: 10, dt: 1e-3, nt: 50, top: "free", pml: { width: 8, velocity: 2000 }, shots: [{ source: { x: 95, z: 40 }, wavelet: ricker(20, 50, 1e-3), receivers: [{ x: 30, z: 0 }] }] };
+  const problem: Wave2DShotProblem = { kind: "wave2d", config, observed: [new Float64Array(50)], misfit: { kind: "least-squares" } };
+  return dotTest(new WaveSimulator2D(problem.config), field(new Float64Array(20 * 15).fill(2000), [15, 20]));
 }
 export { first, shape, wrong };
 `;
