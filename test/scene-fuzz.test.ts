@@ -26,6 +26,13 @@ function shrunk(file: string): Record<string, any> {
   if (s.kind === "heat-inversion" && s.lCurve !== undefined) s.lCurve.weights = s.lCurve.weights.slice(0, 2);
   if (s.kind === "molecular-basin-hopping") (s.search.steps = 3), delete s.search.evaluations;
   if (s.kind === "molecular-calibration") s.iterations = 30;
+  if (s.kind === "wave2d-inversion") {
+    // Two shots of 200 steps: a 2D section's full acquisition would take seconds per mutant.
+    s.optimizer.iterations = 1;
+    s.time.nt = 200;
+    if (Array.isArray(s.shots)) s.shots = s.shots.slice(0, 2);
+    else s.shots.sources.count = Math.min(s.shots.sources.count, 2);
+  }
   return s;
 }
 

@@ -5,10 +5,17 @@
  * Every runner checks the estimate against the memory limit before it
  * allocates or writes anything; `gradscape run --dry-run` prints it.
  */
-import { checkMemory, type MemoryPart } from "../core/memory.js";
+import { checkMemory, memoryLimit, type MemoryPart } from "../core/memory.js";
 import { heatMemory } from "../heat/config.js";
 import { GHOST, waveMemory } from "../wave/config.js";
+import { STATE_ARRAYS_2D, wave2DMemory } from "../wave/grid2d.js";
+import { bytesPerValue } from "../wave/precision.js";
 import type { Scene } from "./schema.js";
+import type { Points2D } from "./wave2d-schema.js";
+import type { z } from "zod";
+
+/** How many points a scene's point list holds. */
+const pointCount = (p: z.infer<typeof Points2D>) => (Array.isArray(p) ? p.length : p.count);
 
 /** A scene's estimated cost. */
 export interface SceneEstimate {
@@ -64,6 +71,30 @@ export function estimateScene(scene: Scene): SceneEstimate {
       runs: `about 2 (forward and adjoint) per objective evaluation, at least one evaluation per iteration over ${iterations} iterations (${scene.bands.length} bands x ${scene.optimizer.iterations})`,
     };
   }
+  if (scene.kind === "wave2d-inversion") {
+    const { nx, nz } = scene.grid, { nt } = scene.time, w = scene.boundaries.pmlWidth;
+    const cells = (nx + 2 * w + 2 * GHOST) * (nz + (scene.boundaries.top === "free" ? 0 : w) + w + 2 * GHOST);
+    const shots = Array.isArray(scene.shots) ? scene.shots.length : pointCount(scene.shots.sources);
+    const receivers = Array.isArray(scene.shots) ? pointCount(scene.shots[0].receivers) : pointCount(scene.shots.receivers);
+    const data = f8 * shots * receivers * nt, v = bytesPerValue(scene.precision);
+    // Each of two simulators (the full band's and a band's) holds W^n of every step and shot, or
+    // what its budget allows (auto), or its checkpoints.
+    const full = v * shots * Math.max(nt - 1, 1) * cells, s = scene.storage;
+    const storage = s.mode === "full" ? full : s.mode === "checkpoint" ? v * s.snapshots * STATE_ARRAYS_2D * cells : Math.min(full, s.memory ?? memoryLimit() / 4);
+    const iterations = scene.bands.length * scene.optimizer.iterations;
+    return {
+      memory: [
+        ...wave2DMemory(cells, nt, shots * receivers, scene.precision).map((p) => ({ what: `${p.what} (2 simulators)`, bytes: 2 * p.bytes })),
+        { what: "stored wavefields or checkpoints (2 simulators)", bytes: 2 * storage },
+        { what: "observed, predicted and residual data", bytes: 4 * data },
+        { what: "predicted-data snapshots", bytes: SNAPSHOTS * data },
+        { what: "model and gradient history", bytes: 4 * f8 * (iterations + 1) * nx * nz },
+        { what: "final wavefield output (one shot)", bytes: 2 * f8 * framesKept(nt, finalWavefieldEvery(nt)) * nx * nz },
+      ],
+      stepsPerForward: shots * nt,
+      runs: `about 2 (forward and adjoint) per objective evaluation, at least one evaluation per iteration over ${iterations} iterations (${scene.bands.length} bands x ${scene.optimizer.iterations})`,
+    };
+  }
   if (scene.kind === "heat-inversion") {
     const g = scene.grid, nx = g.nx, ny = g.ny ?? 1, { nt } = scene.time, size = nx * ny;
     const iterations = scene.optimizer.iterations * (1 + (scene.lCurve?.weights.length ?? 0));
@@ -106,6 +137,7 @@ export function checkSceneMemory(scene: Scene): void {
   const advice: Record<Scene["kind"], string> = {
     "wave-forward": "use fewer cells (grid.nx), time samples (time.nt), receivers or kept wavefields (output.wavefieldEvery larger)",
     "wave-inversion": "use fewer cells (grid.nx), time samples (time.nt), shots or receivers",
+    "wave2d-inversion": "use fewer cells (grid.nx, grid.nz), time samples (time.nt), shots or receivers, or a smaller storage budget",
     "heat-inversion": "use fewer cells (grid.nx, grid.ny) or time samples (time.nt)",
     "molecular-basin-hopping": "use fewer atoms or search.steps",
     "molecular-calibration": "use fewer reference.separations.count",

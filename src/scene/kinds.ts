@@ -16,6 +16,8 @@ import type { InversionSummary } from "./run-inversion.js";
 import { WaveForwardScene, WaveInversionScene, type Scene } from "./schema.js";
 import { runWaveForward } from "./wave-forward.js";
 import { runWaveInversion } from "./wave-inversion.js";
+import { runWave2DInversion } from "./wave2d-inversion.js";
+import { Wave2DInversionScene } from "./wave2d-schema.js";
 
 /** Where and how to run a scene. */
 export interface RunRequest {
@@ -67,6 +69,15 @@ export const SCENE_KINDS: { [K in Scene["kind"]]: SceneKind<K> } = {
     run(scene, request, progress, warn) {
       const t0 = performance.now();
       return inversionReport(runWaveInversion(scene, request.dir, progress, warn, request.resume, request.workers), since(t0));
+    },
+  },
+  "wave2d-inversion": {
+    schema: Wave2DInversionScene,
+    resumable: true,
+    shotWorkers: true,
+    run(scene, request, progress, warn) {
+      const t0 = performance.now();
+      return inversionReport(runWave2DInversion(scene, request.dir, progress, warn, request.resume, request.workers), since(t0));
     },
   },
   "heat-inversion": {

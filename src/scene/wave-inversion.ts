@@ -8,14 +8,12 @@
 import { withSceneFields } from "./scene-fields.js";
 import { checkSceneMemory, finalWavefieldEvery, framesKept } from "./estimate.js";
 import { field, flatten } from "../core/arrays.js";
-import { Random } from "../core/random.js";
 import { lowPass } from "../wave/filter.js";
-import { projectedLbfgs } from "../inversion/projected.js";
 import { preconditionerScale } from "../inversion/precondition.js";
 import { dataObjective, modelObjective, type DataObjective } from "../inversion/objective.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
-import { misfitOf, type MisfitSpec, type ShotProblem } from "../parallel/shot-term.js";
-import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
+import { misfitOf, type ShotProblem } from "../parallel/shot-term.js";
+import { PARAMETRIZATIONS, addNoise, boundedOptimizer, misfitSpecOf, parameterHessian, velocityBounds } from "./fwi-parts.js";
 import { InputError } from "../core/errors.js";
 import { oncePerKind } from "../core/warn.js";
 import { checkVelocityRange } from "../wave/config.js";
@@ -27,26 +25,6 @@ import type { InversionProblem } from "./inversion-problem.js";
 import { runInversion, type InversionSummary } from "./run-inversion.js";
 import type { Progress } from "./progress.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
-
-const PARAMETRIZATIONS: Record<WaveInversionScene["parametrization"], Parametrization> = {
-  velocity: identity,
-  log: logarithm,
-  slowness,
-  "squared-slowness": squaredSlowness,
-};
-
-
-/**
- * The illumination h_m (a diagonal Hessian estimate for squared slowness
- * m = 1/c^2) in the optimization variables x: h_x = h_m (dm/dx)^2, with
- * dm/dx = (-2 / c^3) dc/dx taken through the parametrization's chain rule.
- */
-function parameterHessian(illumination: Float64Array, velocity: Float64Array, x: Float64Array, param: Parametrization): Float64Array {
-  const gm = illumination.map((h, i) => (2 * Math.sqrt(h)) / velocity[i] ** 3);
-  const gx = new Float64Array(x.length);
-  param.chain(x, velocity, gm, gx);
-  return gx.map((v) => v * v);
-}
 
 /**
  * The problem of the scene, everything checked (stability and dispersion once for the scene).
@@ -62,13 +40,7 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
   const start = "smoothing" in scene.model.start ? smoothed(truth, dx, scene.model.start.smoothing) : layeredVelocity(scene.model.start, nx, dx, origin, "model.start");
   let vmax = 0;
   for (const v of truth) vmax = Math.max(vmax, v);
-  const bounds: [number, number] | null = scene.bounds === undefined ? null : scene.bounds.velocity;
-  if (bounds !== null) {
-    const [vmin, vmax] = bounds;
-    if (!(vmin < vmax)) throw new InputError("bounds.velocity", `expected vmin < vmax, got [${vmin}, ${vmax}]`);
-    const bad = start.findIndex((v) => v < vmin || v > vmax);
-    if (bad >= 0) throw new InputError("bounds.velocity", `the starting model is ${start[bad]} m/s at cell ${bad}, outside [${vmin}, ${vmax}]`);
-  }
+  const bounds = velocityBounds(scene.bounds, start);
   // Stability and dispersion belong to the scene, not to each trial model: they are checked once,
   // over the velocities of the truth and the start and over the bounds (what the inversion may
   // visit), at the full band's highest frequency (a band's low-pass cannot add frequencies). With
@@ -87,10 +59,7 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
   const cutoffs = scene.bands.map((b) => (b === "full" ? Infinity : b));
   const param = PARAMETRIZATIONS[scene.parametrization];
   const regularization = regularizersOf(scene.regularization, nx);
-  const misfitSpec: MisfitSpec =
-    scene.misfit.kind === "huber" ? { kind: "huber", delta: scene.misfit.delta }
-    : scene.misfit.kind === "normalized-cross-correlation" ? { kind: "normalized-cross-correlation", traceLength: nt }
-    : { kind: "least-squares" };
+  const misfitSpec = misfitSpecOf(scene.misfit, nt);
   const termNames = [misfitOf(misfitSpec).name, ...regularization.map((r) => r.term.name)];
   // Without --workers one simulator runs all shots; with --workers N the shots are summed one by
   // one in shot order (on N threads, or serially for N = 1), which gives the same bytes for every N.
@@ -111,15 +80,7 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
   // optimizer (and its saved state) works in z and every band shares the same z.
   const illumination = scene.preconditioning === undefined ? null : flatten(sim.illumination(field(start, [nx]), { receiverSide: scene.preconditioning.receiverSide }));
   const scale = illumination === null ? new Float64Array(nx).fill(1) : preconditionerScale(parameterHessian(illumination, start, x0, param), scene.preconditioning!.waterLevel);
-  let optimizer = OPTIMIZERS[scene.optimizer.kind];
-  if (bounds !== null) {
-    // Bounds on the velocity become bounds on the optimization variables (the maps are monotone).
-    const ends = new Float64Array(2);
-    param.toParameter(Float64Array.of(bounds[0], bounds[1]), ends);
-    // In the preconditioned variables z = x / scale the box is scaled cell by cell.
-    const lower = scale.map((v) => Math.min(ends[0], ends[1]) / v), upper = scale.map((v) => Math.max(ends[0], ends[1]) / v);
-    optimizer = (f, xStart, maxIterations, resume) => projectedLbfgs(f, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0, resume });
-  }
+  const optimizer = bounds === null ? OPTIMIZERS[scene.optimizer.kind] : boundedOptimizer(bounds, param, scale);
   const xAxis = { name: "x", units: "m", start: origin, step: dx };
   const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
   return {
@@ -152,26 +113,6 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
       void pool?.close();
     },
   };
-}
-
-/** Adds the scene's seeded noise to the observed traces (of nt samples), in place: Gaussian, and strong on a few chosen traces. */
-function addNoise(observed: Float64Array, noise: NonNullable<WaveInversionScene["noise"]>, nt: number): void {
-  const rng = new Random(noise.seed);
-  let peak = 0;
-  for (const v of observed) peak = Math.max(peak, Math.abs(v));
-  for (let i = 0; i < observed.length; i++) observed[i] += noise.relative * peak * rng.normal();
-  const outliers = noise.outliers;
-  if (outliers === undefined) return;
-  const traces = observed.length / nt;
-  if (outliers.traces > traces) throw new InputError("noise.outliers.traces", `there are only ${traces} traces, got ${outliers.traces}`);
-  // A seeded choice of distinct traces (partial Fisher-Yates), each drowned in strong noise.
-  const order = Array.from({ length: traces }, (_, t) => t);
-  for (let j = 0; j < outliers.traces; j++) {
-    const pick = j + Math.floor(rng.uniform() * (traces - j));
-    [order[j], order[pick]] = [order[pick], order[j]];
-    const t = order[j];
-    for (let i = t * nt; i < (t + 1) * nt; i++) observed[i] += outliers.relative * peak * rng.normal();
-  }
 }
 
 /** Runs the scene into `dir` with the generic runner (see {@link runInversion}); everything is checked before the folder is touched. */

@@ -202,11 +202,19 @@ export function checkVelocity2D(lay: Layout2D, velocity: Float64Array, field = "
     vmin = Math.min(vmin, v);
     vmax = Math.max(vmax, v);
   }
+  checkVelocityRange2D(lay, vmin, vmax);
+}
+
+/**
+ * Checks velocities from `vmin` to `vmax` (m/s) against the 2D leapfrog limit (an {@link InputError}
+ * naming `field`) and for dispersion (a warning).
+ */
+export function checkVelocityRange2D(lay: Layout2D, vmin: number, vmax: number, field = "dt"): void {
   const limit = courantLimit(lay.stencil);
   const courant = vmax * lay.dt * Math.sqrt(1 / lay.dx ** 2 + 1 / lay.dz ** 2);
   if (courant > limit) {
     const safe = (0.95 * limit) / (vmax * Math.sqrt(1 / lay.dx ** 2 + 1 / lay.dz ** 2));
-    throw new InputError("dt", `unstable: c_max dt sqrt(1/dx^2 + 1/dz^2) = ${courant.toFixed(4)} exceeds the limit ${limit.toFixed(4)} of order ${lay.stencil.order} (c_max = ${vmax} m/s); use dt <= ${safe.toExponential(3)} s`);
+    throw new InputError(field, `unstable: c_max dt sqrt(1/dx^2 + 1/dz^2) = ${courant.toFixed(4)} exceeds the limit ${limit.toFixed(4)} of order ${lay.stencil.order} (c_max = ${vmax} m/s); use dt <= ${safe.toExponential(3)} s`);
   }
   const warning = dispersionWarning(lay.stencil.order, Math.max(lay.dx, lay.dz), vmin, lay.fmax);
   if (warning !== null) lay.warn(warning);
