@@ -8,7 +8,7 @@
 import { checkMemory, memoryLimit, type MemoryPart } from "../core/memory.js";
 import { heatMemory } from "../heat/config.js";
 import { GHOST, waveMemory } from "../wave/config.js";
-import { STATE_ARRAYS_2D, wave2DMemory } from "../wave/grid2d.js";
+import { stateValues2D, wave2DMemory, workingGrid2D } from "../wave/grid2d.js";
 import { bytesPerValue } from "../wave/precision.js";
 import type { Scene } from "./schema.js";
 import type { Points2D } from "./wave2d-schema.js";
@@ -72,15 +72,15 @@ export function estimateScene(scene: Scene): SceneEstimate {
     };
   }
   if (scene.kind === "wave2d-inversion") {
-    const { nx, nz } = scene.grid, { nt } = scene.time, w = scene.boundaries.pmlWidth;
-    const cells = (nx + 2 * w + 2 * GHOST) * (nz + (scene.boundaries.top === "free" ? 0 : w) + w + 2 * GHOST);
+    const { nx, nz } = scene.grid, { nt } = scene.time;
+    const layers = workingGrid2D(nx, nz, scene.boundaries.pmlWidth, scene.boundaries.top), cells = layers.sx * layers.sz;
     const shots = Array.isArray(scene.shots) ? scene.shots.length : pointCount(scene.shots.sources);
     const receivers = Array.isArray(scene.shots) ? pointCount(scene.shots[0].receivers) : pointCount(scene.shots.receivers);
     const data = f8 * shots * receivers * nt, v = bytesPerValue(scene.precision);
     // Each of two simulators (the full band's and a band's) holds W^n of every step and shot, or
     // what its budget allows (auto), or its checkpoints.
     const full = v * shots * Math.max(nt - 1, 1) * cells, s = scene.storage;
-    const storage = s.mode === "full" ? full : s.mode === "checkpoint" ? v * s.snapshots * STATE_ARRAYS_2D * cells : Math.min(full, s.memory ?? memoryLimit() / 4);
+    const storage = s.mode === "full" ? full : s.mode === "checkpoint" ? v * s.snapshots * stateValues2D(layers) : Math.min(full, s.memory ?? memoryLimit() / 4);
     const iterations = scene.bands.length * scene.optimizer.iterations;
     return {
       memory: [

@@ -53,7 +53,7 @@ export interface Wave2DConfig {
   /**
    * How the gradient gets the forward's W^n: full storage (default, every step of every shot),
    * checkpointing with the memory of `snapshots` states (u^{n-1}, u^n and the four C-PML memory
-   * arrays), or `auto` (full storage when it fits the budget, else checkpointing).
+   * arrays on their layers: see stateValues2D), or `auto` (full storage when it fits the budget, else checkpointing).
    */
   storage?: Storage;
   precision?: Precision;
@@ -91,8 +91,42 @@ export interface Layout2D extends ShotsLayout {
 
 const KNOWN_KEYS = new Set(["nx", "nz", "dx", "dz", "origin", "dt", "nt", "order", "top", "pml", "shots", "storage", "precision", "warn"]);
 
-/** Values of a 2D forward state per working cell: u^{n-1}, u^n, psix, zetax, psiz, zetaz. */
-export const STATE_ARRAYS_2D = 6;
+/** The working grid's sizes and layers (as {@link Layout2D} holds them). */
+type LayersOf2D = Pick<Layout2D, "sx" | "sz" | "xl" | "xr" | "zt" | "zb">;
+
+/** The working grid of `nx` x `nz` model cells with C-PML layers `width` cells wide (none on a free top) and the ghosts: its size and layers. */
+export function workingGrid2D(nx: number, nz: number, width: number, top: "free" | "absorbing"): LayersOf2D {
+  const padTop = top === "free" ? 0 : width;
+  const sx = nx + 2 * width + 2 * GHOST, sz = nz + padTop + width + 2 * GHOST;
+  return { sx, sz, xl: GHOST + width, xr: sx - GHOST - width, zt: GHOST + padTop, zb: sz - GHOST - width };
+}
+
+/**
+ * Where a 2D forward state's C-PML memory arrays can be nonzero, as [start, end) cell spans:
+ * `x` (psix, zetax) the x layers' columns of every working row, `z` (psiz, zetaz) the z layers'
+ * whole rows (ghost columns included, so each layer is one span). Elsewhere a and b are 0 and 1,
+ * so the recursions keep them zero.
+ */
+export function layerSpans2D(g: LayersOf2D): { x: [number, number][]; z: [number, number][] } {
+  const x: [number, number][] = [], z: [number, number][] = [];
+  for (let r = GHOST; r < g.sz - GHOST; r++) {
+    if (g.xl > GHOST) x.push([r * g.sx + GHOST, r * g.sx + g.xl]);
+    if (g.xr < g.sx - GHOST) x.push([r * g.sx + g.xr, r * g.sx + g.sx - GHOST]);
+  }
+  if (g.zt > GHOST) z.push([GHOST * g.sx, g.zt * g.sx]);
+  if (g.zb < g.sz - GHOST) z.push([g.zb * g.sx, (g.sz - GHOST) * g.sx]);
+  return { x, z };
+}
+
+/**
+ * Values of a saved 2D forward state (a checkpoint): u^{n-1} and u^n whole, psix and zetax on
+ * the x layers, psiz and zetaz on the z layers ({@link layerSpans2D}): about two arrays plus the
+ * layers, instead of six arrays.
+ */
+export function stateValues2D(g: LayersOf2D): number {
+  const { x, z } = layerSpans2D(g), sum = (spans: [number, number][]) => spans.reduce((n, [a, b]) => n + b - a, 0);
+  return 2 * g.sx * g.sz + 2 * sum(x) + 2 * sum(z);
+}
 
 /** What a 2D forward run holds (bytes): the state, the data. */
 export function wave2DMemory(cells: number, nt: number, traces: number, precision: Precision): MemoryPart[] {
@@ -124,7 +158,7 @@ export function layout2D(config: Wave2DConfig): Layout2D {
   const precision = precisionOf(config.precision);
 
   const padTop = top === "free" ? 0 : width;
-  const sx = nx + 2 * width + 2 * GHOST, sz = nz + padTop + width + 2 * GHOST;
+  const layers = workingGrid2D(nx, nz, width, top), { sx, sz } = layers;
   const firstX = GHOST + width, firstZ = GHOST + padTop;
   const shotList = Array.isArray(config.shots) ? config.shots : [];
   const traces = shotList.reduce((n, s) => n + (Array.isArray(s?.receivers) ? s.receivers.length : 0), 0);
@@ -179,12 +213,11 @@ export function layout2D(config: Wave2DConfig): Layout2D {
     receivers.push(recs.map((p, k) => locate(p, `${f}.receivers[${k}]`)));
   });
   // auto: full storage if W^n of every step and shot fits the budget, else forward states (u^{n-1},
-  // u^n and the four C-PML memory arrays: what a 2D step needs to restart) as checkpoints.
+  // u^n and the four C-PML memory arrays on their layers: what a 2D step needs to restart) as checkpoints.
   const v = bytesPerValue(precision), cells = sx * sz;
-  const storage = resolveStorage(storageOf(config.storage), v * sources.length * Math.max(nt - 1, 1) * cells, v * STATE_ARRAYS_2D * cells);
+  const storage = resolveStorage(storageOf(config.storage), v * sources.length * Math.max(nt - 1, 1) * cells, v * stateValues2D(layers));
   return {
-    nx, nz, dx, dz, origin, dt, nt, stencil: stencil(order), top, sx, sz, firstX, firstZ, ax, bx, az, bz,
-    xl: GHOST + width, xr: sx - GHOST - width, zt: GHOST + padTop, zb: sz - GHOST - width,
+    nx, nz, dx, dz, origin, dt, nt, stencil: stencil(order), top, firstX, firstZ, ax, bx, az, bz, ...layers,
     sources, receivers, nreceivers, wavelets, fmax: frequencyLimit(wavelets, dt), storage, precision, warn: config.warn ?? ((m) => console.warn(m)),
   };
 }

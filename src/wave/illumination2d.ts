@@ -43,14 +43,14 @@ export function illumination2DOf(lay: Layout2D, c: Float64Array, receiverSide: b
   });
   const prop = new Propagator2D({
     ...lay, sources: firings.map((f) => f.at), wavelets: firings.map((f) => f.wavelet), receivers: firings.map(() => lay.receivers[0]),
-  }, false);
+  }, false, false, 1);
   prop.setVelocity(c);
   const c2 = c.map((v) => v * v);
   const energies = firings.map((_, j) => {
     const e = new Float64Array(cells);
     prop.loadShot(j);
     for (let n = 0; n < nt - 1; n++) {
-      prop.advanceSteps(n, n + 1);
+      prop.segmentSteps(n, n + 1);
       const w = prop.stepW;
       for (let iz = 0, k = 0; iz < nz; iz++) {
         const row = (lay.firstZ + iz) * lay.sx + lay.firstX;

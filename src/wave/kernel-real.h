@@ -167,8 +167,8 @@ INLINE void FN(prefetch)(const real *p, int32_t count, int write) {
 #endif
 }
 
-/* The source of step n, amplitude f^n (scaled by r->dx), into W^n and u^{n+1} = ... + c W^n, in
- * float64 arithmetic. */
+/* The source of step n, amplitude f^n (scaled by r->dx), into W^n (unless w is NULL: not kept)
+ * and u^{n+1} = ... + c W^n, in float64 arithmetic. */
 INLINE void FN(inject_source)(const real *c, const FN(gs_run) *r, real *w, real *next, double amplitude) {
   if (amplitude == 0) return;
   const gs_points *src = &r->source;
@@ -176,7 +176,7 @@ INLINE void FN(inject_source)(const real *c, const FN(gs_run) *r, real *w, real 
   for (int32_t j = 0; j < src->count * src->width; j++) {
     const int32_t i = src->index[j];
     const double v = scale * src->weight[j];
-    w[i] = (real)((double)w[i] + v);
+    if (w != NULL) w[i] = (real)((double)w[i] + v);
     next[i] = (real)((double)next[i] + (double)c[i] * v);
   }
 }

@@ -150,7 +150,8 @@ typedef GS_SWEEP2D(float) gs_sweep2d_f32;
 
 /* Forward steps n0 .. n1-1 of one 2D shot (a gs_run: three time levels, W^n storage, the wavelet
  * and, in `dx`, the source's scale 1/(dx dz), the points as flat cell indices row * sx + column,
- * the traces); u^{n1-1}, u^{n1} end as in gs_forward_run. */
+ * the traces); u^{n1-1}, u^{n1} end as in gs_forward_run. With w_stride 0, W^n is not kept and
+ * not written at all (forward-only runs and checkpointing's plain advance). */
 void gs_forward_run2d_f64(const gs_sweep2d_f64 *s, const gs_run_f64 *r, int32_t n0, int32_t n1);
 void gs_forward_run2d_f32(const gs_sweep2d_f32 *s, const gs_run_f32 *r, int32_t n0, int32_t n1);
 /* Born modelling in 2D, steps n0 .. n1-1 (as gs_born_run): the background shot with sweep s (its

@@ -17,44 +17,102 @@
  * outside the layers.
  */
 
-/* u^{n+1} and W^n over the interior cells of row r: both axes' second differences. */
-LOOP void FN(leapfrog2d)(const real *restrict u, const real *restrict prev, real *restrict next, const real *restrict m,
-                           real *restrict w, ptrdiff_t start, ptrdiff_t end, ptrdiff_t sx, real idx2, real idz2, real c0, real c1,
-                           real c2, real c3, real c4) {
-  for (ptrdiff_t i = start; i < end; i++) {
-    const real d = D2(u, i) * idx2 + D2S(u, i, sx) * idz2;
-    w[i] = d;
-    next[i] = ((u[i] + u[i]) - prev[i]) + m[i] * d;
+/* Every 2D sweep below works on one row at a time, its arrays given at the row's first cell and
+ * indexed by column (the z axis's neighbours sx apart), so that a row's C-PML terms are done
+ * while the row is in cache and a row scratch can stand for a whole array. */
+
+/* u^{n+1} (and W^n when `store`) over columns [start, end) of a row: both axes' second
+ * differences, then (`px`) the x axis's C-PML terms and (`pz`) the z axis's: each adds
+ * (D1 psi + zeta) / h^2 to W and m times it to u^{n+1}, with zeta = b zeta + a (D2 u + D1 psi)
+ * (x: a, b per column; z: the row's az, bz). The psi of both axes must be this step's within
+ * GS_GHOST cells along their axis. Without `store` W^n is not written (forward-only runs). */
+INLINE void FN(row2d)(const real *restrict u, const real *restrict prev, real *restrict next, const real *restrict m,
+                      real *restrict w, const real *restrict psix, real *restrict zetax, const real *restrict ax,
+                      const real *restrict bx, const real *restrict psiz, real *restrict zetaz, real az, real bz,
+                      ptrdiff_t start, ptrdiff_t end, ptrdiff_t sx, real idx2, real idz2, real c0, real c1, real c2, real c3,
+                      real c4, real d1, real d2, real d3, real d4, const int store, const int px, const int pz) {
+  for (ptrdiff_t j = start; j < end; j++) {
+    const real uxx = D2(u, j), uzz = D2S(u, j, sx);
+    real d = uxx * idx2 + uzz * idz2;
+    real v = ((u[j] + u[j]) - prev[j]) + m[j] * d;
+    if (px) {
+      const real t = D1(psix, j);
+      const real z = FN(flush)(bx[j] * zetax[j] + ax[j] * (uxx + t));
+      zetax[j] = z;
+      const real extra = (t + z) * idx2;
+      d = d + extra;
+      v = FN(flush)(v + m[j] * extra);
+    }
+    if (pz) {
+      const real t = D1S(psiz, j, sx);
+      const real z = FN(flush)(bz * zetaz[j] + az * (uzz + t));
+      zetaz[j] = z;
+      const real extra = (t + z) * idz2;
+      d = d + extra;
+      v = FN(flush)(v + m[j] * extra);
+    }
+    if (store) w[j] = d;
+    next[j] = v;
   }
 }
 
-/* psi = b psi + a D1 u along stride st on [start, end), with a and b of the axis: per cell
- * (`per` 1: the x axis, indexed by column) or one value for the row (`per` 0). */
-LOOP void FN(psi2d)(const real *restrict u, real *restrict psi, const real *restrict a, const real *restrict b,
-                      ptrdiff_t start, ptrdiff_t end, ptrdiff_t st, ptrdiff_t per, ptrdiff_t at, real d1, real d2, real d3, real d4) {
-  for (ptrdiff_t i = start; i < end; i++) {
-    const ptrdiff_t j = per ? i - at : 0;
-    psi[i] = FN(flush)(b[j] * psi[i] + a[j] * D1S(u, i, st));
+/* row2d's eight cases, each a loop of its own (named by store, px, pz). */
+#define ROW2D_PARAMS                                                                                                   \
+  const real *restrict u, const real *restrict prev, real *restrict next, const real *restrict m, real *restrict w,  \
+      const real *restrict psix, real *restrict zetax, const real *restrict ax, const real *restrict bx,              \
+      const real *restrict psiz, real *restrict zetaz, real az, real bz, ptrdiff_t start, ptrdiff_t end, ptrdiff_t sx, \
+      real idx2, real idz2, real c0, real c1, real c2, real c3, real c4, real d1, real d2, real d3, real d4
+#define ROW2D_ARGS \
+  u, prev, next, m, w, psix, zetax, ax, bx, psiz, zetaz, az, bz, start, end, sx, idx2, idz2, c0, c1, c2, c3, c4, d1, d2, d3, d4
+#define ROW2D_CASE(store, px, pz) \
+  LOOP void FN(row2d_##store##px##pz)(ROW2D_PARAMS) { FN(row2d)(ROW2D_ARGS, store, px, pz); }
+ROW2D_CASE(0, 0, 0)
+ROW2D_CASE(0, 0, 1)
+ROW2D_CASE(0, 1, 0)
+ROW2D_CASE(0, 1, 1)
+ROW2D_CASE(1, 0, 0)
+ROW2D_CASE(1, 0, 1)
+ROW2D_CASE(1, 1, 0)
+ROW2D_CASE(1, 1, 1)
+#undef ROW2D_CASE
+
+/* Columns [start, end) of row r (at cell `row`) by the case of row2d they need. */
+INLINE void FN(span2d)(const FN(gs_sweep2d) *s, const real *u, const real *prev, real *next, real *w, ptrdiff_t r,
+                       ptrdiff_t start, ptrdiff_t end, int px, int pz) {
+  if (start >= end) return;
+  const ptrdiff_t row = r * s->sx;
+  real *const wr = w == NULL ? NULL : w + row;
+#define ROW2D_CALL(store, px, pz)                                                                                     \
+  FN(row2d_##store##px##pz)(u + row, prev + row, next + row, s->m + row, wr, s->psix + row, s->zetax + row, s->ax, s->bx, \
+                            s->psiz + row, s->zetaz + row, s->az[r], s->bz[r], start, end, s->sx, s->idx2, s->idz2,    \
+                            WEIGHTS_C(s), WEIGHTS_D(s))
+  /* a switch, not a table of functions: the WebAssembly module may own no data */
+  switch ((w != NULL) * 4 + px * 2 + pz) {
+    case 0: ROW2D_CALL(0, 0, 0); break;
+    case 1: ROW2D_CALL(0, 0, 1); break;
+    case 2: ROW2D_CALL(0, 1, 0); break;
+    case 3: ROW2D_CALL(0, 1, 1); break;
+    case 4: ROW2D_CALL(1, 0, 0); break;
+    case 5: ROW2D_CALL(1, 0, 1); break;
+    case 6: ROW2D_CALL(1, 1, 0); break;
+    default: ROW2D_CALL(1, 1, 1); break;
   }
+#undef ROW2D_CALL
+}
+#undef ROW2D_PARAMS
+#undef ROW2D_ARGS
+
+/* psi = b psi + a D1 u along x on columns [start, end) of a row (a, b per column). */
+LOOP void FN(psix2d)(const real *restrict u, real *restrict psi, const real *restrict a, const real *restrict b,
+                     ptrdiff_t start, ptrdiff_t end, real d1, real d2, real d3, real d4) {
+  for (ptrdiff_t j = start; j < end; j++) psi[j] = FN(flush)(b[j] * psi[j] + a[j] * D1(u, j));
 }
 
-/* One axis's C-PML terms on [start, end) of a row: W and u^{n+1} gain (D1 psi + zeta) / h^2, with
- * zeta = b zeta + a (D2 u + D1 psi) (a, b per column or per row as in psi2d). */
-LOOP void FN(pml2d)(const real *restrict u, const real *restrict psi, real *restrict zeta, real *restrict w,
-                      real *restrict next, const real *restrict m, const real *restrict a, const real *restrict b,
-                      ptrdiff_t start, ptrdiff_t end, ptrdiff_t st, ptrdiff_t per, ptrdiff_t at, real ih2, real c0, real c1,
-                      real c2, real c3, real c4, real d1, real d2, real d3, real d4) {
-  for (ptrdiff_t i = start; i < end; i++) {
-    const ptrdiff_t j = per ? i - at : 0;
-    const real t = D1S(psi, i, st);
-    const real z = FN(flush)(b[j] * zeta[i] + a[j] * (D2S(u, i, st) + t));
-    zeta[i] = z;
-    const real extra = (t + z) * ih2;
-    w[i] = w[i] + extra;
-    next[i] = FN(flush)(next[i] + m[i] * extra);
-  }
+/* psi = b psi + a D1 u along z (neighbours sx apart) on columns [start, end) of a row (the row's a, b). */
+LOOP void FN(psiz2d)(const real *restrict u, real *restrict psi, real a, real b, ptrdiff_t start, ptrdiff_t end,
+                     ptrdiff_t sx, real d1, real d2, real d3, real d4) {
+  for (ptrdiff_t j = start; j < end; j++) psi[j] = FN(flush)(b * psi[j] + a * D1S(u, j, sx));
 }
-
 
 /* The GS_GHOST ghost rows above row GS_GHOST of a grid's interior columns [x0, x1): `sign` times
  * the rows they mirror (0: zeros). */
@@ -63,29 +121,51 @@ static void FN(mirror_rows2d)(real *u, ptrdiff_t sx, ptrdiff_t x0, ptrdiff_t x1,
     for (ptrdiff_t c = x0; c < x1; c++) u[(GS_GHOST - 1 - j) * sx + c] = sign == 0 ? (real)0 : (real)sign * u[(GS_GHOST + j) * sx + c];
 }
 
-/* One 2D step: the free surface's mirror rows, the psi recursions in the layers, the interior,
- * the layers' C-PML terms (the x terms reach GS_GHOST columns past the x layers: D1 psi_x). */
+/* The columns of a row that take x terms: [x0, *xa) and [*xb, x1) (the x layers and GS_GHOST
+ * columns past them, where D1 psi_x reaches); and whether row r takes z terms (the z layers'
+ * rows and GS_GHOST rows past them). */
+INLINE void FN(x_terms2d)(const FN(gs_sweep2d) *s, ptrdiff_t *xa, ptrdiff_t *xb) {
+  const ptrdiff_t g = GS_GHOST, x0 = g, x1 = s->sx - g;
+  ptrdiff_t a = s->xl > x0 ? s->xl + g : x0, b = s->xr < x1 ? s->xr - g : x1;
+  if (a > x1) a = x1;
+  if (b < a) b = a; /* the terms cover the row */
+  *xa = a, *xb = b;
+}
+INLINE int FN(z_terms2d)(const FN(gs_sweep2d) *s, ptrdiff_t r) {
+  const ptrdiff_t g = GS_GHOST, z0 = g, z1 = s->sz - g;
+  return (s->zt > z0 && r < s->zt + g) || (s->zb < z1 && r >= s->zb - g);
+}
+
+/* psi_z of row r when it lies in a z layer. */
+INLINE void FN(psiz_row2d)(const FN(gs_sweep2d) *s, const real *u, ptrdiff_t r) {
+  const ptrdiff_t row = r * s->sx;
+  if (r < s->sz - GS_GHOST && (r < s->zt || r >= s->zb))
+    FN(psiz2d)(u + row, s->psiz + row, s->az[r], s->bz[r], GS_GHOST, s->sx - GS_GHOST, s->sx, WEIGHTS_D(s));
+}
+
+/* One 2D step, row by row: the free surface's mirror rows first; psi_z kept GS_GHOST rows ahead
+ * of the row updated (D1 psi_z reads that far); each row's psi_x, then its update (row2d), W^n
+ * into `w` unless it is NULL. */
 INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, const real *prev, real *next, real *w) {
-  const ptrdiff_t sx = s->sx, sz = s->sz, g = GS_GHOST, x0 = g, x1 = sx - g, z0 = g, z1 = sz - g;
+  const ptrdiff_t sx = s->sx, g = GS_GHOST, x0 = g, x1 = sx - g, z0 = g, z1 = s->sz - g;
+  ptrdiff_t xa, xb;
+  FN(x_terms2d)(s, &xa, &xb);
   if (s->top_sign != 0) FN(mirror_rows2d)(u, sx, x0, x1, s->top_sign);
+  for (ptrdiff_t r = z0; r < z0 + g; r++) FN(psiz_row2d)(s, u, r);
   for (ptrdiff_t r = z0; r < z1; r++) {
     const ptrdiff_t row = r * sx;
-    if (s->xl > x0) FN(psi2d)(u, s->psix, s->ax, s->bx, row + x0, row + s->xl, 1, 1, row, WEIGHTS_D(s));
-    if (s->xr < x1) FN(psi2d)(u, s->psix, s->ax, s->bx, row + s->xr, row + x1, 1, 1, row, WEIGHTS_D(s));
-    if (r < s->zt || r >= s->zb) FN(psi2d)(u, s->psiz, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, WEIGHTS_D(s));
-  }
-  for (ptrdiff_t r = z0; r < z1; r++) FN(leapfrog2d)(u, prev, next, s->m, w, r * sx + x0, r * sx + x1, sx, s->idx2, s->idz2, WEIGHTS_C(s));
-  for (ptrdiff_t r = z0; r < z1; r++) {
-    const ptrdiff_t row = r * sx;
-    if (s->xl > x0) FN(pml2d)(u, s->psix, s->zetax, w, next, s->m, s->ax, s->bx, row + x0, row + min32(x1, s->xl + g), 1, 1, row, s->idx2, WEIGHTS_C(s), WEIGHTS_D(s));
-    if (s->xr < x1) FN(pml2d)(u, s->psix, s->zetax, w, next, s->m, s->ax, s->bx, row + max32(x0, s->xr - g), row + x1, 1, 1, row, s->idx2, WEIGHTS_C(s), WEIGHTS_D(s));
-    /* The z terms: rows of the z layers and GS_GHOST rows past them (D1 psi_z reaches there). */
-    if ((s->zt > z0 && r < s->zt + g) || (s->zb < z1 && r >= s->zb - g)) FN(pml2d)(u, s->psiz, s->zetaz, w, next, s->m, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, s->idz2, WEIGHTS_C(s), WEIGHTS_D(s));
+    FN(psiz_row2d)(s, u, r + g);
+    if (s->xl > x0) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, x0, s->xl, WEIGHTS_D(s));
+    if (s->xr < x1) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, s->xr, x1, WEIGHTS_D(s));
+    const int pz = FN(z_terms2d)(s, r);
+    FN(span2d)(s, u, prev, next, w, r, x0, xa, 1, pz);
+    FN(span2d)(s, u, prev, next, w, r, xa, xb, 0, pz);
+    FN(span2d)(s, u, prev, next, w, r, xb, x1, 1, pz);
   }
 }
 
 /* Step n of a 2D shot: the step of sweep s, then the source injected in float64 arithmetic (into
- * W^n and u^{n+1}). */
+ * u^{n+1}, and W^n unless w is NULL). */
 INLINE void FN(source_step2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, real *cur, const real *prev, real *next, real *w,
                               int32_t n) {
   FN(forward_step2d)(s, cur, prev, next, w);
@@ -95,7 +175,7 @@ INLINE void FN(source_step2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, real
 void FN(gs_forward_run2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
   real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
   for (int32_t n = n0; n < n1; n++) {
-    FN(source_step2d)(s, r, cur, prev, next, r->w + (ptrdiff_t)(n - n0) * r->w_stride, n);
+    FN(source_step2d)(s, r, cur, prev, next, r->w_stride == 0 ? NULL : r->w + (ptrdiff_t)(n - n0) * r->w_stride, n);
     FN(sample)(r, next, n);
     real *t = prev;
     prev = cur, cur = next, next = t;
@@ -118,7 +198,7 @@ INLINE void FN(born_run2d)(const FN(gs_sweep2d) *s, const FN(gs_sweep2d) *p, con
   const ptrdiff_t sx = s->sx, g = GS_GHOST;
   for (int32_t n = n0; n < n1; n++) {
     FN(source_step2d)(s, r, cur, prev, next, r->w, n);
-    FN(forward_step2d)(p, pcur, pprev, pnext, b->w);
+    FN(forward_step2d)(p, pcur, pprev, pnext, NULL); /* the scattered field's W^n is not needed */
     for (ptrdiff_t row = g; row < s->sz - g; row++) FN(born_source2d)(pnext, b->dk, r->w, row * sx + g, row * sx + sx - g);
     FN(sample)(r, pnext, n);
     real *t = prev;

@@ -9,14 +9,14 @@
  * longer needed once W^n is stored). A checkpointing arena (made with a `segment`) keeps W^n of
  * one segment of steps and gives the adjoint a grid of its own (the same but for its memory
  * variables), since the forward state is recomputed beside the adjoint one; a forward state
- * saved for it is u^{n-1}, u^n and the four memory arrays.
+ * saved for it is u^{n-1}, u^n and the four memory arrays on their layers (grid2d.ts's layerSpans2D).
  *
  * Born modelling (an arena made with `born`) steps a scattered field beside the background on
  * a second grid block: the same gs_grid2d but for its own memory variables, with its own three
  * time levels and W scratch, driven by dm W^n (dm per working cell, float64).
  */
 import { GHOST } from "./config.js";
-import { STATE_ARRAYS_2D, type Layout2D } from "./grid2d.js";
+import { layerSpans2D, stateValues2D, type Layout2D } from "./grid2d.js";
 import { ShotPoints } from "./shot-points.js";
 import type { Real } from "./precision.js";
 import { arena, type Kernels } from "./wasm.js";
@@ -137,26 +137,38 @@ export class Propagator2D {
     return this.u[1];
   }
 
-  /** W^n of the last step {@link advanceSteps} took (u^{n+1} = 2 u^n - u^{n-1} + m W^n): a view of the working grid, valid until the next step. */
+  /** W^n of the last step {@link segmentSteps} took in an arena of a one-step segment (u^{n+1} = 2 u^n - u^{n-1} + m W^n): a view of the working grid, valid until the next step. */
   get stepW(): Real {
     return this.w.subarray(0, this.cells);
   }
 
-  /** Values of a saved forward state ({@link save}): u^{n-1}, u^n, psix, zetax, psiz, zetaz. */
+  /** Values of a saved forward state ({@link save}): u^{n-1}, u^n, then psix, zetax on the x layers and psiz, zetaz on the z layers. */
   stateLength(): number {
-    return STATE_ARRAYS_2D * this.cells;
+    return stateValues2D(this.lay);
   }
+
+  /** The live forward state's arrays and, for each, the [start, end) cell spans a saved state holds. */
+  private stateParts(): [Real, [number, number][]][] {
+    const whole: [number, number][] = [[0, this.cells]], [psix, zetax, psiz, zetaz] = this.memory;
+    const spans = (this.layerSpans ??= layerSpans2D(this.lay));
+    return [[this.u[0], whole], [this.u[1], whole], [psix, spans.x], [zetax, spans.x], [psiz, spans.z], [zetaz, spans.z]];
+  }
+  private layerSpans: { x: [number, number][]; z: [number, number][] } | null = null;
 
   /** Copies the live forward state into `out` (length {@link stateLength}, the working precision). */
   save(out: Real): void {
-    const c = this.cells;
-    [this.u[0], this.u[1], ...this.memory].forEach((a, j) => out.set(a, j * c));
+    let k = 0;
+    for (const [a, spans] of this.stateParts()) {
+      for (const [start, end] of spans) out.set(a.subarray(start, end), k), (k += end - start);
+    }
   }
 
-  /** Sets the live forward state to one written by {@link save}. */
+  /** Sets the live forward state to one written by {@link save} (the memory arrays stay zero off their layers). */
   restore(from: Real): void {
-    const c = this.cells;
-    [this.u[0], this.u[1], ...this.memory].forEach((a, j) => a.set(from.subarray(j * c, (j + 1) * c)));
+    let k = 0;
+    for (const [a, spans] of this.stateParts()) {
+      for (const [start, end] of spans) a.set(from.subarray(k, k + end - start), start), (k += end - start);
+    }
   }
 
   /**

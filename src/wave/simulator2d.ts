@@ -15,7 +15,7 @@ import { InputError } from "../core/errors.js";
 import { checkMemory } from "../core/memory.js";
 import { assertFinite, checkField, checkShape } from "../core/validate.js";
 import { storagePlanOf, type StoragePlan } from "./checkpointing.js";
-import { STATE_ARRAYS_2D, checkVelocity2D, layout2D, wave2DMemory, type Layout2D, type Wave2DConfig } from "./grid2d.js";
+import { checkVelocity2D, layout2D, stateValues2D, wave2DMemory, type Layout2D, type Wave2DConfig } from "./grid2d.js";
 import { lowPassedWavelets } from "./filter.js";
 import { illumination2DOf } from "./illumination2d.js";
 import { bytesPerValue, realArray, type Real } from "./precision.js";
@@ -78,19 +78,19 @@ export class WaveSimulator2D implements Differentiable {
     const lay = this.layout, cells = lay.sx * lay.sz;
     return storagePlanOf({
       precision: lay.precision, shots: lay.sources.length, steps: Math.max(lay.nt - 1, 1), stepValues: cells,
-      stateValues: STATE_ARRAYS_2D * cells, plan: lay.storage.mode === "full" ? null : this.schedule().plan,
+      stateValues: stateValues2D(lay), plan: lay.storage.mode === "full" ? null : this.schedule().plan,
     });
   }
 
   /**
    * Checkpointing's plan and revolve's actions over its segments (made once): the memory of
-   * `snapshots` states spent on states and a segment of W^n (1/6 of a state a step); `plain`:
-   * segments of one step.
+   * `snapshots` states spent on states and a segment of W^n (a step's cells over a state's
+   * values: about 1/2 of a state a step on wide layers); `plain`: segments of one step.
    */
   private schedule(plain = false): { plan: CheckpointPlan; actions: CheckpointAction[] } {
     const make = () => {
       const lay = this.layout, budget = (lay.storage as { snapshots: number }).snapshots;
-      const plan = checkpointPlan(Math.max(lay.nt - 1, 1), budget, plain ? budget : 1 / STATE_ARRAYS_2D);
+      const plan = checkpointPlan(Math.max(lay.nt - 1, 1), budget, plain ? budget : (lay.sx * lay.sz) / stateValues2D(lay));
       return { plan, actions: revolve(plan.segments, plan.snapshots) };
     };
     return plain ? make() : (this.checkpointing ??= make());
@@ -139,7 +139,7 @@ export class WaveSimulator2D implements Differentiable {
     } else {
       let { plan, actions } = this.schedule();
       const parts = (p: CheckpointPlan) => [...wave2DMemory(cells, lay.nt, ns * lay.nreceivers, lay.precision),
-        { what: `2D checkpoints: ${p.snapshots} forward states and W^n of a segment of ${p.segment} steps`, bytes: v * (p.snapshots * STATE_ARRAYS_2D + p.segment) * cells },
+        { what: `2D checkpoints: ${p.snapshots} forward states and W^n of a segment of ${p.segment} steps`, bytes: v * (p.snapshots * stateValues2D(lay) + p.segment * cells) },
         { what: "2D adjoint's C-PML memory arrays", bytes: v * 4 * cells }];
       checkMemory("storage.snapshots", parts(plan), hint);
       try {
