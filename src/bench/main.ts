@@ -17,7 +17,7 @@ benchHeat();
 const ljAtoms = 10_000;
 const lj = benchMolecular(ljAtoms);
 // Last of ours: its full-storage gradients hold the most memory (see peak_rss_bytes).
-const wave2DTimes = benchWave2D();
+const wave2DTimes = await benchWave2D();
 
 const script = resolve(process.cwd(), "../shared/bench/run-ref.sh");
 let hasCc = false;

@@ -1,4 +1,5 @@
 /** What every bench section shares: best-of-n timing and JSON-line output. */
+import { writeFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -28,8 +29,23 @@ export function emit(o: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(o) + "\n");
 }
 
-/** The process's peak resident size so far (bytes). */
+/** The process's peak resident size so far (bytes), or since {@link resetPeakRss}. */
 export const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
+
+/**
+ * Lowers the peak resident size to the present one (Linux: "5" to /proc/self/clear_refs, which
+ * getrusage's maxrss follows on the kernels we run), so that peak_rss_bytes after a run is that
+ * run's even when an earlier section held more; false where that is not possible (the peak is
+ * then the process's so far).
+ */
+export function resetPeakRss(): boolean {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A full garbage collection, so that arenas a finished run left behind are freed before the

@@ -26,7 +26,7 @@ import { WaveSimulator2D } from "../wave/simulator2d.js";
 import { MAX_ARENA_BYTES } from "../wave/wasm.js";
 import { ricker } from "../wave/wavelet.js";
 import { totalBytes } from "../core/memory.js";
-import { best, collectGarbage, emit, peakRss } from "./report.js";
+import { best, collectGarbage, emit, peakRss, resetPeakRss } from "./report.js";
 import { backends } from "./wave.js";
 
 const PROBLEM = "wave2d-standard";
@@ -87,7 +87,7 @@ export interface Wave2DTimes {
 const PRECISIONS: readonly Precision[] = ["float64", "float32"];
 
 /** Runs the 2D wave bench; returns each backend and precision's forward and full-storage gradient throughputs. */
-export function benchWave2D(): Wave2DTimes[] {
+export async function benchWave2D(): Promise<Wave2DTimes[]> {
   const nt = nt2D, steps = gradientSteps2D();
   const velocity = field(wave2DVelocity(), [NZ, NX]);
   const mcells = (n: number, s: number) => +((CELLS_2D * n) / s / 1e6).toFixed(1);
@@ -95,11 +95,20 @@ export function benchWave2D(): Wave2DTimes[] {
     ? { steps_note: `gradients over the first ${steps} of ${nt} steps: float64 full storage of ${nt} steps does not fit a 2 GiB arena; the C yardstick's gradient_steps is the same` }
     : {};
 
-  // Runs go from the least memory to the most (forwards, then checkpointing, then full storage
-  // ordered by its size), so the process's peak resident size after each run (peak_rss_bytes)
-  // is that run's peak; memory_bytes is what the run holds by the simulator's own estimate (the
-  // state and data; a gradient's storage plan). The backend is set before each run: a simulator
-  // takes the active backend's kernels when it makes its arena.
+  // peak_rss_bytes is each run's own peak: the garbage collected and the peak lowered to the
+  // present size before it (and the garbage between its repetitions, so one arena is counted).
+  // Where the peak cannot be lowered (not Linux), runs going from the least memory to the most
+  // (forwards, then checkpointing, then full storage by its size) keep the process's peak that
+  // of the run just done, after the earlier sections'. memory_bytes is what the run holds by the
+  // simulator's own estimate (the state and data; a gradient's storage plan). The backend is set
+  // before each run: a simulator takes the active backend's kernels when it makes its arena.
+  const timed = async (fn: () => void, warmupSeconds: number) => {
+    // The collector frees arenas' memory off the main thread: the pause lets it finish.
+    collectGarbage();
+    await new Promise((done) => setTimeout(done, 200));
+    resetPeakRss();
+    return best(fn, reps2D, warmupSeconds, collectGarbage);
+  };
   const list = backends(PROBLEM);
   setBackend(list[0]);
   const dData = wave2DSimulator(steps, "float64", { mode: "full" }).forward(velocity);
@@ -110,7 +119,7 @@ export function benchWave2D(): Wave2DTimes[] {
       setBackend(backend);
       const line = { problem: PROBLEM, impl: "gradscape", backend, precision };
       const sim = wave2DSimulator(nt, precision, { mode: "full" });
-      const s = best(() => sim.forward(velocity), reps2D, 0.5, collectGarbage);
+      const s = await timed(() => sim.forward(velocity), 0.5);
       const entry: Wave2DTimes = { backend, precision, forwardMcells: mcells(nt, s), gradientMcells: NaN, gradientOverForward: NaN };
       times.push(entry);
       forwardPerStep.set(entry, s / nt);
@@ -121,7 +130,7 @@ export function benchWave2D(): Wave2DTimes[] {
   for (const entry of times) {
     setBackend(entry.backend);
     const cp = wave2DSimulator(steps, entry.precision, { mode: "checkpoint", snapshots: SNAPSHOTS });
-    const s = best(() => cp.linearize(velocity).vjp(dData), reps2D, 0.5, collectGarbage);
+    const s = await timed(() => cp.linearize(velocity).vjp(dData), 0.5);
     checkpointS.set(entry, s);
     const plan = cp.storagePlan;
     emit({
@@ -135,7 +144,8 @@ export function benchWave2D(): Wave2DTimes[] {
   for (const entry of bySize) {
     setBackend(entry.backend);
     const sim = wave2DSimulator(steps, entry.precision, { mode: "full" });
-    const s = best(() => sim.linearize(velocity).vjp(dData), reps2D, 0.5, collectGarbage);
+    // No warm-up: the checkpointed gradient of the same backend and precision ran the same kernels.
+    const s = await timed(() => sim.linearize(velocity).vjp(dData), 0);
     entry.gradientMcells = mcells(steps, s);
     entry.gradientOverForward = +(s / steps / forwardPerStep.get(entry)!).toFixed(2);
     emit({
