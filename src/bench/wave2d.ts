@@ -102,12 +102,15 @@ export async function benchWave2D(): Promise<Wave2DTimes[]> {
   // of the run just done, after the earlier sections'. memory_bytes is what the run holds by the
   // simulator's own estimate (the state and data; a gradient's storage plan). The backend is set
   // before each run: a simulator takes the active backend's kernels when it makes its arena.
-  const timed = async (fn: () => void, warmupSeconds: number) => {
+  // No full-size warm-up: a run lasts seconds, and a first run measured as fast as the next ones
+  // (2026-11-30); a 30-step forward and gradient of each backend and precision runs the kernels
+  // once before they are timed.
+  const timed = async (fn: () => void) => {
     // The collector frees arenas' memory off the main thread: the pause lets it finish.
     collectGarbage();
     await new Promise((done) => setTimeout(done, 200));
     resetPeakRss();
-    return best(fn, reps2D, warmupSeconds, collectGarbage);
+    return best(fn, reps2D, 0, collectGarbage);
   };
   const list = backends(PROBLEM);
   setBackend(list[0]);
@@ -118,8 +121,12 @@ export async function benchWave2D(): Promise<Wave2DTimes[]> {
     for (const precision of PRECISIONS) {
       setBackend(backend);
       const line = { problem: PROBLEM, impl: "gradscape", backend, precision };
+      for (const storage of [{ mode: "full" }, { mode: "checkpoint", snapshots: 5 }] as const) {
+        const lin = wave2DSimulator(30, precision, storage).linearize(velocity);
+        lin.vjp(lin.data);
+      }
       const sim = wave2DSimulator(nt, precision, { mode: "full" });
-      const s = await timed(() => sim.forward(velocity), 0.5);
+      const s = await timed(() => sim.forward(velocity));
       const entry: Wave2DTimes = { backend, precision, forwardMcells: mcells(nt, s), gradientMcells: NaN, gradientOverForward: NaN };
       times.push(entry);
       forwardPerStep.set(entry, s / nt);
@@ -130,7 +137,7 @@ export async function benchWave2D(): Promise<Wave2DTimes[]> {
   for (const entry of times) {
     setBackend(entry.backend);
     const cp = wave2DSimulator(steps, entry.precision, { mode: "checkpoint", snapshots: SNAPSHOTS });
-    const s = await timed(() => cp.linearize(velocity).vjp(dData), 0.5);
+    const s = await timed(() => cp.linearize(velocity).vjp(dData));
     checkpointS.set(entry, s);
     const plan = cp.storagePlan;
     emit({
@@ -144,8 +151,7 @@ export async function benchWave2D(): Promise<Wave2DTimes[]> {
   for (const entry of bySize) {
     setBackend(entry.backend);
     const sim = wave2DSimulator(steps, entry.precision, { mode: "full" });
-    // No warm-up: the checkpointed gradient of the same backend and precision ran the same kernels.
-    const s = await timed(() => sim.linearize(velocity).vjp(dData), 0);
+    const s = await timed(() => sim.linearize(velocity).vjp(dData));
     entry.gradientMcells = mcells(steps, s);
     entry.gradientOverForward = +(s / steps / forwardPerStep.get(entry)!).toFixed(2);
     emit({
