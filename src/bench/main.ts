@@ -10,11 +10,14 @@ import { benchHeat } from "./heat.js";
 import { benchMolecular } from "./molecular.js";
 import { emit, reps } from "./report.js";
 import { benchWave, nt, nx } from "./wave.js";
+import { benchWave2D, emitWave2DRatios, yardstick2DArgs } from "./wave2d.js";
 
 const waveTimes = await benchWave();
 benchHeat();
 const ljAtoms = 10_000;
 const lj = benchMolecular(ljAtoms);
+// Last of ours: its full-storage gradients hold the most memory (see peak_rss_bytes).
+const wave2DTimes = await benchWave2D();
 
 const script = resolve(process.cwd(), "../shared/bench/run-ref.sh");
 let hasCc = false;
@@ -25,7 +28,9 @@ try {
   hasCc = false;
 }
 if (!existsSync(script) || !hasCc) {
-  emit({ yardstick: "absent", reason: !existsSync(script) ? `${script} not found` : "no C compiler (cc)" });
+  const reason = !existsSync(script) ? `${script} not found` : "no C compiler (cc)";
+  emit({ yardstick: "absent", reason });
+  emit({ problem: "wave2d-standard", yardstick: "absent", reason });
 } else {
   // WAVE_F32=1 adds the yardstick's float32 "ftz" line; every wave line names its precision.
   const out = execFileSync("bash", [script, String(nx), String(nt), String(Math.max(reps, 3)), String(ljAtoms)], { encoding: "utf8", env: { ...process.env, WAVE_F32: "1" } });
@@ -56,5 +61,19 @@ if (!existsSync(script) || !hasCc) {
         gradient_throughput_ratio: +(grad / gradientS).toFixed(3),
       });
     }
+  }
+  // The 2D yardstick (4 lines: ieee and ftz, each in float64 then float32), its gradient over the
+  // same steps as ours.
+  let out2d: string | null = null;
+  try {
+    out2d = execFileSync("bash", [script, ...yardstick2DArgs()], { encoding: "utf8" });
+  } catch (e) {
+    emit({ problem: "wave2d-standard", yardstick: "absent", reason: `run-ref.sh --2d failed: ${(e as Error).message.split("\n")[0]}` });
+  }
+  for (const line of out2d?.trim().split("\n") ?? []) {
+    const ref = JSON.parse(line) as Record<string, number | string>;
+    if (ref.problem !== "wave2d-standard") continue;
+    emit({ ...ref, impl: "c" });
+    emitWave2DRatios(ref, wave2DTimes);
   }
 }

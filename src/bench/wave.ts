@@ -27,11 +27,14 @@ export interface WaveTimes {
   gradientS: number;
 }
 
-/** The backends to time: the one GRADSCAPE_BACKEND names (read as the library reads it), else native (when it loads) and wasm. */
-function backends(): BackendName[] {
+/**
+ * The backends to time for `problem`: the one GRADSCAPE_BACKEND names (read as the library
+ * reads it), else native (when it loads; a line says why not) and wasm.
+ */
+export function backends(problem: string): BackendName[] {
   if (process.env[BACKEND_VARIABLE]) return [backendInfo().backend];
   const native = nativeAvailability();
-  if (!native.available) emit({ problem: "wave1d-standard", impl: "gradscape", backend: "native", absent: native.reason });
+  if (!native.available) emit({ problem, impl: "gradscape", backend: "native", absent: native.reason });
   return native.available ? ["native", "wasm"] : ["wasm"];
 }
 
@@ -62,7 +65,7 @@ export async function benchWave(): Promise<WaveTimes[]> {
   const times: WaveTimes[] = [];
   const full = new Map<WaveTimes, WaveSimulator>();
   const checkpoint50 = new Map<WaveTimes, number>();
-  const list = backends();
+  const list = backends("wave1d-standard");
   setBackend(list[0]);
   const dData = simulator({ mode: "full" }, "float64").forward(velocity);
   for (const backend of list) {
