@@ -102,6 +102,26 @@ export interface PointWeights {
   readonly weight: Float64Array;
 }
 
+/**
+ * Every source's and receiver's points without their zero weights (a position on a grid line
+ * needs one cell along that axis, not the interpolation's 12), padded to one common width with
+ * zero weights on a point's first cell, since the kernels read a fixed number per position.
+ * Sums over the points are unchanged bit for bit: a dropped term added zero.
+ */
+export function packPoints(sources: PointWeights[], receivers: PointWeights[][]): { sources: PointWeights[]; receivers: PointWeights[][] } {
+  const kept = (p: PointWeights) => {
+    const at = [...p.weight.keys()].filter((j) => p.weight[j] !== 0);
+    return at.length === 0 ? [0] : at;
+  };
+  const width = Math.max(...sources.map((p) => kept(p).length), ...receivers.flat().map((p) => kept(p).length));
+  const pack = (p: PointWeights): PointWeights => {
+    const at = kept(p), index = new Int32Array(width).fill(p.index[at[0]]), weight = new Float64Array(width);
+    at.forEach((j, k) => ((index[k] = p.index[j]), (weight[k] = p.weight[j])));
+    return { index, weight };
+  };
+  return { sources: sources.map(pack), receivers: receivers.map((r) => r.map(pack)) };
+}
+
 /** What a validated 1D or 2D problem holds besides its grid: shots, storage, precision, warnings. */
 export interface ShotsLayout {
   /** Interpolation weights of the sources and receivers (cell indices of the working grid). */
@@ -257,7 +277,7 @@ export function layout(config: WaveConfig): Layout {
     nx, dx, origin, dt, nt, stencil: st, left, right, padLeft, padRight, size, first,
     pmlA, pmlB,
     pmlLeft: [r, r + padLeft], pmlRight: [first + nx, first + nx + padRight],
-    sources, receivers, nreceivers, wavelets, fmax, storage, precision, warn,
+    ...packPoints(sources, receivers), nreceivers, wavelets, fmax, storage, precision, warn,
   };
 }
 

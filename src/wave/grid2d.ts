@@ -12,7 +12,7 @@ import { resolveStorage, storageOf, type Storage } from "../core/checkpoint.js";
 import { InputError, describe } from "../core/errors.js";
 import { checkMemory, type MemoryPart } from "../core/memory.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
-import { GHOST, cpmlLayer, dispersionWarning, frequencyLimit, type PointWeights, type ShotsLayout } from "./config.js";
+import { GHOST, cpmlLayer, dispersionWarning, frequencyLimit, packPoints, type PointWeights, type ShotsLayout } from "./config.js";
 import { pointWeights, type Ends } from "./interpolation.js";
 import { bytesPerValue, precisionOf, type Precision } from "./precision.js";
 import { courantLimit, stencil, type SpatialOrder, type Stencil } from "./stencil.js";
@@ -218,7 +218,7 @@ export function layout2D(config: Wave2DConfig): Layout2D {
   const storage = resolveStorage(storageOf(config.storage), v * sources.length * Math.max(nt - 1, 1) * cells, v * stateValues2D(layers));
   return {
     nx, nz, dx, dz, origin, dt, nt, stencil: stencil(order), top, firstX, firstZ, ax, bx, az, bz, ...layers,
-    sources, receivers, nreceivers, wavelets, fmax: frequencyLimit(wavelets, dt), storage, precision, warn: config.warn ?? ((m) => console.warn(m)),
+    ...packPoints(sources, receivers), nreceivers, wavelets, fmax: frequencyLimit(wavelets, dt), storage, precision, warn: config.warn ?? ((m) => console.warn(m)),
   };
 }
 
