@@ -31,6 +31,15 @@ test("the README's library tour runs and prints a dot test at round-off and Tayl
   expect(Math.abs(Number(m![3]) - 2)).toBeLessThan(0.1);
 });
 
+test("the README's 2D example runs and prints its data shape and a dot test at round-off", async () => {
+  const out = await runSnippet("wave2d");
+  const m = /data 1 x 50 x 500, (\S+) storage; dot test (\S+)/.exec(out);
+  expect(m).not.toBeNull();
+  expect(m![1]).toBe("full");
+  // The dot tests of test/wave2d-born.test.ts measure 5e-15 to 2.2e-14 in float64.
+  expect(Number(m![2])).toBeLessThan(1e-12);
+});
+
 test("the README's float32 example runs and prints float32 data within 1e-4 of float64 and a dot test within 2e-4", async () => {
   const out = await runSnippet("float32");
   const m = /float32 data within (\S+) of float64, dot test (\S+)/.exec(out);
