@@ -165,4 +165,16 @@ describe("2D problems: bad input", () => {
     expect(() => sim.forward(field(new Float64Array(20 * 15).fill(2000).fill(-1, 7, 8), [15, 20]))).toThrow(/^velocity\[0\]\[7\]: expected a positive finite velocity/);
     expect(() => sim.forward(field(new Float64Array(20 * 15).fill(9000), [15, 20]))).toThrow(/^dt: unstable/);
   });
+
+  test("a dispersion warning names the points per wavelength and comes once per simulator, not once per run", () => {
+    const warnings: string[] = [];
+    // A 30 Hz Ricker (energy to about 75 Hz) in 1500 m/s on 10 m cells: 2 points per shortest wavelength.
+    const sim = new WaveSimulator2D({ ...good, nt: 100, warn: (m) => warnings.push(m), shots: [{ ...good.shots[0], wavelet: ricker(30, 100, 1e-3) }] });
+    const c = field(new Float64Array(20 * 15).fill(1500), [15, 20]);
+    sim.forward(c);
+    sim.forward(c);
+    sim.linearize(c);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^dispersion: only \d\.\d points per shortest wavelength/);
+  });
 });

@@ -10,6 +10,7 @@
  */
 import { resolveStorage, storageOf, type Storage } from "../core/checkpoint.js";
 import { InputError, describe } from "../core/errors.js";
+import { defaultWarn, oncePerKind } from "../core/warn.js";
 import { checkMemory, type MemoryPart } from "../core/memory.js";
 import { finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 import { GHOST, cpmlLayer, dispersionWarning, frequencyLimit, packPoints, type PointWeights, type ShotsLayout } from "./config.js";
@@ -57,7 +58,7 @@ export interface Wave2DConfig {
    */
   storage?: Storage;
   precision?: Precision;
-  /** Receives warnings (dispersion); default console.warn. */
+  /** Receives warnings (dispersion), each kind once per simulator; default console.warn. */
   warn?: (message: string) => void;
 }
 
@@ -218,14 +219,14 @@ export function layout2D(config: Wave2DConfig): Layout2D {
   const storage = resolveStorage(storageOf(config.storage), v * sources.length * Math.max(nt - 1, 1) * cells, v * stateValues2D(layers));
   return {
     nx, nz, dx, dz, origin, dt, nt, stencil: stencil(order), top, firstX, firstZ, ax, bx, az, bz, ...layers,
-    ...packPoints(sources, receivers), nreceivers, wavelets, fmax: frequencyLimit(wavelets, dt), storage, precision, warn: config.warn ?? ((m) => console.warn(m)),
+    ...packPoints(sources, receivers), nreceivers, wavelets, fmax: frequencyLimit(wavelets, dt), storage, precision, warn: oncePerKind(config.warn ?? defaultWarn),
   };
 }
 
 /**
  * Checks a velocity model [nz, nx] against the layout: positive and finite, and within the 2D
- * leapfrog limit c_max dt sqrt(1/dx^2 + 1/dz^2) <= the stencil's 1D Courant limit; warns once
- * per call when the slowest velocity has fewer than 5 points per shortest wavelength.
+ * leapfrog limit c_max dt sqrt(1/dx^2 + 1/dz^2) <= the stencil's 1D Courant limit; warns (once
+ * per layout) when the slowest velocity has fewer than 5 points per shortest wavelength.
  */
 export function checkVelocity2D(lay: Layout2D, velocity: Float64Array, field = "velocity"): void {
   let vmin = Infinity, vmax = 0;
