@@ -1,6 +1,6 @@
 /**
  * The viewer in a real browser (Debian's chromium, headless, through
- * playwright-core): a wave, a heat and a molecular run folder open, every
+ * playwright-core): a 1D and a 2D wave, a heat and a molecular run folder open, every
  * panel draws non-empty pixels, the timeline changes what is drawn, and
  * live mode receives the iterations of a running inversion.
  * Skipped, with a message, where chromium is missing; .ci/run installs it.
@@ -15,6 +15,7 @@ import { runHeatInversion } from "../src/scene/heat-inversion.js";
 import { loadScene } from "../src/scene/load.js";
 import { runBasinHopping } from "../src/scene/molecular.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
+import { runWave2DInversion } from "../src/scene/wave2d-inversion.js";
 import { serveRun, type ViewerServer } from "../src/view/server.js";
 import { chromiumPath, colourCount, fractionChanged, fractionNear, launch, openViewer, pixels, selectFrame } from "./helpers/browser.js";
 import { bundle } from "./helpers/bundle.js";
@@ -24,19 +25,24 @@ if (chromium === null) console.warn("viewer browser tests skipped: no chromium o
 
 const ORANGE: [number, number, number] = [0xf4, 0xa2, 0x61]; // the current model, the atoms
 
-/** Run folders for the three kinds of physics, made small. */
-function runs(): { wave: string; heat: string; molecular: string } {
+/** Run folders for the three kinds of physics (waves in 1D and 2D), made small. */
+function runs(): { wave: string; wave2d: string; heat: string; molecular: string } {
   const folder = () => mkdtempSync(join(tmpdir(), "viewer-"));
   const wave = loadScene("scenes/continuation-fwi.json");
   const heat = loadScene("scenes/heat-inclusion.json");
   const molecular = loadScene("scenes/morse-cluster.json");
-  if (wave.kind !== "wave-inversion" || heat.kind !== "heat-inversion" || molecular.kind !== "molecular-basin-hopping") throw new Error("unexpected scene kinds");
-  const dirs = { wave: folder(), heat: folder(), molecular: folder() };
+  const wave2d = loadScene("scenes/illumination2d-preconditioned.json");
+  if (wave.kind !== "wave-inversion" || heat.kind !== "heat-inversion" || molecular.kind !== "molecular-basin-hopping" || wave2d.kind !== "wave2d-inversion") throw new Error("unexpected scene kinds");
+  if (!("sources" in wave2d.shots)) throw new Error("expected shots along lines");
+  const dirs = { wave: folder(), wave2d: folder(), heat: folder(), molecular: folder() };
   runWaveInversion({ ...wave, optimizer: { ...wave.optimizer, iterations: 5 } }, dirs.wave);
   // The viewer must read the stage labels from the folder's arrays, not from the scene: hide the scene's bands.
   const manifestPath = join(dirs.wave, "manifest.json");
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
   writeFileSync(manifestPath, JSON.stringify({ ...manifest, scene: { ...manifest.scene, bands: [] } }));
+  // Two shots of 40 receivers over 0.7 s, two iterations: about 5 s.
+  const shots = { sources: { ...wave2d.shots.sources, count: 2 }, receivers: { ...wave2d.shots.receivers, count: 40 } };
+  runWave2DInversion({ ...wave2d, time: { ...wave2d.time, nt: 700 }, shots, optimizer: { ...wave2d.optimizer, iterations: 2 } }, dirs.wave2d);
   runHeatInversion({ ...heat, optimizer: { ...heat.optimizer, iterations: 6 } }, dirs.heat);
   runBasinHopping(molecular, dirs.molecular);
   return dirs;
@@ -126,6 +132,58 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     const first = await pixels(current);
     expect(colourCount(first)).toBeLessThan(4);
     expect(fractionChanged(first, last, 4)).toBeGreaterThan(0.05);
+    await page.close();
+  });
+
+  test("a 2D wave inversion: model maps (depth down, geometry marked), gradient with preconditioner and illumination, gathers and the wavefield draw; the slider changes the model, the shot the gathers", async () => {
+    const page = await openViewer(browser, await serve(folders.wave2d));
+    expect(await page.evaluate(() => (globalThis as any).gradscape.panels)).toEqual(["model2d", "misfit", "gradient", "data", "field"]);
+    const images = (panel: string) => page.locator(`section[data-panel=${panel}] canvas.image-gl`);
+    // Current, true and start models; gradient, preconditioner and illumination; observed, predicted, residual; the wavefield.
+    for (const [panel, count] of [["model2d", 3], ["gradient", 3], ["data", 3], ["field", 1]] as const) {
+      expect(await images(panel).count(), panel).toBe(count);
+      for (let i = 0; i < count; i++) expect(colourCount(await pixels(images(panel).nth(i))), `${panel} image ${i}`).toBeGreaterThan(8);
+    }
+    expect(fractionNear(await pixels(page.locator("section[data-panel=misfit] canvas").first()), [0xee, 0xee, 0xee], 20)).toBeGreaterThan(0.002);
+    const current = images("model2d").first();
+    const last = await pixels(current);
+    // To scale (1,590 m by 790 m between the first and last cell centres), and depth down: the velocity grows
+    // with depth, so the top rows are viridis' dark purple and the bottom ones its light yellow.
+    const [w, h] = await current.evaluate((c) => [c.clientWidth, c.clientHeight]);
+    // (within 4%: a map this small is a few pixels off from rounding the chart's height)
+    expect(Math.abs(w / h / (1590 / 790) - 1)).toBeLessThan(0.04);
+    const brightness = (png: typeof last, from: number, to: number) => {
+      let sum = 0;
+      for (let y = Math.floor(from * png.height); y < Math.floor(to * png.height); y++) for (let x = 0; x < png.width; x++) sum += png.data[4 * (y * png.width + x) + 1];
+      return sum / ((Math.floor(to * png.height) - Math.floor(from * png.height)) * png.width);
+    };
+    expect(brightness(last, 0.1, 0.2)).toBeLessThan(brightness(last, 0.8, 0.9) - 80);
+    // The selected shot's source is a red star on the chart canvas over each model; its receivers are named in the note.
+    const chart = (panel: string, i: number) => page.locator(`section[data-panel=${panel}] figure.image`).nth(i).locator(".uplot canvas:not(.image-gl)");
+    const RED: [number, number, number] = [0xff, 0x4d, 0x4d];
+    for (let i = 0; i < 3; i++) expect(fractionNear(await pixels(chart("model2d", i)), RED, 40), `star over model ${i}`).toBeGreaterThan(0.0002);
+    expect(await page.locator("section[data-panel=model2d] .note").textContent()).toBe("★ sources (shot 1 red), ▼ receivers of shot 1");
+    // The gathers' clipped scale says so (their axis, the receivers' line, is tested in viewer-run.test.ts).
+    expect(await page.locator("section[data-panel=data] figure.image .colorbar").first().textContent()).toContain("clipped: 99th percentile");
+    // The wavefield: signed, on the diverging scale (white where the wave has not reached or has passed).
+    const wavefield = await pixels(images("field").first());
+    expect(fractionNear(wavefield, [0xff, 0xff, 0xff], 12)).toBeGreaterThan(0.05);
+    expect(fractionNear(wavefield, [0xb3, 0x17, 0x2b], 40) + fractionNear(wavefield, [0x21, 0x66, 0xab], 40)).toBeGreaterThan(0.01);
+    // Its own time slider moves the wave.
+    await page.locator("section[data-panel=field] input[type=range]").fill("30");
+    expect(fractionChanged(await pixels(images("field").first()), wavefield)).toBeGreaterThan(0.05);
+    // The timeline: the start differs from the last iterate.
+    await selectFrame(page, 0);
+    expect(await page.locator("section[data-panel=model2d] figcaption").first().textContent()).toBe("iteration 0");
+    expect(fractionChanged(await pixels(current), last, 2)).toBeGreaterThan(0.02);
+    // Another shot: its gathers, and its star elsewhere.
+    const observed = await pixels(images("data").first()), star = await pixels(chart("model2d", 0));
+    const before = await page.evaluate(() => (globalThis as any).gradscape.updates);
+    await page.locator("header select").selectOption("1");
+    await page.waitForFunction((n) => (globalThis as any).gradscape.updates > n, before);
+    expect(fractionChanged(await pixels(images("data").first()), observed)).toBeGreaterThan(0.05);
+    expect(fractionChanged(await pixels(chart("model2d", 0)), star)).toBeGreaterThan(0.0002);
+    expect(await page.locator("section[data-panel=model2d] .note").textContent()).toContain("shot 2");
     await page.close();
   });
 

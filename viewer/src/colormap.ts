@@ -48,6 +48,13 @@ export function rangeOf(values: ArrayLike<number>[], symmetric: boolean): Range 
   return hi > lo ? { min: lo, max: hi } : { min: lo - 1, max: lo + 1 };
 }
 
+/** The q-quantile of |v| over at most about 100,000 evenly spaced samples (enough for a colour scale). */
+export function absQuantile(values: ArrayLike<number>, q: number): number {
+  const stride = Math.max(1, Math.floor(values.length / 100_000));
+  const a = Float64Array.from({ length: Math.floor(values.length / stride) }, (_, i) => Math.abs(values[i * stride])).sort();
+  return a.length === 0 ? 0 : a[Math.floor(q * (a.length - 1))];
+}
+
 /** Fills RGBA bytes for `values` (row-major rows x cols), the first row drawn at the top when `topDown`. */
 export function colorize(values: ArrayLike<number>, rows: number, cols: number, range: Range, map: ColorMap, topDown: boolean, out: Uint8Array): void {
   const scale = 255 / (range.max - range.min);

@@ -6,6 +6,7 @@
 import * as THREE from "three";
 import uPlot from "uplot";
 import { colorBar, colorize, type ColorMap, type Range } from "./colormap.js";
+import { axisLabel, axisValues, isDepth, type Axis } from "./run.js";
 
 export interface ImageSpec {
   title: string;
@@ -24,6 +25,30 @@ export interface ImageSpec {
   columns?: number;
   /** Draw x and y to one scale (a map of a plate, not a gather): a square plate is drawn square. */
   equalAspect?: boolean;
+}
+
+/** Points marked over an image (sources, receivers, sensors), in the image's axis units. */
+export interface Markers {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  shape: "star" | "triangle" | "dot";
+  /** Radius in CSS pixels. */
+  size: number;
+  fill: string;
+}
+
+/**
+ * The spec of a map of a 2D grid [rows, cols] with axes [vertical, horizontal]: drawn to scale, with
+ * depth (an axis named z) growing downwards and y upwards.
+ */
+export function mapSpec(title: string, axes: Axis[], shape: number[], columns = 1): ImageSpec {
+  const [ny, nx] = shape.slice(-2);
+  const [ay, ax] = axes.slice(-2);
+  const x = axisValues(ax, nx), y = axisValues(ay, ny);
+  return {
+    title, x: [x[0], x[nx - 1]], y: [y[0], y[ny - 1]], xLabel: axisLabel(ax, "x"), yLabel: axisLabel(ay, "y"),
+    topDown: isDepth(ay), equalAspect: true, columns,
+  };
 }
 
 const renderers = new Set<THREE.WebGLRenderer>();
@@ -57,6 +82,7 @@ export class ImageView {
   readonly plot: uPlot;
   private readonly spec: ImageSpec;
   private readonly caption: HTMLElement;
+  private markers: Markers[] = [];
 
   setTitle(title: string): void {
     this.caption.textContent = title;
@@ -90,10 +116,13 @@ export class ImageView {
           { label: spec.yLabel, stroke: "#ccc", grid: { show: false }, ticks: { stroke: "#444" }, size: 64 },
         ],
         series: [{}, { show: false }],
+        hooks: { draw: [(u) => drawMarkers(u, this.markers)] },
       },
       [[x0, x1], [y0, y1]],
       this.element,
     );
+    // The figure keeps the chart's width (a long colour-bar label wraps instead of widening it), so `columns` images fit side by side.
+    this.element.style.width = `${width}px`;
     if (spec.equalAspect === true) {
       // Grow or shrink the height until the plotting area has the extents' aspect ratio.
       const areaWidth = this.plot.bbox.width / devicePixelRatio, areaHeight = this.plot.bbox.height / devicePixelRatio;
@@ -108,6 +137,12 @@ export class ImageView {
     this.scene.add(new THREE.Mesh(new THREE.PlaneGeometry(2, 2), this.material));
     this.bar = document.createElement("div");
     this.element.append(this.bar);
+  }
+
+  /** Marks points over the image (drawn on the chart's canvas, above the image); [] removes them. */
+  setMarkers(markers: Markers[]): void {
+    this.markers = markers;
+    this.plot.redraw(false, false);
   }
 
   private shown: { values: ArrayLike<number>; min: number; max: number; map: ColorMap } | null = null;
@@ -136,4 +171,38 @@ export class ImageView {
     this.renderer.render(this.scene, this.camera);
     this.bar.replaceChildren(colorBar(map, range, units));
   }
+}
+
+/** Draws marker groups with a dark outline, so they show on light and dark colours alike; points outside the plot are skipped. */
+function drawMarkers(u: uPlot, groups: Markers[]): void {
+  if (groups.length === 0) return;
+  const { ctx, bbox } = u;
+  const px = devicePixelRatio;
+  ctx.save();
+  ctx.lineWidth = px;
+  ctx.strokeStyle = "#111";
+  for (const g of groups) {
+    const r = g.size * px;
+    ctx.fillStyle = g.fill;
+    for (let i = 0; i < g.x.length; i++) {
+      const cx = u.valToPos(g.x[i], "x", true), cy = u.valToPos(g.y[i], "y", true);
+      if (!(cx >= bbox.left - 1 && cx <= bbox.left + bbox.width + 1 && cy >= bbox.top - 1 && cy <= bbox.top + bbox.height + 1)) continue;
+      ctx.beginPath();
+      if (g.shape === "dot") ctx.arc(cx, cy, r, 0, 2 * Math.PI);
+      else {
+        // A five-pointed star, or a triangle pointing down (the usual receiver symbol).
+        const points = g.shape === "star" ? 10 : 3;
+        for (let k = 0; k < points; k++) {
+          const a = Math.PI / 2 + (2 * Math.PI * k) / points;
+          const rk = g.shape === "star" && k % 2 === 1 ? 0.45 * r : r;
+          // Canvas y grows downwards: +sin puts the first point below the centre.
+          ctx.lineTo(cx + rk * Math.cos(a + (g.shape === "star" ? Math.PI : 0)), cy + rk * Math.sin(a + (g.shape === "star" ? Math.PI : 0)));
+        }
+        ctx.closePath();
+      }
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+  ctx.restore();
 }

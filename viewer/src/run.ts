@@ -121,3 +121,8 @@ export function axisLabel(axis: Axis | undefined, fallback: string): string {
   if (axis === undefined) return fallback;
   return axis.units === undefined ? axis.name : `${axis.name} (${axis.units})`;
 }
+
+/** Whether an axis is depth (named "z"): drawn growing downwards, where "y" grows upwards. */
+export function isDepth(axis: Axis | undefined): boolean {
+  return axis?.name === "z";
+}

@@ -6,7 +6,8 @@
  * at the end (role "predicted"); the panel shows the latest stored at or
  * before the selected iteration and says which.
  */
-import { diverging, rangeOf, viridis, type Range } from "../colormap.js";
+import { absQuantile, diverging, rangeOf, viridis, type Range } from "../colormap.js";
+import { geometry2D, receiverLine } from "../geometry.js";
 import { ImageView } from "../image.js";
 import { axisLabel, axisValues, type Loaded, type Run } from "../run.js";
 import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
@@ -64,10 +65,19 @@ export const data: PanelKind = {
       controls.append(gainSelect);
       body.append(controls);
     }
-    const image = (title: string) => new ImageView(body, {
-      title, x: [0, traces - 1], y: [t[0], t[nt - 1]], xLabel: axisLabel(traceAxis, "trace"), yLabel: axisLabel(timeAxis, "t"), topDown: true, columns: 3,
-    });
-    const views = inversion ? [image("observed"), image("predicted"), image("residual (predicted - observed)")] : [image("data")];
+    // Signed data recorded in a plane (2D waves): the direct wave beside the source dwarfs the
+    // reflections, so the scale is clipped at the 99th percentile of |data| (named on the bar).
+    const clipped = geometry2D(run).length > 0;
+    // Built at the first update, once the receivers' positions are known (their line, when they lie on one, is the axis).
+    let views: ImageView[] = [];
+    const build = async () => {
+      const line = await receiverLine(run);
+      const image = (title: string) => new ImageView(body, {
+        title, x: line === null ? [0, traces - 1] : [line.from, line.to], y: [t[0], t[nt - 1]],
+        xLabel: line?.label ?? axisLabel(traceAxis, "trace"), yLabel: axisLabel(timeAxis, "t"), topDown: true, columns: 3,
+      });
+      views = inversion ? [image("observed"), image("predicted"), image("residual (predicted - observed)")] : [image("data")];
+    };
     let last: ViewState | null = null;
     let prefetched = "";
     let drawn: { shot: number; gain: string; loaded: Loaded[] } | null = null;
@@ -75,6 +85,7 @@ export const data: PanelKind = {
       async update(state: ViewState) {
         last = state;
         const { run, shot, frame } = state;
+        if (views.length === 0) await build();
         // Fetch every stored prediction in the background, so scrubbing does not wait on the network.
         const snapshots = run.withRole("predicted-snapshot").map((e) => e.name);
         if (snapshots.join() !== prefetched) {
@@ -92,12 +103,15 @@ export const data: PanelKind = {
         const signed = gathers.some((g) => g.values.some((v) => v < 0));
         // One scale: symmetric about zero for signed data; for positive data (temperatures) observed and
         // predicted share a range and the residual is shown with the same span about zero.
-        const main: Range = rangeOf(gathers.map((g) => g.values), signed);
-        views[0].show(gathers[0].values, gathers[0].rows, gathers[0].cols, main, signed ? diverging : viridis, units);
+        const full: Range = rangeOf(gathers.map((g) => g.values), signed);
+        const clip = signed && clipped ? absQuantile(gathers[0].values, 0.99) : 0;
+        const main: Range = clip > 0 && clip < full.max ? { min: -clip, max: clip } : full;
+        const scaleUnits = main === full ? units : `${units} (clipped: 99th percentile)`;
+        views[0].show(gathers[0].values, gathers[0].rows, gathers[0].cols, main, signed ? diverging : viridis, scaleUnits);
         if (!inversion || prediction === null) return;
         const [o, p] = gathers;
         views[1].setTitle(prediction.iteration === null ? "predicted (final model)" : `predicted (iteration ${prediction.iteration})`);
-        views[1].show(p.values, p.rows, p.cols, main, signed ? diverging : viridis, units);
+        views[1].show(p.values, p.rows, p.cols, main, signed ? diverging : viridis, scaleUnits);
         const raw = p.values.map((v, i) => v - o.values[i]);
         const half = (main.max - main.min) / 2;
         const gain = choice === "auto" ? autoGain(raw, half) : Number(choice);

@@ -2,11 +2,12 @@
  * Field panel: a field over time (role "field") — the forward wavefield of a
  * shot as a position x time image (wave runs), the temperature over time (1D
  * heat runs), or a 2D field [t, y, x] as an animated colour map with its own
- * time slider. A field taking both signs (a wave) gets the diverging colour
- * scale, clipped at a third of its peak; one sign, the sequential one.
+ * time slider (depth down for a [t, z, x] wavefield). A field taking both
+ * signs (a wave) gets the diverging colour scale, clipped; one sign, the
+ * sequential one.
  */
-import { diverging, rangeOf, viridis } from "../colormap.js";
-import { ImageView } from "../image.js";
+import { absQuantile, diverging, rangeOf, viridis } from "../colormap.js";
+import { ImageView, mapSpec } from "../image.js";
 import { axisLabel, axisValues, type ArrayEntry, type Run } from "../run.js";
 import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
 
@@ -50,11 +51,27 @@ export const fieldPanel: PanelKind = {
   },
 };
 
-/** A 2D field [t, y, x]: a colour map per time, with a slider and play button. */
+/** The time step where the most cells of a frame reach a quarter of `clip`: the wave spread widest. */
+export function widestFrame(values: ArrayLike<number>, nt: number, cells: number, clip: number): number {
+  let best = nt - 1, most = -1;
+  for (let k = 0; k < nt; k++) {
+    let n = 0;
+    for (let i = k * cells; i < (k + 1) * cells; i++) if (Math.abs(values[i]) > clip / 4) n++;
+    if (n > most) [best, most] = [k, n];
+  }
+  return best;
+}
+
+/**
+ * A 2D field [t, y, x] (or [t, z, x], depth down): a colour map per time, with a slider and play
+ * button. One of one sign (a temperature) spans its range and opens at the last step; a signed one
+ * (a wavefield) gets the diverging scale clipped at the 99th percentile of |field|, since in 2D
+ * the source's peak is many times what has spread, and opens where the wave has spread widest.
+ */
 function animated(body: HTMLElement, run: Run, entry: ArrayEntry): PanelInstance {
   const [nt, ny, nx] = entry.shape;
-  const [tAxis, yAxis, xAxis] = entry.axes;
-  const x = axisValues(xAxis, nx), y = axisValues(yAxis, ny), t = axisValues(tAxis, nt);
+  const tAxis = entry.axes[0];
+  const t = axisValues(tAxis, nt);
   const controls = document.createElement("div");
   controls.className = "controls";
   const play = document.createElement("button");
@@ -68,13 +85,13 @@ function animated(body: HTMLElement, run: Run, entry: ArrayEntry): PanelInstance
   const label = document.createElement("span");
   controls.append(play, slider, label);
   body.append(controls);
-  const image = new ImageView(body, { title: title(run, entry), x: [x[0], x[nx - 1]], y: [y[0], y[ny - 1]], xLabel: axisLabel(xAxis, "x"), yLabel: axisLabel(yAxis, "y"), topDown: false, equalAspect: true });
-  let values: Float64Array | null = null, units = "";
+  const image = new ImageView(body, mapSpec(entry.description ?? title(run, entry), entry.axes, entry.shape));
+  let values: Float64Array | null = null, units = "", range = { min: 0, max: 1 }, signed = false;
   const draw = () => {
     if (values === null) return;
     const k = Number(slider.value);
     label.textContent = `t = ${t[k].toPrecision(4)} ${tAxis.units ?? ""}`;
-    image.show(values.subarray(k * nx * ny, (k + 1) * nx * ny), ny, nx, rangeOf([values], false), viridis, units);
+    image.show(values.subarray(k * nx * ny, (k + 1) * nx * ny), ny, nx, range, signed ? diverging : viridis, units);
   };
   slider.addEventListener("input", draw);
   let timer: number | null = null;
@@ -97,6 +114,12 @@ function animated(body: HTMLElement, run: Run, entry: ArrayEntry): PanelInstance
       if (values === f.data) return;
       values = f.data;
       units = f.entry.units;
+      signed = values.some((v) => v < 0) && values.some((v) => v > 0);
+      if (signed) {
+        const clip = absQuantile(values, 0.99) || 1;
+        range = { min: -clip, max: clip };
+        slider.value = String(widestFrame(values, nt, nx * ny, clip));
+      } else range = rangeOf([values], false);
       draw();
     },
   };

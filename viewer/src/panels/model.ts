@@ -1,6 +1,7 @@
 /** Model panels: the current model against position with the truth and the start (1D), or as images (2D). */
 import { rangeOf, viridis } from "../colormap.js";
-import { ImageView } from "../image.js";
+import { geometryLegend, geometryMarkers } from "../geometry.js";
+import { ImageView, mapSpec } from "../image.js";
 import { LinePlot } from "../plot.js";
 import { axisLabel, axisValues, type Run } from "../run.js";
 import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
@@ -51,22 +52,36 @@ export const model2D: PanelKind = {
   applies: (run) => dims(run) === 2,
   create(body, run): PanelInstance {
     const entry = run.role("models")!;
-    const [, ny, nx] = entry.shape;
-    const [ay, ax] = entry.axes.slice(1);
-    const x = axisValues(ax, nx), y = axisValues(ay, ny);
-    const spec = (title: string) => ({ title, x: [x[0], x[nx - 1]] as [number, number], y: [y[0], y[ny - 1]] as [number, number], xLabel: axisLabel(ax, "x"), yLabel: axisLabel(ay, "y"), topDown: false, equalAspect: true });
-    const current = new ImageView(body, spec("iteration"));
-    const truth = run.role("truth") !== undefined ? new ImageView(body, spec("true")) : null;
+    const shape = entry.shape.slice(1), axes = entry.axes.slice(1);
+    const [ny, nx] = shape;
+    // The current model, then the true and starting ones when stored, side by side (a wide panel for three).
+    const others = (["truth", "start"] as const).filter((r) => run.role(r) !== undefined);
+    const columns = 1 + others.length;
+    if (columns > 2) body.closest("section")?.classList.add("wide");
+    const note = document.createElement("p");
+    note.className = "note";
+    body.append(note);
+    const current = new ImageView(body, mapSpec("iteration", axes, shape, columns));
+    const fixed = others.map((role) => ({ role, view: new ImageView(body, mapSpec(role === "truth" ? "true" : "start", axes, shape, columns)) }));
+    let marked = -1;
     return {
-      async update({ run, frame }: ViewState) {
+      async update({ run, frame, shot }: ViewState) {
         const models = await run.loadRole("models");
         const row = models.data.subarray(frame * nx * ny, (frame + 1) * nx * ny);
-        const t = truth === null ? null : (await run.loadRole("truth")).data;
         // Each image on its own scale: a recovered blob far weaker than the truth stays visible. The
         // current model's scale spans every iteration, so it holds still while the slider moves.
         current.setTitle(`iteration ${frame}`);
         current.show(row, ny, nx, rangeOf([models.data], false), viridis, entry.units);
-        if (truth !== null && t !== null) truth.show(t, ny, nx, rangeOf([t], false), viridis, entry.units);
+        for (const { role, view } of fixed) {
+          const m = (await run.loadRole(role)).data;
+          view.show(m, ny, nx, rangeOf([m], false), viridis, entry.units);
+        }
+        if (shot !== marked) {
+          marked = shot;
+          const markers = await geometryMarkers(run, shot);
+          for (const view of [current, ...fixed.map((f) => f.view)]) view.setMarkers(markers);
+          note.textContent = geometryLegend(run, shot);
+        }
       },
     };
   },
