@@ -10,9 +10,10 @@
  * one segment of steps and gives the adjoint a grid of its own (the same but for its memory
  * variables), since the forward state is recomputed beside the adjoint one; a forward state
  * saved for it is u^{n-1}, u^n and the four memory arrays on their layers (grid2d.ts's layerSpans2D).
+ * Two time levels serve a run: each step writes u^{n+1} over u^{n-1} (kernel2d-real.h).
  *
  * Born modelling (an arena made with `born`) steps a scattered field beside the background on
- * a second grid block: the same gs_grid2d but for its own memory variables, with its own three
+ * a second grid block: the same gs_grid2d but for its own memory variables, with its own two
  * time levels and W scratch, driven by dm W^n (dm per working cell, float64).
  */
 import { GHOST } from "./config.js";
@@ -25,7 +26,7 @@ import { arena, type Kernels } from "./wasm.js";
 const GRID_VALUES = 20;
 
 /** The arrays of the working precision, first in the arena (see the constructor's specs). */
-const REAL_ARRAYS = 19;
+const REAL_ARRAYS = 18;
 
 export class Propagator2D {
   readonly kernels: Kernels;
@@ -34,7 +35,7 @@ export class Propagator2D {
   /** m = c^2 dt^2 per working cell (zero in the ghosts); the C-PML's memory variables (or their adjoints). */
   private readonly m: Real;
   private readonly memory: Real[];
-  /** u^{n-1}, u^n, scratch: rotated as the kernels rotate them (see {@link advance}). */
+  /** u^{n-1}, u^n: swapped as the kernels swap them (see {@link advance}). */
   private u: Real[];
   /** W^n: one step's (stride 0), every step of every shot's ((nt - 1) cells per shot), or a checkpointing segment's. */
   private readonly w: Real;
@@ -83,13 +84,13 @@ export class Propagator2D {
     const { arrays, kernels } = arena([
       { length: cells }, { length: lay.sx }, { length: lay.sx }, { length: lay.sz }, { length: lay.sz }, // m, ax, bx, az, bz
       { length: cells }, { length: cells }, { length: cells }, { length: cells }, // psix, zetax, psiz, zetaz
-      { length: cells }, { length: cells }, { length: cells }, // u^{n-1}, u^n, scratch
+      { length: cells }, { length: cells }, // u^{n-1}, u^n
       { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, // later, earlier, qx, qz, pbx, pbz
       { length: storage }, // W
       { length: cells, type: "float64" }, { length: GRID_VALUES, type: "float64" }, { length: nt, type: "float64" },
       ...ShotPoints.specs(lay), { length: nr * nt, type: "float64" },
       { length: nt, type: "float64" },
-      ...Array.from({ length: 8 }, () => ({ length: born ? cells : 0 })), // the scattered psix, zetax, psiz, zetaz, p^{n-1}, p^n, scratch, W
+      ...Array.from({ length: 7 }, () => ({ length: born ? cells : 0 })), // the scattered psix, zetax, psiz, zetaz, p^{n-1}, p^n, W
       { length: born ? cells : 0, type: "float64" }, { length: born ? GRID_VALUES : 0, type: "float64" }, // dm, the scattered grid
       { length: nr * nt, type: "float64" }, { length: segment > 0 ? GRID_VALUES : 0, type: "float64" }, // the residual, the adjoint's grid
       ...Array.from({ length: 4 }, () => ({ length: segment > 0 ? cells : 0 })), // the adjoint's psix, zetax, psiz, zetaz (checkpointing)
@@ -99,20 +100,20 @@ export class Propagator2D {
     let ax: Real, bx: Real, az: Real, bz: Real;
     [this.m, ax, bx, az, bz] = real;
     this.memory = real.slice(5, 9);
-    this.u = real.slice(9, 12);
-    [this.later, this.earlier] = real.slice(12, 14);
-    this.scratch = real.slice(14, 18);
-    this.w = real[18];
+    this.u = real.slice(9, 11);
+    [this.later, this.earlier] = real.slice(11, 13);
+    this.scratch = real.slice(13, 17);
+    this.w = real[17];
     [this.gradM, this.grid, this.amplitudes] = arrays.slice(REAL_ARRAYS, REAL_ARRAYS + 3) as Float64Array[];
     this.points = new ShotPoints(arrays.slice(REAL_ARRAYS + 3, REAL_ARRAYS + 7));
     [this.traces, this.fBar] = arrays.slice(REAL_ARRAYS + 7, REAL_ARRAYS + 9) as Float64Array[];
     const scattered = arrays.slice(REAL_ARRAYS + 9);
     this.scatteredMemory = scattered.slice(0, 4) as Real[];
-    this.p = scattered.slice(4, 7) as Real[];
-    this.pw = scattered[7] as Real;
-    [this.dm, this.scatteredGrid, this.residual] = scattered.slice(8, 11) as Float64Array[];
-    const adjointGrid = scattered[11] as Float64Array;
-    this.adjointMemory = segment > 0 ? (scattered.slice(12, 16) as Real[]) : this.memory;
+    this.p = scattered.slice(4, 6) as Real[];
+    this.pw = scattered[6] as Real;
+    [this.dm, this.scatteredGrid, this.residual] = scattered.slice(7, 10) as Float64Array[];
+    const adjointGrid = scattered[10] as Float64Array;
+    this.adjointMemory = segment > 0 ? (scattered.slice(11, 15) as Real[]) : this.memory;
     ax.set(lay.ax), bx.set(lay.bx), az.set(lay.az), bz.set(lay.bz);
     const ints = new Int32Array(this.grid.buffer, this.grid.byteOffset, 16);
     ints.set([this.m, ax, bx, az, bz, ...this.memory].map((a) => a.byteOffset));
@@ -246,12 +247,11 @@ export class Propagator2D {
    * call, W^n to byte offset `w` + (n - n0) `stride` values; the receivers sampled into {@link traces}.
    */
   private advance(n0: number, n1: number, w: number, stride: number): void {
-    const lay = this.lay, [u0, u1, u2] = this.u;
-    this.kernels.forwardRun2d(this.grid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset, w, stride, n0, n1,
+    const lay = this.lay, [u0, u1] = this.u;
+    this.kernels.forwardRun2d(this.grid.byteOffset, u0.byteOffset, u1.byteOffset, w, stride, n0, n1,
       this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points.args(), this.traces.byteOffset, lay.nt);
-    // The kernel rotates (prev, cur, next) to (cur, next, prev) every step.
-    const k = Math.max(n1 - n0, 0) % 3;
-    this.u = [...this.u.slice(k), ...this.u.slice(0, k)];
+    // The kernel writes u^{n+1} over u^{n-1} and swaps the two every step.
+    if (Math.max(n1 - n0, 0) % 2 === 1) this.u = [u1, u0];
   }
 
   /** Plain forward steps n0 .. n1-1 (checkpointing's advance): W^n not kept. */
@@ -308,9 +308,9 @@ export class Propagator2D {
     this.traces.fill(0);
     this.amplitudes.set(lay.wavelets[s]);
     this.points.load(this.lay.sources[s], this.lay.receivers[s]);
-    const [u0, u1, u2] = this.u, [p0, p1, p2] = this.p;
-    this.kernels.bornRun2d(this.grid.byteOffset, this.scatteredGrid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset,
-      this.w.byteOffset, p0.byteOffset, p1.byteOffset, p2.byteOffset, this.pw.byteOffset, this.dm.byteOffset, 0, nt - 1,
+    const [u0, u1] = this.u, [p0, p1] = this.p;
+    this.kernels.bornRun2d(this.grid.byteOffset, this.scatteredGrid.byteOffset, u0.byteOffset, u1.byteOffset,
+      this.w.byteOffset, p0.byteOffset, p1.byteOffset, this.pw.byteOffset, this.dm.byteOffset, 0, nt - 1,
       this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points.args(), this.traces.byteOffset, nt);
   }
 
