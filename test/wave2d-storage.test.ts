@@ -2,7 +2,8 @@
  * The 2D simulator's gradient storage: checkpointing (revolve over segments of W^n, the forward
  * states u^{n-1}, u^n and the four C-PML memory arrays saved and restored) gives full storage's
  * gradients (velocity and wavelets) bit for bit, and `auto` picks full storage or checkpointing
- * by its memory budget.
+ * by its memory budget; full storage's memory, reused by the next linearization, leaves older
+ * linearizations' gradients exact.
  */
 import { describe, expect, test } from "vitest";
 import { field, flatten } from "../src/core/arrays.js";
@@ -56,6 +57,31 @@ describe("2D wave simulator: checkpointed gradients", () => {
     const a = lin.gradients(dd), b = lin.gradients(dd);
     expect([...flatten(a.velocity)]).toEqual([...flatten(b.velocity)]);
     expect([...flatten(a.wavelets)]).toEqual([...flatten(b.wavelets)]);
+  });
+
+  test("full storage's memory passes from linearization to linearization: interleaved ones give fresh simulators' gradients bit for bit", () => {
+    const { config, velocity, truth } = problem("free", "float64");
+    const sim = new WaveSimulator2D(config), dd = sim.forward(truth);
+    // Each alone: the reference (its own linearize just before its gradients).
+    const fresh = (c: Field, s = sim) => {
+      const g = new WaveSimulator2D({ layout: s.layout }).linearize(c).gradients(dd);
+      return [...flatten(g.velocity), ...flatten(g.wavelets)];
+    };
+    const of = (g: { velocity: Field; wavelets: Field }) => [...flatten(g.velocity), ...flatten(g.wavelets)];
+    const shifted = field(flatten(velocity).map((v, i) => v + 30 * Math.sin(i)), velocity.shape);
+    const other = sim.lowPassed(40); // another simulator of the same sizes: it takes the same memory
+    const wider = new WaveSimulator2D({ ...config, nx: nx + 3 });
+    const expected = { a: fresh(velocity), b: fresh(shifted), c: fresh(shifted, other) };
+    const a = sim.linearize(velocity), b = sim.linearize(shifted);
+    expect(of(a.gradients(dd))).toEqual(expected.a); // b had taken a's memory: a's forward run again
+    expect(of(b.gradients(dd))).toEqual(expected.b); // and back
+    const c = other.linearize(shifted);
+    wider.linearize(field(new Float64Array((nx + 3) * nz).fill(2100), [nz, nx + 3])); // another size: memory of its own
+    expect(of(a.gradients(dd))).toEqual(expected.a);
+    expect(of(c.gradients(dd))).toEqual(expected.c);
+    expect(of(c.gradients(dd))).toEqual(expected.c); // still its own: no forward run again
+    expect([...flatten(a.vjp(dd))]).toEqual(expected.a.slice(0, nx * nz));
+    expect([...flatten(b.data)]).toEqual([...flatten(sim.forward(shifted))]);
   });
 
   test("storagePlan: full storage's bytes; checkpointing's plan within the memory of its states", () => {

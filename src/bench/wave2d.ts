@@ -106,7 +106,10 @@ export async function benchWave2D(): Promise<Wave2DTimes[]> {
   // (2026-11-30); a 30-step forward and gradient of each backend and precision runs the kernels
   // once before they are timed.
   const timed = async (fn: () => void) => {
-    // The collector frees arenas' memory off the main thread: the pause lets it finish.
+    // The collector frees arenas' memory off the main thread: the pause lets it finish. The
+    // full-storage memory kept for the next linearization goes first (the repetitions of one
+    // timing reuse it, as an inversion's iterations do).
+    WaveSimulator2D.releaseStorage();
     collectGarbage();
     await new Promise((done) => setTimeout(done, 200));
     resetPeakRss();

@@ -23,16 +23,16 @@ static bool grid2d_of(call *c, int32_t grid, gs_grid2d *out) {
 
 static napi_value forward_run2d(napi_env env, napi_callback_info info) {
   call c;
-  if (!begin(&c, env, info, "forwardRun2d", 19)) return NULL;
-  const int32_t grid = i32(&c, 0), u0 = i32(&c, 1), u1 = i32(&c, 2), u2 = i32(&c, 3), w = i32(&c, 4), w_stride = i32(&c, 5);
-  const int32_t n0 = i32(&c, 6), n1 = i32(&c, 7);
+  if (!begin(&c, env, info, "forwardRun2d", 18)) return NULL;
+  const int32_t grid = i32(&c, 0), u0 = i32(&c, 1), u1 = i32(&c, 2), w = i32(&c, 3), w_stride = i32(&c, 4);
+  const int32_t n0 = i32(&c, 5), n1 = i32(&c, 6);
   gs_grid2d g;
   if (!(c.ok && grid2d_of(&c, grid, &g))) return NULL;
   const int64_t cells = (int64_t)g.sx * g.sz, steps = (int64_t)n1 - n0;
   shot_args a;
-  if (!(shot_in(&c, 8, n0, n1, GS_GHOST * g.sx, (int32_t)(cells - GS_GHOST * g.sx), (int32_t)cells, &a) &&
+  if (!(shot_in(&c, 7, n0, n1, GS_GHOST * g.sx, (int32_t)(cells - GS_GHOST * g.sx), (int32_t)cells, &a) &&
         require(&c, w_stride == 0 || w_stride >= cells, "W's stride must be 0 or at least the working cells") &&
-        span(&c, "u0", u0, 0, cells) && span(&c, "u1", u1, 0, cells) && span(&c, "u2", u2, 0, cells) &&
+        span(&c, "u0", u0, 0, cells) && span(&c, "u1", u1, 0, cells) && require(&c, u0 != u1, "u0 and u1 must be two arrays") &&
         span(&c, "w", w, 0, steps > 0 ? (steps - 1) * w_stride + cells : 0)))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
@@ -40,7 +40,7 @@ static napi_value forward_run2d(napi_env env, napi_callback_info info) {
   { \
     gs_sweep2d_##sfx s; \
     gs_sweep2d_of_##sfx(&s, base, &g); \
-    const gs_run_##sfx r = {{(real *)(base + u0), (real *)(base + u1), (real *)(base + u2)}, (real *)(base + w), w_stride, NULL, \
+    const gs_run_##sfx r = {{(real *)(base + u0), (real *)(base + u1), NULL}, (real *)(base + w), w_stride, NULL, \
     a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride}; \
     gs_forward_run2d_##sfx(&s, &r, n0, n1); \
   }
@@ -102,17 +102,18 @@ static bool same_grid2d(call *c, const gs_grid2d *g, const gs_grid2d *p) {
 
 static napi_value born_run2d(napi_env env, napi_callback_info info) {
   call c;
-  if (!begin(&c, env, info, "bornRun2d", 24)) return NULL;
-  const int32_t grid = i32(&c, 0), pgrid = i32(&c, 1), u0 = i32(&c, 2), u1 = i32(&c, 3), u2 = i32(&c, 4), w = i32(&c, 5);
-  const int32_t p0 = i32(&c, 6), p1 = i32(&c, 7), p2 = i32(&c, 8), pw = i32(&c, 9), dm = i32(&c, 10);
-  const int32_t n0 = i32(&c, 11), n1 = i32(&c, 12);
+  if (!begin(&c, env, info, "bornRun2d", 22)) return NULL;
+  const int32_t grid = i32(&c, 0), pgrid = i32(&c, 1), u0 = i32(&c, 2), u1 = i32(&c, 3), w = i32(&c, 4);
+  const int32_t p0 = i32(&c, 5), p1 = i32(&c, 6), pw = i32(&c, 7), dm = i32(&c, 8);
+  const int32_t n0 = i32(&c, 9), n1 = i32(&c, 10);
   gs_grid2d g, gp;
   if (!(c.ok && grid2d_of(&c, grid, &g) && grid2d_of(&c, pgrid, &gp) && same_grid2d(&c, &g, &gp))) return NULL;
   const int64_t cells = (int64_t)g.sx * g.sz;
   shot_args a;
-  if (!(shot_in(&c, 13, n0, n1, GS_GHOST * g.sx, (int32_t)(cells - GS_GHOST * g.sx), (int32_t)cells, &a) &&
-        span(&c, "u0", u0, 0, cells) && span(&c, "u1", u1, 0, cells) && span(&c, "u2", u2, 0, cells) && span(&c, "w", w, 0, cells) &&
-        span(&c, "p0", p0, 0, cells) && span(&c, "p1", p1, 0, cells) && span(&c, "p2", p2, 0, cells) && span(&c, "pw", pw, 0, cells) &&
+  if (!(shot_in(&c, 11, n0, n1, GS_GHOST * g.sx, (int32_t)(cells - GS_GHOST * g.sx), (int32_t)cells, &a) &&
+        span(&c, "u0", u0, 0, cells) && span(&c, "u1", u1, 0, cells) && span(&c, "w", w, 0, cells) &&
+        span(&c, "p0", p0, 0, cells) && span(&c, "p1", p1, 0, cells) && span(&c, "pw", pw, 0, cells) &&
+        require(&c, u0 != u1 && p0 != p1, "u0 and u1, p0 and p1 must be two arrays each") &&
         span_of(&c, "dm", dm, 0, cells, 8, "float64")))
     return NULL;
   const uintptr_t base = (uintptr_t)c.base;
@@ -121,9 +122,9 @@ static napi_value born_run2d(napi_env env, napi_callback_info info) {
     gs_sweep2d_##sfx s, p; \
     gs_sweep2d_of_##sfx(&s, base, &g); \
     gs_sweep2d_of_##sfx(&p, base, &gp); \
-    const gs_born_##sfx b = {{{(real *)(base + u0), (real *)(base + u1), (real *)(base + u2)}, (real *)(base + w), 0, NULL, \
+    const gs_born_##sfx b = {{{(real *)(base + u0), (real *)(base + u1), NULL}, (real *)(base + w), 0, NULL, \
     a.amplitudes, a.dx, a.source, a.receivers, a.traces, a.trace_stride}, \
-    {(real *)(base + p0), (real *)(base + p1), (real *)(base + p2)}, (real *)(base + pw), (const double *)(base + dm)}; \
+    {(real *)(base + p0), (real *)(base + p1), NULL}, (real *)(base + pw), (const double *)(base + dm)}; \
     gs_born_run2d_##sfx(&s, &p, &b, n0, n1); \
   }
   IN_PRECISION(c, BORN_RUN2D);

@@ -82,22 +82,22 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
 
 #define FRONT2D(real, suffix)                                                                                      \
   EXPORT("forwardRun2d_" #suffix)                                                                                  \
-  void forward_run2d_##suffix(int32_t grid, int32_t u0, int32_t u1, int32_t u2, int32_t w, int32_t w_stride,       \
+  void forward_run2d_##suffix(int32_t grid, int32_t u0, int32_t u1, int32_t w, int32_t w_stride,                   \
                               int32_t n0, int32_t n1, int32_t amplitudes, double scale, int32_t src_count,           \
                               int32_t width, int32_t src_index, int32_t src_weight, int32_t rec_count,               \
                               int32_t rec_index, int32_t rec_weight, int32_t traces, int32_t trace_stride) {         \
     gs_sweep2d_##suffix s;                                                                                         \
     gs_sweep2d_of_##suffix(&s, 0, AT(const gs_grid2d, grid));                                                      \
     const gs_run_##suffix r = {                                                                                    \
-        {AT(real, u0), AT(real, u1), AT(real, u2)}, AT(real, w), w_stride, 0, AT(const double, amplitudes), scale,  \
+        {AT(real, u0), AT(real, u1), 0}, AT(real, w), w_stride, 0, AT(const double, amplitudes), scale,             \
         {src_count, width, AT(const int32_t, src_index), AT(const double, src_weight)},                           \
         {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                           \
         AT(double, traces), trace_stride};                                                                         \
     gs_forward_run2d_##suffix(&s, &r, n0, n1);                                                                     \
   }                                                                                                                \
   EXPORT("bornRun2d_" #suffix)                                                                                     \
-  void born_run2d_##suffix(int32_t grid, int32_t pgrid, int32_t u0, int32_t u1, int32_t u2, int32_t w, int32_t p0,  \
-                           int32_t p1, int32_t p2, int32_t pw, int32_t dm, int32_t n0, int32_t n1, int32_t amplitudes,  \
+  void born_run2d_##suffix(int32_t grid, int32_t pgrid, int32_t u0, int32_t u1, int32_t w, int32_t p0,              \
+                           int32_t p1, int32_t pw, int32_t dm, int32_t n0, int32_t n1, int32_t amplitudes,  \
                            double scale, int32_t src_count, int32_t width, int32_t src_index, int32_t src_weight,       \
                            int32_t rec_count, int32_t rec_index, int32_t rec_weight, int32_t traces,                    \
                            int32_t trace_stride) {                                                                      \
@@ -105,11 +105,11 @@ void configure(int32_t sweep, int32_t k, int32_t a, int32_t b, int32_t psi, int3
     gs_sweep2d_of_##suffix(&s, 0, AT(const gs_grid2d, grid));                                                      \
     gs_sweep2d_of_##suffix(&p, 0, AT(const gs_grid2d, pgrid));                                                     \
     const gs_born_##suffix b = {                                                                                   \
-        {{AT(real, u0), AT(real, u1), AT(real, u2)}, AT(real, w), 0, 0, AT(const double, amplitudes), scale,        \
+        {{AT(real, u0), AT(real, u1), 0}, AT(real, w), 0, 0, AT(const double, amplitudes), scale,                   \
          {src_count, width, AT(const int32_t, src_index), AT(const double, src_weight)},                          \
          {rec_count, width, AT(const int32_t, rec_index), AT(const double, rec_weight)},                          \
          AT(double, traces), trace_stride},                                                                        \
-        {AT(real, p0), AT(real, p1), AT(real, p2)}, AT(real, pw), AT(const double, dm)};                           \
+        {AT(real, p0), AT(real, p1), 0}, AT(real, pw), AT(const double, dm)};                                      \
     gs_born_run2d_##suffix(&s, &p, &b, n0, n1);                                                                    \
   }                                                                                                                \
   EXPORT("reverseRun2d_" #suffix)                                                                                  \

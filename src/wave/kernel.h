@@ -148,13 +148,15 @@ typedef struct {
 typedef GS_SWEEP2D(double) gs_sweep2d_f64;
 typedef GS_SWEEP2D(float) gs_sweep2d_f32;
 
-/* Forward steps n0 .. n1-1 of one 2D shot (a gs_run: three time levels, W^n storage, the wavelet
- * and, in `dx`, the source's scale 1/(dx dz), the points as flat cell indices row * sx + column,
- * the traces); u^{n1-1}, u^{n1} end as in gs_forward_run. With w_stride 0, W^n is not kept and
- * not written at all (forward-only runs and checkpointing's plain advance). */
+/* Forward steps n0 .. n1-1 of one 2D shot (a gs_run: two time levels, u[0] = u^{n0-1} and u[1] =
+ * u^{n0}, u[2] unused: each step writes u^{n+1} over u^{n-1}; W^n storage, the wavelet and, in
+ * `dx`, the source's scale 1/(dx dz), the points as flat cell indices row * sx + column, the
+ * traces); afterwards u^{n1-1}, u^{n1} are u[(n1-n0) % 2], u[(n1-n0+1) % 2]. With w_stride 0,
+ * W^n is not kept and not written at all (forward-only runs and checkpointing's plain advance). */
 void gs_forward_run2d_f64(const gs_sweep2d_f64 *s, const gs_run_f64 *r, int32_t n0, int32_t n1);
 void gs_forward_run2d_f32(const gs_sweep2d_f32 *s, const gs_run_f32 *r, int32_t n0, int32_t n1);
-/* Born modelling in 2D, steps n0 .. n1-1 (as gs_born_run): the background shot with sweep s (its
+/* Born modelling in 2D, steps n0 .. n1-1 (as gs_born_run, but with two time levels per field, as
+ * gs_forward_run2d's): the background shot with sweep s (its
  * W^n in b->base.w, stride 0; b->base.range unused; `dx` the source's scale 1/(dx dz)), the
  * scattered field with sweep p (the same grid but for its own psi and zeta arrays), driven by
  * dm W^n (b->dk: dm per cell, float64, zero in the ghosts) and sampled into the traces. */

@@ -9,7 +9,9 @@
  *   zeta_a^n = b_a zeta_a^{n-1} + a_a Q_a^n
  *   W^n      = (Q_x^n + zeta_x^n) / dx^2 + (Q_z^n + zeta_z^n) / dz^2 + f^n s / (dx dz)
  *   u^{n+1}  = 2 u^n - u^{n-1} + m W^n
- * with a_a = b_a - 1 inside the layers and a_a = 0, b_a = 1 outside. A free surface mirrors u
+ * with u^{n+1} written over u^{n-1} cell by cell (it reads u^{n-1} at its own cell only), so a
+ * shot keeps two time levels, not three: one stream read and written a step instead of a read,
+ * a write and its write-allocate; and a_a = b_a - 1 inside the layers and a_a = 0, b_a = 1 outside. A free surface mirrors u
  * oddly about the plane half a row above the first row (u = 0 there); the other sides absorb.
  *
  * Assumptions: arrays do not overlap; m, psi and zeta are zero in the ghosts; the ghost columns
@@ -21,20 +23,20 @@
  * indexed by column (the z axis's neighbours sx apart), so that a row's C-PML terms are done
  * while the row is in cache and a row scratch can stand for a whole array. */
 
-/* u^{n+1} (and W^n when `store`) over columns [start, end) of a row: both axes' second
- * differences, then (`px`) the x axis's C-PML terms and (`pz`) the z axis's: each adds
+/* u^{n+1} over u^{n-1} in `un` (and W^n when `store`) over columns [start, end) of a row: both
+ * axes' second differences, then (`px`) the x axis's C-PML terms and (`pz`) the z axis's: each adds
  * (D1 psi + zeta) / h^2 to W and m times it to u^{n+1}, with zeta = b zeta + a (D2 u + D1 psi)
  * (x: a, b per column; z: the row's az, bz). The psi of both axes must be this step's within
  * GS_GHOST cells along their axis. Without `store` W^n is not written (forward-only runs). */
-INLINE void FN(row2d)(const real *restrict u, const real *restrict prev, real *restrict next, const real *restrict m,
-                      real *restrict w, const real *restrict psix, real *restrict zetax, const real *restrict ax,
+INLINE void FN(row2d)(const real *restrict u, real *restrict un, const real *restrict m, real *restrict w,
+                      const real *restrict psix, real *restrict zetax, const real *restrict ax,
                       const real *restrict bx, const real *restrict psiz, real *restrict zetaz, real az, real bz,
                       ptrdiff_t start, ptrdiff_t end, ptrdiff_t sx, real idx2, real idz2, real c0, real c1, real c2, real c3,
                       real c4, real d1, real d2, real d3, real d4, const int store, const int px, const int pz) {
   for (ptrdiff_t j = start; j < end; j++) {
     const real uxx = D2(u, j), uzz = D2S(u, j, sx);
     real d = uxx * idx2 + uzz * idz2;
-    real v = ((u[j] + u[j]) - prev[j]) + m[j] * d;
+    real v = ((u[j] + u[j]) - un[j]) + m[j] * d;
     if (px) {
       const real t = D1(psix, j);
       const real z = FN(flush)(bx[j] * zetax[j] + ax[j] * (uxx + t));
@@ -52,18 +54,18 @@ INLINE void FN(row2d)(const real *restrict u, const real *restrict prev, real *r
       v = FN(flush)(v + m[j] * extra);
     }
     if (store) w[j] = d;
-    next[j] = v;
+    un[j] = v;
   }
 }
 
 /* row2d's eight cases, each a loop of its own (named by store, px, pz). */
-#define ROW2D_PARAMS                                                                                                   \
-  const real *restrict u, const real *restrict prev, real *restrict next, const real *restrict m, real *restrict w,  \
-      const real *restrict psix, real *restrict zetax, const real *restrict ax, const real *restrict bx,              \
-      const real *restrict psiz, real *restrict zetaz, real az, real bz, ptrdiff_t start, ptrdiff_t end, ptrdiff_t sx, \
-      real idx2, real idz2, real c0, real c1, real c2, real c3, real c4, real d1, real d2, real d3, real d4
+#define ROW2D_PARAMS                                                                                                  \
+  const real *restrict u, real *restrict un, const real *restrict m, real *restrict w, const real *restrict psix,    \
+      real *restrict zetax, const real *restrict ax, const real *restrict bx, const real *restrict psiz,             \
+      real *restrict zetaz, real az, real bz, ptrdiff_t start, ptrdiff_t end, ptrdiff_t sx, real idx2, real idz2,     \
+      real c0, real c1, real c2, real c3, real c4, real d1, real d2, real d3, real d4
 #define ROW2D_ARGS \
-  u, prev, next, m, w, psix, zetax, ax, bx, psiz, zetaz, az, bz, start, end, sx, idx2, idz2, c0, c1, c2, c3, c4, d1, d2, d3, d4
+  u, un, m, w, psix, zetax, ax, bx, psiz, zetaz, az, bz, start, end, sx, idx2, idz2, c0, c1, c2, c3, c4, d1, d2, d3, d4
 #define ROW2D_CASE(store, px, pz) \
   LOOP void FN(row2d_##store##px##pz)(ROW2D_PARAMS) { FN(row2d)(ROW2D_ARGS, store, px, pz); }
 ROW2D_CASE(0, 0, 0)
@@ -77,13 +79,13 @@ ROW2D_CASE(1, 1, 1)
 #undef ROW2D_CASE
 
 /* Columns [start, end) of row r (at cell `row`) by the case of row2d they need. */
-INLINE void FN(span2d)(const FN(gs_sweep2d) *s, const real *u, const real *prev, real *next, real *w, ptrdiff_t r,
+INLINE void FN(span2d)(const FN(gs_sweep2d) *s, const real *u, real *un, real *w, ptrdiff_t r,
                        ptrdiff_t start, ptrdiff_t end, int px, int pz) {
   if (start >= end) return;
   const ptrdiff_t row = r * s->sx;
   real *const wr = w == NULL ? NULL : w + row;
 #define ROW2D_CALL(store, px, pz)                                                                                     \
-  FN(row2d_##store##px##pz)(u + row, prev + row, next + row, s->m + row, wr, s->psix + row, s->zetax + row, s->ax, s->bx, \
+  FN(row2d_##store##px##pz)(u + row, un + row, s->m + row, wr, s->psix + row, s->zetax + row, s->ax, s->bx, \
                             s->psiz + row, s->zetaz + row, s->az[r], s->bz[r], start, end, s->sx, s->idx2, s->idz2,    \
                             WEIGHTS_C(s), WEIGHTS_D(s))
   /* a switch, not a table of functions: the WebAssembly module may own no data */
@@ -143,10 +145,10 @@ INLINE void FN(psiz_row2d)(const FN(gs_sweep2d) *s, const real *u, ptrdiff_t r) 
     FN(psiz2d)(u + row, s->psiz + row, s->az[r], s->bz[r], GS_GHOST, s->sx - GS_GHOST, s->sx, WEIGHTS_D(s));
 }
 
-/* One 2D step, row by row: the free surface's mirror rows first; psi_z kept GS_GHOST rows ahead
+/* One 2D step, row by row (u^{n+1} over u^{n-1} in `un`): the free surface's mirror rows first; psi_z kept GS_GHOST rows ahead
  * of the row updated (D1 psi_z reads that far); each row's psi_x, then its update (row2d), W^n
  * into `w` unless it is NULL. */
-INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, const real *prev, real *next, real *w) {
+INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, real *un, real *w) {
   const ptrdiff_t sx = s->sx, g = GS_GHOST, x0 = g, x1 = sx - g, z0 = g, z1 = s->sz - g;
   ptrdiff_t xa, xb;
   FN(x_terms2d)(s, &xa, &xb);
@@ -158,27 +160,26 @@ INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, const real *pre
     if (s->xl > x0) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, x0, s->xl, WEIGHTS_D(s));
     if (s->xr < x1) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, s->xr, x1, WEIGHTS_D(s));
     const int pz = FN(z_terms2d)(s, r);
-    FN(span2d)(s, u, prev, next, w, r, x0, xa, 1, pz);
-    FN(span2d)(s, u, prev, next, w, r, xa, xb, 0, pz);
-    FN(span2d)(s, u, prev, next, w, r, xb, x1, 1, pz);
+    FN(span2d)(s, u, un, w, r, x0, xa, 1, pz);
+    FN(span2d)(s, u, un, w, r, xa, xb, 0, pz);
+    FN(span2d)(s, u, un, w, r, xb, x1, 1, pz);
   }
 }
 
-/* Step n of a 2D shot: the step of sweep s, then the source injected in float64 arithmetic (into
- * u^{n+1}, and W^n unless w is NULL). */
-INLINE void FN(source_step2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, real *cur, const real *prev, real *next, real *w,
-                              int32_t n) {
-  FN(forward_step2d)(s, cur, prev, next, w);
-  FN(inject_source)(s->m, r, w, next, r->amplitudes[n]); /* r->dx carries 1/(dx dz) */
+/* Step n of a 2D shot: the step of sweep s (u^{n+1} over u^{n-1} in `un`), then the source
+ * injected in float64 arithmetic (into u^{n+1}, and W^n unless w is NULL). */
+INLINE void FN(source_step2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, real *cur, real *un, real *w, int32_t n) {
+  FN(forward_step2d)(s, cur, un, w);
+  FN(inject_source)(s->m, r, w, un, r->amplitudes[n]); /* r->dx carries 1/(dx dz) */
 }
 
 void FN(gs_forward_run2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
-  real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
+  real *prev = r->u[0], *cur = r->u[1];
   for (int32_t n = n0; n < n1; n++) {
-    FN(source_step2d)(s, r, cur, prev, next, r->w_stride == 0 ? NULL : r->w + (ptrdiff_t)(n - n0) * r->w_stride, n);
-    FN(sample)(r, next, n);
+    FN(source_step2d)(s, r, cur, prev, r->w_stride == 0 ? NULL : r->w + (ptrdiff_t)(n - n0) * r->w_stride, n);
+    FN(sample)(r, prev, n);
     real *t = prev;
-    prev = cur, cur = next, next = t;
+    prev = cur, cur = t;
   }
 }
 
@@ -193,18 +194,18 @@ LOOP void FN(born_source2d)(real *restrict next, const double *restrict dm, cons
  * float64, zero in the ghosts) and sampled by the receivers into the traces. */
 INLINE void FN(born_run2d)(const FN(gs_sweep2d) *s, const FN(gs_sweep2d) *p, const FN(gs_born) *b, int32_t n0, int32_t n1) {
   const FN(gs_run) *r = &b->base;
-  real *prev = r->u[0], *cur = r->u[1], *next = r->u[2];
-  real *pprev = b->u[0], *pcur = b->u[1], *pnext = b->u[2];
+  real *prev = r->u[0], *cur = r->u[1];
+  real *pprev = b->u[0], *pcur = b->u[1];
   const ptrdiff_t sx = s->sx, g = GS_GHOST;
   for (int32_t n = n0; n < n1; n++) {
-    FN(source_step2d)(s, r, cur, prev, next, r->w, n);
-    FN(forward_step2d)(p, pcur, pprev, pnext, NULL); /* the scattered field's W^n is not needed */
-    for (ptrdiff_t row = g; row < s->sz - g; row++) FN(born_source2d)(pnext, b->dk, r->w, row * sx + g, row * sx + sx - g);
-    FN(sample)(r, pnext, n);
+    FN(source_step2d)(s, r, cur, prev, r->w, n);
+    FN(forward_step2d)(p, pcur, pprev, NULL); /* the scattered field's W^n is not needed */
+    for (ptrdiff_t row = g; row < s->sz - g; row++) FN(born_source2d)(pprev, b->dk, r->w, row * sx + g, row * sx + sx - g);
+    FN(sample)(r, pprev, n);
     real *t = prev;
-    prev = cur, cur = next, next = t;
+    prev = cur, cur = t;
     t = pprev;
-    pprev = pcur, pcur = pnext, pnext = t;
+    pprev = pcur, pcur = t;
   }
 }
 

@@ -10,37 +10,80 @@
  * one segment of steps and gives the adjoint a grid of its own (the same but for its memory
  * variables), since the forward state is recomputed beside the adjoint one; a forward state
  * saved for it is u^{n-1}, u^n and the four memory arrays on their layers (grid2d.ts's layerSpans2D).
+ * Two time levels serve a run: each step writes u^{n+1} over u^{n-1} (kernel2d-real.h).
  *
  * Born modelling (an arena made with `born`) steps a scattered field beside the background on
- * a second grid block: the same gs_grid2d but for its own memory variables, with its own three
+ * a second grid block: the same gs_grid2d but for its own memory variables, with its own two
  * time levels and W scratch, driven by dm W^n (dm per working cell, float64).
+ *
+ * Full storage's arena is the one worth keeping: up to 2 GiB, whose first touch of every page
+ * cost a fresh one 20-35% of a gradient's time. The last one made in a thread is kept and
+ * handed to the next {@link Propagator2D.stored} call of the same sizes (any simulator's: the
+ * single-shot simulators of a shot-parallel inversion share it), which takes it over from the
+ * linearization that had it; see {@link Propagator2D.claim}.
  */
 import { GHOST } from "./config.js";
 import { layerSpans2D, stateValues2D, type Layout2D } from "./grid2d.js";
 import { ShotPoints } from "./shot-points.js";
 import type { Real } from "./precision.js";
-import { arena, type Kernels } from "./wasm.js";
+import { backendInfo } from "./backend.js";
+import { arena, type ArraySpec, type Kernels } from "./wasm.js";
 
 /** float64 values of a gs_grid2d (kernel.h): 16 int32 (8 values), then c[5], d[5], 1/dx^2, 1/dz^2. */
 const GRID_VALUES = 20;
 
 /** The arrays of the working precision, first in the arena (see the constructor's specs). */
-const REAL_ARRAYS = 19;
+const REAL_ARRAYS = 18;
+
+/** The arrays of an arena (the constructor's arguments; the order its fields are read in). */
+function specs2D(lay: Layout2D, stored: boolean, born: boolean, segment: number): ArraySpec[] {
+  const cells = lay.sx * lay.sz, nr = lay.nreceivers, nt = lay.nt, ns = lay.sources.length;
+  const storage = stored ? ns * Math.max(nt - 1, 1) * cells : Math.max(segment, 1) * cells;
+  return [
+    { length: cells }, { length: lay.sx }, { length: lay.sx }, { length: lay.sz }, { length: lay.sz }, // m, ax, bx, az, bz
+    { length: cells }, { length: cells }, { length: cells }, { length: cells }, // psix, zetax, psiz, zetaz
+    { length: cells }, { length: cells }, // u^{n-1}, u^n
+    { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, // later, earlier, qx, qz, pbx, pbz
+    { length: storage }, // W
+    { length: cells, type: "float64" }, { length: GRID_VALUES, type: "float64" }, { length: nt, type: "float64" },
+    ...ShotPoints.specs(lay), { length: nr * nt, type: "float64" },
+    { length: nt, type: "float64" },
+    ...Array.from({ length: 7 }, () => ({ length: born ? cells : 0 })), // the scattered psix, zetax, psiz, zetaz, p^{n-1}, p^n, W
+    { length: born ? cells : 0, type: "float64" }, { length: born ? GRID_VALUES : 0, type: "float64" }, // dm, the scattered grid
+    { length: nr * nt, type: "float64" }, { length: segment > 0 ? GRID_VALUES : 0, type: "float64" }, // the residual, the adjoint's grid
+    ...Array.from({ length: 4 }, () => ({ length: segment > 0 ? cells : 0 })), // the adjoint's psix, zetax, psiz, zetaz (checkpointing)
+  ];
+}
+
+/** Which full-storage arenas can stand for one another: the same backend, precision, grid width and arrays. */
+function storedKey(lay: Layout2D): string {
+  return JSON.stringify([backendInfo().backend, lay.precision, lay.sx, specs2D(lay, true, false, 0)]);
+}
+
+/** The last full-storage arena made in this thread (see the module's comment). */
+let spare: { key: string; prop: Propagator2D } | null = null;
 
 export class Propagator2D {
   readonly kernels: Kernels;
-  private readonly lay: Layout2D;
+  private lay: Layout2D;
   private readonly cells: number;
   /** m = c^2 dt^2 per working cell (zero in the ghosts); the C-PML's memory variables (or their adjoints). */
   private readonly m: Real;
   private readonly memory: Real[];
-  /** u^{n-1}, u^n, scratch: rotated as the kernels rotate them (see {@link advance}). */
+  /** u^{n-1}, u^n: swapped as the kernels swap them (see {@link advance}). */
   private u: Real[];
   /** W^n: one step's (stride 0), every step of every shot's ((nt - 1) cells per shot), or a checkpointing segment's. */
   private readonly w: Real;
   readonly stored: boolean;
   /** Steps of W^n a checkpointing arena holds (0: none). */
   readonly segment: number;
+  /** The C-PML's a and b per column (x) and per row (z). */
+  private readonly ax: Real;
+  private readonly bx: Real;
+  private readonly az: Real;
+  private readonly bz: Real;
+  /** Who has the forward run held in a full-storage arena (see {@link claim}). */
+  private owner: object | null = null;
   /** The adjoint: ubar^{n+1}, ubar^{n+2} (swapped as the kernel swaps them), scratch Q-bar and P-bar per axis. */
   private later: Real;
   private earlier: Real;
@@ -77,59 +120,77 @@ export class Propagator2D {
     this.lay = lay;
     this.stored = stored;
     this.segment = segment;
-    const cells = (this.cells = lay.sx * lay.sz);
-    const nr = lay.nreceivers, nt = lay.nt, ns = lay.sources.length;
-    const storage = stored ? ns * Math.max(nt - 1, 1) * cells : Math.max(segment, 1) * cells;
-    const { arrays, kernels } = arena([
-      { length: cells }, { length: lay.sx }, { length: lay.sx }, { length: lay.sz }, { length: lay.sz }, // m, ax, bx, az, bz
-      { length: cells }, { length: cells }, { length: cells }, { length: cells }, // psix, zetax, psiz, zetaz
-      { length: cells }, { length: cells }, { length: cells }, // u^{n-1}, u^n, scratch
-      { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, { length: cells }, // later, earlier, qx, qz, pbx, pbz
-      { length: storage }, // W
-      { length: cells, type: "float64" }, { length: GRID_VALUES, type: "float64" }, { length: nt, type: "float64" },
-      ...ShotPoints.specs(lay), { length: nr * nt, type: "float64" },
-      { length: nt, type: "float64" },
-      ...Array.from({ length: 8 }, () => ({ length: born ? cells : 0 })), // the scattered psix, zetax, psiz, zetaz, p^{n-1}, p^n, scratch, W
-      { length: born ? cells : 0, type: "float64" }, { length: born ? GRID_VALUES : 0, type: "float64" }, // dm, the scattered grid
-      { length: nr * nt, type: "float64" }, { length: segment > 0 ? GRID_VALUES : 0, type: "float64" }, // the residual, the adjoint's grid
-      ...Array.from({ length: 4 }, () => ({ length: segment > 0 ? cells : 0 })), // the adjoint's psix, zetax, psiz, zetaz (checkpointing)
-    ], lay.precision);
+    this.cells = lay.sx * lay.sz;
+    const { arrays, kernels } = arena(specs2D(lay, stored, born, segment), lay.precision);
     this.kernels = kernels;
     const real = arrays.slice(0, REAL_ARRAYS) as Real[];
-    let ax: Real, bx: Real, az: Real, bz: Real;
-    [this.m, ax, bx, az, bz] = real;
+    [this.m, this.ax, this.bx, this.az, this.bz] = real;
     this.memory = real.slice(5, 9);
-    this.u = real.slice(9, 12);
-    [this.later, this.earlier] = real.slice(12, 14);
-    this.scratch = real.slice(14, 18);
-    this.w = real[18];
+    this.u = real.slice(9, 11);
+    [this.later, this.earlier] = real.slice(11, 13);
+    this.scratch = real.slice(13, 17);
+    this.w = real[17];
     [this.gradM, this.grid, this.amplitudes] = arrays.slice(REAL_ARRAYS, REAL_ARRAYS + 3) as Float64Array[];
     this.points = new ShotPoints(arrays.slice(REAL_ARRAYS + 3, REAL_ARRAYS + 7));
     [this.traces, this.fBar] = arrays.slice(REAL_ARRAYS + 7, REAL_ARRAYS + 9) as Float64Array[];
     const scattered = arrays.slice(REAL_ARRAYS + 9);
     this.scatteredMemory = scattered.slice(0, 4) as Real[];
-    this.p = scattered.slice(4, 7) as Real[];
-    this.pw = scattered[7] as Real;
-    [this.dm, this.scatteredGrid, this.residual] = scattered.slice(8, 11) as Float64Array[];
-    const adjointGrid = scattered[11] as Float64Array;
-    this.adjointMemory = segment > 0 ? (scattered.slice(12, 16) as Real[]) : this.memory;
-    ax.set(lay.ax), bx.set(lay.bx), az.set(lay.az), bz.set(lay.bz);
+    this.p = scattered.slice(4, 6) as Real[];
+    this.pw = scattered[6] as Real;
+    [this.dm, this.scatteredGrid, this.residual] = scattered.slice(7, 10) as Float64Array[];
+    this.adjointGrid = segment > 0 ? (scattered[10] as Float64Array) : this.grid;
+    this.adjointMemory = segment > 0 ? (scattered.slice(11, 15) as Real[]) : this.memory;
+    this.bind(lay);
+  }
+
+  /**
+   * The arena of a full-storage linearization, its forward run to be made for `owner`: the
+   * thread's last one when it has the same sizes (taken over from whoever had it, see
+   * {@link claim}), else a new one, kept in its place.
+   */
+  static stored(lay: Layout2D, owner: object): Propagator2D {
+    const key = storedKey(lay);
+    if (spare?.key !== key) {
+      spare = null; // the old one goes before the new is made
+      spare = { key, prop: new Propagator2D(lay, true) };
+    }
+    spare.prop.claim(lay, owner);
+    return spare.prop;
+  }
+
+  /** Lets go of the arena kept for the next {@link stored} call: freed with the linearizations that have it. */
+  static releaseStored(): void {
+    spare = null;
+  }
+
+  /**
+   * Makes this arena `owner`'s, for `lay` (a layout of the sizes it was made for): false when it
+   * already was, true when it was taken from another (or had none), so that `owner` must run its
+   * forward again before it reverses over the stored W^n.
+   */
+  claim(lay: Layout2D, owner: object): boolean {
+    if (this.owner === owner) return false;
+    this.owner = owner;
+    if (lay !== this.lay) this.bind(lay);
+    return true;
+  }
+
+  /** The grid and C-PML coefficients of `lay` written into the arena (made for its sizes). */
+  private bind(lay: Layout2D): void {
+    this.lay = lay;
+    this.layerSpans = null;
+    this.ax.set(lay.ax), this.bx.set(lay.bx), this.az.set(lay.az), this.bz.set(lay.bz);
     const ints = new Int32Array(this.grid.buffer, this.grid.byteOffset, 16);
-    ints.set([this.m, ax, bx, az, bz, ...this.memory].map((a) => a.byteOffset));
+    ints.set([this.m, this.ax, this.bx, this.az, this.bz, ...this.memory].map((a) => a.byteOffset));
     ints.set([lay.sx, lay.sz, lay.xl, lay.xr, lay.zt, lay.zb, lay.top === "free" ? -1 : 0], 9);
     const st = lay.stencil, pad = (a: readonly number[], n: number, from: number) => Array.from({ length: n }, (_, j) => (j >= from && j - from < a.length ? a[j - from] : 0));
     this.grid.set([...pad(st.second, 5, 0), ...pad(st.first, 5, 1), 1 / lay.dx ** 2, 1 / lay.dz ** 2], 8);
-    if (born) {
-      this.scatteredGrid.set(this.grid);
-      new Int32Array(this.scatteredGrid.buffer, this.scatteredGrid.byteOffset, 9).set(this.scatteredMemory.map((a) => a.byteOffset), 5);
-    }
-    if (segment > 0) {
-      adjointGrid.set(this.grid);
-      new Int32Array(adjointGrid.buffer, adjointGrid.byteOffset, 9).set(this.adjointMemory.map((a) => a.byteOffset), 5);
-      this.adjointGrid = adjointGrid;
-    } else {
-      this.adjointGrid = this.grid;
-    }
+    const own = (grid: Float64Array, memory: Real[]) => {
+      grid.set(this.grid);
+      new Int32Array(grid.buffer, grid.byteOffset, 9).set(memory.map((a) => a.byteOffset), 5);
+    };
+    if (this.scatteredGrid.length > 0) own(this.scatteredGrid, this.scatteredMemory);
+    if (this.segment > 0) own(this.adjointGrid, this.adjointMemory);
   }
 
   /** u^n of the live forward state (after steps up to n): a view of the working grid, valid until the next step. */
@@ -246,12 +307,11 @@ export class Propagator2D {
    * call, W^n to byte offset `w` + (n - n0) `stride` values; the receivers sampled into {@link traces}.
    */
   private advance(n0: number, n1: number, w: number, stride: number): void {
-    const lay = this.lay, [u0, u1, u2] = this.u;
-    this.kernels.forwardRun2d(this.grid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset, w, stride, n0, n1,
+    const lay = this.lay, [u0, u1] = this.u;
+    this.kernels.forwardRun2d(this.grid.byteOffset, u0.byteOffset, u1.byteOffset, w, stride, n0, n1,
       this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points.args(), this.traces.byteOffset, lay.nt);
-    // The kernel rotates (prev, cur, next) to (cur, next, prev) every step.
-    const k = Math.max(n1 - n0, 0) % 3;
-    this.u = [...this.u.slice(k), ...this.u.slice(0, k)];
+    // The kernel writes u^{n+1} over u^{n-1} and swaps the two every step.
+    if (Math.max(n1 - n0, 0) % 2 === 1) this.u = [u1, u0];
   }
 
   /** Plain forward steps n0 .. n1-1 (checkpointing's advance): W^n not kept. */
@@ -308,9 +368,9 @@ export class Propagator2D {
     this.traces.fill(0);
     this.amplitudes.set(lay.wavelets[s]);
     this.points.load(this.lay.sources[s], this.lay.receivers[s]);
-    const [u0, u1, u2] = this.u, [p0, p1, p2] = this.p;
-    this.kernels.bornRun2d(this.grid.byteOffset, this.scatteredGrid.byteOffset, u0.byteOffset, u1.byteOffset, u2.byteOffset,
-      this.w.byteOffset, p0.byteOffset, p1.byteOffset, p2.byteOffset, this.pw.byteOffset, this.dm.byteOffset, 0, nt - 1,
+    const [u0, u1] = this.u, [p0, p1] = this.p;
+    this.kernels.bornRun2d(this.grid.byteOffset, this.scatteredGrid.byteOffset, u0.byteOffset, u1.byteOffset,
+      this.w.byteOffset, p0.byteOffset, p1.byteOffset, this.pw.byteOffset, this.dm.byteOffset, 0, nt - 1,
       this.amplitudes.byteOffset, 1 / (lay.dx * lay.dz), ...this.points.args(), this.traces.byteOffset, nt);
   }
 

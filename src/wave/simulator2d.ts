@@ -41,12 +41,24 @@ export interface Wave2DGradients {
  *
  * Memory of {@link linearize}: full storage keeps W^n of every step and shot, B nshots (nt - 1)
  * sx sz bytes (sx, sz: the working grid's columns and rows, layers and 8 ghost cells included;
- * B = 8 in float64, 4 in float32), made on each call; checkpointing the memory of `snapshots`
- * forward states (see {@link storagePlan}).
+ * B = 8 in float64, 4 in float32); checkpointing the memory of `snapshots` forward states (see
+ * {@link storagePlan}). Full storage's memory is made once per thread and sizes: the last one
+ * stays held and serves the next linearization of the same sizes (this simulator's or another's),
+ * which takes it from the one before; that one's `vjp` and `gradients` stay valid and exact (the
+ * same bits), but cost its forward run again, done into the memory it takes back.
+ * {@link WaveSimulator2D.releaseStorage} lets it go.
  */
 export class WaveSimulator2D implements Differentiable {
   /** The validated problem (grid, layers, shots' points and wavelets) the kernels run. */
   readonly layout: Layout2D;
+
+  /**
+   * Lets go of the full-storage memory kept for the next linearization (see the class's
+   * comment), in this thread: it is freed once no linearization holds it.
+   */
+  static releaseStorage(): void {
+    Propagator2D.releaseStored();
+  }
 
   /**
    * @param problem the problem (see {@link Wave2DConfig}), or `{ layout }`: an already validated
@@ -122,20 +134,26 @@ export class WaveSimulator2D implements Differentiable {
    * the velocity part; and `jvp(dVelocity)`: J dc, the Born data [nshots, nreceivers, nt] (one
    * coupled background and scattered run per shot, in an arena of its own).
    *
-   * Full storage keeps W^n of every step and shot in the forward run; checkpointing keeps the
-   * forward states the plan (see {@link storagePlan}) saves and recomputes W^n segment by segment
-   * in each shot's reverse (the gradients equal full storage's bit for bit).
+   * Full storage keeps W^n of every step and shot in the forward run, in memory the next
+   * full-storage linearization of the same sizes reuses (see the class's comment: an older
+   * linearization's gradients then run its forward again first); checkpointing keeps the forward
+   * states the plan (see {@link storagePlan}) saves and recomputes W^n segment by segment in each
+   * shot's reverse (the gradients equal full storage's bit for bit).
    */
   linearize(velocity: Field): Linearization & { jvp(dVelocity: Field): Field; gradients(dData: Field): Wave2DGradients } {
     const lay = this.layout, c = this.velocityOf(velocity);
     const [ns] = this.dataShape, cells = lay.sx * lay.sz, v = bytesPerValue(lay.precision);
     const hint = "use fewer cells (nx, nz), time samples (nt) or shots, or raise the limit (--max-memory, setMemoryLimit)";
     let prop: Propagator2D, reverse: (s: number, residual: Float64Array) => void;
+    let reclaim = () => {};
     if (lay.storage.mode === "full") {
       checkMemory("nt", [...wave2DMemory(cells, lay.nt, ns * lay.nreceivers, lay.precision),
         { what: "2D W^n of every step and shot (full storage)", bytes: v * ns * Math.max(lay.nt - 1, 1) * cells }], hint);
-      prop = new Propagator2D(lay, true);
-      reverse = (s, residual) => prop.reverseShot(s, residual);
+      const owner = {}, p = Propagator2D.stored(lay, owner);
+      prop = p;
+      reverse = (s, residual) => p.reverseShot(s, residual);
+      // Taken by a newer linearization: the forward run again, W^n stored anew.
+      reclaim = () => void (p.claim(lay, owner) && this.run(c, p));
     } else {
       let { plan, actions } = this.schedule();
       const parts = (p: CheckpointPlan) => [...wave2DMemory(cells, lay.nt, ns * lay.nreceivers, lay.precision),
@@ -166,7 +184,7 @@ export class WaveSimulator2D implements Differentiable {
       };
     }
     const data = this.run(c, prop);
-    const gradients = (dData: Field) => this.adjoint(c, prop, reverse, dData);
+    const gradients = (dData: Field) => this.adjoint(c, prop, reverse, dData, reclaim);
     return { data, vjp: (dData: Field) => gradients(dData).velocity, gradients, jvp: (dVelocity: Field) => this.born(c, dVelocity) };
   }
 
@@ -279,10 +297,14 @@ export class WaveSimulator2D implements Differentiable {
     return field(out, [ns, nr, nt]);
   }
 
-  /** The adjoint runs of every shot (`reverse`: over the stored W^n, or checkpointed): dJ/dc [nz, nx] and dJ/df [nshots, nt]. */
-  private adjoint(c: Float64Array, prop: Propagator2D, reverse: (s: number, residual: Float64Array) => void, dData: Field): Wave2DGradients {
+  /**
+   * The adjoint runs of every shot (`reverse`: over the stored W^n, or checkpointed), after
+   * `ready` (full storage's forward run again when its memory was taken): dJ/dc [nz, nx] and dJ/df [nshots, nt].
+   */
+  private adjoint(c: Float64Array, prop: Propagator2D, reverse: (s: number, residual: Float64Array) => void, dData: Field, ready: () => void): Wave2DGradients {
     const lay = this.layout, [ns, nr, nt] = this.dataShape;
     checkShape(dData, [ns, nr, nt], "dData");
+    ready();
     const residual = flatten(dData);
     prop.gradM.fill(0);
     const fBar = new Float64Array(ns * nt);

@@ -55,11 +55,12 @@ export interface Kernels {
    */
   /**
    * 2D forward steps [n0, n1) of one shot: the grid (a gs_grid2d of kernel.h: int32 offsets and
-   * sizes, then float64 weights), the three time levels, W's base and stride, the steps, the
+   * sizes, then float64 weights), the two time levels (u^{n0-1}, u^{n0}: each step writes u^{n+1}
+   * over u^{n-1}, so they swap every step), W's base and stride, the steps, the
    * wavelet (float64) and the source's scale 1/(dx dz), the source and receiver points (flat
    * cell indices row * sx + column), the traces and their stride.
    */
-  forwardRun2d(grid: number, u0: number, u1: number, u2: number, w: number, wStride: number, n0: number, n1: number,
+  forwardRun2d(grid: number, u0: number, u1: number, w: number, wStride: number, n0: number, n1: number,
     amplitudes: number, scale: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
     recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
   /**
@@ -75,13 +76,12 @@ export interface Kernels {
   /**
    * 2D Born modelling, steps [n0, n1) of one shot (the 1D bornRun's structure): the background's
    * grid (forward) and the scattered field's (a second gs_grid2d, the same but for its own psi and
-   * zeta arrays), the background's three time levels and W scratch, the scattered field's three
-   * time levels and W scratch, dm per cell (float64, zero in the ghosts) driving the scattered
+   * zeta arrays), the background's two time levels and W scratch, the scattered field's two
+   * time levels and W scratch (each pair swapped every step, as forwardRun2d's), dm per cell (float64, zero in the ghosts) driving the scattered
    * field by dm W^n, the steps, the wavelet (float64) and the source's scale 1/(dx dz), the source
    * and receiver points; the receivers sample the scattered field into the traces.
    */
-  bornRun2d(grid: number, scatteredGrid: number, u0: number, u1: number, u2: number, w: number, p0: number, p1: number, p2: number,
-    pw: number, dm: number, n0: number, n1: number, amplitudes: number, scale: number, srcCount: number, width: number,
+  bornRun2d(grid: number, scatteredGrid: number, u0: number, u1: number, w: number, p0: number, p1: number, pw: number, dm: number, n0: number, n1: number, amplitudes: number, scale: number, srcCount: number, width: number,
     srcIndex: number, srcWeight: number, recCount: number, recIndex: number, recWeight: number, traces: number, traceStride: number): void;
   reverseRun(later: number, earlier: number, q: number, pBar: number, w: number, wStride: number, gradK: number, range: number,
     n0: number, n1: number, dx: number, srcCount: number, width: number, srcIndex: number, srcWeight: number,
