@@ -15,6 +15,7 @@ import { parseScene, parseSceneText } from "../src/scene/load.js";
 import { sceneJsonSchema } from "../src/scene/schema.js";
 import { runHeatInversion } from "../src/scene/heat-inversion.js";
 import { runWaveForward } from "../src/scene/wave-forward.js";
+import { runWave2DInversion } from "../src/scene/wave2d-inversion.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
 import { bundle } from "./helpers/bundle.js";
 
@@ -97,7 +98,7 @@ describe("scene files", () => {
     const readme = readFileSync("README.md", "utf8");
     const blocks = [...readme.matchAll(/```jsonc?\n([\s\S]*?)```/g)].map((m) => parseSceneText(m[1], "README.md") as Record<string, unknown>);
     const byKind = new Map(blocks.map((b) => [b.kind, b]));
-    expect([...byKind.keys()].sort()).toEqual(["heat-inversion", "wave-forward", "wave-inversion"]);
+    expect([...byKind.keys()].sort()).toEqual(["heat-inversion", "wave-forward", "wave-inversion", "wave2d-inversion"]);
     const { model: _model, output: _output, ...common } = byKind.get("wave-forward")!;
     const examples = blocks.map((b) => (b.kind === "wave-inversion" ? { ...common, ...b } : b));
     for (const example of examples) {
@@ -106,7 +107,11 @@ describe("scene files", () => {
       // Run each (inversions cut to 2 iterations per band, to keep the test short).
       if (scene.kind === "wave-forward") runWaveForward(scene, dir);
       else if (scene.kind === "wave-inversion") runWaveInversion({ ...scene, bands: [2, "full"], optimizer: { ...scene.optimizer, iterations: 2 } }, dir);
-      else if (scene.kind === "heat-inversion") runHeatInversion({ ...scene, lCurve: undefined, optimizer: { ...scene.optimizer, iterations: 2 } }, dir);
+      // The 2D section cut to two shots of 300 steps and one iteration.
+      else if (scene.kind === "wave2d-inversion") {
+        const shots = Array.isArray(scene.shots) ? scene.shots.slice(0, 2) : { ...scene.shots, sources: { ...scene.shots.sources, count: 2 } as typeof scene.shots.sources };
+        runWave2DInversion({ ...scene, shots, time: { ...scene.time, nt: 300 }, bands: ["full"], optimizer: { ...scene.optimizer, iterations: 1 } }, dir);
+      } else if (scene.kind === "heat-inversion") runHeatInversion({ ...scene, lCurve: undefined, optimizer: { ...scene.optimizer, iterations: 2 } }, dir);
       else throw new Error(`unexpected kind ${scene.kind}`);
       expect(readRun(dir).manifest.status ?? "finished", scene.kind).toBe("finished");
     }
