@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import { field, flatten } from "../src/core/arrays.js";
 import { taylorTest } from "../src/core/gradcheck.js";
 import { readRun } from "../src/run/folder.js";
-import { runWave2DInversion, wave2DInversionProblem } from "../src/scene/wave2d-inversion.js";
+import { pointTaper, runWave2DInversion, wave2DInversionProblem } from "../src/scene/wave2d-inversion.js";
 import { Wave2DInversionScene } from "../src/scene/wave2d-schema.js";
 
 /** A small section: two layers and a lens, four surface shots. */
@@ -61,5 +61,38 @@ describe("bounds in 2D", () => {
     const models = flatten(readRun(dir).load("models"));
     expect(Math.min(...models)).toBeGreaterThanOrEqual(1900);
     expect(Math.max(...models)).toBeLessThanOrEqual(2650);
+  });
+});
+
+describe("the taper around sources and receivers", () => {
+  test("is 0 within the radius, sin(pi/4) halfway out, 1 from twice the radius, the least over the points", () => {
+    const g = { nx: 41, nz: 21, dx: 10, dz: 10, x0: 0, z0: 0 };
+    const w = pointTaper(g, [{ x: 100, z: 100 }, { x: 300, z: 100 }], 40);
+    const at = (x: number, z: number) => w[(z / 10) * g.nx + x / 10];
+    expect(at(100, 100)).toBe(0);
+    expect(at(140, 100)).toBe(0); // at the radius
+    expect(at(160, 100)).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(at(180, 100)).toBe(1);
+    expect(at(240, 100)).toBeCloseTo(Math.SQRT1_2, 12); // 140 m from one point, 60 m from the other
+    expect(at(120, 120)).toBeCloseTo(0, 12); // 28 m away
+    expect(at(130, 130)).toBeCloseTo(Math.sin((Math.PI / 2) * ((Math.hypot(30, 30) - 40) / 40)), 12);
+  });
+
+  test("a scene's taper enters as a fixed change of variables: the preconditioner written is its square, floored", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wave2d-taper-"));
+    const scene = small({ taper: { radius: 30 }, optimizer: { kind: "lbfgs", iterations: 1 } });
+    runWave2DInversion(scene, dir);
+    const run = readRun(dir);
+    const p = flatten(run.load("preconditioner"));
+    const g = { nx: 40, nz: 20, dx: 10, dz: 10, x0: 0, z0: 0 };
+    const sources = [50, 200, 350].map((x) => ({ x, z: 20 }));
+    const receivers = Array.from({ length: 20 }, (_, k) => ({ x: (390 * k) / 19, z: 20 }));
+    const w = pointTaper(g, [...sources, ...receivers], 30);
+    p.forEach((v, i) => expect(v).toBeCloseTo(Math.max(w[i], 1e-3) ** 2, 14));
+    // The cells the taper mutes barely move (by 1e-6 of a free cell's gradient step).
+    const models = flatten(run.load("models")), cells = g.nx * g.nz;
+    const moved = (i: number) => Math.abs(models[cells + i] - models[i]);
+    const muted = [...w.keys()].filter((i) => w[i] === 0), free = [...w.keys()].filter((i) => w[i] === 1);
+    expect(Math.max(...muted.map(moved))).toBeLessThan(1e-3 * Math.max(...free.map(moved)));
   });
 });

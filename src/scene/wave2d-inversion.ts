@@ -61,6 +61,33 @@ function shotsOf(scene: Wave2DInversionScene, wavelet: Float64Array): Wave2DConf
   });
 }
 
+/** The smallest factor of the taper (so that z = x / scale stays finite): the gradient there is scaled by its square, 1e-6. */
+const TAPER_FLOOR = 1e-3;
+
+/**
+ * The taper around points of a grid: per cell, the least over the points of sin(π/2 min(1,
+ * max(0, d - r) / r)) at distance d, so 0 within `radius` r of a point, 1 beyond 2r. Near a
+ * source or receiver the wavefield is singular and the gradient with it: unmuted, an
+ * inversion spends itself on those cells.
+ */
+export function pointTaper(g: Grid2D, points: readonly Point2D[], radius: number): Float64Array {
+  const out = new Float64Array(g.nx * g.nz).fill(1);
+  for (const p of points) {
+    const reach = 2 * radius;
+    const x0 = Math.max(0, Math.floor((p.x - reach - g.x0) / g.dx)), x1 = Math.min(g.nx - 1, Math.ceil((p.x + reach - g.x0) / g.dx));
+    const z0 = Math.max(0, Math.floor((p.z - reach - g.z0) / g.dz)), z1 = Math.min(g.nz - 1, Math.ceil((p.z + reach - g.z0) / g.dz));
+    for (let iz = z0; iz <= z1; iz++) {
+      for (let ix = x0; ix <= x1; ix++) {
+        const d = Math.hypot(g.x0 + ix * g.dx - p.x, g.z0 + iz * g.dz - p.z);
+        const w = Math.sin((Math.PI / 2) * Math.min(1, Math.max(0, d - radius) / radius));
+        const k = iz * g.nx + ix;
+        if (w < out[k]) out[k] = w;
+      }
+    }
+  }
+  return out;
+}
+
 /** The scene's storage choice (an `auto` budget of a quarter of the memory limit by default: two simulators may hold theirs at once). */
 export function storageOf2D(scene: Wave2DInversionScene): Storage {
   const s = scene.storage;
@@ -117,6 +144,10 @@ export function wave2DInversionProblem(scene: Wave2DInversionScene, warnTo: (m: 
   param.toParameter(start, x0);
   const illumination = scene.preconditioning === undefined ? null : flatten(sim.illumination(field(start, shape), { receiverSide: scene.preconditioning.receiverSide }));
   const scale = illumination === null ? new Float64Array(cells).fill(1) : preconditionerScale(parameterHessian(illumination, start, x0, param), scene.preconditioning!.waterLevel);
+  if (scene.taper !== undefined) {
+    const taper = pointTaper(g, config.shots.flatMap((s) => [s.source, ...s.receivers]), scene.taper.radius);
+    for (let i = 0; i < cells; i++) scale[i] *= Math.max(taper[i], TAPER_FLOOR);
+  }
   const optimizer: Optimizer = bounds === null ? OPTIMIZERS[scene.optimizer.kind] : boundedOptimizer(bounds, param, scale);
   const axes = [{ name: "z", units: "m", start: g.z0, step: g.dz }, { name: "x", units: "m", start: g.x0, step: g.dx }];
   const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
@@ -146,7 +177,9 @@ export function wave2DInversionProblem(scene: Wave2DInversionScene, warnTo: (m: 
           { name: "gradient", data: field(gradient, shape), meta: modelMeta(`objective per ${scene.parametrization} unit`, "full-band gradient at the final model, in the optimization variables", "gradient") },
           ...(illumination === null ? [] : [
             { name: "illumination", data: field(illumination, shape), meta: modelMeta(scene.preconditioning!.receiverSide ? "(u/s^2)^4 s^2" : "(u/s^2)^2 s", "diagonal pseudo-Hessian (for squared slowness) at the starting model", "illumination") },
-            { name: "preconditioner", data: field(scale.map((v) => v * v), shape), meta: modelMeta("relative", "factor applied to the gradient in the optimization variables: max(h) / (h + epsilon max(h))", "preconditioner") },
+          ]),
+          ...(illumination === null && scene.taper === undefined ? [] : [
+            { name: "preconditioner", data: field(scale.map((v) => v * v), shape), meta: modelMeta("relative", `factor applied to the gradient in the optimization variables:${illumination === null ? "" : " max(h) / (h + epsilon max(h))"}${illumination !== null && scene.taper !== undefined ? " times" : ""}${scene.taper === undefined ? "" : " the taper around sources and receivers"}`, "preconditioner") },
           ]),
           { name: "predicted", data: field(predicted, dataShape), meta: { units: "pressure", axes: dataAxes, description: "data of the final model", role: "predicted" } },
           { name: "residual", data: field(predicted.map((v, i) => v - observed[i]), dataShape), meta: { units: "pressure", axes: dataAxes, description: "predicted - observed", role: "residual" } },

@@ -125,6 +125,11 @@ export const Wave2DInversionScene = z
       })
       .strict(),
     ...inversionFields,
+    taper: z
+      .object({ radius: positive.describe("m: the gradient is muted within this distance of every source and receiver and tapered (sin^2) to full over as much again") })
+      .strict()
+      .optional()
+      .describe("mute the gradient around sources and receivers, where the wavefield is singular (a fixed change of variables, like preconditioning)"),
     output: z
       .object({
         wavefieldShot: z.number().int().min(0).optional().describe("the shot whose final wavefield is kept (default: the middle one)"),
