@@ -50,6 +50,22 @@ function inversionReport(summary: InversionSummary, seconds: number, figures = "
 /** Seconds since t0 (ms, from performance.now()). */
 const since = (t0: number) => (performance.now() - t0) / 1000;
 
+/** A wave inversion's kind (1D or 2D): resumable, its shots on worker threads with `--workers`. */
+function waveInversionKind<K extends "wave-inversion" | "wave2d-inversion">(
+  schema: SceneKind<K>["schema"],
+  run: (scene: Extract<Scene, { kind: K }>, dir: string, progress: Progress, warn: (m: string) => void, resume: boolean, workers?: number) => InversionSummary,
+): SceneKind<K> {
+  return {
+    schema,
+    resumable: true,
+    shotWorkers: true,
+    run(scene, request, progress, warn) {
+      const t0 = performance.now();
+      return inversionReport(run(scene, request.dir, progress, warn, request.resume, request.workers), since(t0));
+    },
+  };
+}
+
 /** Every kind of scene: one entry each. */
 export const SCENE_KINDS: { [K in Scene["kind"]]: SceneKind<K> } = {
   "wave-forward": {
@@ -62,24 +78,8 @@ export const SCENE_KINDS: { [K in Scene["kind"]]: SceneKind<K> } = {
         `read them with numpy.load, or with readRun() from gradscape/node\n`;
     },
   },
-  "wave-inversion": {
-    schema: WaveInversionScene,
-    resumable: true,
-    shotWorkers: true,
-    run(scene, request, progress, warn) {
-      const t0 = performance.now();
-      return inversionReport(runWaveInversion(scene, request.dir, progress, warn, request.resume, request.workers), since(t0));
-    },
-  },
-  "wave2d-inversion": {
-    schema: Wave2DInversionScene,
-    resumable: true,
-    shotWorkers: true,
-    run(scene, request, progress, warn) {
-      const t0 = performance.now();
-      return inversionReport(runWave2DInversion(scene, request.dir, progress, warn, request.resume, request.workers), since(t0));
-    },
-  },
+  "wave-inversion": waveInversionKind(WaveInversionScene, runWaveInversion),
+  "wave2d-inversion": waveInversionKind(Wave2DInversionScene, runWave2DInversion),
   "heat-inversion": {
     schema: HeatInversionScene,
     resumable: true,
