@@ -89,6 +89,13 @@ describe("scene files", () => {
     expect(readdirSync(dir)).toEqual(["bad.json"]);
   });
 
+  test("a misspelt key is named before the required key it leaves missing", () => {
+    const scene = JSON.parse(readFileSync("scenes/continuation-fwi.json", "utf8"));
+    scene.optimiser = scene.optimizer;
+    delete scene.optimizer;
+    expect(() => parseScene(scene)).toThrow(/^\(scene\): Unrecognized key: "optimiser"\n {2}optimizer: /);
+  });
+
   test("comments are allowed in scene files", () => {
     const text = '// a forward scene\n{ "kind": "wave-forward", /* cells */ "grid": { "nx": 100, "dx": 5 },\n "time": { "dt": 5e-4, "nt": 100 }, "model": { "velocity": { "layers": [{ "top": 0, "velocity": 1500 }] } },\n "wavelet": { "type": "ricker", "frequency": 15 }, "shots": [{ "source": 100, "receivers": [300] }] }';
     expect(parseScene(parseSceneText(text)).kind).toBe("wave-forward");

@@ -147,11 +147,11 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     expect(fractionNear(await pixels(page.locator("section[data-panel=misfit] canvas").first()), [0xee, 0xee, 0xee], 20)).toBeGreaterThan(0.002);
     const current = images("model2d").first();
     const last = await pixels(current);
-    // To scale (1,590 m by 790 m between the first and last cell centres), and depth down: the velocity grows
+    // To scale (1,590 m by 1,190 m between the first and last cell centres), and depth down: the velocity grows
     // with depth, so the top rows are viridis' dark purple and the bottom ones its light yellow.
     const [w, h] = await current.evaluate((c) => [c.clientWidth, c.clientHeight]);
     // (within 4%: a map this small is a few pixels off from rounding the chart's height)
-    expect(Math.abs(w / h / (1590 / 790) - 1)).toBeLessThan(0.04);
+    expect(Math.abs(w / h / (1590 / 1190) - 1)).toBeLessThan(0.04);
     const brightness = (png: typeof last, from: number, to: number) => {
       let sum = 0;
       for (let y = Math.floor(from * png.height); y < Math.floor(to * png.height); y++) for (let x = 0; x < png.width; x++) sum += png.data[4 * (y * png.width + x) + 1];

@@ -14,8 +14,11 @@ function pathString(path: readonly PropertyKey[]): string {
 export function parseScene(value: unknown): Scene {
   const result = Scene.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `${pathString(i.path)}: ${i.message}`);
-  const first = result.error.issues[0];
+  // An unknown key first: a misspelt key also leaves the one it meant missing, and the
+  // misspelling is the cause to name.
+  const all = result.error.issues, ordered = [...all.filter((i) => i.code === "unrecognized_keys"), ...all.filter((i) => i.code !== "unrecognized_keys")];
+  const issues = ordered.map((i) => `${pathString(i.path)}: ${i.message}`);
+  const first = ordered[0];
   throw new InputError(pathString(first.path), issues.length === 1 ? first.message : `${first.message}\n  ${issues.slice(1).join("\n  ")}`);
 }
 
