@@ -15,6 +15,19 @@ import { problem2D } from "./helpers/wave2d.js";
 
 const buildWorker = async () => (await bundle("pool")).shotWorker;
 
+/** A pool of 2 workers for a describe block's tests, ready before they run and closed after them. */
+function sharedPool(problem: ShotProblem): { pool: ShotPool } {
+  const holder = {} as { pool: ShotPool };
+  beforeAll(async () => {
+    holder.pool = new ShotPool(problem, 2, await buildWorker());
+    await holder.pool.ready();
+  });
+  afterAll(async () => {
+    await holder.pool.close();
+  });
+  return holder;
+}
+
 describe("shots in parallel", () => {
   const nx = 120, dx = 10, dt = 1e-3, nt = 400;
   const truth = Float64Array.from({ length: nx }, (_, i) => 2000 + 500 * Math.tanh((i - 60) / 6));
@@ -26,19 +39,12 @@ describe("shots in parallel", () => {
   const data = flatten(new WaveSimulator({ ...config, warn: () => {} }).forward(field(truth, [nx])));
   const per = 4 * nt;
   const problem: ShotProblem = { config, observed: config.shots.map((_, s) => data.slice(s * per, (s + 1) * per)), misfit: { kind: "least-squares" } };
-  let pool: ShotPool;
-  beforeAll(async () => {
-    pool = new ShotPool(problem, 2, await buildWorker());
-    await pool.ready();
-  });
-  afterAll(async () => {
-    await pool.close();
-  });
+  const shared = sharedPool(problem);
 
   test("a 16-shot value and gradient on 2 workers equal the serial loop bit for bit, and the one-simulator gradient to round-off", () => {
     const gSerial = new Float64Array(nx), gPool = new Float64Array(nx);
     const vSerial = serialShotObjective(problem)(start, gSerial);
-    const vPool = pool.objective(start, gPool);
+    const vPool = shared.pool.objective(start, gPool);
     expect(vPool).toBe(vSerial);
     expect(Buffer.from(gPool.buffer).equals(Buffer.from(gSerial.buffer))).toBe(true);
     // Independent check: the all-shots simulator's adjoint (a different summation order).
@@ -53,7 +59,7 @@ describe("shots in parallel", () => {
   test("a frequency band on the same threads: bit for bit the serial band, and to round-off a simulator built from low-passed wavelets", () => {
     const cutoff = 6;
     const gSerial = new Float64Array(nx), gPool = new Float64Array(nx), gFull = new Float64Array(nx);
-    const vPool = pool.bandObjective(cutoff)(start, gPool);
+    const vPool = shared.pool.bandObjective(cutoff)(start, gPool);
     expect(vPool).toBe(serialShotObjective(problem, cutoff)(start, gSerial));
     expect(Buffer.from(gPool.buffer).equals(Buffer.from(gSerial.buffer))).toBe(true);
     // Independent construction: a new simulator whose wavelets were low-passed before validation, and the band's data.
@@ -65,23 +71,23 @@ describe("shots in parallel", () => {
     const scale = Math.max(...g.map(Math.abs));
     for (let i = 0; i < nx; i++) expect(Math.abs(gPool[i] - g[i])).toBeLessThan(1e-12 * scale);
     // Back to the full band: the threads switch back, and the band was not the full band.
-    expect(pool.objective(start, gFull)).toBe(serialShotObjective(problem)(start, new Float64Array(nx)));
-    expect(Math.abs(vPool - pool.objective(start, gFull))).toBeGreaterThan(1e-3 * v);
+    expect(shared.pool.objective(start, gFull)).toBe(serialShotObjective(problem)(start, new Float64Array(nx)));
+    expect(Math.abs(vPool - shared.pool.objective(start, gFull))).toBeGreaterThan(1e-3 * v);
   });
 
   test("repeated evaluations stay identical (no state leaks between calls)", () => {
     const a = new Float64Array(nx), b = new Float64Array(nx);
-    pool.objective(truth, a);
-    pool.objective(start, b);
+    shared.pool.objective(truth, a);
+    shared.pool.objective(start, b);
     const c = new Float64Array(nx);
-    pool.objective(truth, c);
+    shared.pool.objective(truth, c);
     expect([...c]).toEqual([...a]);
   });
 
   test("a shot that fails in a worker raises an error naming the shot", () => {
     const bad = start.slice();
     bad[3] = -5;
-    expect(() => pool.objective(bad, new Float64Array(nx))).toThrow(/^shots\[\d+\]: failed in a worker: velocity\[3\]: expected a positive finite velocity/);
+    expect(() => shared.pool.objective(bad, new Float64Array(nx))).toThrow(/^shots\[\d+\]: failed in a worker: velocity\[3\]: expected a positive finite velocity/);
   });
 
   test("the normalized cross-correlation misfit crosses to the workers: pool = serial bit for bit, = the all-shots objective to round-off", async () => {
@@ -115,19 +121,12 @@ describe("2D shots in parallel", () => {
   const per = 4 * nt;
   const problem: ShotProblem = { kind: "wave2d", config, observed: config.shots.map((_, s) => data.slice(s * per, (s + 1) * per)), misfit: { kind: "least-squares" } };
   const start = flatten(velocity);
-  let pool: ShotPool;
-  beforeAll(async () => {
-    pool = new ShotPool(problem, 2, await buildWorker());
-    await pool.ready();
-  });
-  afterAll(async () => {
-    await pool.close();
-  });
+  const shared = sharedPool(problem);
 
   test("a 4-shot value and gradient [nz, nx] on 2 workers equal the serial loop bit for bit, and the all-shots simulator's to round-off", () => {
     const gSerial = new Float64Array(nx * nz), gPool = new Float64Array(nx * nz);
     const vSerial = serialShotObjective(problem)(start, gSerial);
-    expect(pool.objective(start, gPool)).toBe(vSerial);
+    expect(shared.pool.objective(start, gPool)).toBe(vSerial);
     expect(Buffer.from(gPool.buffer).equals(Buffer.from(gSerial.buffer))).toBe(true);
     // Independent check: one 4-shot simulator's adjoint (a different summation order).
     const lin = new WaveSimulator2D({ ...config, warn: () => {} }).linearize(velocity);
@@ -142,7 +141,7 @@ describe("2D shots in parallel", () => {
   test("a 2D frequency band on the same threads equals the serial band bit for bit, and the band of lowPassed simulators to round-off", () => {
     const cutoff = 10;
     const gSerial = new Float64Array(nx * nz), gPool = new Float64Array(nx * nz);
-    const vPool = pool.bandObjective(cutoff)(start, gPool);
+    const vPool = shared.pool.bandObjective(cutoff)(start, gPool);
     expect(vPool).toBe(serialShotObjective(problem, cutoff)(start, gSerial));
     expect(Buffer.from(gPool.buffer).equals(Buffer.from(gSerial.buffer))).toBe(true);
     const band = dataObjective({ simulator: new WaveSimulator2D({ ...config, warn: () => {} }).lowPassed(cutoff), observed: field(lowPass(data, nt, dt, cutoff), [4, 4, nt]), misfit: leastSquares(), modelShape: [nz, nx] });
