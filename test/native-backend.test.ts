@@ -153,32 +153,20 @@ describe.skipIf(!native.available || forced === "wasm")("native kernels against 
           { source: { x: 400, z: 300 }, wavelet: ricker(20, nt, dt), receivers: [{ x: 11.1, z: 5 }, { x: 590, z: 390 }] },
         ],
       });
-      const data = (backend: BackendName) => {
-        setBackend(backend);
-        return flatten(sim.forward(field(c, [nz, nx])));
+      // Each quantity on both backends: within the precision's agreement, and each backend repeating itself.
+      const agree = (run: () => Float64Array) => {
+        const on = (backend: BackendName) => (setBackend(backend), run());
+        const wasm = on("wasm"), nat = on("native");
+        expect(relative(nat, wasm)).toBeLessThan(precision === "float32" ? AGREEMENT_F32 : AGREEMENT);
+        expect(on("wasm")).toEqual(wasm);
+        expect(on("native")).toEqual(nat);
+        return wasm;
       };
-      const wasm = data("wasm"), nat = data("native");
-      expect(relative(nat, wasm)).toBeLessThan(precision === "float32" ? AGREEMENT_F32 : AGREEMENT);
-      expect(data("wasm")).toEqual(wasm);
-      expect(data("native")).toEqual(nat);
+      const wasm = agree(() => flatten(sim.forward(field(c, [nz, nx]))));
       const dd = field(wasm.map((v, i) => v + 1e-3 * Math.sin(i / 17)), sim.dataShape);
-      const gradient = (backend: BackendName) => {
-        setBackend(backend);
-        return flatten(sim.vjp(field(c, [nz, nx]), dd));
-      };
-      const gw = gradient("wasm"), gn = gradient("native");
-      expect(relative(gn, gw)).toBeLessThan(precision === "float32" ? AGREEMENT_F32 : AGREEMENT);
-      expect(gradient("wasm")).toEqual(gw);
-      expect(gradient("native")).toEqual(gn);
+      agree(() => flatten(sim.vjp(field(c, [nz, nx]), dd)));
       const dc = field(c.map((_, i) => 30 * Math.cos(i / 7) + 10 * Math.sin(i / 3)), [nz, nx]);
-      const born = (backend: BackendName) => {
-        setBackend(backend);
-        return flatten(sim.jvp(field(c, [nz, nx]), dc));
-      };
-      const bw = born("wasm"), bn = born("native");
-      expect(relative(bn, bw)).toBeLessThan(precision === "float32" ? AGREEMENT_F32 : AGREEMENT);
-      expect(born("wasm")).toEqual(bw);
-      expect(born("native")).toEqual(bn);
+      agree(() => flatten(sim.jvp(field(c, [nz, nx]), dc)));
     }
   });
 

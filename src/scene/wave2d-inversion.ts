@@ -26,12 +26,12 @@ import type { Progress } from "./progress.js";
 import { runInversion, type InversionSummary } from "./run-inversion.js";
 import { withSceneFields } from "./scene-fields.js";
 import { smoothed2D, velocity2D, type Grid2D } from "./velocity2d.js";
-import type { Wave2DInversionScene } from "./wave2d-schema.js";
+import type { z } from "zod";
+import type { Points2D, Wave2DInversionScene } from "./wave2d-schema.js";
 
-type Points = Wave2DInversionScene["shots"] extends infer S ? (S extends { receivers: infer R }[] ? R : never) : never;
 
 /** The points a scene lists, or spreads evenly along a line. */
-export function points2D(p: Points): Point2D[] {
+export function points2D(p: z.infer<typeof Points2D>): Point2D[] {
   if (Array.isArray(p)) return p.map(([x, z]) => ({ x, z }));
   const { from, to, count } = p;
   const at = (k: number) => (count === 1 ? 0 : k / (count - 1));
@@ -50,9 +50,12 @@ function shotsOf(scene: Wave2DInversionScene, wavelet: Float64Array): Wave2DConf
   const inside = (p: Point2D, path: string) => {
     if (p.x < g.x0 || p.x > xmax || p.z < g.z0 || p.z > zmax) throw new InputError(path, `point (${p.x}, ${p.z}) m is outside the grid [${g.x0}, ${xmax}] x [${g.z0}, ${zmax}] m`);
   };
-  const list = Array.isArray(scene.shots)
-    ? scene.shots.map((s, i) => ({ source: points2D([s.source])[0], receivers: points2D(s.receivers), path: `shots[${i}]` }))
-    : points2D(scene.shots.sources).map((source, i) => ({ source, receivers: points2D((scene.shots as { receivers: Points }).receivers), path: `shots.sources[${i}]` }));
+  const shots = scene.shots;
+  // Shots along lines share one receiver spread, made once.
+  const spread = Array.isArray(shots) ? [] : points2D(shots.receivers);
+  const list = Array.isArray(shots)
+    ? shots.map((s, i) => ({ source: points2D([s.source])[0], receivers: points2D(s.receivers), path: `shots[${i}]` }))
+    : points2D(shots.sources).map((source, i) => ({ source, receivers: spread, path: `shots.sources[${i}]` }));
   return list.map(({ source, receivers, path }, s) => {
     inside(source, Array.isArray(scene.shots) ? `${path}.source` : path);
     receivers.forEach((r, k) => inside(r, Array.isArray(scene.shots) ? `${path}.receivers[${k}]` : `shots.receivers[${k}]`));
