@@ -28,6 +28,7 @@
  * roundOff |f| and lowers |g|, and as bad otherwise (as the line searches
  * judge steps at the round-off floor by the gradient).
  */
+import { InputError } from "../core/errors.js";
 import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { restore } from "./descent.js";
 import { trialValue } from "./line-search.js";
@@ -150,6 +151,8 @@ export function* newtonCG(f: Objective, x0: Float64Array, options: NewtonCGOptio
   const radius0 = option(options.radius, 1, "radius", "positive");
   const maxRadius = option(options.maxRadius, 1000 * radius0, "maxRadius", "positive");
   const eta = option(options.eta, 0.1, "eta", "unit interval");
+  // Above 1/4 a step could be taken while the radius shrinks (Nocedal & Wright, Algorithm 4.1).
+  if (eta >= 0.25) throw new InputError("eta", `expected a number in [0, 1/4), got ${eta}`);
   const cgIterations = option(options.cgIterations, Math.max(1, n), "cgIterations", "positive integer");
   const cgTolerance = option(options.cgTolerance, 0.5, "cgTolerance", "fraction");
   const roundOff = option(options.roundOff, 1e-12, "roundOff", "unit interval");
