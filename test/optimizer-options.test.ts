@@ -14,6 +14,9 @@ import { gaussNewton } from "../src/inversion/gauss-newton.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../src/inversion/methods.js";
 import { projectedLbfgs } from "../src/inversion/projected.js";
 import { basinHopping } from "../src/inversion/basin-hopping.js";
+import { adam } from "../src/inversion/adam.js";
+import { heavyBall, nesterov } from "../src/inversion/momentum.js";
+import { newtonCG } from "../src/inversion/newton-cg.js";
 import type { IterationEvent, Objective, OptimizeResult, StoppingRules } from "../src/inversion/types.js";
 
 const n = 20;
@@ -50,6 +53,10 @@ const methods: Record<string, (rules: StoppingRules) => Generator<IterationEvent
   "L-BFGS": (r) => lbfgs(quadratic, x0(), r),
   "projected L-BFGS": (r) => projectedLbfgs(quadratic, x0(), { lower: -10, upper: 10 }, r),
   FISTA: (r) => fista(quadratic, x0(), { ...r, l1: 0, lipschitz: 1000 }),
+  "heavy ball": (r) => heavyBall(quadratic, x0(), r),
+  Nesterov: (r) => nesterov(quadratic, x0(), { ...r, step: 1e-3, momentum: 0.9 }),
+  Adam: (r) => adam(quadratic, x0(), { ...r, step: 0.1 }),
+  "Newton-CG": (r) => newtonCG(quadratic, x0(), r),
   "Gauss-Newton": (r) => gaussNewton({ simulator: squares, observed: observed(), modelShape: [n] }, Float64Array.from({ length: n }, (_, i) => 3 + i / n), r),
 };
 const initialValue: Record<string, number> = {
@@ -87,6 +94,11 @@ describe("optimizer options", () => {
     expectRefused(() => gn({ cgIterations: 2.5 }), /^cgIterations: expected a positive integer, got 2.5$/);
     expectRefused(() => gn({ cgTolerance: 0 }), /^cgTolerance: expected a number between 0 and 1, got 0$/);
     expectRefused(() => gn({ damping: -1 }), /^damping: expected a non-negative number, got -1$/);
+    expectRefused(() => run(heavyBall(quadratic, x0(), { momentum: 1 })), /^momentum: expected a number in \[0, 1\), got 1$/);
+    expectRefused(() => run(nesterov(quadratic, x0(), { step: 0 })), /^step: expected a positive number, got 0$/);
+    expectRefused(() => run(adam(quadratic, x0(), { beta2: -0.1 })), /^beta2: expected a number in \[0, 1\), got -0.1$/);
+    expectRefused(() => run(newtonCG(quadratic, x0(), { radius: Infinity })), /^radius: expected a positive number, got Infinity$/);
+    expectRefused(() => run(newtonCG(quadratic, x0(), { eta: 0.5 })), /^eta: expected a number in \[0, 1\/4\), got 0.5$/);
     const bh = (o: object) => run(basinHopping(quadratic, x0(), { seed: 1, steps: 2, temperature: 1, stepSize: 0.1, ...o }));
     expectRefused(() => bh({ steps: 2.5 }), /^steps: expected a positive integer, got 2.5$/);
     expectRefused(() => bh({ adapt: { interval: 10, target: 2, factor: 0.9 } }), /^adapt\.target: expected a number between 0 and 1, got 2$/);

@@ -64,6 +64,18 @@ test("the README's heat example runs and prints dot tests at round-off and a Tay
   expect(Math.abs(Number(m![2]) - 2)).toBeLessThan(0.1);
 });
 
+test("the README's optimizer example: Nesterov in about sqrt(kappa) iterations, Newton-CG in a tenth of L-BFGS's", async () => {
+  const out = await runSnippet("optimizers");
+  const m = /Nesterov: (\d+) iterations[\s\S]*Newton-CG (\d+) iterations \((\d+) products\), L-BFGS (\d+)/.exec(out);
+  expect(m).not.toBeNull();
+  const [nesterovIterations, newton, , quasi] = m!.slice(1).map(Number);
+  // 13.8 sqrt(kappa) = 1,380 iterations reduce the error by 1e-6 at rate 1 - 1/sqrt(kappa); gradient
+  // descent would need ~69,000. The Newton-CG and L-BFGS counts are test/newton-cg.test.ts's (7, 70).
+  expect(nesterovIterations).toBeLessThan(3000);
+  expect(newton).toBeLessThanOrEqual(8);
+  expect(quasi).toBeGreaterThanOrEqual(5 * newton);
+});
+
 test("the README's molecular example finds the LJ13 global minimum", async () => {
   const out = await runSnippet("molecular");
   const m = /LJ13: E = (\S+)/.exec(out);

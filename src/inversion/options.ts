@@ -19,7 +19,7 @@ export interface Stopping {
 }
 
 /** The values an option may take. */
-export type OptionKind = "non-negative" | "non-negative integer" | "positive" | "positive integer" | "fraction";
+export type OptionKind = "non-negative" | "non-negative integer" | "positive" | "positive integer" | "fraction" | "unit interval";
 
 const ACCEPTS: Record<OptionKind, (v: number) => boolean> = {
   "non-negative": (v) => v >= 0 && Number.isFinite(v),
@@ -27,18 +27,28 @@ const ACCEPTS: Record<OptionKind, (v: number) => boolean> = {
   positive: (v) => v > 0 && Number.isFinite(v),
   "positive integer": (v) => v > 0 && Number.isInteger(v),
   fraction: (v) => v > 0 && v < 1,
+  "unit interval": (v) => v >= 0 && v < 1,
+};
+
+const EXPECTED: Record<OptionKind, string> = {
+  "non-negative": "a non-negative number",
+  "non-negative integer": "a non-negative integer",
+  positive: "a positive number",
+  "positive integer": "a positive integer",
+  fraction: "a number between 0 and 1",
+  "unit interval": "a number in [0, 1)",
 };
 
 /**
  * The option `name` (its `value`, or `fallback` when undefined), checked to be
- * of its kind ("fraction": strictly between 0 and 1); NaN and infinities are
+ * of its kind ("fraction": strictly between 0 and 1; "unit interval": 0 included, 1 not); NaN and infinities are
  * never accepted (a default may be Infinity: "no limit").
  * @throws {InputError} naming the option and what it expected
  */
 export function option(value: unknown, fallback: number, name: string, kind: OptionKind): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !ACCEPTS[kind](value)) {
-    throw new InputError(name, `expected ${kind === "fraction" ? "a number between 0 and 1" : `a ${kind} number`.replace("integer number", "integer")}, got ${String(value)}`);
+    throw new InputError(name, `expected ${EXPECTED[kind]}, got ${String(value)}`);
   }
   return value;
 }

@@ -51,6 +51,16 @@ export function project(x: Float64Array, lower: Float64Array, upper: Float64Arra
   return out;
 }
 
+/** |P(x - g) - x|: the gradient norm that vanishes at a minimizer over the box (|g| without bounds). */
+export function projectedGradientNorm(x: Float64Array, g: Float64Array, lower: Float64Array, upper: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) {
+    const d = Math.min(Math.max(x[i] - g[i], lower[i]), upper[i]) - x[i];
+    sum += d * d;
+  }
+  return Math.sqrt(sum);
+}
+
 const METHOD = "projected-lbfgs";
 
 /** Minimizes f over the box; the gradient criterion uses the projected gradient |P(x - g) - x|. */
@@ -84,22 +94,15 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
   const y = new Float64Array(n);
   const free = new Uint8Array(n);
 
-  const projectedGradientNorm = () => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const d = Math.min(Math.max(x[i] - g[i], lower[i]), upper[i]) - x[i];
-      sum += d * d;
-    }
-    return Math.sqrt(sum);
-  };
+  const pgNorm = () => projectedGradientNorm(x, g, lower, upper);
   const finish = (status: Status): OptimizeResult => ({
-    x, value, gradientNorm: projectedGradientNorm(), iterations: iteration, evaluations,
+    x, value, gradientNorm: pgNorm(), iterations: iteration, evaluations,
     success: status === "gradient-tolerance" || status === "relative-decrease", status, message: STATUS_MESSAGES[status],
   });
 
   if (!Number.isFinite(value) || !allFinite(g)) return finish("non-finite");
   for (;;) {
-    if (projectedGradientNorm() <= gtol) return finish("gradient-tolerance");
+    if (pgNorm() <= gtol) return finish("gradient-tolerance");
     if (iteration >= maxIterations) return finish("max-iterations");
     if (evaluations >= maxEvaluations) return finish("max-evaluations");
 
@@ -133,7 +136,7 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
     const state: OptimizerState = {
       method: METHOD, x: Array.from(x), gradient: Array.from(g), value, evaluations, iteration, previousStep: step, previousSlope: 0, rule: memory.save(),
     };
-    yield { iteration, value, gradientNorm: projectedGradientNorm(), step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000, state };
+    yield { iteration, value, gradientNorm: pgNorm(), step, evaluations, x: Float64Array.from(x), seconds: (performance.now() - t0) / 1000, state };
     if (decreasedTooLittle(rules, previousValue, value)) return finish("relative-decrease");
   }
 }

@@ -11,6 +11,13 @@
  */
 export type Objective = (x: Float64Array, gradient: Float64Array) => number;
 
+/**
+ * A Hessian-vector product: writes H(x) v into `out` (length of x), where H is
+ * the objective's Hessian at x or a model of it (Gauss-Newton's J^T W J). It
+ * does not count as an evaluation; a Newton method counts products apart.
+ */
+export type HessianVectorProduct = (x: Float64Array, v: Float64Array, out: Float64Array) => void;
+
 /** Why an optimizer stopped. */
 export type Status =
   | "gradient-tolerance"
@@ -21,7 +28,8 @@ export type Status =
   | "non-finite"
   | "target-reached"
   | "max-steps"
-  | "start-not-relaxed";
+  | "start-not-relaxed"
+  | "radius-collapsed";
 
 /** One table of status messages, shared by every optimizer. */
 export const STATUS_MESSAGES: Readonly<Record<Status, string>> = {
@@ -34,6 +42,7 @@ export const STATUS_MESSAGES: Readonly<Record<Status, string>> = {
   "target-reached": "found: a minimum reached the target value (within targetTolerance)",
   "max-steps": "stopped: the basin-hopping step budget (steps) is spent",
   "start-not-relaxed": "stopped: the relaxation of the starting point did not reach a minimum (raise localIterations, or start closer to one)",
+  "radius-collapsed": "stopped: the trust region shrank to round-off without an acceptable step (the gradient or the Hessian products may be wrong, or the problem at round-off)",
 };
 
 /** What every optimizer returns. */

@@ -1,15 +1,28 @@
 /** What inversion scenes of every kind choose from the engine by name: optimizers and regularizers. */
 import { InputError } from "../core/errors.js";
 import type { Optimizer } from "../inversion/continuation.js";
+import { adam } from "../inversion/adam.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
+import { heavyBall, nesterov } from "../inversion/momentum.js";
+import { newtonCG } from "../inversion/newton-cg.js";
+import type { OptimizerKind } from "./optimizer-kinds.js";
 import type { WeightedRegularizer } from "../inversion/objective.js";
 import { damping, smoothness, totalVariation, type DifferenceShape } from "../inversion/regularization.js";
 
-/** The scene optimizers, each spending its iteration budget (gradient tolerance 0) and resumable. */
-export const OPTIMIZERS: Record<"lbfgs" | "nonlinear-cg" | "steepest-descent", Optimizer> = {
+/**
+ * The scene optimizers, each spending its iteration budget (gradient tolerance 0) and resumable:
+ * the momentum methods backtrack their steps (momentum 0.9, restarts), Adam takes steps of 0.01
+ * in the optimization variables, Newton-CG differences the gradient for its Hessian products (one
+ * evaluation each, at most 10 per iteration).
+ */
+export const OPTIMIZERS: Record<OptimizerKind, Optimizer> = {
   lbfgs: (f, x0, maxIterations, resume) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0, resume }),
   "nonlinear-cg": (f, x0, maxIterations, resume) => nonlinearCG(f, x0, { maxIterations, gradientTolerance: 0, resume }),
   "steepest-descent": (f, x0, maxIterations, resume) => steepestDescent(f, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "heavy-ball": (f, x0, maxIterations, resume) => heavyBall(f, x0, { maxIterations, gradientTolerance: 0, resume }),
+  nesterov: (f, x0, maxIterations, resume) => nesterov(f, x0, { maxIterations, gradientTolerance: 0, resume }),
+  adam: (f, x0, maxIterations, resume) => adam(f, x0, { step: 0.01, maxIterations, gradientTolerance: 0, resume }),
+  "newton-cg": (f, x0, maxIterations, resume) => newtonCG(f, x0, { cgIterations: 10, maxIterations, gradientTolerance: 0, resume }),
 };
 
 /** A scene's regularization entry. */

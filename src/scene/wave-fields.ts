@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
+import { OPTIMIZER_KINDS } from "./optimizer-kinds.js";
 
 export const positive = z.number().positive().finite();
 
@@ -78,7 +79,7 @@ export const inversionFields = {
     .default([]),
   optimizer: z
     .object({
-      kind: z.enum(["lbfgs", "nonlinear-cg", "steepest-descent"]).default("lbfgs"),
+      kind: z.enum(OPTIMIZER_KINDS).default("lbfgs"),
       iterations: z.number().int().min(1).max(LIMITS.iterations).describe("iterations per band"),
     })
     .strict(),
