@@ -12,7 +12,8 @@
       "target_name": "gradscape_kernels",
       "type": "static_library",
       "sources": ["src/wave/kernel.c"],
-      "cflags": ["-fPIC", "-std=c11", "-O3", "-ffp-contract=off"],
+      "cflags": ["-fPIC", "-std=c11", "-O3", "-ffp-contract=off", "-pthread"],
+      "defines": ["GS_THREADS"],
       "conditions": [
         ["target_arch=='x64' or target_arch=='ia32'", { "cflags": ["-march=native"] }],
         ["target_arch=='arm64'", { "cflags": ["-mcpu=native"] }],
@@ -25,6 +26,7 @@
       "target_name": "gradscape",
       "sources": ["src/wave/kernel-napi.c"],
       "dependencies": ["gradscape_kernels"],
+      "ldflags": ["-pthread"],
       "cflags": ["-std=c11", "-O2"],
       "xcode_settings": { "OTHER_CFLAGS": ["-std=c11", "-O2"] }
     }

@@ -24,7 +24,7 @@ const repo = process.cwd();
 const tsc = join(repo, "node_modules/typescript/bin/tsc");
 
 /** The files besides dist/ that the install-time native build needs (package.json's "files"). */
-const NATIVE_SOURCES = ["binding.gyp", "src/build/native.mjs", "src/wave/kernel-napi.c", "src/wave/kernel-napi2d.h", "src/wave/napi-args.h", "src/wave/kernel.c", "src/wave/kernel.h", "src/wave/kernel-real.h", "src/wave/kernel2d-real.h"];
+const NATIVE_SOURCES = ["binding.gyp", "src/build/native.mjs", "src/wave/kernel-napi.c", "src/wave/kernel-napi2d.h", "src/wave/napi-args.h", "src/wave/kernel.c", "src/wave/kernel.h", "src/wave/kernel-real.h", "src/wave/kernel2d-real.h", "src/wave/team.h"];
 
 /** Runs a command; on failure the error carries its output. */
 function sh(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): string {

@@ -52,7 +52,7 @@ interface NativeModule {
 }
 
 /** The version of the native module's interface this code expects (kernel-napi.c's GS_ABI). */
-const NATIVE_ABI = 10;
+const NATIVE_ABI = 11;
 
 type NativeLoad = { ok: true; module: NativeModule; path: string } | { ok: false; reason: string; path: string | null };
 

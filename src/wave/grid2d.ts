@@ -58,6 +58,13 @@ export interface Wave2DConfig {
    */
   storage?: Storage;
   precision?: Precision;
+  /**
+   * Threads each shot's steps are split over (rows of the grid; 1 to 16, default 1). The native
+   * backend only (the WebAssembly one runs a shot on one thread); the results are the same bits
+   * whatever the count. Pays on large grids when the cores are not already busy with other shots
+   * (see the README's Speed section); a grid too short between its PML layers runs on fewer.
+   */
+  threads?: number;
   /** Receives warnings (dispersion), each kind once per simulator; default console.warn. */
   warn?: (message: string) => void;
 }
@@ -88,9 +95,11 @@ export interface Layout2D extends ShotsLayout {
   readonly xr: number;
   readonly zt: number;
   readonly zb: number;
+  /** Threads per shot (native backend). */
+  readonly threads: number;
 }
 
-const KNOWN_KEYS = new Set(["nx", "nz", "dx", "dz", "origin", "dt", "nt", "order", "top", "pml", "shots", "storage", "precision", "warn"]);
+const KNOWN_KEYS = new Set(["nx", "nz", "dx", "dz", "origin", "dt", "nt", "order", "top", "pml", "shots", "storage", "precision", "threads", "warn"]);
 
 /** The working grid's sizes and layers (as {@link Layout2D} holds them). */
 type LayersOf2D = Pick<Layout2D, "sx" | "sz" | "xl" | "xr" | "zt" | "zb">;
@@ -157,6 +166,8 @@ export function layout2D(config: Wave2DConfig): Layout2D {
   const reflection = config.pml.reflection === undefined ? 1e-4 : positiveNumber(config.pml.reflection, "pml.reflection");
   if (reflection >= 1) throw new InputError("pml.reflection", `expected a number in (0, 1), got ${reflection}`);
   const precision = precisionOf(config.precision);
+  const threads = config.threads === undefined ? 1 : positiveInteger(config.threads, "threads");
+  if (threads > 16) throw new InputError("threads", `expected 1 to 16 threads per shot, got ${threads}`);
 
   const padTop = top === "free" ? 0 : width;
   const layers = workingGrid2D(nx, nz, width, top), { sx, sz } = layers;
@@ -219,7 +230,7 @@ export function layout2D(config: Wave2DConfig): Layout2D {
   const storage = resolveStorage(storageOf(config.storage), v * sources.length * Math.max(nt - 1, 1) * cells, v * stateValues2D(layers));
   return {
     nx, nz, dx, dz, origin, dt, nt, stencil: stencil(order), top, firstX, firstZ, ax, bx, az, bz, ...layers,
-    ...packPoints(sources, receivers), nreceivers, wavelets, fmax: frequencyLimit(wavelets, dt), storage, precision, warn: oncePerKind(config.warn ?? defaultWarn),
+    ...packPoints(sources, receivers), nreceivers, wavelets, fmax: frequencyLimit(wavelets, dt), storage, precision, threads, warn: oncePerKind(config.warn ?? defaultWarn),
   };
 }
 

@@ -71,7 +71,7 @@ static inline void ftz_leave(fp_mode saved) { (void)saved; }
 #endif
 
 /* The version of this module's interface; backend.ts loads only the one it expects (NATIVE_ABI). */
-#define GS_ABI 10
+#define GS_ABI 11
 
 /* Runs RUN(real, suffix) in the call's precision (the kernel functions' _f32 or _f64), with
  * flush-to-zero and denormals-are-zero for its duration. */

@@ -16,6 +16,7 @@ static bool grid2d_of(call *c, int32_t grid, gs_grid2d *out) {
          require(c, g->xl >= GS_GHOST && g->xl <= g->xr && g->xr <= g->sx - GS_GHOST, "the x layers must lie in the working columns, in order") &&
          require(c, g->zt >= GS_GHOST && g->zt <= g->zb && g->zb <= g->sz - GS_GHOST, "the z layers must lie in the working rows, in order") &&
          require(c, g->top_sign == 0 || g->top_sign == -1, "the top's mirror sign must be 0 (absorbing) or -1 (free surface)") &&
+         require(c, g->threads >= 1 && g->threads <= GS_MAX_THREADS, "the threads must be 1 to 16") &&
          span(c, "m", g->m, 0, cells) && span(c, "ax", g->ax, 0, g->sx) && span(c, "bx", g->bx, 0, g->sx) &&
          span(c, "az", g->az, 0, g->sz) && span(c, "bz", g->bz, 0, g->sz) && span(c, "psix", g->psix, 0, cells) &&
          span(c, "zetax", g->zetax, 0, cells) && span(c, "psiz", g->psiz, 0, cells) && span(c, "zetaz", g->zetaz, 0, cells);

@@ -6,6 +6,7 @@
  * kernel-wasm.ts).
  */
 #include "kernel.h"
+#include "team.h"
 
 static inline int32_t max32(int32_t x, int32_t y) { return x > y ? x : y; }
 static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }

@@ -14,6 +14,8 @@
 
 /* Ghost cells each side of the working arrays (config.ts's GHOST): the widest stencil's radius. */
 #define GS_GHOST 4
+/* The most threads one 2D shot steps on (gs_grid2d's threads). */
+#define GS_MAX_THREADS 16
 
 /* Bytes at the end of a memory kept for the kernels' configurations (wasm.ts's
  * KERNEL_STATE_BYTES): slot 0 (forward) at its start, slot 1 (adjoint) GS_SLOT_BYTES later, slot 2
@@ -130,12 +132,14 @@ void gs_reverse_run_f32(const gs_sweep_f32 *s, const gs_reverse_f32 *r, int32_t 
  * of each axis (per cell); the working columns and rows (ghosts included); the layers: columns
  * [GS_GHOST, xl) and [xr, sx - GS_GHOST), rows [GS_GHOST, zt) and [zb, sz - GS_GHOST); the top's
  * mirror sign (-1: a free surface half a row above row GS_GHOST; 0: absorbing); the stencil
- * weights (as gs_config's) and 1/dx^2, 1/dz^2 (m^-2). */
+ * weights (as gs_config's) and 1/dx^2, 1/dz^2 (m^-2); the threads a shot's steps may use (native
+ * builds; see team_rows2d in kernel2d-real.h). */
 typedef struct {
   int32_t m, ax, bx, az, bz, psix, zetax, psiz, zetaz;
   int32_t sx, sz, xl, xr, zt, zb, top_sign;
   double c[5], d[5];
   double idx2, idz2;
+  int32_t threads, unused;
 } gs_grid2d;
 
 #define GS_SWEEP2D(real)                                        \
@@ -144,6 +148,7 @@ typedef struct {
     ptrdiff_t sx, sz, xl, xr, zt, zb;                           \
     int32_t top_sign;                                           \
     real c[5], d[5], idx2, idz2;                                \
+    int32_t threads;                                            \
   }
 typedef GS_SWEEP2D(double) gs_sweep2d_f64;
 typedef GS_SWEEP2D(float) gs_sweep2d_f32;

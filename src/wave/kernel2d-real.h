@@ -145,18 +145,21 @@ INLINE void FN(psiz_row2d)(const FN(gs_sweep2d) *s, const real *u, ptrdiff_t r) 
     FN(psiz2d)(u + row, s->psiz + row, s->az[r], s->bz[r], GS_GHOST, s->sx - GS_GHOST, s->sx, WEIGHTS_D(s));
 }
 
-/* One 2D step, row by row (u^{n+1} over u^{n-1} in `un`): the free surface's mirror rows first; psi_z kept GS_GHOST rows ahead
- * of the row updated (D1 psi_z reads that far); each row's psi_x, then its update (row2d), W^n
- * into `w` unless it is NULL. */
-INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, real *un, real *w) {
-  const ptrdiff_t sx = s->sx, g = GS_GHOST, x0 = g, x1 = sx - g, z0 = g, z1 = s->sz - g;
+/* Rows [ra, rb) of one 2D step (u^{n+1} over u^{n-1} in `un`): the free surface's mirror rows
+ * first when the range starts at the top; psi_z kept GS_GHOST rows ahead of the row updated
+ * (D1 psi_z reads that far) within the range; each row's psi_x, then its update (row2d), W^n into
+ * `w` unless it is NULL. A range that does not start or end at the interior's edge must do so
+ * at least 2 GS_GHOST rows away from the z layers (see team_rows2d), where no row reads psi_z:
+ * ranges then share nothing but u^n, which they only read. */
+INLINE void FN(forward_rows2d)(const FN(gs_sweep2d) *s, real *u, real *un, real *w, ptrdiff_t ra, ptrdiff_t rb) {
+  const ptrdiff_t sx = s->sx, g = GS_GHOST, x0 = g, x1 = sx - g;
   ptrdiff_t xa, xb;
   FN(x_terms2d)(s, &xa, &xb);
-  if (s->top_sign != 0) FN(mirror_rows2d)(u, sx, x0, x1, s->top_sign);
-  for (ptrdiff_t r = z0; r < z0 + g; r++) FN(psiz_row2d)(s, u, r);
-  for (ptrdiff_t r = z0; r < z1; r++) {
+  if (ra == g && s->top_sign != 0) FN(mirror_rows2d)(u, sx, x0, x1, s->top_sign);
+  for (ptrdiff_t r = ra; r < ra + g && r < rb; r++) FN(psiz_row2d)(s, u, r);
+  for (ptrdiff_t r = ra; r < rb; r++) {
     const ptrdiff_t row = r * sx;
-    FN(psiz_row2d)(s, u, r + g);
+    if (r + g < rb) FN(psiz_row2d)(s, u, r + g);
     if (s->xl > x0) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, x0, s->xl, WEIGHTS_D(s));
     if (s->xr < x1) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, s->xr, x1, WEIGHTS_D(s));
     const int pz = FN(z_terms2d)(s, r);
@@ -166,21 +169,16 @@ INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, real *un, real 
   }
 }
 
+/* One 2D step over the whole interior. */
+INLINE void FN(forward_step2d)(const FN(gs_sweep2d) *s, real *u, real *un, real *w) {
+  FN(forward_rows2d)(s, u, un, w, GS_GHOST, s->sz - GS_GHOST);
+}
+
 /* Step n of a 2D shot: the step of sweep s (u^{n+1} over u^{n-1} in `un`), then the source
  * injected in float64 arithmetic (into u^{n+1}, and W^n unless w is NULL). */
 INLINE void FN(source_step2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, real *cur, real *un, real *w, int32_t n) {
   FN(forward_step2d)(s, cur, un, w);
   FN(inject_source)(s->m, r, w, un, r->amplitudes[n]); /* r->dx carries 1/(dx dz) */
-}
-
-void FN(gs_forward_run2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
-  real *prev = r->u[0], *cur = r->u[1];
-  for (int32_t n = n0; n < n1; n++) {
-    FN(source_step2d)(s, r, cur, prev, r->w_stride == 0 ? NULL : r->w + (ptrdiff_t)(n - n0) * r->w_stride, n);
-    FN(sample)(r, prev, n);
-    real *t = prev;
-    prev = cur, cur = t;
-  }
 }
 
 /* p^{n+1} += dm W^n (float64 arithmetic) over the interior cells of a row. */
@@ -275,53 +273,148 @@ LOOP void FN(adjoint_psi2d)(real *restrict earlier, const real *restrict p_bar, 
   for (ptrdiff_t i = start; i < end; i++) earlier[i] = earlier[i] - D1S(p_bar, i, st);
 }
 
-/* One 2D step reversed: `s` is the adjoint sweep (its psi and zeta arrays hold psi-bar and
- * zeta-bar), `later` ubar^{n+1}, `earlier` ubar^{n+2} on entry and ubar^n on return. */
-INLINE void FN(adjoint_step2d)(const FN(gs_sweep2d) *s, const real *later, real *earlier, real *qx, real *qz, real *pbx,
-                               real *pbz, const real *wn, double *grad) {
-  const ptrdiff_t sx = s->sx, sz = s->sz, g = GS_GHOST, x0 = g, x1 = sx - g, z0 = g, z1 = sz - g;
-  for (ptrdiff_t r = z0; r < z1; r++) FN(adjoint_prepare2d)(later, s->m, qx, qz, r * sx + x0, r * sx + x1, s->idx2, s->idz2);
+/* One 2D step reversed, in two halves over rows [ra, rb) (see forward_rows2d for the ranges):
+ * `s` is the adjoint sweep (its psi and zeta arrays hold psi-bar and zeta-bar), `later`
+ * ubar^{n+1}, `earlier` ubar^{n+2} on entry and ubar^n on return. The first half forms q and
+ * reverses the C-PML recursions, the second (whose D2z reads q_z GS_GHOST rows into the
+ * neighbouring ranges: every range's first half must be done) the leapfrog and the D1 P-bar terms. */
+INLINE void FN(adjoint_rows_q2d)(const FN(gs_sweep2d) *s, const real *later, real *qx, real *qz, real *pbx, real *pbz,
+                                 ptrdiff_t ra, ptrdiff_t rb) {
+  const ptrdiff_t sx = s->sx, g = GS_GHOST, x0 = g, x1 = sx - g;
+  for (ptrdiff_t r = ra; r < rb; r++) FN(adjoint_prepare2d)(later, s->m, qx, qz, r * sx + x0, r * sx + x1, s->idx2, s->idz2);
   /* zeta reversed (q becomes Q-bar in the layers), then psi reversed (reads Q-bar along the axis). */
-  for (ptrdiff_t r = z0; r < z1; r++) {
+  for (ptrdiff_t r = ra; r < rb; r++) {
     const ptrdiff_t row = r * sx;
     if (s->xl > x0) FN(pml_adjoint2d)(qx, s->zetax, s->ax, s->bx, row + x0, row + s->xl, 1, row);
     if (s->xr < x1) FN(pml_adjoint2d)(qx, s->zetax, s->ax, s->bx, row + s->xr, row + x1, 1, row);
     if (r < s->zt || r >= s->zb) FN(pml_adjoint2d)(qz, s->zetaz, s->az + r, s->bz + r, row + x0, row + x1, 0, 0);
   }
-  for (ptrdiff_t r = z0; r < z1; r++) {
+  for (ptrdiff_t r = ra; r < rb; r++) {
     const ptrdiff_t row = r * sx;
     if (s->xl > x0) FN(psi_adjoint2d)(qx, s->psix, pbx, s->ax, s->bx, row + x0, row + s->xl, 1, 1, row, WEIGHTS_D(s));
     if (s->xr < x1) FN(psi_adjoint2d)(qx, s->psix, pbx, s->ax, s->bx, row + s->xr, row + x1, 1, 1, row, WEIGHTS_D(s));
     if (r < s->zt || r >= s->zb) FN(psi_adjoint2d)(qz, s->psiz, pbz, s->az + r, s->bz + r, row + x0, row + x1, sx, 0, 0, WEIGHTS_D(s));
   }
-  if (s->top_sign != 0) FN(mirror_rows2d)(qz, sx, x0, x1, s->top_sign);
-  for (ptrdiff_t r = z0; r < z1; r++)
+  if (ra == g && s->top_sign != 0) FN(mirror_rows2d)(qz, sx, x0, x1, s->top_sign);
+}
+
+INLINE void FN(adjoint_rows_u2d)(const FN(gs_sweep2d) *s, const real *later, real *earlier, real *qx, real *qz, real *pbx,
+                                 real *pbz, const real *wn, double *grad, ptrdiff_t ra, ptrdiff_t rb) {
+  const ptrdiff_t sx = s->sx, sz = s->sz, g = GS_GHOST, x0 = g, x1 = sx - g, z0 = g, z1 = sz - g;
+  const int top = ra == g && s->top_sign != 0;
+  for (ptrdiff_t r = ra; r < rb; r++)
     FN(adjoint_leapfrog2d)(qx, qz, later, earlier, wn, grad, r * sx + x0, r * sx + x1, sx, WEIGHTS_C(s));
   /* With a free surface, the forward's D1z u (psi_z) reads the mirror rows too (on grids of fewer
    * than GS_GHOST rows above the bottom layer): D1 with a mirror fill of the opposite sign is
    * its own transpose's negative. The mirror rows of q_z and P-bar_z are zeroed afterwards: D1z
    * Q-bar_z (psi_adjoint2d) is the transpose of D1z psi_z, whose ghost rows are zero. */
-  if (s->top_sign != 0) FN(mirror_rows2d)(qz, sx, x0, x1, 0), FN(mirror_rows2d)(pbz, sx, x0, x1, -s->top_sign);
-  for (ptrdiff_t r = z0; r < z1; r++) {
+  if (top) FN(mirror_rows2d)(qz, sx, x0, x1, 0), FN(mirror_rows2d)(pbz, sx, x0, x1, -s->top_sign);
+  for (ptrdiff_t r = ra; r < rb; r++) {
     const ptrdiff_t row = r * sx;
     if (s->xl > x0) FN(adjoint_psi2d)(earlier, pbx, row + x0, row + min32(x1, s->xl + g), 1, WEIGHTS_D(s));
     if (s->xr < x1) FN(adjoint_psi2d)(earlier, pbx, row + max32(x0, s->xr - g), row + x1, 1, WEIGHTS_D(s));
     if ((s->zt > z0 && r < s->zt + g) || (s->zb < z1 && r >= s->zb - g)) FN(adjoint_psi2d)(earlier, pbz, row + x0, row + x1, sx, WEIGHTS_D(s));
   }
-  if (s->top_sign != 0) FN(mirror_rows2d)(pbz, sx, x0, x1, 0);
+  if (top) FN(mirror_rows2d)(pbz, sx, x0, x1, 0);
+}
+
+static void FN(reverse_rows_run2d)(const FN(gs_sweep2d) *s, const FN(gs_reverse) *r, real *qz, real *p_barz, int32_t n0,
+                                   int32_t n1, gs_team *team, int t) {
+  real *later = r->later, *earlier = r->earlier;
+  const gs_points *src = &r->source;
+  const ptrdiff_t ra = team == NULL ? GS_GHOST : team->rows[t], rb = team == NULL ? s->sz - GS_GHOST : team->rows[t + 1];
+  for (int32_t n = n1 - 1; n >= n0; n--) {
+    /* The source's term of W^n is f^n s / (dx dz) (`dx` carries the scale): dJ/df^n = sum m ubar^{n+1} s scale. */
+    if (t == 0) r->f_bar[n] = FN(source_gradient)(s->m, later, src, r->dx);
+    FN(adjoint_rows_q2d)(s, later, r->q, qz, r->p_bar, p_barz, ra, rb);
+    if (team != NULL) gs_team_wait(team, t);
+    FN(adjoint_rows_u2d)(s, later, earlier, r->q, qz, r->p_bar, p_barz, r->w + (ptrdiff_t)(n - n0) * r->w_stride, r->grad_k, ra, rb);
+    if (team != NULL) gs_team_wait(team, t);
+    real *x = later;
+    later = earlier, earlier = x;
+    if (t == 0) FN(inject_residual)(r, later, n, NULL, NULL);
+    if (team != NULL) gs_team_wait(team, t);
+  }
+}
+
+static void FN(forward_rows_run2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, int32_t n0, int32_t n1, gs_team *team, int t) {
+  real *prev = r->u[0], *cur = r->u[1];
+  const ptrdiff_t ra = team == NULL ? GS_GHOST : team->rows[t], rb = team == NULL ? s->sz - GS_GHOST : team->rows[t + 1];
+  for (int32_t n = n0; n < n1; n++) {
+    real *w = r->w_stride == 0 ? NULL : r->w + (ptrdiff_t)(n - n0) * r->w_stride;
+    FN(forward_rows2d)(s, cur, prev, w, ra, rb);
+    if (team != NULL) gs_team_wait(team, t);
+    if (t == 0) {
+      FN(inject_source)(s->m, r, w, prev, r->amplitudes[n]); /* r->dx carries 1/(dx dz) */
+      FN(sample)(r, prev, n);
+    }
+    if (team != NULL) gs_team_wait(team, t);
+    real *x = prev;
+    prev = cur, cur = x;
+  }
+}
+
+/* The rows of a team of s->threads members: equal shares of the interior, every boundary between
+ * shares at least 2 GS_GHOST rows from the z layers (forward_rows2d); fewer members (down to one)
+ * when the interior between the layers is too short for that. Returns the members. */
+static int FN(team_rows2d)(const FN(gs_sweep2d) *s, ptrdiff_t *rows) {
+  const ptrdiff_t g = GS_GHOST, z0 = g, z1 = s->sz - g, lo = s->zt + 2 * g, hi = s->zb - 2 * g;
+  int count = s->threads < 1 ? 1 : s->threads > GS_MAX_THREADS ? GS_MAX_THREADS : s->threads;
+  for (; count > 1; count--) {
+    int ok = 1;
+    rows[0] = z0, rows[count] = z1;
+    for (int k = 1; k < count && ok; k++) {
+      ptrdiff_t b = z0 + (z1 - z0) * k / count;
+      b = b < lo ? lo : b > hi ? hi : b;
+      rows[k] = b;
+      ok = b > rows[k - 1] && b < z1;
+    }
+    if (ok) return count;
+  }
+  rows[0] = z0, rows[1] = z1;
+  return 1;
+}
+
+#ifdef GS_THREADS
+typedef struct {
+  const FN(gs_sweep2d) *s;
+  const void *run;
+  real *qz, *p_barz;
+  int32_t n0, n1;
+} FN(team_job2d);
+
+static void FN(forward_member2d)(gs_team *team, int t) {
+  const FN(team_job2d) *j = team->job;
+  FN(forward_rows_run2d)(j->s, j->run, j->n0, j->n1, team, t);
+}
+
+static void FN(reverse_member2d)(gs_team *team, int t) {
+  const FN(team_job2d) *j = team->job;
+  FN(reverse_rows_run2d)(j->s, j->run, j->qz, j->p_barz, j->n0, j->n1, team, t);
+}
+#endif
+
+/* Forward steps [n0, n1) of a 2D shot: on s->threads threads (native builds with GS_THREADS;
+ * see team_rows2d), each its rows of every step, the source and receivers on the first after
+ * all rows; the same arithmetic cell by cell as one thread, so the same bits. */
+void FN(gs_forward_run2d)(const FN(gs_sweep2d) *s, const FN(gs_run) *r, int32_t n0, int32_t n1) {
+#ifdef GS_THREADS
+  gs_team team;
+  FN(team_job2d) job = {s, r, NULL, NULL, n0, n1};
+  team.count = FN(team_rows2d)(s, team.rows);
+  if (team.count > 1 && gs_team_run(&team, FN(forward_member2d), &job)) return;
+#endif
+  FN(forward_rows_run2d)(s, r, n0, n1, NULL, 0);
 }
 
 void FN(gs_reverse_run2d)(const FN(gs_sweep2d) *s, const FN(gs_reverse) *r, real *qz, real *p_barz, int32_t n0, int32_t n1) {
-  real *later = r->later, *earlier = r->earlier;
-  const gs_points *src = &r->source;
-  for (int32_t n = n1 - 1; n >= n0; n--) {
-    /* The source's term of W^n is f^n s / (dx dz) (`dx` carries the scale): dJ/df^n = sum m ubar^{n+1} s scale. */
-    r->f_bar[n] = FN(source_gradient)(s->m, later, src, r->dx);
-    FN(adjoint_step2d)(s, later, earlier, r->q, qz, r->p_bar, p_barz, r->w + (ptrdiff_t)(n - n0) * r->w_stride, r->grad_k);
-    real *t = later;
-    later = earlier, earlier = t;
-    FN(inject_residual)(r, later, n, NULL, NULL);
-  }
+#ifdef GS_THREADS
+  gs_team team;
+  FN(team_job2d) job = {s, r, qz, p_barz, n0, n1};
+  team.count = FN(team_rows2d)(s, team.rows);
+  if (team.count > 1 && gs_team_run(&team, FN(reverse_member2d), &job)) return;
+#endif
+  FN(reverse_rows_run2d)(s, r, qz, p_barz, n0, n1, NULL, 0);
 }
 
 /* A 2D sweep's pointers and weights from a grid of byte offsets into the memory at `base`. */
@@ -334,4 +427,5 @@ void FN(gs_sweep2d_of)(FN(gs_sweep2d) *s, uintptr_t base, const gs_grid2d *g) {
   s->sx = g->sx, s->sz = g->sz, s->xl = g->xl, s->xr = g->xr, s->zt = g->zt, s->zb = g->zb, s->top_sign = g->top_sign;
   for (int j = 0; j < 5; j++) s->c[j] = (real)g->c[j], s->d[j] = (real)g->d[j];
   s->idx2 = (real)g->idx2, s->idz2 = (real)g->idz2;
+  s->threads = g->threads;
 }

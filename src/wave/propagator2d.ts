@@ -29,8 +29,8 @@ import type { Real } from "./precision.js";
 import { backendInfo } from "./backend.js";
 import { arena, type ArraySpec, type Kernels } from "./wasm.js";
 
-/** float64 values of a gs_grid2d (kernel.h): 16 int32 (8 values), then c[5], d[5], 1/dx^2, 1/dz^2. */
-const GRID_VALUES = 20;
+/** float64 values of a gs_grid2d (kernel.h): 16 int32 (8 values), then c[5], d[5], 1/dx^2, 1/dz^2, then the threads (int32) and 4 unused bytes. */
+const GRID_VALUES = 21;
 
 /** The arrays of the working precision, first in the arena (see the constructor's specs). */
 const REAL_ARRAYS = 18;
@@ -185,6 +185,7 @@ export class Propagator2D {
     ints.set([lay.sx, lay.sz, lay.xl, lay.xr, lay.zt, lay.zb, lay.top === "free" ? -1 : 0], 9);
     const st = lay.stencil, pad = (a: readonly number[], n: number, from: number) => Array.from({ length: n }, (_, j) => (j >= from && j - from < a.length ? a[j - from] : 0));
     this.grid.set([...pad(st.second, 5, 0), ...pad(st.first, 5, 1), 1 / lay.dx ** 2, 1 / lay.dz ** 2], 8);
+    new Int32Array(this.grid.buffer, this.grid.byteOffset + 160, 2).set([lay.threads, 0]);
     const own = (grid: Float64Array, memory: Real[]) => {
       grid.set(this.grid);
       new Int32Array(grid.buffer, grid.byteOffset, 9).set(memory.map((a) => a.byteOffset), 5);
