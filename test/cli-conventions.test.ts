@@ -53,12 +53,15 @@ describe("options and exit codes", () => {
   });
 
   test("every refusal exits 2: usage errors as well as bad input", () => {
-    for (const args of [["run"], ["run", "scenes/layered-forward.json"], ["frobnicate"], ["run", "scenes/layered-forward.json", "--out", "x", "--workers", "0"]]) {
+    for (const args of [["run"], ["run", "scenes/layered-forward.json"], ["frobnicate"], ["run", "scenes/layered-forward.json", "--out", "x", "--workers", "0"],
+      ["run", "scenes/crosswell2d.json", "--out", "x", "--threads", "17"], ["run", "scenes/continuation-fwi.json", "--out", "x", "--threads", "2"]]) {
       const r = run(...args);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr, args.join(" ")).toMatch(/^gradscape: error: /);
     }
     expect(run("run", "scenes/layered-forward.json").stderr).toMatch(/--out <dir> is required/);
+    expect(run("run", "scenes/crosswell2d.json", "--out", "x", "--threads", "17").stderr).toMatch(/--threads: expected an integer from 1 to 16, got "17"/);
+    expect(run("run", "scenes/continuation-fwi.json", "--out", "x", "--threads", "2").stderr).toMatch(/--threads: only 2D wave inversion scenes/);
   });
 
   test("--help documents the exit codes", () => {

@@ -16,6 +16,7 @@
  * gradient_nt argument does the same) then runs the first {@link gradientSteps2D} steps only,
  * and gradient_over_forward compares seconds per step, as the C's does.
  */
+import { availableParallelism } from "node:os";
 import { field } from "../core/arrays.js";
 import type { Storage } from "../core/checkpoint.js";
 import { GHOST } from "../wave/config.js";
@@ -63,11 +64,11 @@ export function wave2DVelocity(): Float64Array {
   return c;
 }
 
-/** The wave2d-standard simulator of `nt` steps. */
-export function wave2DSimulator(nt: number, precision: Precision, storage: Storage): WaveSimulator2D {
+/** The wave2d-standard simulator of `nt` steps (each shot on `threads` threads). */
+export function wave2DSimulator(nt: number, precision: Precision, storage: Storage, threads = 1): WaveSimulator2D {
   return new WaveSimulator2D({
     nx: NX, nz: NZ, dx: DX, dz: DX, dt: DT, nt, order: 8, top: "absorbing", pml: { width: NB, velocity: 4000 },
-    storage, precision, warn: () => {},
+    storage, precision, threads, warn: () => {},
     shots: [{
       source: { x: 100 * DX, z: 10 * DX }, wavelet: ricker(F0, nt, DT, 1 / F0),
       receivers: Array.from({ length: NX }, (_, j) => ({ x: j * DX, z: 10 * DX })),
@@ -162,6 +163,18 @@ export async function benchWave2D(): Promise<Wave2DTimes[]> {
       cells: CELLS_2D, steps, seconds: +s.toFixed(4), mcells_per_s: entry.gradientMcells, gradient_over_forward: entry.gradientOverForward,
       [`checkpoint_${SNAPSHOTS}_over_full`]: +(checkpointS.get(entry)! / s).toFixed(2), memory_bytes: sim.storagePlan.bytes, peak_rss_bytes: peakRss(), ...stepsNote,
     });
+  }
+  // One shot on a team of threads (native only: the WebAssembly backend runs a shot on one), against one thread's lines above.
+  const team = Math.min(2, availableParallelism());
+  for (const entry of team > 1 ? times.filter((t) => t.backend === "native") : []) {
+    setBackend(entry.backend);
+    const line = { problem: PROBLEM, impl: "gradscape", backend: entry.backend, precision: entry.precision, threads: team };
+    const fwd = wave2DSimulator(nt, entry.precision, { mode: "full" }, team);
+    const f = await timed(() => fwd.forward(velocity));
+    emit({ ...line, run: "forward", cells: CELLS_2D, steps: nt, seconds: +f.toFixed(4), mcells_per_s: mcells(nt, f), speedup_over_one_thread: +(mcells(nt, f) / entry.forwardMcells).toFixed(2) });
+    const sim = wave2DSimulator(steps, entry.precision, { mode: "full" }, team);
+    const g = await timed(() => sim.linearize(velocity).vjp(dData));
+    emit({ ...line, run: "gradient", storage: "full", cells: CELLS_2D, steps, seconds: +g.toFixed(4), mcells_per_s: mcells(steps, g), speedup_over_one_thread: +(mcells(steps, g) / entry.gradientMcells).toFixed(2), ...stepsNote });
   }
   setBackend(null);
   return times;

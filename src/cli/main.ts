@@ -104,7 +104,7 @@ function viewerThread(dir: string, port: number): Promise<string> {
   });
 }
 
-interface RunOptions { out?: string; force?: boolean; resume?: boolean; workers?: string; view?: boolean; port?: string; maxMemory?: string; dryRun?: boolean }
+interface RunOptions { out?: string; force?: boolean; resume?: boolean; workers?: string; threads?: string; view?: boolean; port?: string; maxMemory?: string; dryRun?: boolean }
 
 /** `--dry-run`: what the scene will hold and how many time steps it takes, nothing run or written. */
 function dryRun(sceneFile: string): void {
@@ -135,10 +135,13 @@ async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
   if (opts.port !== undefined && !opts.view) fail("--port: only with --view (or use `gradscape view`)");
   const workers = opts.workers === undefined ? undefined : Number(opts.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) fail(`--workers: expected a positive integer, got ${JSON.stringify(opts.workers)}`);
+  const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 16)) fail(`--threads: expected an integer from 1 to 16, got ${JSON.stringify(opts.threads)}`);
   const scene = loadScene(sceneFile);
   const kind = sceneKind(scene);
   if (opts.resume && !kind.resumable) fail("--resume: only inversion scenes can be resumed");
   if (workers !== undefined && !kind.shotWorkers) fail("--workers: only wave inversion scenes run shots on workers");
+  if (threads !== undefined && kind.shotThreads !== true) fail("--threads: only 2D wave inversion scenes step a shot on several threads");
   const dir = resolve(opts.out);
   // The whole run's memory, estimated before the folder is made (the runner checks again on its thread).
   checkSceneMemory(scene);
@@ -227,7 +230,7 @@ async function runLocked(
     const url = await viewerThread(dir, port);
     process.stdout.write(`viewer: ${url} (follows the run live)\n`);
   }
-  const task: RunTask = { scene, dir, out: opts.out, resume: opts.resume === true, workers, maxMemory: memoryLimit() };
+  const task: RunTask = { scene, dir, out: opts.out, resume: opts.resume === true, workers, threads: opts.threads === undefined ? undefined : Number(opts.threads), maxMemory: memoryLimit() };
   const w = new Worker(new URL(import.meta.url), { workerData: { gradscapeRun: task } });
   worker = w;
   const outcome = await new Promise<TaskMessage & { type: "done" | "error" }>((done) => {
@@ -271,7 +274,7 @@ export function infoText(): string {
   return `gradscape ${packageVersion()} (Node ${process.versions.node}, ${process.platform} ${process.arch})\n` +
     `wave kernels: ${backend}\n` +
     `precision: float64 (default) and float32 (a scene's "precision", WaveConfig.precision), both on either backend\n` +
-    `threads: ${availableParallelism()} (run --workers <n> evaluates shots on n threads)\n` +
+    `threads: ${availableParallelism()} (run --workers <n> evaluates shots on n threads; --threads <n> steps each 2D shot on n)\n` +
     `memory limit of runs: ${formatBytes(defaultRunMemory())} (half of this machine's ${formatBytes(totalmem())}; run --max-memory changes it)\n`;
 }
 
@@ -294,6 +297,7 @@ async function main(): Promise<void> {
     .option("-f, --force", "replace the run a folder already holds")
     .option("--resume", "continue an interrupted inversion in --out from its last completed iteration (same bytes as an uninterrupted run)")
     .option("-w, --workers <n>", "inversion scenes: evaluate shots on n worker threads (any n gives the same bytes)")
+    .option("--threads <n>", "2D wave inversion scenes: step each shot on n threads, the grid's rows split among them (native backend; any n gives the same bytes)")
     .option("--view", "serve the viewer beside the run (on 127.0.0.1) and follow it live; keeps serving after the run until Ctrl-C")
     .option("--port <n>", "with --view: the port to serve on (default: any free port)")
     .option("--max-memory <size>", "refuse scenes estimated to need more memory than this (e.g. 8GiB, 500MB; default: half of this machine's memory)")

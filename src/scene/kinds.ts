@@ -27,6 +27,8 @@ export interface RunRequest {
   resume: boolean;
   /** `--workers`: evaluate shots on this many threads. */
   workers?: number;
+  /** `--threads`: step each shot on this many threads (2D waves, native backend). */
+  threads?: number;
 }
 
 /** One kind of scene: its schema, what the command line allows for it, and how it runs. */
@@ -36,6 +38,8 @@ export interface SceneKind<K extends Scene["kind"]> {
   resumable: boolean;
   /** `--workers` evaluates shots on threads. */
   shotWorkers: boolean;
+  /** `--threads` steps each shot on threads (absent: no). */
+  shotThreads?: boolean;
   /** Runs the scene into `request.dir`; returns the lines that report it (the CLI prints them). */
   run(scene: Extract<Scene, { kind: K }>, request: RunRequest, progress: Progress, warn: (m: string) => void): string;
 }
@@ -53,15 +57,17 @@ const since = (t0: number) => (performance.now() - t0) / 1000;
 /** A wave inversion's kind (1D or 2D): resumable, its shots on worker threads with `--workers`. */
 function waveInversionKind<K extends "wave-inversion" | "wave2d-inversion">(
   schema: SceneKind<K>["schema"],
-  run: (scene: Extract<Scene, { kind: K }>, dir: string, progress: Progress, warn: (m: string) => void, resume: boolean, workers?: number) => InversionSummary,
+  run: (scene: Extract<Scene, { kind: K }>, dir: string, progress: Progress, warn: (m: string) => void, resume: boolean, workers?: number, threads?: number) => InversionSummary,
+  shotThreads: boolean,
 ): SceneKind<K> {
   return {
     schema,
     resumable: true,
     shotWorkers: true,
+    shotThreads,
     run(scene, request, progress, warn) {
       const t0 = performance.now();
-      return inversionReport(run(scene, request.dir, progress, warn, request.resume, request.workers), since(t0));
+      return inversionReport(run(scene, request.dir, progress, warn, request.resume, request.workers, request.threads), since(t0));
     },
   };
 }
@@ -78,8 +84,8 @@ export const SCENE_KINDS: { [K in Scene["kind"]]: SceneKind<K> } = {
         `read them with numpy.load, or with readRun() from gradscape/node\n`;
     },
   },
-  "wave-inversion": waveInversionKind(WaveInversionScene, runWaveInversion),
-  "wave2d-inversion": waveInversionKind(Wave2DInversionScene, runWave2DInversion),
+  "wave-inversion": waveInversionKind(WaveInversionScene, runWaveInversion, false),
+  "wave2d-inversion": waveInversionKind(Wave2DInversionScene, runWave2DInversion, true),
   "heat-inversion": {
     schema: HeatInversionScene,
     resumable: true,

@@ -100,9 +100,10 @@ export function storageOf2D(scene: Wave2DInversionScene): Storage {
 /**
  * The problem of the scene, everything checked (stability and dispersion once for the scene, over
  * the truth, the start and the bounds). `warnTo` receives each kind of warning once; `workers`
- * evaluates shots on that many threads (1: serially, shot by shot), the same bytes for every count.
+ * evaluates shots on that many threads (1: serially, shot by shot), `threads` steps each shot on
+ * that many (see Wave2DConfig.threads), the same bytes for every count.
  */
-export function wave2DInversionProblem(scene: Wave2DInversionScene, warnTo: (m: string) => void = () => {}, workers?: number): InversionProblem {
+export function wave2DInversionProblem(scene: Wave2DInversionScene, warnTo: (m: string) => void = () => {}, workers?: number, threads?: number): InversionProblem {
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new InputError("--workers", `expected a positive integer, got ${workers}`);
   const warn = oncePerKind(warnTo);
   const g = gridOf2D(scene), { nx, nz } = g, cells = nx * nz, shape = [nz, nx];
@@ -117,7 +118,7 @@ export function wave2DInversionProblem(scene: Wave2DInversionScene, warnTo: (m: 
   const config: Wave2DConfig = {
     nx, nz, dx: g.dx, dz: g.dz, origin: { x: g.x0, z: g.z0 }, dt, nt, order: scene.order, top: scene.boundaries.top,
     pml: { width: scene.boundaries.pmlWidth, velocity: pmlVelocity }, shots: shotsOf(scene, wavelet), storage: storageOf2D(scene),
-    precision: scene.precision, warn: bounds === null ? warn : () => {},
+    precision: scene.precision, threads, warn: bounds === null ? warn : () => {},
   };
   const sim = withSceneFields(() => new WaveSimulator2D(config));
   withSceneFields(() => {
@@ -198,8 +199,8 @@ export function wave2DInversionProblem(scene: Wave2DInversionScene, warnTo: (m: 
 
 /** Runs the scene into `dir` with the generic runner (see {@link runInversion}); everything is checked before the folder is touched. */
 export function runWave2DInversion(
-  scene: Wave2DInversionScene, dir: string, progress?: Progress, warnTo?: (m: string) => void, resume = false, workers?: number,
+  scene: Wave2DInversionScene, dir: string, progress?: Progress, warnTo?: (m: string) => void, resume = false, workers?: number, threads?: number,
 ): InversionSummary {
   checkSceneMemory(scene);
-  return runInversion(scene, dir, () => wave2DInversionProblem(scene, warnTo, workers), { progress, resume });
+  return runInversion(scene, dir, () => wave2DInversionProblem(scene, warnTo, workers, threads), { progress, resume });
 }

@@ -58,24 +58,37 @@ export const model2D: PanelKind = {
     const others = (["truth", "start"] as const).filter((r) => run.role(r) !== undefined);
     const columns = 1 + others.length;
     if (columns > 2) body.closest("section")?.classList.add("wide");
+    // One colour scale for all three by default (the truth's, the start's and every iteration's
+    // range), so that colours compare across images; "each its own" shows a recovered structure far
+    // weaker than the truth's.
+    const scaleSelect = document.createElement("select");
+    scaleSelect.setAttribute("aria-label", "model colour scale");
+    scaleSelect.append(new Option("colour scale: shared", "shared"), new Option("colour scale: each its own", "own"));
+    if (others.length > 0) {
+      const controls = document.createElement("div");
+      controls.className = "controls";
+      controls.append(scaleSelect);
+      body.append(controls);
+    }
     const note = document.createElement("p");
     note.className = "note";
     body.append(note);
     const current = new ImageView(body, mapSpec("iteration", axes, shape, columns));
     const fixed = others.map((role) => ({ role, view: new ImageView(body, mapSpec(role === "truth" ? "true" : "start", axes, shape, columns)) }));
     let marked = -1;
-    return {
-      async update({ run, frame, shot }: ViewState) {
+    let last: ViewState | null = null;
+    const panel: PanelInstance = {
+      async update(state: ViewState) {
+        last = state;
+        const { run, frame, shot } = state;
         const models = await run.loadRole("models");
         const row = models.data.subarray(frame * nx * ny, (frame + 1) * nx * ny);
-        // Each image on its own scale: a recovered blob far weaker than the truth stays visible. The
-        // current model's scale spans every iteration, so it holds still while the slider moves.
+        const fixedData = await Promise.all(fixed.map(async ({ role }) => (await run.loadRole(role)).data));
+        // The current model's scale spans every iteration, so it holds still while the slider moves.
+        const shared = scaleSelect.value === "shared" ? rangeOf([models.data, ...fixedData], false) : null;
         current.setTitle(`iteration ${frame}`);
-        current.show(row, ny, nx, rangeOf([models.data], false), viridis, entry.units);
-        for (const { role, view } of fixed) {
-          const m = (await run.loadRole(role)).data;
-          view.show(m, ny, nx, rangeOf([m], false), viridis, entry.units);
-        }
+        current.show(row, ny, nx, shared ?? rangeOf([models.data], false), viridis, entry.units);
+        fixed.forEach(({ view }, k) => view.show(fixedData[k], ny, nx, shared ?? rangeOf([fixedData[k]], false), viridis, entry.units));
         if (shot !== marked) {
           marked = shot;
           const markers = await geometryMarkers(run, shot);
@@ -84,5 +97,7 @@ export const model2D: PanelKind = {
         }
       },
     };
+    scaleSelect.addEventListener("change", () => last !== null && void panel.update(last));
+    return panel;
   },
 };
