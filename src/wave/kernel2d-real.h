@@ -58,6 +58,16 @@ INLINE void FN(row2d)(const real *restrict u, real *restrict un, const real *res
   }
 }
 
+/* Tried on wave2d-standard (forward, native, AVX2, 2026-11-30; samples per function and runs
+ * alternated with the old build on a loaded 2-core machine) and not kept, none measurably faster:
+ * the interior case as one Laplacian with shared weights when dx == dz (5 multiplies, not 12:
+ * that loop ~5% faster, the forward 1.005x f64, 1.002x f32); a layer's W as (Q + zeta) / h^2 per
+ * axis with one flush of u^{n+1} (with the former: 1.008x f64, 1.001x f32); strips of columns
+ * (256 or 128 float64 wide: 0.90x); two time steps per sweep down the rows, step n+1 a few rows
+ * behind step n (1.00x); two rows at once in the interior (0.93x f64, 1.04x f32). The interior
+ * case is a fifth of the time, the C-PML rows and columns (and their psi sweeps) three quarters,
+ * and the loops are bound by loads and memory, not by arithmetic. */
+
 /* row2d's eight cases, each a loop of its own (named by store, px, pz). */
 #define ROW2D_PARAMS                                                                                                  \
   const real *restrict u, real *restrict un, const real *restrict m, real *restrict w, const real *restrict psix,    \
