@@ -18,7 +18,7 @@
 import { restore } from "./descent.js";
 import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { boxOf, projectedGradientNorm, type Bounds } from "./projected.js";
-import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
+import { outcome, stopBefore, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
 import { allFinite } from "./vector.js";
 
 /** Options of {@link adam}. */
@@ -80,16 +80,12 @@ export function* adam(f: Objective, x0: Float64Array, options: AdamOptions = {})
   const xNext = new Float64Array(n);
   const gNext = new Float64Array(n);
   const pgNorm = () => projectedGradientNorm(x, g, lower, upper);
-  const finish = (status: Status): OptimizeResult => ({
-    x, value, gradientNorm: pgNorm(), iterations: iteration, evaluations,
-    success: status === "gradient-tolerance" || status === "relative-decrease", status, message: STATUS_MESSAGES[status],
-  });
+  const finish = (status: Status): OptimizeResult => outcome(x, value, pgNorm(), iteration, evaluations, status);
 
   if (!Number.isFinite(value) || !allFinite(g)) return finish("non-finite");
   for (;;) {
-    if (pgNorm() <= gtol) return finish("gradient-tolerance");
-    if (iteration >= maxIterations) return finish("max-iterations");
-    if (evaluations >= maxEvaluations) return finish("max-evaluations");
+    const stop = stopBefore(pgNorm(), gtol, iteration, maxIterations, evaluations, maxEvaluations);
+    if (stop !== null) return finish(stop);
     const t = iteration + 1;
     const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
     for (let i = 0; i < n; i++) {

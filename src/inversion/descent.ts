@@ -7,7 +7,7 @@
 import { decreasedTooLittle, stoppingRules } from "./options.js";
 import { InputError } from "../core/errors.js";
 import { backtracking, strongWolfe, type LineSearchOptions, type LinePoint } from "./line-search.js";
-import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
+import { outcome, stopBefore, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
 import { allFinite, dotv, normv } from "./vector.js";
 
 /** How a method turns gradients into search directions. */
@@ -98,18 +98,13 @@ export function* descend(f: Objective, x0: Float64Array, rule: DirectionRule, op
     method, x: Array.from(x), gradient: Array.from(g), value, evaluations, iteration, previousStep, previousSlope, rule: rule.save(),
   });
 
-  const finish = (status: Status): OptimizeResult => ({
-    x, value, gradientNorm: normv(g), iterations: iteration, evaluations,
-    success: status === "gradient-tolerance" || status === "relative-decrease",
-    status, message: STATUS_MESSAGES[status],
-  });
+  const finish = (status: Status): OptimizeResult => outcome(x, value, normv(g), iteration, evaluations, status);
 
   if (!Number.isFinite(value) || !allFinite(g)) return finish("non-finite");
   for (;;) {
     const gnorm = normv(g);
-    if (gnorm <= gtol) return finish("gradient-tolerance");
-    if (iteration >= maxIterations) return finish("max-iterations");
-    if (evaluations >= maxEvaluations) return finish("max-evaluations");
+    const stop = stopBefore(gnorm, gtol, iteration, maxIterations, evaluations, maxEvaluations);
+    if (stop !== null) return finish(stop);
 
     rule.direction(g, p);
     let slope = dotv(g, p);

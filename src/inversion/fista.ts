@@ -6,7 +6,7 @@
  */
 import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { InputError } from "../core/errors.js";
-import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
+import { outcome, type IterationEvent, type Objective, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
 import { allFinite } from "./vector.js";
 
 /** Options of {@link fista}. */
@@ -58,10 +58,7 @@ export function* fista(f: Objective, x0: Float64Array, options: FistaOptions): G
   evaluations++;
   let mappingNorm = Infinity;
 
-  const finish = (status: Status): OptimizeResult => ({
-    x, value, gradientNorm: mappingNorm, iterations: iteration, evaluations,
-    success: status === "gradient-tolerance" || status === "relative-decrease", status, message: STATUS_MESSAGES[status],
-  });
+  const finish = (status: Status): OptimizeResult => outcome(x, value, mappingNorm, iteration, evaluations, status);
   if (!Number.isFinite(value)) return finish("non-finite");
 
   for (;;) {

@@ -11,7 +11,7 @@ import { field, flatten } from "../core/arrays.js";
 import type { Differentiable, Field } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
 import { identity, type Parametrization } from "./parametrization.js";
-import { STATUS_MESSAGES, type IterationEvent, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
+import { outcome, stopBefore, type IterationEvent, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
 import { dotv, normv } from "./vector.js";
 
 /** The problem {@link gaussNewton} solves. */
@@ -69,10 +69,7 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
     }
     return v;
   };
-  const finish = (status: Status): OptimizeResult => ({
-    x, value, gradientNorm: normv(g), iterations: iteration, evaluations,
-    success: status === "gradient-tolerance" || status === "relative-decrease", status, message: STATUS_MESSAGES[status],
-  });
+  const finish = (status: Status): OptimizeResult => outcome(x, value, normv(g), iteration, evaluations, status);
 
   for (;;) {
     param.toModel(x, m);
@@ -88,9 +85,8 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
     for (let i = 0; i < n; i++) g[i] = gm[i] * jac[i];
     const gnorm = normv(g);
     if (!Number.isFinite(value) || !Number.isFinite(gnorm)) return finish("non-finite");
-    if (gnorm <= gtol) return finish("gradient-tolerance");
-    if (iteration >= maxIterations) return finish("max-iterations");
-    if (evaluations >= maxEvaluations) return finish("max-evaluations");
+    const stop = stopBefore(gnorm, gtol, iteration, maxIterations, evaluations, maxEvaluations);
+    if (stop !== null) return finish(stop);
 
     // H v = jac * J^T W J (jac * v) + mu v
     const hess = (v: Float64Array, out: Float64Array) => {

@@ -34,7 +34,7 @@ import { restore } from "./descent.js";
 import { armijoBacktracking, trialValue } from "./line-search.js";
 import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { boxOf, projectedGradientNorm, type Bounds } from "./projected.js";
-import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
+import { outcome, stopBefore, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
 import { allFinite, normv } from "./vector.js";
 
 /** Options of {@link heavyBall} and {@link nesterov}. */
@@ -125,10 +125,7 @@ function* momentum(f: Objective, x0: Float64Array, method: MomentumMethod, optio
   const xt = new Float64Array(n);
   const gt = new Float64Array(n);
   const pgNorm = () => projectedGradientNorm(z, g, lower, upper);
-  const finish = (status: Status): OptimizeResult => ({
-    x: z, value, gradientNorm: pgNorm(), iterations: iteration, evaluations,
-    success: status === "gradient-tolerance" || status === "relative-decrease", status, message: STATUS_MESSAGES[status],
-  });
+  const finish = (status: Status): OptimizeResult => outcome(z, value, pgNorm(), iteration, evaluations, status);
   const snapshot = (): OptimizerState => ({
     method, x: Array.from(z), gradient: Array.from(g), value, evaluations, iteration, previousStep: alpha, previousSlope: 0,
     rule: { velocity: Array.from(v), anchor: method === "nesterov" ? Array.from(anchor) : null } satisfies MomentumMemory,
@@ -136,9 +133,8 @@ function* momentum(f: Objective, x0: Float64Array, method: MomentumMethod, optio
 
   if (!Number.isFinite(value) || !allFinite(g)) return finish("non-finite");
   for (;;) {
-    if (pgNorm() <= gtol) return finish("gradient-tolerance");
-    if (iteration >= maxIterations) return finish("max-iterations");
-    if (evaluations >= maxEvaluations) return finish("max-evaluations");
+    const stop = stopBefore(pgNorm(), gtol, iteration, maxIterations, evaluations, maxEvaluations);
+    if (stop !== null) return finish(stop);
 
     let fallback = NaN; // the backtracked gradient step's value, a safe point if the momentum step is not
     if (fixed === undefined) {

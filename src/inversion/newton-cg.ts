@@ -32,7 +32,7 @@ import { InputError } from "../core/errors.js";
 import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { restore } from "./descent.js";
 import { trialValue } from "./line-search.js";
-import { STATUS_MESSAGES, type HessianVectorProduct, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
+import { outcome, stopBefore, type HessianVectorProduct, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
 import { allFinite, dotv, normv } from "./vector.js";
 
 /** Options of {@link newtonCG}. */
@@ -188,17 +188,13 @@ export function* newtonCG(f: Objective, x0: Float64Array, options: NewtonCGOptio
     evaluations++;
     for (let i = 0; i < n; i++) out[i] = (out[i] - g[i]) / h;
   };
-  const finish = (status: Status): NewtonCGResult => ({
-    x, value, gradientNorm: normv(g), iterations: iteration, evaluations, hessianProducts,
-    success: status === "gradient-tolerance" || status === "relative-decrease", status, message: STATUS_MESSAGES[status],
-  });
+  const finish = (status: Status): NewtonCGResult => ({ ...outcome(x, value, normv(g), iteration, evaluations, status), hessianProducts });
 
   if (!Number.isFinite(value) || !allFinite(g)) return finish("non-finite");
   for (;;) {
     const gnorm = normv(g);
-    if (gnorm <= gtol) return finish("gradient-tolerance");
-    if (iteration >= maxIterations) return finish("max-iterations");
-    if (evaluations >= maxEvaluations) return finish("max-evaluations");
+    const stop = stopBefore(gnorm, gtol, iteration, maxIterations, evaluations, maxEvaluations);
+    if (stop !== null) return finish(stop);
 
     const cg = steihaug(hv, g, radius, Math.min(cgTolerance, gnorm) * gnorm, cgIterations, w);
     const { p, hp } = w;

@@ -9,7 +9,7 @@ import { InputError } from "../core/errors.js";
 import { restore } from "./descent.js";
 import { LbfgsMemory } from "./lbfgs-memory.js";
 import { armijoBacktracking, trialValue as trialValueOf } from "./line-search.js";
-import { STATUS_MESSAGES, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
+import { outcome, stopBefore, type IterationEvent, type Objective, type OptimizeResult, type OptimizerState, type Status, type StoppingRules } from "./types.js";
 import { allFinite, dotv, normv } from "./vector.js";
 
 /** Lower and upper bounds, per variable or one number for all; omitted sides are unbounded. */
@@ -95,16 +95,12 @@ export function* projectedLbfgs(f: Objective, x0: Float64Array, bounds: Bounds, 
   const free = new Uint8Array(n);
 
   const pgNorm = () => projectedGradientNorm(x, g, lower, upper);
-  const finish = (status: Status): OptimizeResult => ({
-    x, value, gradientNorm: pgNorm(), iterations: iteration, evaluations,
-    success: status === "gradient-tolerance" || status === "relative-decrease", status, message: STATUS_MESSAGES[status],
-  });
+  const finish = (status: Status): OptimizeResult => outcome(x, value, pgNorm(), iteration, evaluations, status);
 
   if (!Number.isFinite(value) || !allFinite(g)) return finish("non-finite");
   for (;;) {
-    if (pgNorm() <= gtol) return finish("gradient-tolerance");
-    if (iteration >= maxIterations) return finish("max-iterations");
-    if (evaluations >= maxEvaluations) return finish("max-evaluations");
+    const stop = stopBefore(pgNorm(), gtol, iteration, maxIterations, evaluations, maxEvaluations);
+    if (stop !== null) return finish(stop);
 
     for (let i = 0; i < n; i++) free[i] = (x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0) ? 0 : 1;
     memory.direction(g, p, free);

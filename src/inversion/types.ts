@@ -64,6 +64,22 @@ export interface OptimizeResult {
   message: string;
 }
 
+/** The result of a run that stops at x with `status` (a success for a convergence criterion). */
+export function outcome(x: Float64Array, value: number, gradientNorm: number, iterations: number, evaluations: number, status: Status): OptimizeResult {
+  return {
+    x, value, gradientNorm, iterations, evaluations,
+    success: status === "gradient-tolerance" || status === "relative-decrease", status, message: STATUS_MESSAGES[status],
+  };
+}
+
+/** Why a run stops before another iteration (the gradient small enough, or a budget spent), or null to go on. */
+export function stopBefore(gradientNorm: number, gtol: number, iteration: number, maxIterations: number, evaluations: number, maxEvaluations: number): Status | null {
+  if (gradientNorm <= gtol) return "gradient-tolerance";
+  if (iteration >= maxIterations) return "max-iterations";
+  if (evaluations >= maxEvaluations) return "max-evaluations";
+  return null;
+}
+
 /**
  * Everything a descent method needs to continue exactly where it was: plain
  * JSON (numbers round-trip exactly), so a run can be resumed from disk and end
