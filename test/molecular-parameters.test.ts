@@ -7,6 +7,9 @@ import { buckingham, lennardJones, morse, PairPotential } from "../src/molecular
 import { PairTerm } from "../src/molecular/pair-term.js";
 import { Potential } from "../src/molecular/potential.js";
 import type { EnergyTerm } from "../src/molecular/term.js";
+import { Torsions } from "../src/molecular/torsion.js";
+import { ListedPairs } from "../src/molecular/listed-pairs.js";
+import { oplsTorsion, periodicTorsion } from "../src/molecular/torsion-functions.js";
 
 /** Everything a term computes at x: energy, gradient, parameter gradient, a Hessian-vector product, mixed derivatives. */
 function outputs(term: EnergyTerm, x: Float64Array): number[] {
@@ -29,6 +32,9 @@ const KINDS: [string, (p: number[]) => EnergyTerm, number[], number[]][] = [
   ["Buckingham, force-shifted, periodic", (p) => new PairTerm(new PairPotential(buckingham, p, 2.5, "force-shifted"), box), [200, 0.25, 1.5], [300, 0.2, 2]],
   ["harmonic bonds", (p) => new HarmonicBonds([[0, 1], [2, 5], [3, 7]], p[0], p[1]), [20, 1.1], [15, 0.9]],
   ["harmonic angles", (p) => new HarmonicAngles([[0, 1, 2], [4, 3, 6]], p[0], p[1]), [15, 1.8], [10, 2.0]],
+  ["listed Lennard-Jones pairs, scaled", (p) => new ListedPairs(new PairPotential(lennardJones, p, 2.5, "force-shifted"), [[0, 3], [2, 6], [5, 1]], [0.5, 1, 0.25]), [1, 1], [0.7, 1.1]],
+  ["OPLS torsions", (p) => new Torsions([[0, 1, 2, 3], [4, 5, 6, 7]], oplsTorsion, p), [1.4, -0.3, 3.1, 0.2], [0.7, 0.1, 2.5, -0.4]],
+  ["periodic torsions", (p) => new Torsions([[0, 1, 2, 3], [7, 6, 5, 4]], periodicTorsion([1, 3]), p), [0.8, 0.2, 1.5, 3.0], [0.6, -0.1, 1.2, 2.8]],
 ];
 
 describe("parameters are values", () => {

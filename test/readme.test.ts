@@ -84,6 +84,16 @@ test("the README's molecular example finds the LJ13 global minimum", async () =>
   expect(Math.abs(Number(m![1]) - -44.326801)).toBeLessThan(1e-6);
 });
 
+test("the README's butane example prints the anti minimum at 0 and the two gauche minima at +-63.45 deg, 0.8296 kcal/mol above", async () => {
+  const out = await runSnippet("butane");
+  const found = [...out.matchAll(/phi (\S+) deg: E = (\S+) kcal\/mol/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  // test/molecular-alkane.test.ts finds the same minima from other starts: 63.451 deg, 0.8296 kcal/mol (to the printed digits).
+  expect(found.length).toBe(3);
+  expect(Math.abs(found[0][0])).toBe(180);
+  expect(found[0][1]).toBe(0);
+  expect(found.slice(1)).toEqual([[63.45, 0.8296], [-63.45, 0.8296]]);
+});
+
 test("the README's calibration example fits energies and forces within 3 standard errors of the true Morse parameters", async () => {
   const out = await runSnippet("calibration");
   const m = /D_e = (\S+) ± (\S+), a = (\S+) ± (\S+), r_e = (\S+) ± (\S+)/.exec(out);

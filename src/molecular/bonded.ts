@@ -13,7 +13,7 @@ import { addPairHessian, parameterValues, type EnergyTerm } from "./term.js";
  * The index tuples of `list` checked (`width` distinct non-negative integers
  * each) and flattened, and a frozen copy of the list.
  */
-function checkIndices<T extends readonly number[]>(list: readonly T[], width: number, name: string): { flat: Int32Array; frozen: readonly T[] } {
+export function checkIndices<T extends readonly number[]>(list: readonly T[], width: number, name: string): { flat: Int32Array; frozen: readonly T[] } {
   // A list this function froze (a term's, passed on by withParameters) is already checked.
   const known = checkedLists.get(list);
   if (known !== undefined) return known as { flat: Int32Array; frozen: readonly T[] };
