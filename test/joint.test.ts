@@ -8,7 +8,7 @@ import { field, flatten } from "../src/core/arrays.js";
 import type { Field } from "../src/core/contract.js";
 import { taylorTest } from "../src/core/gradcheck.js";
 import { Random } from "../src/core/random.js";
-import { gradientSimilarity, jointObjective } from "../src/inversion/joint.js";
+import { blockParametrization, gradientSimilarity, jointObjective } from "../src/inversion/joint.js";
 import { modelObjective } from "../src/inversion/objective.js";
 import { identity, logarithm } from "../src/inversion/parametrization.js";
 import { smoothness } from "../src/inversion/regularization.js";
@@ -92,5 +92,21 @@ describe("jointObjective", () => {
     expect(() => jointObjective([b, b], [{ term: coupling, weight: -1, between: [0, 1] }])).toThrow(/^couplings\[0\]\.weight: /);
     expect(() => jointObjective([b, b], [{ term: coupling, weight: 1, between: [0, 2] }])).toThrow(/^couplings\[0\]\.between: expected block indices in \[0, 1\], got 0, 2/);
     expect(() => jointObjective([{ ...b, size: 0 }])).toThrow(/^blocks\[0\]\.size: /);
+  });
+});
+
+describe("blockParametrization", () => {
+  test("maps each block through its own parametrization, and back", () => {
+    const p = blockParametrization([logarithm, identity], [2, 3]);
+    const x = Float64Array.of(0, Math.log(2), 5, -1, 7), m = new Float64Array(5);
+    p.toModel(x, m);
+    expect([...m]).toEqual([1, 2, 5, -1, 7]);
+    const back = new Float64Array(5);
+    p.toParameter(m, back);
+    expect([...back]).toEqual([...x]);
+    const gx = new Float64Array(5);
+    p.chain(x, m, Float64Array.of(1, 1, 1, 1, 1), gx);
+    // dm/dx: m for the log block, 1 for the identity block.
+    expect([...gx]).toEqual([1, 2, 1, 1, 1]);
   });
 });

@@ -17,6 +17,7 @@
  */
 import { InputError, NonFiniteError } from "../core/errors.js";
 import type { DataObjective } from "./objective.js";
+import type { Parametrization } from "./parametrization.js";
 import type { Objective } from "./types.js";
 
 /** A penalty tying two blocks of equal length together. */
@@ -118,4 +119,21 @@ export function jointObjective(blocks: readonly JointBlock[], couplings: readonl
     return total;
   };
   return { objective, terms, offsets, split };
+}
+
+/**
+ * Per-block parametrizations as one: block b of x (its `sizes[b]` values, in
+ * order) maps through `params[b]`, so a stacked model (velocity, then
+ * conductivity) reads back from a joint x.
+ */
+export function blockParametrization(params: readonly Parametrization[], sizes: readonly number[]): Parametrization {
+  if (params.length !== sizes.length) throw new InputError("blockParametrization", `expected one parametrization per block, got ${params.length} for ${sizes.length} blocks`);
+  const ends = sizes.reduce<number[]>((acc, s) => [...acc, acc[acc.length - 1] + s], [0]);
+  const each = (f: (p: Parametrization, lo: number, hi: number) => void) => params.forEach((p, b) => f(p, ends[b], ends[b + 1]));
+  return {
+    name: params.map((p) => p.name).join("+"),
+    toModel: (x, m) => each((p, lo, hi) => p.toModel(x.subarray(lo, hi), m.subarray(lo, hi))),
+    toParameter: (m, x) => each((p, lo, hi) => p.toParameter(m.subarray(lo, hi), x.subarray(lo, hi))),
+    chain: (x, m, gm, gx) => each((p, lo, hi) => p.chain(x.subarray(lo, hi), m.subarray(lo, hi), gm.subarray(lo, hi), gx.subarray(lo, hi))),
+  };
 }
