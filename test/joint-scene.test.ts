@@ -4,7 +4,7 @@
  * recovered better together (gradient-similarity coupling) than alone; its
  * run folder names both models' blocks for the viewer.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -14,7 +14,7 @@ import { runHeatInversion } from "../src/scene/heat-inversion.js";
 import { jointInversionProblem, runJointInversion } from "../src/scene/joint-inversion.js";
 import { runScene } from "../src/scene/kinds.js";
 import { loadScene } from "../src/scene/load.js";
-import { silentProgress } from "../src/scene/progress.js";
+import { silentProgress, type Progress } from "../src/scene/progress.js";
 import type { JointInversionScene } from "../src/scene/schema.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
 
@@ -66,6 +66,20 @@ describe("joint-inversion scenes", () => {
     const short = { ...s, optimizer: { ...s.optimizer, iterations: 3 } };
     const text = runScene(short, { dir: folder(), resume: false }, silentProgress, () => {});
     expect(text).toMatch(/\nvelocity error 6\.5% -> \d+\.\d%\nconductivity error 34\.7% -> \d+\.\d%\n/);
+  });
+
+  test("stopped after iteration 3 and resumed from its folder, a run ends with the same bytes", () => {
+    const s = scene();
+    const short = { ...s, optimizer: { ...s.optimizer, iterations: 6 } };
+    const root = folder(), whole = join(root, "whole"), resumed = join(root, "resumed");
+    runJointInversion(short, whole);
+    const stopAt3: Progress = { start() {}, stop() {}, update: (done) => { if (done >= 3) throw new Error("stopped"); } };
+    expect(() => runJointInversion(short, resumed, stopAt3)).toThrow("stopped");
+    expect(readRun(resumed).manifest.status).toBe("running");
+    runJointInversion(short, resumed, undefined, true);
+    for (const f of readdirSync(whole).filter((f) => f.endsWith(".npy") || f === "manifest.json")) {
+      expect(readFileSync(join(resumed, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
+    }
   });
 
   test("grids of different cell counts, and wave bounds, are refused with the field named", () => {
