@@ -1,13 +1,13 @@
 /**
  * The inversion problem of a `joint-inversion` scene: the wave and heat
  * scenes it holds build their own problems (observed data, truth, start,
- * parametrization, regularization); the engine stacks their full-band
- * objectives as two blocks of one vector (velocity, then conductivity) with
+ * parametrization, regularization); the engine stacks their last stages'
+ * objectives (the full band unless a wave scene's bands end below it) as two blocks of one vector (velocity, then conductivity) with
  * the coupling between them, and the generic runner does the rest. Each
  * block's truth and start are written with its offset in the stacked model,
  * so a reader (the viewer) splits every iterate into the two models.
  */
-import { field } from "../core/arrays.js";
+import { field, flatten } from "../core/arrays.js";
 import { InputError } from "../core/errors.js";
 import { blockParametrization, gradientSimilarity, jointObjective } from "../inversion/joint.js";
 import type { DataObjective } from "../inversion/objective.js";
@@ -48,7 +48,7 @@ export function jointInversionProblem(scene: JointInversionScene, warn: (m: stri
     return out;
   };
   const objective = (): DataObjective => {
-    // Each physics's full band (the last stage of its own schedule).
+    // Each physics's last stage (the full band unless its bands end below it).
     const blocks = parts.map((p, b) => ({ name: names[b], size: n, objective: p.stages[p.stages.length - 1].objective() }));
     const joint = jointObjective(blocks, [coupling]);
     return {
@@ -61,7 +61,7 @@ export function jointInversionProblem(scene: JointInversionScene, warn: (m: stri
       },
       toParameter: (model) => {
         const x = new Float64Array(2 * n);
-        param.toParameter(model.data as Float64Array, x);
+        param.toParameter(flatten(model), x);
         return x;
       },
     };

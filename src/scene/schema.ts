@@ -125,7 +125,7 @@ export const JointInversionScene = z
     $schema: z.string().optional(),
     description: z.string().optional(),
     kind: z.literal("joint-inversion").describe("velocity from 1D waves and conductivity from 1D heat diffusion in one column, inverted together"),
-    wave: WaveInversionScene.describe("the seismic experiment: its full band is fitted (its optimizer serves a separate run of it alone)"),
+    wave: WaveInversionScene.describe("the seismic experiment: its last band is fitted (its optimizer serves a separate run of it alone)"),
     heat: HeatInversionScene.describe("the thermal experiment: 1D, unknown conductivity, as many cells as the wave grid (cell k of one is cell k of the other)"),
     coupling: z
       .object({
