@@ -44,6 +44,8 @@ export { lbfgs, nonlinearCG, steepestDescent } from "./inversion/methods.js";
 export type { LbfgsOptions } from "./inversion/methods.js";
 export { strongWolfe, backtracking } from "./inversion/line-search.js";
 export { leastSquares, huber, normalizedCrossCorrelation } from "./inversion/misfit.js";
+export { adversarial, adversarialObjective, worstCase, type WorstCase } from "./inversion/worst-case.js";
+export { gradientSimilarity, jointObjective, type Coupling, type JointBlock, type JointObjective, type WeightedCoupling } from "./inversion/joint.js";
 export type { Misfit } from "./inversion/misfit.js";
 export { damping, smoothness, totalVariation } from "./inversion/regularization.js";
 export type { Regularizer } from "./inversion/regularization.js";

@@ -6,7 +6,7 @@
  * shipped scene.schema.json equal to `gradscape schema`.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -15,6 +15,7 @@ import { parseScene, parseSceneText } from "../src/scene/load.js";
 import { sceneJsonSchema } from "../src/scene/schema.js";
 import { runHeatInversion } from "../src/scene/heat-inversion.js";
 import { runWaveForward } from "../src/scene/wave-forward.js";
+import { runBasinHopping } from "../src/scene/molecular.js";
 import { runWave2DInversion } from "../src/scene/wave2d-inversion.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
 import { bundle } from "./helpers/bundle.js";
@@ -97,6 +98,21 @@ describe("scene files", () => {
     scene.optimiser = scene.optimizer;
     delete scene.optimizer;
     expect(() => parseScene(scene)).toThrow(/^\(scene\): Unrecognized key: "optimiser"\n {2}optimizer: /);
+  });
+
+  test("a misspelt kind is named, not reported as a missing discriminator", () => {
+    const scene = JSON.parse(readFileSync("scenes/heat-conductivity.json", "utf8"));
+    scene.knd = scene.kind;
+    delete scene.kind;
+    expect(() => parseScene(scene)).toThrow(/^knd: no kind of scene has this field, and "kind" is missing: a misspelt "kind"\?$/);
+  });
+
+  test("a potential whose energies overflow at the start is refused naming it, before the folder is touched", () => {
+    const scene = parseScene({ ...JSON.parse(readFileSync("scenes/morse-cluster.json", "utf8")), potential: { kind: "morse", depth: 1, width: 9007199254740994, equilibrium: 1 } });
+    if (scene.kind !== "molecular-basin-hopping") throw new Error("expected basin hopping");
+    const dir = join(mkdtempSync(join(tmpdir(), "overflow-")), "run");
+    expect(() => runBasinHopping(scene, dir)).toThrow(/^potential: the energy of the starting cluster is not finite/);
+    expect(existsSync(dir)).toBe(false);
   });
 
   test("comments are allowed in scene files", () => {

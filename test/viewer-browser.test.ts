@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runHeatInversion } from "../src/scene/heat-inversion.js";
+import { runJointInversion } from "../src/scene/joint-inversion.js";
 import { loadScene } from "../src/scene/load.js";
 import { runBasinHopping } from "../src/scene/molecular.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
@@ -26,7 +27,7 @@ if (chromium === null) console.warn("viewer browser tests skipped: no chromium o
 const ORANGE: [number, number, number] = [0xf4, 0xa2, 0x61]; // the current model, the atoms
 
 /** Run folders for the three kinds of physics (waves in 1D and 2D), made small. */
-function runs(): { wave: string; wave2d: string; heat: string; molecular: string } {
+function runs(): { wave: string; wave2d: string; heat: string; molecular: string; joint: string } {
   const folder = () => mkdtempSync(join(tmpdir(), "viewer-"));
   const wave = loadScene("scenes/continuation-fwi.json");
   const heat = loadScene("scenes/heat-inclusion.json");
@@ -34,7 +35,10 @@ function runs(): { wave: string; wave2d: string; heat: string; molecular: string
   const wave2d = loadScene("scenes/illumination2d-preconditioned.json");
   if (wave.kind !== "wave-inversion" || heat.kind !== "heat-inversion" || molecular.kind !== "molecular-basin-hopping" || wave2d.kind !== "wave2d-inversion") throw new Error("unexpected scene kinds");
   if (!("sources" in wave2d.shots)) throw new Error("expected shots along lines");
-  const dirs = { wave: folder(), wave2d: folder(), heat: folder(), molecular: folder() };
+  const joint = loadScene("scenes/joint-column.json");
+  if (joint.kind !== "joint-inversion") throw new Error("unexpected scene kinds");
+  const dirs = { wave: folder(), wave2d: folder(), heat: folder(), molecular: folder(), joint: folder() };
+  runJointInversion({ ...joint, optimizer: { ...joint.optimizer, iterations: 8 } }, dirs.joint);
   runWaveInversion({ ...wave, optimizer: { ...wave.optimizer, iterations: 5 } }, dirs.wave);
   // The viewer must read the stage labels from the folder's arrays, not from the scene: hide the scene's bands.
   const manifestPath = join(dirs.wave, "manifest.json");
@@ -111,6 +115,22 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     expect(fractionChanged(await pixels(predicted.locator("canvas.image-gl")), predictedLast)).toBeGreaterThan(0.01);
     // The legend names the iteration drawn.
     expect(await legend()).toBe("iteration 0");
+    await page.close();
+  });
+
+  test("a joint inversion: one model plot per block (velocity, conductivity) with truth, start and the current iterate; the slider changes both", async () => {
+    const page = await openViewer(browser, await serve(folders.joint));
+    const panels: string[] = await page.evaluate(() => (globalThis as any).gradscape.panels);
+    expect(panels).toContain("blocks");
+    expect(panels).toContain("misfit");
+    expect(panels).not.toContain("model");
+    const plots = ["velocity", "conductivity"].map((b) => page.locator(`section[data-panel=blocks] .block[data-block=${b}] canvas`).first());
+    const last = await Promise.all(plots.map((p) => pixels(p)));
+    for (const image of last) expect(fractionNear(image, ORANGE)).toBeGreaterThan(0.002);
+    // Frame 0 is the start (smoothed velocity, uniform conductivity); frame 8 has moved away from it.
+    await selectFrame(page, 0);
+    const first = await Promise.all(plots.map((p) => pixels(p)));
+    for (let b = 0; b < 2; b++) expect(fractionChanged(first[b], last[b]), ["velocity", "conductivity"][b]).toBeGreaterThan(0.002);
     await page.close();
   });
 

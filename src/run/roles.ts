@@ -16,6 +16,10 @@ export const ROLES = {
   gradients: "the gradient of the objective at every iterate",
   illumination: "the diagonal pseudo-Hessian that preconditioning uses",
   preconditioner: "the factor applied to the gradient by preconditioning",
+  // A joint inversion's blocks: the stacked `models` row splits into blocks, each with the entry's `block` and `offset`.
+  "block-truth": "the true model of one block of a joint inversion",
+  "block-start": "the starting model of one block of a joint inversion",
+  "block-model": "the final model of one block of a joint inversion",
   // Data.
   observed: "the data an inversion fits",
   data: "the data of a forward run",
@@ -65,4 +69,8 @@ export interface RoleTags {
   iteration?: number;
   /** For the `fit-*` roles: which fit. */
   fit?: number;
+  /** For the `block-*` roles: the block's name. */
+  block?: string;
+  /** For the `block-*` roles: where the block starts in a row of `models`. */
+  offset?: number;
 }

@@ -40,6 +40,15 @@ export const finalWavefieldEvery = (nt: number) => Math.max(1, Math.floor(nt / 2
 
 /** The estimate of a validated scene (its memory does not grow with the number of shot threads: they split the shots). */
 export function estimateScene(scene: Scene): SceneEstimate {
+  if (scene.kind === "joint-inversion") {
+    // Both experiments held at once, each estimated as its own scene (their separate budgets are upper bounds).
+    const parts = [estimateScene(scene.wave), estimateScene(scene.heat)];
+    return {
+      memory: [...parts[0].memory.map((p) => ({ ...p, what: `wave: ${p.what}` })), ...parts[1].memory.map((p) => ({ ...p, what: `heat: ${p.what}` }))],
+      stepsPerForward: parts[0].stepsPerForward + parts[1].stepsPerForward,
+      runs: `one wave and one heat forward-adjoint pair per objective evaluation, at least one evaluation per iteration over ${scene.optimizer.iterations} iterations`,
+    };
+  }
   if (scene.kind === "wave-forward" || scene.kind === "wave-inversion") {
     const { nx } = scene.grid, { nt } = scene.time, b = scene.boundaries;
     const size = nx + (b.left === "absorbing" ? b.pmlWidth : 0) + (b.right === "absorbing" ? b.pmlWidth : 0) + 2 * GHOST;
@@ -141,6 +150,7 @@ export function checkSceneMemory(scene: Scene): void {
     "heat-inversion": "use fewer cells (grid.nx, grid.ny) or time samples (time.nt)",
     "molecular-basin-hopping": "use fewer atoms or search.steps",
     "molecular-calibration": "use fewer reference.separations.count",
+    "joint-inversion": "use fewer cells or time samples in wave and heat",
   };
   checkMemory("scene", estimateScene(scene).memory, `${advice[scene.kind]}, or raise the limit (--max-memory)`);
 }

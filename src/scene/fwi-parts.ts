@@ -8,7 +8,10 @@ import { Random } from "../core/random.js";
 import type { Optimizer } from "../inversion/continuation.js";
 import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
 import { projectedLbfgs } from "../inversion/projected.js";
-import type { MisfitSpec } from "../parallel/shot-term.js";
+import type { Misfit } from "../inversion/misfit.js";
+import type { Objective } from "../inversion/types.js";
+import { adversarial, adversarialObjective } from "../inversion/worst-case.js";
+import { misfitOf, type MisfitSpec } from "../parallel/shot-term.js";
 import type { WaveInversionScene } from "./schema.js";
 
 export const PARAMETRIZATIONS: Record<WaveInversionScene["parametrization"], Parametrization> = {
@@ -31,11 +34,28 @@ export function parameterHessian(illumination: Float64Array, velocity: Float64Ar
   return gx.map((v) => v * v);
 }
 
-/** The shot terms' misfit of a scene's choice (traces of `nt` samples). */
-export function misfitSpecOf(misfit: WaveInversionScene["misfit"], nt: number): MisfitSpec {
-  return misfit.kind === "huber" ? { kind: "huber", delta: misfit.delta }
+/** A scene's misfit as the whole data set sees it, and as shots summed one by one build it. */
+export interface SceneMisfit {
+  /** The misfit of the whole data vector. */
+  whole: Misfit;
+  /** Each shot's term (plain data, for workers). */
+  shots: MisfitSpec;
+  /** Turns the sum of the shots' terms into the whole misfit (identity but for a misfit that does not split over shots). */
+  lift(sum: Objective): Objective;
+}
+
+/**
+ * The misfit of a scene's choice (traces of `nt` samples). The worst case over a perturbation of
+ * the whole data vector does not split into shots: they sum least squares, lifted once.
+ */
+export function sceneMisfitOf(misfit: WaveInversionScene["misfit"], nt: number): SceneMisfit {
+  if (misfit.kind === "adversarial") {
+    return { whole: adversarial(misfit.eta, misfit.epsilon), shots: { kind: "least-squares" }, lift: (sum) => adversarialObjective(sum, misfit.eta, misfit.epsilon) };
+  }
+  const shots: MisfitSpec = misfit.kind === "huber" ? { kind: "huber", delta: misfit.delta }
     : misfit.kind === "normalized-cross-correlation" ? { kind: "normalized-cross-correlation", traceLength: nt }
     : { kind: "least-squares" };
+  return { whole: misfitOf(shots), shots, lift: (sum) => sum };
 }
 
 /** A scene's velocity bounds [vmin, vmax] (m/s), checked against each other and the starting model; null without. */

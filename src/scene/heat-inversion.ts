@@ -17,6 +17,7 @@ import { HeatSimulator } from "../heat/simulator.js";
 import type { Optimizer } from "../inversion/continuation.js";
 import { run } from "../inversion/descent.js";
 import { huber, leastSquares } from "../inversion/misfit.js";
+import { adversarial } from "../inversion/worst-case.js";
 import { dataObjective, type WeightedRegularizer } from "../inversion/objective.js";
 import { identity, logarithm } from "../inversion/parametrization.js";
 import type { DifferenceShape } from "../inversion/regularization.js";
@@ -89,6 +90,13 @@ export function heatInversionProblem(scene: HeatInversionScene): InversionProble
     for (const v of observed) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
     for (let i = 0; i < observed.length; i++) observed[i] += scene.noise.relative * (hi - lo) * rng.normal();
   }
+  if (scene.perturbation !== undefined) {
+    // A direction uniform on the sphere (normalized Gaussian), scaled to the stated norm.
+    const rng = new Random(scene.perturbation.seed);
+    const direction = rng.fillNormal(new Float64Array(observed.length));
+    const scale = scene.perturbation.norm / Math.sqrt(direction.reduce((s, v) => s + v * v, 0));
+    for (let i = 0; i < observed.length; i++) observed[i] += scale * direction[i];
+  }
 
   // The unknown: its simulator, truth, start, shape, axes and units.
   const u = scene.unknown;
@@ -115,7 +123,7 @@ export function heatInversionProblem(scene: HeatInversionScene): InversionProble
   const temperature = units === "K";
   const reference = temperature ? truth.reduce((a, b) => a + b, 0) / truth.length : 0;
   const param = u.kind === "conductivity" && u.parametrization === "log" ? logarithm : identity;
-  const misfit = scene.misfit.kind === "huber" ? huber(scene.misfit.delta) : leastSquares();
+  const misfit = scene.misfit.kind === "huber" ? huber(scene.misfit.delta) : scene.misfit.kind === "adversarial" ? adversarial(scene.misfit.eta, scene.misfit.epsilon) : leastSquares();
   if (scene.lCurve !== undefined && scene.regularization.length === 0) throw new InputError("lCurve", "needs a regularization term: the L-curve varies the weight of regularization[0]");
   const regularizationWith = (weight0?: number): WeightedRegularizer[] => regularizersOf(scene.regularization, regShape, weight0);
   const dataShape = sim.dataShape;

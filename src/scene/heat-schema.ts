@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
 import { OPTIMIZER_KINDS } from "./optimizer-kinds.js";
+import { adversarialMisfit } from "./wave-fields.js";
 
 const positive = z.number().positive().finite();
 const finite = z.number().finite();
@@ -71,8 +72,16 @@ export const HeatInversionScene = z
       .object({ relative: z.number().min(0).max(LIMITS.relativeNoise).describe("Gaussian standard deviation, as a fraction of the observed range (max - min)"), seed: z.number().int() })
       .strict()
       .optional(),
+    perturbation: z
+      .object({
+        norm: z.number().min(0).finite().describe("Euclidean norm of the perturbation of the whole observed data vector (K)"),
+        seed: z.number().int().describe("seed of its direction (uniform on the sphere)"),
+      })
+      .strict()
+      .optional()
+      .describe("a perturbation of known norm added to the observed data after any noise: what an adversary of budget eta = norm may do"),
     misfit: z
-      .discriminatedUnion("kind", [z.object({ kind: z.literal("least-squares") }).strict(), z.object({ kind: z.literal("huber"), delta: positive.describe("K") }).strict()])
+      .discriminatedUnion("kind", [z.object({ kind: z.literal("least-squares") }).strict(), z.object({ kind: z.literal("huber"), delta: positive.describe("K") }).strict(), adversarialMisfit])
       .default({ kind: "least-squares" }),
     regularization: z
       .array(z.object({ kind: z.enum(["damping", "smoothness", "total-variation"]), weight: z.number().min(0).finite(), epsilon: positive.optional().describe("total-variation smoothing") }).strict())

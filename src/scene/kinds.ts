@@ -13,7 +13,8 @@ import { BasinHoppingScene, CalibrationScene } from "./molecular-schema.js";
 import { runBasinHopping, runCalibration } from "./molecular.js";
 import type { Progress } from "./progress.js";
 import type { InversionSummary } from "./run-inversion.js";
-import { WaveForwardScene, WaveInversionScene, type Scene } from "./schema.js";
+import { runJointInversion } from "./joint-inversion.js";
+import { JointInversionScene, WaveForwardScene, WaveInversionScene, type Scene } from "./schema.js";
 import { runWaveForward } from "./wave-forward.js";
 import { runWaveInversion } from "./wave-inversion.js";
 import { runWave2DInversion } from "./wave2d-inversion.js";
@@ -97,6 +98,17 @@ export const SCENE_KINDS: { [K in Scene["kind"]]: SceneKind<K> } = {
         `inclusion ${i + 1} (centre ${c.center.map((v) => (1000 * v).toFixed(1)).join(", ")} mm, radius ${(1000 * c.radius).toFixed(1)} mm): ` +
           `recovered peak ${(1000 * c.peakDistance).toFixed(1)} mm from its centre; contrast inside/outside ${c.contrast.toFixed(2)} (true ${c.trueContrast.toFixed(2)})\n`).join("");
       return inversionReport(summary, since(t0), figures);
+    },
+  },
+  "joint-inversion": {
+    schema: JointInversionScene,
+    resumable: true,
+    shotWorkers: false,
+    run(scene, request, progress) {
+      const t0 = performance.now();
+      const summary = runJointInversion(scene, request.dir, progress, request.resume);
+      const blocks = (summary.blocks ?? []).map((b) => `${b.name} error ${(100 * b.startError).toFixed(1)}% -> ${(100 * b.finalError).toFixed(1)}%\n`).join("");
+      return inversionReport(summary, since(t0), blocks);
     },
   },
   "molecular-basin-hopping": {

@@ -10,8 +10,17 @@ function pathString(path: readonly PropertyKey[]): string {
   return out === "" ? "(scene)" : out;
 }
 
+/** Every top-level key some kind of scene has. */
+const SCENE_KEYS = new Set(Scene.options.flatMap((o) => Object.keys(o.shape)));
+
 /** Validates a parsed scene; throws {@link InputError} listing every problem with its path. */
 export function parseScene(value: unknown): Scene {
+  // Without "kind" no schema applies, so its unknown keys would go unreported: a key no kind has
+  // is then the likelier cause (a misspelt "kind").
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && !("kind" in value)) {
+    const unknown = Object.keys(value).find((k) => !SCENE_KEYS.has(k));
+    if (unknown !== undefined) throw new InputError(unknown, `no kind of scene has this field, and "kind" is missing: a misspelt "kind"?`);
+  }
   const result = Scene.safeParse(value);
   if (result.success) return result.data;
   // An unknown key first: a misspelt key also leaves the one it meant missing, and the

@@ -56,6 +56,13 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const sigma = scene.potential.kind === "lennard-jones" ? scene.potential.sigma : scene.potential.equilibrium;
   const potential = potentialOf(scene.potential);
   const x0 = randomCluster(n, scene.start.seed, scene.start.density / sigma ** 3);
+  // Checked before the folder is touched: parameters whose energies overflow at the start.
+  try {
+    energyObjective(potential)(x0, new Float64Array(x0.length));
+  } catch (e) {
+    if (e instanceof NonFiniteError) throw new InputError("potential", `the energy of the starting cluster is not finite (${e.message}): are its parameters within a sensible range?`);
+    throw e;
+  }
   const writer = new RunWriter(dir, { replace: true });
   const atomAxes = [{ name: "atom" }, { name: "xyz" }];
   writer.array("start_positions", field(x0, [n, 3]), { units: "length", axes: atomAxes, role: "start" });
@@ -81,7 +88,7 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
     searchTolerance: 1e-6,
     constrain: containment(s.containment ?? (Math.cbrt(n) + 1.5) * sigma),
   });
-  const result = run(search, (e) => {
+  const searched = () => run(search, (e) => {
     if (e.accepted !== undefined) sofar.push(e.accepted);
     if (e.iteration === 0) return; // the relaxed start: shown with the first step
     progress.update(e.iteration, `current ${e.value.toFixed(6)} | best ${e.best.toFixed(6)}${scene.knownMinimum === undefined ? "" : ` | known ${scene.knownMinimum}`}`);
@@ -92,6 +99,14 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
       lastWrite = performance.now();
     }
   });
+  let result: ReturnType<typeof searched>;
+  try {
+    result = searched();
+  } catch (e) {
+    // Energies that overflow (a Morse width of 1e15, say) are the potential's parameters' fault: name them.
+    if (e instanceof NonFiniteError) throw new InputError("potential", `the search met a non-finite energy (${e.message}): are its parameters within a sensible range?`);
+    throw e;
+  }
   progress.stop();
   writeAccepted(result.accepted);
   const k = result.accepted.length;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
+import { OPTIMIZER_KINDS } from "./optimizer-kinds.js";
 import { HeatInversionScene } from "./heat-schema.js";
 import { BasinHoppingScene, CalibrationScene } from "./molecular-schema.js";
 import { inversionFields, positive, position, timeFields, wavelet } from "./wave-fields.js";
@@ -115,8 +116,32 @@ export type WaveInversionScene = z.infer<typeof WaveInversionScene>;
 
 export type WaveForwardScene = z.infer<typeof WaveForwardScene>;
 
+/**
+ * Two physics in one 1D column, inverted together: a wave inversion scene and a heat (conductivity)
+ * inversion scene on grids of equal cell counts, tied by a structural coupling.
+ */
+export const JointInversionScene = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    kind: z.literal("joint-inversion").describe("velocity from 1D waves and conductivity from 1D heat diffusion in one column, inverted together"),
+    wave: WaveInversionScene.describe("the seismic experiment: its last band is fitted (its optimizer serves a separate run of it alone)"),
+    heat: HeatInversionScene.describe("the thermal experiment: 1D, unknown conductivity, as many cells as the wave grid (cell k of one is cell k of the other)"),
+    coupling: z
+      .object({
+        kind: z.literal("gradient-similarity").describe("1/2 sum_k (D x_wave - alpha D x_heat)^2 over neighbour differences D of the optimization variables"),
+        alpha: z.number().finite().describe("expected ratio of the wave variable's jumps to the heat variable's (log-velocity to log-conductivity with log parametrizations)"),
+        weight: z.number().min(0).finite(),
+      })
+      .strict(),
+    optimizer: z.object({ kind: z.enum(OPTIMIZER_KINDS).default("lbfgs"), iterations: z.number().int().min(1).max(LIMITS.iterations) }).strict(),
+  })
+  .strict();
+
+export type JointInversionScene = z.infer<typeof JointInversionScene>;
+
 /** Every kind of scene (more join as the engine grows). */
-export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene, Wave2DInversionScene, HeatInversionScene, BasinHoppingScene, CalibrationScene]);
+export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene, Wave2DInversionScene, HeatInversionScene, BasinHoppingScene, CalibrationScene, JointInversionScene]);
 export type Scene = z.infer<typeof Scene>;
 
 /** The JSON Schema of scene files. */

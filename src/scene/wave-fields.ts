@@ -35,6 +35,15 @@ export const wavelet = z
   })
   .strict();
 
+/** The worst-case least-squares misfit, for every inversion scene that has a misfit. */
+export const adversarialMisfit = z
+  .object({
+    kind: z.literal("adversarial").describe("worst case of least squares over data perturbations of norm <= eta: 1/2 (|F(m) - d| + eta)^2"),
+    eta: z.number().min(0).finite().describe("the adversary's budget: Euclidean norm of the perturbation of the whole data vector, in data units"),
+    epsilon: z.number().min(0).finite().default(0).describe("smoothing of |F(m) - d| at 0 (data units); 0: the gradient there is 0"),
+  })
+  .strict();
+
 /** What a wave inversion chooses besides its grid, model and shots. */
 export const inversionFields = {
   noise: z
@@ -57,6 +66,7 @@ export const inversionFields = {
       z.object({ kind: z.literal("least-squares") }).strict(),
       z.object({ kind: z.literal("huber"), delta: positive.describe("threshold, in data units") }).strict(),
       z.object({ kind: z.literal("normalized-cross-correlation").describe("per trace 1 - <p, o> / (|p| |o|): blind to amplitude") }).strict(),
+      adversarialMisfit,
     ])
     .default({ kind: "least-squares" }),
   parametrization: z.enum(["velocity", "log", "slowness", "squared-slowness"]).default("log"),

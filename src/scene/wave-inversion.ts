@@ -12,8 +12,8 @@ import { lowPass } from "../wave/filter.js";
 import { preconditionerScale } from "../inversion/precondition.js";
 import { dataObjective, modelObjective, type DataObjective } from "../inversion/objective.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
-import { misfitOf, type ShotProblem } from "../parallel/shot-term.js";
-import { PARAMETRIZATIONS, addNoise, boundedOptimizer, misfitSpecOf, parameterHessian, velocityBounds } from "./fwi-parts.js";
+import type { ShotProblem } from "../parallel/shot-term.js";
+import { PARAMETRIZATIONS, addNoise, boundedOptimizer, sceneMisfitOf, parameterHessian, velocityBounds } from "./fwi-parts.js";
 import { InputError } from "../core/errors.js";
 import { oncePerKind } from "../core/warn.js";
 import { checkVelocityRange } from "../wave/config.js";
@@ -59,20 +59,20 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
   const cutoffs = scene.bands.map((b) => (b === "full" ? Infinity : b));
   const param = PARAMETRIZATIONS[scene.parametrization];
   const regularization = regularizersOf(scene.regularization, nx);
-  const misfitSpec = misfitSpecOf(scene.misfit, nt);
-  const termNames = [misfitOf(misfitSpec).name, ...regularization.map((r) => r.term.name)];
+  const misfit = sceneMisfitOf(scene.misfit, nt);
+  const termNames = [misfit.whole.name, ...regularization.map((r) => r.term.name)];
   // Without --workers one simulator runs all shots; with --workers N the shots are summed one by
   // one in shot order (on N threads, or serially for N = 1), which gives the same bytes for every N.
   // One pool serves every band (the threads low-pass their shots when the band changes).
   let pool: ShotPool | null = null;
   const { warn: _ignored, ...plain } = config;
   const per = shape[1] * shape[2];
-  const shotProblem: ShotProblem = { config: plain, observed: plain.shots.map((_, s) => observed.slice(s * per, (s + 1) * per)), misfit: misfitSpec };
+  const shotProblem: ShotProblem = { config: plain, observed: plain.shots.map((_, s) => observed.slice(s * per, (s + 1) * per)), misfit: misfit.shots };
   const objectiveOf = (cutoff: number): DataObjective => {
-    const spec = { name: misfitOf(misfitSpec).name, modelShape: [nx], parametrization: param, regularization };
-    if (workers === 1) return modelObjective(serialShotObjective(shotProblem, cutoff), spec);
-    if (workers !== undefined) return modelObjective((pool ??= new ShotPool(shotProblem, workers)).bandObjective(cutoff), spec);
-    return dataObjective({ simulator: sim.lowPassed(cutoff), observed: field(lowPass(observed, nt, dt, cutoff), shape), misfit: misfitOf(misfitSpec), modelShape: [nx], parametrization: param, regularization });
+    const spec = { name: misfit.whole.name, modelShape: [nx], parametrization: param, regularization };
+    if (workers === 1) return modelObjective(misfit.lift(serialShotObjective(shotProblem, cutoff)), spec);
+    if (workers !== undefined) return modelObjective(misfit.lift((pool ??= new ShotPool(shotProblem, workers)).bandObjective(cutoff)), spec);
+    return dataObjective({ simulator: sim.lowPassed(cutoff), observed: field(lowPass(observed, nt, dt, cutoff), shape), misfit: misfit.whole, modelShape: [nx], parametrization: param, regularization });
   };
   const x0 = new Float64Array(nx);
   param.toParameter(start, x0);

@@ -13,14 +13,14 @@ import type { Optimizer } from "../inversion/continuation.js";
 import { dataObjective, modelObjective, type DataObjective } from "../inversion/objective.js";
 import { preconditionerScale } from "../inversion/precondition.js";
 import { ShotPool, serialShotObjective } from "../parallel/pool.js";
-import { misfitOf, type ShotProblem } from "../parallel/shot-term.js";
+import type { ShotProblem } from "../parallel/shot-term.js";
 import { lowPass } from "../wave/filter.js";
 import { checkVelocityRange2D, type Point2D, type Wave2DConfig } from "../wave/grid2d.js";
 import { WaveSimulator2D } from "../wave/simulator2d.js";
 import { ricker } from "../wave/wavelet.js";
 import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
 import { checkSceneMemory, finalWavefieldEvery, framesKept } from "./estimate.js";
-import { PARAMETRIZATIONS, addNoise, boundedOptimizer, misfitSpecOf, parameterHessian, velocityBounds } from "./fwi-parts.js";
+import { PARAMETRIZATIONS, addNoise, boundedOptimizer, sceneMisfitOf, parameterHessian, velocityBounds } from "./fwi-parts.js";
 import type { InversionProblem } from "./inversion-problem.js";
 import type { Progress } from "./progress.js";
 import { runInversion, type InversionSummary } from "./run-inversion.js";
@@ -130,19 +130,19 @@ export function wave2DInversionProblem(scene: Wave2DInversionScene, warnTo: (m: 
   const dataShape = sim.dataShape;
   const param = PARAMETRIZATIONS[scene.parametrization];
   const regularization = regularizersOf(scene.regularization, [nz, nx]);
-  const misfitSpec = misfitSpecOf(scene.misfit, nt);
-  const termNames = [misfitOf(misfitSpec).name, ...regularization.map((r) => r.term.name)];
+  const misfit = sceneMisfitOf(scene.misfit, nt);
+  const termNames = [misfit.whole.name, ...regularization.map((r) => r.term.name)];
   // As in 1D: without --workers one simulator runs every shot; with --workers N the shots are
   // summed one by one in shot order (on N threads, or serially for N = 1), the same bytes for every N.
   let pool: ShotPool | null = null;
   const { warn: _ignored, ...plain } = config;
   const per = dataShape[1] * dataShape[2];
-  const shotProblem: ShotProblem = { kind: "wave2d", config: plain, observed: plain.shots.map((_, s) => observed.slice(s * per, (s + 1) * per)), misfit: misfitSpec };
+  const shotProblem: ShotProblem = { kind: "wave2d", config: plain, observed: plain.shots.map((_, s) => observed.slice(s * per, (s + 1) * per)), misfit: misfit.shots };
   const objectiveOf = (cutoff: number): DataObjective => {
-    const spec = { name: misfitOf(misfitSpec).name, modelShape: shape, parametrization: param, regularization };
-    if (workers === 1) return modelObjective(serialShotObjective(shotProblem, cutoff), spec);
-    if (workers !== undefined) return modelObjective((pool ??= new ShotPool(shotProblem, workers)).bandObjective(cutoff), spec);
-    return dataObjective({ simulator: sim.lowPassed(cutoff), observed: field(lowPass(observed, nt, dt, cutoff), dataShape), misfit: misfitOf(misfitSpec), modelShape: shape, parametrization: param, regularization });
+    const spec = { name: misfit.whole.name, modelShape: shape, parametrization: param, regularization };
+    if (workers === 1) return modelObjective(misfit.lift(serialShotObjective(shotProblem, cutoff)), spec);
+    if (workers !== undefined) return modelObjective(misfit.lift((pool ??= new ShotPool(shotProblem, workers)).bandObjective(cutoff)), spec);
+    return dataObjective({ simulator: sim.lowPassed(cutoff), observed: field(lowPass(observed, nt, dt, cutoff), dataShape), misfit: misfit.whole, modelShape: shape, parametrization: param, regularization });
   };
   const x0 = new Float64Array(cells);
   param.toParameter(start, x0);

@@ -20,7 +20,8 @@ export const model1D: PanelKind = {
   id: "model",
   title: "Model",
   // An inversion's models, or a forward run's one model.
-  applies: (run) => dims(run) === 1 || (run.role("models") === undefined && run.role("model")?.shape.length === 1),
+  // A joint inversion's stacked models are drawn block by block (the blocks panel) instead.
+  applies: (run) => run.role("block-start") === undefined && (dims(run) === 1 || (run.role("models") === undefined && run.role("model")?.shape.length === 1)),
   create(body, run): PanelInstance {
     let plot: LinePlot | null = null;
     return {
