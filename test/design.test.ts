@@ -221,9 +221,10 @@ describe("D-optimal design along a rod", () => {
 
   test("bad rod scenes name the field", () => {
     const s = scene("design-rod");
-    if (s.design.kind !== "rod") throw new Error("expected a rod");
-    expect(() => runSensorDesign({ ...s, design: { ...s.design, truth: [1, 2] } }, folder())).toThrow(/^design.truth: expected 5 conductivities \(one per zone\), got 2$/);
-    expect(() => runSensorDesign({ ...s, design: { ...s.design, sensors: [0.2] } }, folder())).toThrow(/^design.sensors\[0\]: 0.2 m is outside the rod \[0, 0.1\] m$/);
+    const d = s.design;
+    if (d.kind !== "rod") throw new Error("expected a rod");
+    expect(() => runSensorDesign({ ...s, design: { ...d, truth: [1, 2] } }, folder())).toThrow(/^design.truth: expected 5 conductivities \(one per zone\), got 2$/);
+    expect(() => runSensorDesign({ ...s, design: { ...d, sensors: [0.2] } }, folder())).toThrow(/^design.sensors\[0\]: 0.2 m is outside the rod \[0, 0.1\] m$/);
     expect(() => parseScene({ ...s, optimizer: { iterations: 0 } })).toThrow(/optimizer.iterations/);
   });
 });
