@@ -17,6 +17,7 @@ import { loadScene } from "../src/scene/load.js";
 import { runBasinHopping } from "../src/scene/molecular.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
 import { runWave2DInversion } from "../src/scene/wave2d-inversion.js";
+import { runSensorDesign } from "../src/scene/sensor-design.js";
 import { serveRun, type ViewerServer } from "../src/view/server.js";
 import { chromiumPath, colourCount, fractionChanged, fractionNear, launch, openViewer, pixels, selectFrame } from "./helpers/browser.js";
 import { bundle } from "./helpers/bundle.js";
@@ -27,7 +28,7 @@ if (chromium === null) console.warn("viewer browser tests skipped: no chromium o
 const ORANGE: [number, number, number] = [0xf4, 0xa2, 0x61]; // the current model, the atoms
 
 /** Run folders for the three kinds of physics (waves in 1D and 2D), made small. */
-function runs(): { wave: string; wave2d: string; heat: string; molecular: string; joint: string } {
+function runs(): { wave: string; wave2d: string; heat: string; molecular: string; joint: string; network: string; rod: string } {
   const folder = () => mkdtempSync(join(tmpdir(), "viewer-"));
   const wave = loadScene("scenes/continuation-fwi.json");
   const heat = loadScene("scenes/heat-inclusion.json");
@@ -36,8 +37,10 @@ function runs(): { wave: string; wave2d: string; heat: string; molecular: string
   if (wave.kind !== "wave-inversion" || heat.kind !== "heat-inversion" || molecular.kind !== "molecular-basin-hopping" || wave2d.kind !== "wave2d-inversion") throw new Error("unexpected scene kinds");
   if (!("sources" in wave2d.shots)) throw new Error("expected shots along lines");
   const joint = loadScene("scenes/joint-column.json");
-  if (joint.kind !== "joint-inversion") throw new Error("unexpected scene kinds");
-  const dirs = { wave: folder(), wave2d: folder(), heat: folder(), molecular: folder(), joint: folder() };
+  const network = loadScene("scenes/design-network.json");
+  const rod = loadScene("scenes/design-rod.json");
+  if (joint.kind !== "joint-inversion" || network.kind !== "sensor-design" || rod.kind !== "sensor-design" || rod.design.kind !== "rod") throw new Error("unexpected scene kinds");
+  const dirs = { wave: folder(), wave2d: folder(), heat: folder(), molecular: folder(), joint: folder(), network: folder(), rod: folder() };
   runJointInversion({ ...joint, optimizer: { ...joint.optimizer, iterations: 8 } }, dirs.joint);
   runWaveInversion({ ...wave, optimizer: { ...wave.optimizer, iterations: 5 } }, dirs.wave);
   // The viewer must read the stage labels from the folder's arrays, not from the scene: hide the scene's bands.
@@ -49,6 +52,8 @@ function runs(): { wave: string; wave2d: string; heat: string; molecular: string
   runWave2DInversion({ ...wave2d, time: { ...wave2d.time, nt: 700 }, shots, optimizer: { ...wave2d.optimizer, iterations: 2 } }, dirs.wave2d);
   runHeatInversion({ ...heat, optimizer: { ...heat.optimizer, iterations: 6 } }, dirs.heat);
   runBasinHopping(molecular, dirs.molecular);
+  runSensorDesign(network, dirs.network);
+  runSensorDesign({ ...rod, design: { ...rod.design, noise: { ...rod.design.noise, draws: 1 } }, optimizer: { iterations: 6 } }, dirs.rod);
   return dirs;
 }
 
@@ -215,6 +220,22 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     expect(fractionChanged(await pixels(chart("model2d", 0)), star)).toBeGreaterThan(0.0002);
     expect(await page.locator("section[data-panel=model2d] .note").textContent()).toContain("shot 2");
     await page.close();
+  });
+
+  test("sensor designs: the stations on the survey area and the thermocouples along the rod draw with the objective, and the slider moves them", async () => {
+    for (const dir of [folders.network, folders.rod]) {
+      const page = await openViewer(browser, await serve(dir));
+      expect(await page.evaluate(() => (globalThis as any).gradscape.panels)).toEqual(["design", "misfit"]);
+      const view = page.locator("section[data-panel=design] canvas.design-view");
+      const last = await pixels(view);
+      // Discs of 5 px radius at the sensors, in orange: about 80 px each (measured 0.09% of the plan view
+      // for four stations); the grey sources, the frame and the translucent paths are other colours.
+      expect(fractionNear(last, ORANGE, 40)).toBeGreaterThan(0.0004);
+      await selectFrame(page, 0);
+      expect(fractionChanged(await pixels(view), last)).toBeGreaterThan(0.001);
+      expect(await page.locator("section[data-panel=design] .note").textContent()).toMatch(/^iteration 0 of \d+: [34] sensors/);
+      await page.close();
+    }
   });
 
   test("a basin-hopping run: the cluster in 3D and the energy plot draw, and stepping through minima moves the atoms", async () => {

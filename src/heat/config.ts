@@ -10,6 +10,7 @@
 import { checkMemory, type MemoryPart } from "../core/memory.js";
 import { InputError, describe } from "../core/errors.js";
 import { resolveStorage, storageOf, type ResolvedStorage, type Storage } from "../core/checkpoint.js";
+import { axisWeights } from "./interpolation.js";
 import { finiteArray, finiteNumber, positiveInteger, positiveNumber } from "../core/validate.js";
 
 /** Time stepping (the same in 1D and 2D; implicit steps solve exactly, by sparse Cholesky factors). */
@@ -231,15 +232,8 @@ export function heatLayout(config: HeatConfig): HeatLayout {
     }
     if (x < x0 || x > x0 + nx * dx) throw new InputError(f, `x = ${x} m is outside the domain [${x0}, ${x0 + nx * dx}] m`);
     if (y < y0 || y > y0 + ny * dy) throw new InputError(f, `y = ${y} m is outside the domain [${y0}, ${y0 + ny * dy}] m`);
-    // Linear interpolation between cell centres; within half a cell of a side, the edge cell.
-    const axis = (u: number, n: number): [number, number, number] => {
-      const s = Math.min(Math.max(u - 0.5, 0), n - 1);
-      const i0 = Math.min(Math.floor(s), Math.max(n - 2, 0));
-      const frac = n === 1 ? 0 : s - i0;
-      return [i0, Math.min(i0 + 1, n - 1), frac];
-    };
-    const [i0, i1, fx] = axis((x - x0) / dx, nx);
-    const [j0, j1, fy] = axis((y - y0) / dy, ny);
+    const { i0, i1, f: fx } = axisWeights((x - x0) / dx, nx);
+    const { i0: j0, i1: j1, f: fy } = axisWeights((y - y0) / dy, ny);
     return {
       index: Int32Array.of(j0 * nx + i0, j0 * nx + i1, j1 * nx + i0, j1 * nx + i1),
       weight: Float64Array.of((1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy),

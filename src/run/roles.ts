@@ -57,6 +57,13 @@ export const ROLES = {
   "fit-covariance": "a fit's covariance",
   "fit-energy": "a fit's energies",
   "fit-force": "a fit's forces",
+  // A sensor design: sensors moved by an optimizer; history roles (misfit, gradient-norm, terms) as above.
+  designs: "the sensor positions after every iteration (row 0: the start), [iteration, sensor, coordinate] (m)",
+  "design-domain": "the box the sensors stay in, [coordinate, 2]: min and max (m)",
+  "design-targets": "what the design serves: candidate source positions, [source, coordinate] (m)",
+  "design-target-value": "the final design's value for each target (its detection probability)",
+  "design-random-values": "the criterion of random layouts, for comparison",
+  "design-comparison": "a figure of merit of each compared design (row per design, its `labels`)",
 } as const;
 
 /** What an array of a run folder is. */

@@ -133,6 +133,27 @@ export function estimateScene(scene: Scene): SceneEstimate {
       runs: `at most ${scene.search.steps} local minimizations${scene.search.evaluations === undefined ? "" : `, at most ${scene.search.evaluations} gradient evaluations`}`,
     };
   }
+  if (scene.kind === "sensor-design") {
+    const d = scene.design, iterations = scene.optimizer.iterations;
+    if (d.kind === "network") {
+      const sources = d.sources.points.length + d.sources.clusters.reduce((a, c) => a + c.count, 0);
+      return {
+        memory: [{ what: "candidate sources and layouts", bytes: f8 * (2 * sources + 2 * d.stations.length * (iterations + 12)) }],
+        stepsPerForward: 0,
+        runs: `at most ${iterations} iterations of stations x sources = ${d.stations.length * sources} amplitudes per evaluation`,
+      };
+    }
+    const { nx } = d.grid, { nt } = d.time;
+    return {
+      memory: [
+        ...heatMemory(nx, 1, nt, nx, { mode: "full" }),
+        { what: "sensitivities at every cell centre", bytes: f8 * nx * nt * d.zones },
+        { what: "Jacobian rows of the sensors", bytes: 2 * f8 * d.sensors.length * nt * d.zones },
+      ],
+      stepsPerForward: nt,
+      runs: `${d.zones} tangent runs per linearization; ${iterations} design iterations; then ${2 * d.noise.draws} inversions of ${d.inversion.iterations} iterations`,
+    };
+  }
   const points = scene.reference.separations.count * (scene.reference.noise.forceSigma === undefined ? 1 : 2);
   return {
     memory: [{ what: "reference, fits and Jacobians", bytes: f8 * points * (4 + 4 * scene.fits.length) }],
@@ -151,6 +172,7 @@ export function checkSceneMemory(scene: Scene): void {
     "molecular-basin-hopping": "use fewer atoms or search.steps",
     "molecular-calibration": "use fewer reference.separations.count",
     "joint-inversion": "use fewer cells or time samples in wave and heat",
+    "sensor-design": "use fewer cells (design.grid.nx), time samples (design.time.nt), zones, sensors or candidate sources",
   };
   checkMemory("scene", estimateScene(scene).memory, `${advice[scene.kind]}, or raise the limit (--max-memory)`);
 }

@@ -33,7 +33,8 @@ export const FieldSpec = z
   })
   .strict();
 
-const Boundary = z.discriminatedUnion("kind", [
+/** A side of the domain: fixed temperature, flux or convection. */
+export const Boundary = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("dirichlet"), temperature: SeriesSpec.describe("K") }).strict(),
   z.object({ kind: z.literal("neumann"), flux: SeriesSpec.describe("W/m^2 into the domain; 0 insulates") }).strict(),
   z.object({ kind: z.literal("robin"), coefficient: positive.describe("W/(m^2 K)"), temperature: SeriesSpec.describe("fluid temperature (K)") }).strict(),

@@ -7,6 +7,7 @@
  * and share the generic runner; the others run themselves.
  */
 import type { z } from "zod";
+import { SensorDesignScene } from "./design-schema.js";
 import { HeatInversionScene } from "./heat-schema.js";
 import { runHeatInversion } from "./heat-inversion.js";
 import { BasinHoppingScene, CalibrationScene } from "./molecular-schema.js";
@@ -14,6 +15,7 @@ import { runBasinHopping, runCalibration } from "./molecular.js";
 import type { Progress } from "./progress.js";
 import type { InversionSummary } from "./run-inversion.js";
 import { runJointInversion } from "./joint-inversion.js";
+import { runSensorDesign } from "./sensor-design.js";
 import { JointInversionScene, WaveForwardScene, WaveInversionScene, type Scene } from "./schema.js";
 import { runWaveForward } from "./wave-forward.js";
 import { runWaveInversion } from "./wave-inversion.js";
@@ -132,6 +134,16 @@ export const SCENE_KINDS: { [K in Scene["kind"]]: SceneKind<K> } = {
         text += `${f.kind}: ${f.names.map((n, i) => `${n} = ${f.parameters[i].toPrecision(6)} +- ${f.standardErrors[i].toPrecision(2)}`).join(", ")}; rms residual ${f.rms.toExponential(2)}\n`;
       }
       return text + `run folder: ${s.dir}\n`;
+    },
+  },
+  "sensor-design": {
+    schema: SensorDesignScene,
+    resumable: false,
+    shotWorkers: false,
+    run(scene, request, progress) {
+      const t0 = performance.now();
+      const s = runSensorDesign(scene, request.dir, progress);
+      return `${s.message} after ${s.iterations} iterations (${since(t0).toFixed(1)} s)\n${s.report}run folder: ${s.dir}\n`;
     },
   },
 };

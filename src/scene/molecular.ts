@@ -55,6 +55,11 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const s = scene.search;
   const sigma = scene.potential.kind === "lennard-jones" ? scene.potential.sigma : scene.potential.equilibrium;
   const potential = potentialOf(scene.potential);
+  // A density so small that the start's ball has no finite radius is refused here, naming the field
+  // (the fuzzer's start.density = 5e-324 otherwise surfaced as an infinite coordinate of positions[0]).
+  if (!Number.isFinite(Math.cbrt((3 * n) / (4 * Math.PI * (scene.start.density / sigma ** 3))))) {
+    throw new InputError("start.density", `${scene.start.density} atoms per unit volume spreads ${n} atoms over a ball of infinite radius; use a density near 0.5 / sigma^3`);
+  }
   const x0 = randomCluster(n, scene.start.seed, scene.start.density / sigma ** 3);
   // Checked before the folder is touched: parameters whose energies overflow at the start.
   try {

@@ -8,6 +8,7 @@ import { releaseRenderers } from "./image.js";
 import { blocks } from "./panels/blocks.js";
 import { calibration } from "./panels/calibration.js";
 import { data } from "./panels/data.js";
+import { design } from "./panels/design.js";
 import { fieldPanel } from "./panels/field.js";
 import { gradient } from "./panels/gradient.js";
 import { lCurve } from "./panels/lcurve.js";
@@ -19,7 +20,7 @@ import { fetchManifest, Run } from "./run.js";
 import { Timeline } from "./timeline.js";
 
 /** Every panel the viewer knows, in page order; each decides from the arrays whether it applies. */
-export const PANELS: PanelKind[] = [molecule, calibration, blocks, model1D, model2D, misfit, gradient, data, fieldPanel, lCurve];
+export const PANELS: PanelKind[] = [molecule, calibration, blocks, design, model1D, model2D, misfit, gradient, data, fieldPanel, lCurve];
 
 /** State the browser tests read. */
 interface ViewerStatus {

@@ -36,7 +36,8 @@ export const misfit: PanelKind = {
           if (labels.length > 1) labels.forEach((l, t) => series.push({ label: l, values: Float64Array.from({ length: k }, (_, i) => terms.data[i * labels.length + t]), color: COLORS[t % COLORS.length], width: 1.5 }));
           const hasError = run.role("model-error") !== undefined && (await run.loadRole("model-error")).data.some(Number.isFinite);
           if (hasError) series.push({ label: "model error", values: (await run.loadRole("model-error")).data.map((v) => 100 * v), color: "#2a9d8f", scale: "y2", dash: [6, 3] });
-          const spec = { x, xLabel: "iteration", yLabel: "objective", y2Label: "model error (%)", series, logY: true, marks, cursorX: frame };
+          // A design's objective is a negative criterion: a linear axis where a log one cannot show it.
+          const spec = { x, xLabel: "iteration", yLabel: "objective", y2Label: "model error (%)", series, logY: total.every((v) => v > 0), marks, cursorX: frame };
           const gspec = { x, xLabel: "iteration", yLabel: "gradient norm", series: [{ label: "gradient norm", values: (await run.loadRole("gradient-norm")).data, color: "#c77dff" }], logY: true, marks, cursorX: frame };
           if (objective === null || gradient === null) {
             objective = new LinePlot(body, spec);
