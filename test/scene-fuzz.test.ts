@@ -26,6 +26,7 @@ function shrunk(file: string): Record<string, any> {
   if (s.kind === "heat-inversion" && s.lCurve !== undefined) s.lCurve.weights = s.lCurve.weights.slice(0, 2);
   if (s.kind === "molecular-basin-hopping") (s.search.steps = 3), delete s.search.evaluations;
   if (s.kind === "molecular-calibration") s.iterations = 30;
+  if (s.kind === "conformer-search" && s.search.method === "basin-hopping") (s.search.starts = 1), (s.search.steps = 3);
   if (s.kind === "wave2d-inversion") {
     // Two shots of 200 steps: a 2D section's full acquisition would take seconds per mutant.
     s.optimizer.iterations = 1;

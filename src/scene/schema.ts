@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
 import { HeatInversionScene } from "./heat-schema.js";
-import { BasinHoppingScene, CalibrationScene } from "./molecular-schema.js";
+import { BasinHoppingScene, CalibrationScene, ConformerSearchScene } from "./molecular-schema.js";
 import { inversionFields, positive, position, timeFields, wavelet } from "./wave-fields.js";
 import { Wave2DInversionScene } from "./wave2d-schema.js";
 
@@ -116,7 +116,7 @@ export type WaveInversionScene = z.infer<typeof WaveInversionScene>;
 export type WaveForwardScene = z.infer<typeof WaveForwardScene>;
 
 /** Every kind of scene (more join as the engine grows). */
-export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene, Wave2DInversionScene, HeatInversionScene, BasinHoppingScene, CalibrationScene]);
+export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene, Wave2DInversionScene, HeatInversionScene, BasinHoppingScene, CalibrationScene, ConformerSearchScene]);
 export type Scene = z.infer<typeof Scene>;
 
 /** The JSON Schema of scene files. */
