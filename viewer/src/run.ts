@@ -97,9 +97,9 @@ export class Run {
     return value;
   }
 
-  /** Number of iterations (inversions) or accepted minima (basin hopping) the timeline steps through. */
+  /** Number of iterations (inversions), accepted minima (basin hopping) or conformers the timeline steps through. */
   get frames(): number {
-    const models = this.role("models") ?? this.role("accepted-positions");
+    const models = this.role("models") ?? this.role("accepted-positions") ?? this.role("conformer-positions");
     return models === undefined ? 1 : models.shape[0];
   }
 }
