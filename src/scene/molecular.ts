@@ -56,6 +56,14 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const sigma = scene.potential.kind === "lennard-jones" ? scene.potential.sigma : scene.potential.equilibrium;
   const potential = potentialOf(scene.potential);
   const x0 = randomCluster(n, scene.start.seed, scene.start.density / sigma ** 3);
+  // A potential that overflows at the start (a Morse width of 1e9, say) is the scene's fault: named
+  // before the folder is created, so nothing is left on disk.
+  try {
+    potential.evaluate(x0);
+  } catch (e) {
+    if (e instanceof NonFiniteError) throw new InputError("potential", `its energy at the random start is not finite (${e.message}): choose parameters whose energies stay finite`);
+    throw e;
+  }
   const writer = new RunWriter(dir, { replace: true });
   const atomAxes = [{ name: "atom" }, { name: "xyz" }];
   writer.array("start_positions", field(x0, [n, 3]), { units: "length", axes: atomAxes, role: "start" });
