@@ -98,6 +98,12 @@ export { trappeUA, unitedAtomSites, TRAPPE_UA, KCAL_PER_MOL_PER_KELVIN } from ".
 export type { UnitedAtom } from "./molecular/trappe.js";
 export { linearAlkane } from "./molecular/alkane.js";
 export type { Molecule } from "./molecular/alkane.js";
+export { staggeredClass, staggeredClasses, conformerKey, enantiomerKey, isAchiral, STAGGERED } from "./molecular/conformer-key.js";
+export type { StaggeredClass } from "./molecular/conformer-key.js";
+export { chainBackbone, ConformerSet } from "./molecular/conformer-set.js";
+export type { Conformer } from "./molecular/conformer-set.js";
+export { enumerateConformers, searchConformers, torsionMove } from "./molecular/conformer-search.js";
+export type { ConformerSearchResult, ConformerSearchOptions, EnumerationOptions, RelaxationSettings, StartRun } from "./molecular/conformer-search.js";
 export type { Box, PairList } from "./molecular/neighbors.js";
 export { randomCluster, containment, energyObjective, distanceFingerprint, distinctStructures } from "./molecular/cluster.js";
 export { basinHopping } from "./inversion/basin-hopping.js";

@@ -7,8 +7,8 @@ import { dihedralAngle } from "../src/molecular/dihedral.js";
 import { setDihedral } from "../src/molecular/internal-coordinates.js";
 import { KCAL_PER_MOL_PER_KELVIN, trappeUA } from "../src/molecular/trappe.js";
 import { Random } from "../src/core/random.js";
+import { printedGaucheMinimum, R, trappeTorsionK } from "./helpers/trappe.js";
 
-const R = 8.314462618 / 4184; // kcal/(mol K)
 const deg = Math.PI / 180;
 const b = 1.54, theta = 114 * deg;
 const distance = (x: Float64Array, i: number, j: number) => Math.hypot(x[3 * j] - x[3 * i], x[3 * j + 1] - x[3 * i + 1], x[3 * j + 2] - x[3 * i + 2]);
@@ -16,8 +16,6 @@ const angle = (x: Float64Array, i: number, j: number, k: number) => {
   const u = [0, 1, 2].map((a) => x[3 * i + a] - x[3 * j + a]), v = [0, 1, 2].map((a) => x[3 * k + a] - x[3 * j + a]);
   return Math.acos((u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (Math.hypot(...u) * Math.hypot(...v)));
 };
-/** TraPPE's torsion as printed in Martin & Siepmann (1998), in K: c1 (1 + cos) + c2 (1 - cos 2phi) + c3 (1 + cos 3phi). */
-const trappeTorsionK = (phi: number) => 355.03 * (1 + Math.cos(phi)) - 68.19 * (1 - Math.cos(2 * phi)) + 791.32 * (1 + Math.cos(3 * phi));
 const lj = (epsilonK: number, sigma: number, r: number) => 4 * epsilonK * R * ((sigma / r) ** 12 - (sigma / r) ** 6);
 
 describe("linear alkanes, TraPPE-UA", () => {
@@ -73,10 +71,7 @@ describe("linear alkanes, TraPPE-UA", () => {
     const { positions, graph } = linearAlkane(4);
     const potential = trappeUA(graph);
     // The gauche minimum of the printed torsion, independently: bisection on its derivative between 50 and 75 deg.
-    const slope = (phi: number) => (trappeTorsionK(phi + 1e-7) - trappeTorsionK(phi - 1e-7)) / 2e-7;
-    let [lo, hi] = [50 * deg, 75 * deg];
-    for (let q = 0; q < 60; q++) [lo, hi] = slope((lo + hi) / 2) < 0 ? [(lo + hi) / 2, hi] : [lo, (lo + hi) / 2];
-    const gauche = (lo + hi) / 2;
+    const gauche = printedGaucheMinimum();
     const rng = new Random(7);
     const minima = [170, 62, -58].map((start) => {
       // Twist, then shake every coordinate by up to 0.05 A so that bonds and angles relax too.

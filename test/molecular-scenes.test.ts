@@ -6,6 +6,8 @@ import { flatten } from "../src/core/arrays.js";
 import { readRun } from "../src/run/folder.js";
 import { loadScene } from "../src/scene/load.js";
 import { runBasinHopping, runCalibration } from "../src/scene/molecular.js";
+import { runConformerSearch } from "../src/scene/conformers.js";
+import { readFileSync } from "node:fs";
 import { expectRoles } from "./helpers/roles.js";
 
 const folder = () => mkdtempSync(join(tmpdir(), "molecular-"));
@@ -62,5 +64,38 @@ describe("molecular scenes", () => {
     const summary = runBasinHopping({ ...scene, knownMinimum: undefined, search: { ...scene.search, steps: 10_000, evaluations: 500 } }, folder());
     expect(summary.evaluations).toBeLessThanOrEqual(500);
     expect(summary.steps).toBeLessThan(10_000);
+  });
+
+  test("conformer scenes: butane writes its three conformers with energies, dihedrals and bonds; pentane its six; dodecane, shrunk, the same bytes from the same seed; a systematic dodecane is refused", () => {
+    const load = (path: string) => {
+      const scene = loadScene(path);
+      if (scene.kind !== "conformer-search") throw new Error("expected a conformer-search scene");
+      return scene;
+    };
+    const dir = folder();
+    const butane = runConformerSearch(load("scenes/butane-conformers.json"), dir);
+    expect([butane.conformers, butane.enantiomerClasses, butane.lowestKey]).toEqual([3, 2, "t"]);
+    const run = readRun(dir);
+    expectRoles(run.manifest, ["conformer-positions", "conformer-energy", "conformer-dihedrals", "conformer-hits", "conformer-found", "bonds"]);
+    expect(run.load("conformer_positions").shape).toEqual([3, 4, 3]);
+    expect(Array.from(flatten(run.load("bonds")))).toEqual([0, 1, 1, 2, 2, 3]);
+    const energy = flatten(run.load("conformer_energy")), phi = flatten(run.load("conformer_dihedrals"));
+    // Gauche - anti 0.8296 kcal/mol at +-63.451 deg (test/molecular-alkane.test.ts holds them to the printed torsion).
+    expect(energy[1] - energy[0]).toBeCloseTo(0.8296, 4);
+    expect(Array.from(phi, (p) => Math.abs(p))).toEqual([expect.closeTo(180, 3), expect.closeTo(63.451, 3), expect.closeTo(63.451, 3)]);
+    expect(phi[1] * phi[2]).toBeLessThan(0);
+    expect(run.manifest.arrays.find((a) => a.role === "conformer-energy")!.axes[0].labels).toEqual(["t", expect.stringMatching(/^g[+-]$/), expect.stringMatching(/^g[+-]$/)]);
+    expect(runConformerSearch(load("scenes/pentane-conformers.json"), folder()).conformers).toBe(6);
+    const dodecane = load("scenes/dodecane-conformers.json");
+    if (dodecane.search.method !== "basin-hopping") throw new Error("expected basin hopping");
+    const small = { ...dodecane, search: { ...dodecane.search, starts: 2, steps: 10 } };
+    const [a, b] = [folder(), folder()];
+    const sa = runConformerSearch(small, a);
+    runConformerSearch(small, b);
+    expect(sa.localMinimizations).toBe(22);
+    for (const name of ["conformer_positions", "conformer_energy", "conformer_dihedrals", "conformer_hits", "conformer_found"]) {
+      expect(readFileSync(join(a, `${name}.npy`)).equals(readFileSync(join(b, `${name}.npy`))), name).toBe(true);
+    }
+    expect(() => runConformerSearch({ ...dodecane, search: { method: "systematic", seed: 1, shake: 5 } }, folder())).toThrow(/^search: a systematic search of C12 needs 3\^9 = 19,683 starts, more than 729: use "method": "basin-hopping"/);
   });
 });

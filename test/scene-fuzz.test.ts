@@ -30,6 +30,7 @@ function shrunk(file: string): Record<string, any> {
     s.optimizer.iterations = 2;
     if (s.design.kind === "rod") (s.design.noise.draws = 1), (s.design.inversion.iterations = 3);
   }
+  if (s.kind === "conformer-search" && s.search.method === "basin-hopping") (s.search.starts = 1), (s.search.steps = 3);
   if (s.kind === "wave2d-inversion") {
     // Two shots of 200 steps: a 2D section's full acquisition would take seconds per mutant.
     s.optimizer.iterations = 1;

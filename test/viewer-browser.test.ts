@@ -1,6 +1,6 @@
 /**
  * The viewer in a real browser (Debian's chromium, headless, through
- * playwright-core): a 1D and a 2D wave, a heat and a molecular run folder open, every
+ * playwright-core): a 1D and a 2D wave, a heat, a basin-hopping and a conformer-search run folder open, every
  * panel draws non-empty pixels, the timeline changes what is drawn, and
  * live mode receives the iterations of a running inversion.
  * Skipped, with a message, where chromium is missing; .ci/run installs it.
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runHeatInversion } from "../src/scene/heat-inversion.js";
 import { runJointInversion } from "../src/scene/joint-inversion.js";
 import { loadScene } from "../src/scene/load.js";
+import { runConformerSearch } from "../src/scene/conformers.js";
 import { runBasinHopping } from "../src/scene/molecular.js";
 import { runWaveInversion } from "../src/scene/wave-inversion.js";
 import { runWave2DInversion } from "../src/scene/wave2d-inversion.js";
@@ -28,19 +29,21 @@ if (chromium === null) console.warn("viewer browser tests skipped: no chromium o
 const ORANGE: [number, number, number] = [0xf4, 0xa2, 0x61]; // the current model, the atoms
 
 /** Run folders for the three kinds of physics (waves in 1D and 2D), made small. */
-function runs(): { wave: string; wave2d: string; heat: string; molecular: string; joint: string; network: string; rod: string } {
+function runs(): { wave: string; wave2d: string; heat: string; molecular: string; joint: string; network: string; rod: string; conformers: string } {
   const folder = () => mkdtempSync(join(tmpdir(), "viewer-"));
   const wave = loadScene("scenes/continuation-fwi.json");
   const heat = loadScene("scenes/heat-inclusion.json");
   const molecular = loadScene("scenes/morse-cluster.json");
   const wave2d = loadScene("scenes/illumination2d-preconditioned.json");
+  const dodecane = loadScene("scenes/dodecane-conformers.json");
+  if (dodecane.kind !== "conformer-search" || dodecane.search.method !== "basin-hopping") throw new Error("expected a basin-hopping conformer search");
   if (wave.kind !== "wave-inversion" || heat.kind !== "heat-inversion" || molecular.kind !== "molecular-basin-hopping" || wave2d.kind !== "wave2d-inversion") throw new Error("unexpected scene kinds");
   if (!("sources" in wave2d.shots)) throw new Error("expected shots along lines");
   const joint = loadScene("scenes/joint-column.json");
   const network = loadScene("scenes/design-network.json");
   const rod = loadScene("scenes/design-rod.json");
   if (joint.kind !== "joint-inversion" || network.kind !== "sensor-design" || rod.kind !== "sensor-design" || rod.design.kind !== "rod") throw new Error("unexpected scene kinds");
-  const dirs = { wave: folder(), wave2d: folder(), heat: folder(), molecular: folder(), joint: folder(), network: folder(), rod: folder() };
+  const dirs = { wave: folder(), wave2d: folder(), heat: folder(), molecular: folder(), joint: folder(), network: folder(), rod: folder(), conformers: folder() };
   runJointInversion({ ...joint, optimizer: { ...joint.optimizer, iterations: 8 } }, dirs.joint);
   runWaveInversion({ ...wave, optimizer: { ...wave.optimizer, iterations: 5 } }, dirs.wave);
   // The viewer must read the stage labels from the folder's arrays, not from the scene: hide the scene's bands.
@@ -54,6 +57,8 @@ function runs(): { wave: string; wave2d: string; heat: string; molecular: string
   runBasinHopping(molecular, dirs.molecular);
   runSensorDesign(network, dirs.network);
   runSensorDesign({ ...rod, design: { ...rod.design, noise: { ...rod.design.noise, draws: 1 } }, optimizer: { iterations: 6 } }, dirs.rod);
+  // Two starts of 10 moves: a few dozen dodecane conformers in a fraction of a second.
+  runConformerSearch({ ...dodecane, search: { ...dodecane.search, starts: 2, steps: 10 } }, dirs.conformers);
   return dirs;
 }
 
@@ -251,6 +256,27 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     expect(known).toContain("known global minimum -42.439863 (reached)");
     await selectFrame(page, 0);
     expect(fractionChanged(await pixels(view), last)).toBeGreaterThan(0.01);
+    await page.close();
+  });
+
+  test("a conformer search: the chain drawn with its listed bonds, the energies of the conformers and their backbone dihedrals; selecting a conformer changes the molecule and the dihedral plot", async () => {
+    const page = await openViewer(browser, await serve(folders.conformers));
+    expect(await page.evaluate(() => (globalThis as any).gradscape.panels)).toEqual(["molecule", "dihedrals"]);
+    const view = page.locator("section[data-panel=molecule] .molecule-view canvas");
+    const energies = page.locator("section[data-panel=molecule] .molecule-side canvas").first();
+    const angles = page.locator("section[data-panel=dihedrals] canvas").first();
+    const last = await pixels(view), lastAngles = await pixels(angles);
+    // Twelve orange sites joined by eleven blue bonds (the run's bond list).
+    expect(fractionNear(last, ORANGE, 80)).toBeGreaterThan(0.005);
+    expect(fractionNear(last, [0x8a, 0xb4, 0xf8], 80)).toBeGreaterThan(0.0005);
+    expect(fractionNear(await pixels(energies), ORANGE)).toBeGreaterThan(0.001);
+    expect(fractionNear(lastAngles, ORANGE)).toBeGreaterThan(0.001);
+    const frames = await page.evaluate(() => (globalThis as any).gradscape.frames);
+    expect(await page.locator("section[data-panel=molecule] .note").textContent()).toMatch(new RegExp(`^conformer ${frames} of ${frames} \\(([tg][+-]? ?){9}\\), met \\d+ times: E = -?\\d+\\.\\d{4} kcal/mol`));
+    await selectFrame(page, 0);
+    expect(await page.locator("section[data-panel=molecule] .note").textContent()).toMatch(/^conformer 1 of \d+ .*, 0\.0000 above the lowest$/);
+    expect(fractionChanged(await pixels(view), last)).toBeGreaterThan(0.005);
+    expect(fractionChanged(await pixels(angles), lastAngles)).toBeGreaterThan(0.001);
     await page.close();
   });
 

@@ -46,6 +46,13 @@ export const ROLES = {
   "accepted-step": "the search step that found each accepted minimum",
   "accepted-structure": "which distinct structure each accepted minimum is",
   "best-positions": "the lowest minimum found",
+  // The distinct conformers of a molecule, lowest energy first (their keys label the conformer axis).
+  "conformer-positions": "each distinct conformer's positions",
+  "conformer-energy": "each conformer's energy",
+  "conformer-dihedrals": "each conformer's backbone dihedrals",
+  "conformer-hits": "how many local minimizations met each conformer",
+  "conformer-found": "the local minimization that first met each conformer",
+  bonds: "the bonds of a molecule, pairs of atom indices",
   // A calibration of parameters to a reference curve; fits carry `fit` (their index).
   separation: "the abscissa of the reference curves",
   "reference-energy": "the noisy reference energies",

@@ -154,6 +154,20 @@ export function estimateScene(scene: Scene): SceneEstimate {
       runs: `${d.zones} tangent runs per linearization; ${iterations} design iterations; then ${2 * d.noise.draws} inversions of ${d.inversion.iterations} iterations`,
     };
   }
+  if (scene.kind === "conformer-search") {
+    const n = scene.molecule.alkane, s = scene.search;
+    const minimizations = s.method === "systematic" ? 3 ** Math.min(n - 3, 7) : s.starts * (s.steps + 1);
+    return {
+      memory: [
+        // Positions, gradient and the L-BFGS pairs (40 of 2 vectors) of one relaxation; the nonbonded pair list.
+        { what: "minimizer state", bytes: f8 * 3 * n * 90 },
+        { what: "pair list", bytes: 2 * f8 * n * n },
+        { what: "conformers (at most one per local minimization)", bytes: f8 * (4 * n + 8) * minimizations },
+      ],
+      stepsPerForward: 0,
+      runs: `${minimizations} local minimizations${s.method === "basin-hopping" && s.evaluations !== undefined ? `, at most ${s.evaluations} gradient evaluations` : ""}`,
+    };
+  }
   const points = scene.reference.separations.count * (scene.reference.noise.forceSigma === undefined ? 1 : 2);
   return {
     memory: [{ what: "reference, fits and Jacobians", bytes: f8 * points * (4 + 4 * scene.fits.length) }],
@@ -173,6 +187,7 @@ export function checkSceneMemory(scene: Scene): void {
     "molecular-calibration": "use fewer reference.separations.count",
     "joint-inversion": "use fewer cells or time samples in wave and heat",
     "sensor-design": "use fewer cells (design.grid.nx), time samples (design.time.nt), zones, sensors or candidate sources",
+    "conformer-search": "use a shorter chain (molecule.alkane) or fewer search.starts or search.steps",
   };
   checkMemory("scene", estimateScene(scene).memory, `${advice[scene.kind]}, or raise the limit (--max-memory)`);
 }

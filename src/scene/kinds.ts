@@ -10,7 +10,8 @@ import type { z } from "zod";
 import { SensorDesignScene } from "./design-schema.js";
 import { HeatInversionScene } from "./heat-schema.js";
 import { runHeatInversion } from "./heat-inversion.js";
-import { BasinHoppingScene, CalibrationScene } from "./molecular-schema.js";
+import { runConformerSearch } from "./conformers.js";
+import { BasinHoppingScene, CalibrationScene, ConformerSearchScene } from "./molecular-schema.js";
 import { runBasinHopping, runCalibration } from "./molecular.js";
 import type { Progress } from "./progress.js";
 import type { InversionSummary } from "./run-inversion.js";
@@ -144,6 +145,17 @@ export const SCENE_KINDS: { [K in Scene["kind"]]: SceneKind<K> } = {
       const t0 = performance.now();
       const s = runSensorDesign(scene, request.dir, progress);
       return `${s.message} after ${s.iterations} iterations (${since(t0).toFixed(1)} s)\n${s.report}run folder: ${s.dir}\n`;
+    },
+  },
+  "conformer-search": {
+    schema: ConformerSearchScene,
+    resumable: false,
+    shotWorkers: false,
+    run(scene, request, progress) {
+      const s = runConformerSearch(scene, request.dir, progress);
+      const reached = s.starts === undefined ? "" : `; ${s.startsReachingLowest} of ${s.starts} starts ended on it`;
+      return `${s.conformers} distinct conformers (${s.enantiomerClasses} up to mirror images) of C${scene.molecule.alkane}; lowest ${s.lowestKey} at ${s.lowest.toFixed(6)} kcal/mol${reached}\n` +
+        `${s.localMinimizations} local minimizations (${s.failed} not converged), ${s.evaluations} gradient evaluations\nrun folder: ${s.dir}\n`;
     },
   },
 };

@@ -24,6 +24,8 @@ export const LIMITS = {
   pmlWidth: 1000,
   /** Atoms of a cluster. */
   atoms: 100_000,
+  /** Carbons of a chain in a conformer search. */
+  chainCarbons: 1000,
   /** Basin-hopping steps, and gradient evaluations of a search. */
   searchSteps: 10_000_000,
   searchEvaluations: 1e12,

@@ -61,3 +61,38 @@ export const CalibrationScene = z
   })
   .strict();
 export type CalibrationScene = z.infer<typeof CalibrationScene>;
+
+/** How a conformer search looks: every staggered combination, or basin hopping in torsion space from random starts. */
+const ConformerMethod = z.discriminatedUnion("method", [
+  z
+    .object({
+      method: z.literal("systematic").describe("one relaxation from each of the 3^(n-3) staggered combinations of backbone dihedrals (n <= 9)"),
+      seed: z.number().int().describe("seed of the shakes that move each start off its mirror planes"),
+      shake: z.number().min(0).lt(60).default(5).describe("each start's dihedrals are shaken by up to this many degrees"),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal("basin-hopping").describe("basin hopping in torsion space from random starts"),
+      seed: z.number().int().describe("seed of every random choice: starts, moves, acceptance"),
+      starts: z.number().int().min(1).max(LIMITS.stages * 100).describe("random starts (every backbone dihedral uniform), each followed by its own run"),
+      steps: z.number().int().min(1).max(LIMITS.searchSteps).describe("torsion moves per start (each one local minimization)"),
+      temperature: positive.describe("Metropolis temperature (kcal/mol)"),
+      noise: z.number().min(0).lt(60).default(20).describe("a move sets a dihedral to a staggered value plus up to this many degrees"),
+      evaluations: z.number().int().min(2).max(LIMITS.searchEvaluations).optional().describe("budget in gradient evaluations over the whole search"),
+    })
+    .strict(),
+]);
+
+export const ConformerSearchScene = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().optional(),
+    kind: z.literal("conformer-search").describe("the distinct conformers of an n-alkane in TraPPE-UA (kcal/mol, angstrom)"),
+    molecule: z.object({ alkane: z.number().int().min(4).max(LIMITS.chainCarbons).describe("n of C_nH_(2n+2), a linear chain of n united atoms") }).strict(),
+    search: ConformerMethod,
+    gradientTolerance: positive.default(1e-6).describe("every relaxation stops at |gradient| <= this (kcal/(mol A))"),
+    energyTolerance: z.number().min(0).finite().default(1e-6).describe("two minima with one key are one conformer when their energies differ by at most this (kcal/mol)"),
+  })
+  .strict();
+export type ConformerSearchScene = z.infer<typeof ConformerSearchScene>;

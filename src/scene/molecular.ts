@@ -61,11 +61,12 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
     throw new InputError("start.density", `${scene.start.density} atoms per unit volume spreads ${n} atoms over a ball of infinite radius; use a density near 0.5 / sigma^3`);
   }
   const x0 = randomCluster(n, scene.start.seed, scene.start.density / sigma ** 3);
-  // Checked before the folder is touched: parameters whose energies overflow at the start.
+  // A potential that overflows at the start (a Morse width of 1e9, say) is the scene's fault: named
+  // before the folder is created, so nothing is left on disk.
   try {
-    energyObjective(potential)(x0, new Float64Array(x0.length));
+    potential.evaluate(x0);
   } catch (e) {
-    if (e instanceof NonFiniteError) throw new InputError("potential", `the energy of the starting cluster is not finite (${e.message}): are its parameters within a sensible range?`);
+    if (e instanceof NonFiniteError) throw new InputError("potential", `its energy at the random start is not finite (${e.message}): choose parameters whose energies stay finite`);
     throw e;
   }
   const writer = new RunWriter(dir, { replace: true });

@@ -8,7 +8,7 @@ import { LIMITS } from "./limits.js";
 import { OPTIMIZER_KINDS } from "./optimizer-kinds.js";
 import { HeatInversionScene } from "./heat-schema.js";
 import { SensorDesignScene } from "./design-schema.js";
-import { BasinHoppingScene, CalibrationScene } from "./molecular-schema.js";
+import { BasinHoppingScene, CalibrationScene, ConformerSearchScene } from "./molecular-schema.js";
 import { inversionFields, positive, position, timeFields, wavelet } from "./wave-fields.js";
 import { Wave2DInversionScene } from "./wave2d-schema.js";
 
@@ -142,7 +142,7 @@ export const JointInversionScene = z
 export type JointInversionScene = z.infer<typeof JointInversionScene>;
 
 /** Every kind of scene (more join as the engine grows). */
-export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene, Wave2DInversionScene, HeatInversionScene, BasinHoppingScene, CalibrationScene, JointInversionScene, SensorDesignScene]);
+export const Scene = z.discriminatedUnion("kind", [WaveForwardScene, WaveInversionScene, Wave2DInversionScene, HeatInversionScene, BasinHoppingScene, CalibrationScene, JointInversionScene, SensorDesignScene, ConformerSearchScene]);
 export type Scene = z.infer<typeof Scene>;
 
 /** The JSON Schema of scene files. */

@@ -14,13 +14,14 @@ import { gradient } from "./panels/gradient.js";
 import { lCurve } from "./panels/lcurve.js";
 import { misfit } from "./panels/misfit.js";
 import { model1D, model2D } from "./panels/model.js";
+import { dihedrals } from "./panels/dihedrals.js";
 import { molecule } from "./panels/molecule.js";
 import { panelFrame, type PanelInstance, type PanelKind } from "./panels/panel.js";
 import { fetchManifest, Run } from "./run.js";
 import { Timeline } from "./timeline.js";
 
 /** Every panel the viewer knows, in page order; each decides from the arrays whether it applies. */
-export const PANELS: PanelKind[] = [molecule, calibration, blocks, design, model1D, model2D, misfit, gradient, data, fieldPanel, lCurve];
+export const PANELS: PanelKind[] = [molecule, dihedrals, calibration, blocks, design, model1D, model2D, misfit, gradient, data, fieldPanel, lCurve];
 
 /** State the browser tests read. */
 interface ViewerStatus {
@@ -65,8 +66,8 @@ async function main(): Promise<void> {
   // Live: the server pushes an event whenever the run rewrites its manifest.
   const events = new EventSource("events");
   const run = await firstManifest(events, grid);
-  const molecular = run.role("accepted-positions") !== undefined;
-  const timeline = new Timeline(document.getElementById("timeline")!, molecular ? "accepted minimum" : "iteration", molecular ? 1 : 0);
+  const minima = run.role("accepted-positions") !== undefined, conformers = run.role("conformer-positions") !== undefined;
+  const timeline = new Timeline(document.getElementById("timeline")!, minima ? "accepted minimum" : conformers ? "conformer" : "iteration", minima || conformers ? 1 : 0);
   const shotSelect = document.createElement("select");
   shotSelect.setAttribute("aria-label", "shot");
   let instances: { kind: PanelKind; instance: PanelInstance }[] = [];

@@ -97,9 +97,9 @@ export class Run {
     return value;
   }
 
-  /** Number of iterations (inversions, designs) or accepted minima (basin hopping) the timeline steps through. */
+  /** Number of iterations (inversions, designs), accepted minima (basin hopping) or conformers the timeline steps through. */
   get frames(): number {
-    const models = this.role("models") ?? this.role("accepted-positions") ?? this.role("designs");
+    const models = this.role("models") ?? this.role("accepted-positions") ?? this.role("designs") ?? this.role("conformer-positions");
     return models === undefined ? 1 : models.shape[0];
   }
 }

@@ -1,13 +1,23 @@
 /**
- * Molecular panel: the cluster of the selected accepted minimum in 3D
- * (instanced spheres and bonds, orbit controls) beside the energy of every
- * accepted minimum, with the scene's known global minimum when it names one.
+ * Molecular panel: the structure of the selected frame in 3D (instanced
+ * spheres and bonds, orbit controls) beside the energy of every frame. A
+ * basin-hopping run's frames are its accepted minima (with the scene's known
+ * global minimum when it names one); a conformer search's are its distinct
+ * conformers, lowest first, named by their keys. Bonds come from the run's
+ * bond list when it has one (a molecule), else from distances (a cluster).
  */
 import * as THREE from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
 import { trackedRenderer } from "../image.js";
 import { LinePlot } from "../plot.js";
 import type { PanelInstance, PanelKind, ViewState } from "./panel.js";
+
+/** The typical bond length of a listed set of bonds: their median length. */
+export function listedBonds(x: Float64Array, list: Float64Array): { bonds: [number, number][]; typical: number } {
+  const bonds = Array.from({ length: list.length / 2 }, (_, b) => [list[2 * b], list[2 * b + 1]] as [number, number]);
+  const lengths = bonds.map(([i, j]) => Math.hypot(x[3 * i] - x[3 * j], x[3 * i + 1] - x[3 * j + 1], x[3 * i + 2] - x[3 * j + 2])).sort((a, b) => a - b);
+  return { bonds, typical: lengths.length === 0 ? 1 : lengths[Math.floor(lengths.length / 2)] };
+}
 
 /** Bonds: pairs closer than 1.2 times the typical nearest-neighbour distance. */
 export function bondsOf(x: Float64Array, n: number): { bonds: [number, number][]; typical: number } {
@@ -22,10 +32,12 @@ export function bondsOf(x: Float64Array, n: number): { bonds: [number, number][]
 
 export const molecule: PanelKind = {
   id: "molecule",
-  title: "Cluster",
-  applies: (run) => run.role("accepted-positions") !== undefined,
+  title: "Molecule",
+  applies: (run) => run.role("accepted-positions") !== undefined || run.role("conformer-positions") !== undefined,
   create(body, run): PanelInstance {
-    const [, n] = run.role("accepted-positions")!.shape;
+    const conformers = run.role("accepted-positions") === undefined;
+    const [, n] = run.role(conformers ? "conformer-positions" : "accepted-positions")!.shape;
+    const keys = conformers ? run.role("conformer-energy")?.axes[0]?.labels : undefined;
     // The run records the known global minimum (null: none) in its running and finished manifests.
     const recorded = (run.manifest.result?.knownMinimum ?? run.manifest.knownMinimum) as number | null | undefined;
     const known = recorded ?? undefined;
@@ -75,9 +87,9 @@ export const molecule: PanelKind = {
     controls.addEventListener("change", requestRender);
 
     const m = new THREE.Matrix4(), up = new THREE.Vector3(0, 1, 0), dir = new THREE.Vector3(), q = new THREE.Quaternion(), mid = new THREE.Vector3(), scale = new THREE.Vector3();
-    const place = (x: Float64Array) => {
+    const place = (x: Float64Array, listed: Float64Array | null) => {
       const c = [0, 1, 2].map((a) => x.filter((_, i) => i % 3 === a).reduce((s, v) => s + v, 0) / n);
-      const { bonds: list, typical } = bondsOf(x, n);
+      const { bonds: list, typical } = listed === null ? bondsOf(x, n) : listedBonds(x, listed);
       // Spheres of 0.3 nearest-neighbour distances leave the bonds visible.
       const r = 0.3 * typical;
       for (let i = 0; i < n; i++) atoms.setMatrixAt(i, m.compose(mid.set(x[3 * i] - c[0], x[3 * i + 1] - c[1], x[3 * i + 2] - c[2]), q.identity(), scale.set(r, r, r)));
@@ -99,13 +111,31 @@ export const molecule: PanelKind = {
     let plot: LinePlot | null = null;
     return {
       async update({ run, frame }: ViewState) {
+        const listed = run.role("bonds") !== undefined ? (await run.loadRole("bonds")).data : null;
+        if (conformers) {
+          const [positions, energy, hits] = await Promise.all((["conformer-positions", "conformer-energy", "conformer-hits"] as const).map((r) => run.loadRole(r)));
+          const k = energy.data.length;
+          if (k === 0) return;
+          const f = Math.min(frame, k - 1);
+          place(positions.data.subarray(f * n * 3, (f + 1) * n * 3), listed);
+          requestRender();
+          const lowest = energy.data[0];
+          info.textContent = `conformer ${f + 1} of ${k}${keys === undefined ? "" : ` (${keys[f]})`}, met ${hits.data[f]} times: E = ${energy.data[f].toFixed(4)} kcal/mol, ${(energy.data[f] - lowest).toFixed(4)} above the lowest`;
+          const spec = {
+            x: Float64Array.from({ length: k }, (_, i) => i + 1), xLabel: "conformer (lowest first)", yLabel: "energy above the lowest (kcal/mol)",
+            series: [{ label: "energy", values: energy.data.map((e) => e - lowest), color: "#f4a261", points: true }], cursorX: f + 1,
+          };
+          if (plot === null) plot = new LinePlot(side, spec);
+          else plot.update(spec);
+          return;
+        }
         const [positions, energy, step] = await Promise.all((["accepted-positions", "accepted-energy", "accepted-step"] as const).map((r) => run.loadRole(r)));
         // Structure labels are written when the search ends.
         const structure = run.role("accepted-structure") !== undefined ? (await run.loadRole("accepted-structure")).data : null;
         const k = energy.data.length;
         if (k === 0) return;
         const f = Math.min(frame, k - 1);
-        place(positions.data.subarray(f * n * 3, (f + 1) * n * 3));
+        place(positions.data.subarray(f * n * 3, (f + 1) * n * 3), listed);
         requestRender();
         const e = energy.data[f];
         info.textContent = `accepted minimum ${f + 1} of ${k} (step ${step.data[f]}${structure === null ? "" : `, structure ${structure[f]}`}): E = ${e.toFixed(6)}` +
