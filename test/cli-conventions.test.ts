@@ -111,7 +111,7 @@ describe("scene files", () => {
     const scene = parseScene({ ...JSON.parse(readFileSync("scenes/morse-cluster.json", "utf8")), potential: { kind: "morse", depth: 1, width: 9007199254740994, equilibrium: 1 } });
     if (scene.kind !== "molecular-basin-hopping") throw new Error("expected basin hopping");
     const dir = join(mkdtempSync(join(tmpdir(), "overflow-")), "run");
-    expect(() => runBasinHopping(scene, dir)).toThrow(/^potential: the energy of the starting cluster is not finite/);
+    expect(() => runBasinHopping(scene, dir)).toThrow(/^potential: its energy at the random start is not finite/);
     expect(existsSync(dir)).toBe(false);
   });
 
