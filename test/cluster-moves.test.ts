@@ -1,0 +1,121 @@
+import { describe, expect, test } from "vitest";
+import { Random } from "../src/core/random.js";
+import { basinHopping, type BasinHoppingEvent, type BasinHoppingOptions } from "../src/inversion/basin-hopping.js";
+import { run } from "../src/inversion/descent.js";
+import { lbfgs } from "../src/inversion/methods.js";
+import type { Objective } from "../src/inversion/types.js";
+import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
+import { angularMove, atomEnergies, clusterSteps, randomReseeding } from "../src/molecular/cluster-moves.js";
+import { lennardJones, PairPotential } from "../src/molecular/pair.js";
+import { Potential } from "../src/molecular/potential.js";
+import { PairTerm } from "../src/molecular/pair-term.js";
+
+const pair = new PairPotential(lennardJones, [1, 1]);
+const f = energyObjective(new Potential([new PairTerm(pair)]));
+
+describe("cluster moves", () => {
+  test("atom energies sum to the cluster's energy (to 1e-12 relative) and rank an atom pulled away as the least bound", () => {
+    const x = run(lbfgs(f, randomCluster(13, 3))).x; // a local minimum (a random start has overlapping atoms)
+    const e = atomEnergies(pair, x);
+    const total = f(x, new Float64Array(39));
+    expect(Math.abs(e.reduce((s, v) => s + v, 0) - total)).toBeLessThanOrEqual(1e-12 * Math.abs(total));
+    x[15] += 10; // atom 5 moved 10 sigma away: it has almost no neighbours left
+    const moved = atomEnergies(pair, x);
+    expect(moved.indexOf(Math.max(...moved))).toBe(5);
+  });
+
+  test("the angular move puts the atom on the surface: its distance from the others' centroid equals the farthest other atom's (1e-12), the others unmoved", () => {
+    const rng = new Random(4);
+    for (const atom of [0, 6, 12]) {
+      const x = randomCluster(13, 2), before = Float64Array.from(x);
+      angularMove(x, atom, rng);
+      const others = [...Array(13).keys()].filter((i) => i !== atom);
+      const c = [0, 1, 2].map((a) => others.reduce((s, i) => s + x[3 * i + a], 0) / 12);
+      const distance = (i: number) => Math.hypot(x[3 * i] - c[0], x[3 * i + 1] - c[1], x[3 * i + 2] - c[2]);
+      const radius = Math.max(...others.map(distance));
+      expect(Math.abs(distance(atom) - radius)).toBeLessThanOrEqual(1e-12 * radius);
+      for (const i of others) for (let a = 0; a < 3; a++) expect(x[3 * i + a]).toBe(before[3 * i + a]);
+    }
+  });
+
+  test("angular directions are uniform on the sphere: over 20,000 moves each coordinate's mean is 0 and its mean square 1/3 (within 4 standard errors)", () => {
+    const rng = new Random(11), x = Float64Array.of(1, 0, 0, -1, 0, 0, 0, 0, 0);
+    const sums = [0, 0, 0], squares = [0, 0, 0], count = 20000;
+    for (let k = 0; k < count; k++) {
+      angularMove(x, 2, rng); // the others' centroid is the origin, the surface radius 1
+      for (let a = 0; a < 3; a++) {
+        sums[a] += x[6 + a];
+        squares[a] += x[6 + a] ** 2;
+      }
+    }
+    // A uniform unit vector: each component has mean 0, variance 1/3; its square has variance 4/45.
+    for (let a = 0; a < 3; a++) {
+      expect(Math.abs(sums[a] / count)).toBeLessThan(4 * Math.sqrt(1 / 3 / count));
+      expect(Math.abs(squares[a] / count - 1 / 3)).toBeLessThan(4 * Math.sqrt(4 / 45 / count));
+    }
+  });
+
+  test("the cluster step taker moves only the least-bound atom when angular is 1, every coordinate when 0; out-of-range probabilities are refused", () => {
+    const x = randomCluster(13, 5), e = atomEnergies(pair, x), worst = e.indexOf(Math.max(...e));
+    const a = Float64Array.from(x);
+    clusterSteps({ pair, angular: 1 }).take(a, 0.4, new Random(1));
+    const changed = [...Array(13).keys()].filter((i) => [0, 1, 2].some((k) => a[3 * i + k] !== x[3 * i + k]));
+    expect(changed).toEqual([worst]);
+    const b = Float64Array.from(x);
+    clusterSteps({ pair, angular: 0 }).take(b, 0.4, new Random(1));
+    expect(b.every((v, i) => v !== x[i] && Math.abs(v - x[i]) <= 0.4)).toBe(true);
+    expect(() => clusterSteps({ pair, angular: 1.5 })).toThrow(/^angular: expected a probability in \[0, 1\], got 1.5/);
+  });
+});
+
+describe("reseeding a search that stopped improving", () => {
+  // A rugged bowl (minima near every multiple of 2π/3 in each coordinate) whose restarts are a fixed far point.
+  const wells: Objective = (x, g) => {
+    let v = 0;
+    for (let i = 0; i < x.length; i++) {
+      v += 0.1 * x[i] * x[i] - Math.cos(3 * x[i]);
+      g[i] = 0.2 * x[i] + 3 * Math.sin(3 * x[i]);
+    }
+    return v;
+  };
+
+  test("restarts exactly after `after` steps without a new lowest minimum of the current run, and moves there whatever its value", () => {
+    const after = 4;
+    const events: BasinHoppingEvent[] = [];
+    run(basinHopping(wells, Float64Array.of(4.1, -3.3, 2.2), {
+      seed: 3, steps: 60, temperature: 0.3, stepSize: 1, reseed: { after, start: () => Float64Array.of(6.2, 6.2, -6.2) },
+    }), (e) => void events.push(e));
+    // Replay the rule from the events: the run's lowest value and the steps since it improved.
+    let runBest = events[0].value, stale = 0, restarts = 0;
+    for (const e of events.slice(1)) {
+      expect(e.reseeded).toBe(stale >= after);
+      if (e.reseeded) {
+        restarts++;
+        expect(e.accepted?.value).toBe(e.trial.value); // moved there, though higher than the current minimum
+        runBest = e.trial.value;
+        stale = 0;
+      } else if (e.accepted !== undefined && runBest - e.accepted.value > 1e-6 * Math.max(1, Math.abs(runBest))) {
+        runBest = e.accepted.value;
+        stale = 0;
+      } else stale++;
+    }
+    expect(restarts).toBeGreaterThan(3);
+  });
+
+  test("the same seed gives the same search with angular moves and random reseeds (same bytes), another seed another", () => {
+    const options = (seed: number): BasinHoppingOptions => ({
+      seed, steps: 40, temperature: 0.8, stepSize: 0.4, constrain: containment(Math.cbrt(13) + 1.5),
+      stepTaker: clusterSteps({ pair, angular: 0.5 }), reseed: randomReseeding(13, 5),
+    });
+    const search = (seed: number) => run(basinHopping(f, randomCluster(13, 4), options(seed)));
+    const a = search(7), b = search(7), c = search(8);
+    const bytes = (r: typeof a) => Buffer.from(Float64Array.from(r.accepted.flatMap((m) => [m.step, m.value, ...m.x])).buffer).toString("hex");
+    expect(bytes(a)).toBe(bytes(b));
+    expect(bytes(a)).not.toBe(bytes(c));
+    expect(a.evaluations).toBe(b.evaluations);
+  });
+
+  test("reseed.after must be a positive integer", () => {
+    expect(() => run(basinHopping(wells, Float64Array.of(1, 1, 1), { seed: 1, steps: 2, temperature: 1, stepSize: 1, reseed: { after: 0, start: (x) => x } }))).toThrow(/^reseed\.after/);
+  });
+});
