@@ -6,6 +6,9 @@ import { lbfgs } from "../src/inversion/methods.js";
 import type { Objective } from "../src/inversion/types.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { angularMove, atomEnergies, clusterSteps, randomReseeding } from "../src/molecular/cluster-moves.js";
+import { clusterSearch } from "../src/molecular/cluster-search.js";
+import { compressed, compressedRelaxation } from "../src/molecular/compressed-relaxation.js";
+import { lbfgsRelaxation } from "../src/inversion/basin-hopping-parts.js";
 import { lennardJones, PairPotential } from "../src/molecular/pair.js";
 import { Potential } from "../src/molecular/potential.js";
 import { PairTerm } from "../src/molecular/pair-term.js";
@@ -53,6 +56,22 @@ describe("cluster moves", () => {
       expect(Math.abs(sums[a] / count)).toBeLessThan(4 * Math.sqrt(1 / 3 / count));
       expect(Math.abs(squares[a] / count - 1 / 3)).toBeLessThan(4 * Math.sqrt(4 / 45 / count));
     }
+  });
+
+  test("with k candidates the atom goes to the lowest-energy of the k surface points that k single moves from the same stream would draw", () => {
+    const x = run(lbfgs(f, randomCluster(13, 5))).x;
+    const greedy = Float64Array.from(x);
+    angularMove(greedy, 4, new Random(8), 30, pair);
+    const rng = new Random(8);
+    const singles = Array.from({ length: 30 }, () => {
+      const y = Float64Array.from(x);
+      angularMove(y, 4, rng);
+      return y;
+    });
+    const siteEnergy = (y: Float64Array) => atomEnergies(pair, y)[4] * 2; // the atom's pairs, each counted whole
+    const lowest = singles.reduce((a, b) => (siteEnergy(b) < siteEnergy(a) ? b : a));
+    expect([...greedy]).toEqual([...lowest]);
+    expect(() => angularMove(Float64Array.from(x), 4, rng, 3)).toThrow(/^pair: ranking 3 candidate sites needs the pair potential/);
   });
 
   test("the cluster step taker moves only the least-bound atom when angular is 1, every coordinate when 0; out-of-range probabilities are refused", () => {
@@ -104,11 +123,14 @@ describe("reseeding a search that stopped improving", () => {
 
   test("the same seed gives the same search with angular moves and random reseeds (same bytes), another seed another", () => {
     const options = (seed: number): BasinHoppingOptions => ({
-      seed, steps: 40, temperature: 0.8, stepSize: 0.4, constrain: containment(Math.cbrt(13) + 1.5),
-      stepTaker: clusterSteps({ pair, angular: 0.5 }), reseed: randomReseeding(13, 5),
+      seed, steps: 20, temperature: 0.8, stepSize: 0.4, constrain: containment(Math.cbrt(13) + 1.5),
+      stepTaker: clusterSteps({ pair, angular: 0.5, candidates: 5 }), reseed: randomReseeding(13, 5), localMinimizer: compressedRelaxation(1),
     });
-    const search = (seed: number) => run(basinHopping(f, randomCluster(13, 4), options(seed)));
-    const a = search(7), b = search(7), c = search(8);
+    let restarts = 0;
+    const search = (seed: number) => run(basinHopping(f, randomCluster(13, 4), options(seed)), (e) => void (restarts += e.reseeded ? 1 : 0));
+    const a = search(7);
+    expect(restarts).toBeGreaterThan(0); // the restarts are part of what is compared
+    const b = search(7), c = search(8);
     const bytes = (r: typeof a) => Buffer.from(Float64Array.from(r.accepted.flatMap((m) => [m.step, m.value, ...m.x])).buffer).toString("hex");
     expect(bytes(a)).toBe(bytes(b));
     expect(bytes(a)).not.toBe(bytes(c));
@@ -117,5 +139,54 @@ describe("reseeding a search that stopped improving", () => {
 
   test("reseed.after must be a positive integer", () => {
     expect(() => run(basinHopping(wells, Float64Array.of(1, 1, 1), { seed: 1, steps: 2, temperature: 1, stepSize: 1, reseed: { after: 0, start: (x) => x } }))).toThrow(/^reseed\.after/);
+  });
+});
+
+describe("two-phase (compressed) relaxation", () => {
+  test("the compressed objective adds mu sum |x_i - c|^2; its gradient matches central differences (1e-7 relative)", () => {
+    const x = run(lbfgs(f, randomCluster(13, 6))).x, mu = 0.7;
+    const h = compressed(f, mu), g = new Float64Array(39), scratch = new Float64Array(39);
+    const value = h(x, g);
+    const c = [0, 1, 2].map((a) => x.filter((_, i) => i % 3 === a).reduce((s, v) => s + v, 0) / 13);
+    const spread = x.reduce((s, v, i) => s + (v - c[i % 3]) ** 2, 0);
+    expect(Math.abs(value - (f(x, scratch) + mu * spread))).toBeLessThanOrEqual(1e-12 * Math.abs(value));
+    const step = 1e-6;
+    for (const i of [0, 7, 20, 38]) {
+      const plus = Float64Array.from(x), minus = Float64Array.from(x);
+      plus[i] += step;
+      minus[i] -= step;
+      const fd = (h(plus, scratch) - h(minus, scratch)) / (2 * step);
+      expect(Math.abs(fd - g[i])).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(g[i])));
+    }
+  });
+
+  test("counts two local minimizations per relaxation and the evaluations of both phases; the second phase starts where the first stopped", () => {
+    const x0 = randomCluster(13, 3);
+    const r = compressedRelaxation(1).relax(f, Float64Array.from(x0), Infinity);
+    const first = lbfgsRelaxation({ gradientTolerance: 1e-2, searchTolerance: 1e-2 }).relax(compressed(f, 1), Float64Array.from(x0), Infinity);
+    const second = lbfgsRelaxation().relax(f, Float64Array.from(first.x), Infinity);
+    expect(r.minimizations).toBe(2);
+    expect(r.evaluations).toBe(first.evaluations + second.evaluations);
+    expect([...r.x]).toEqual([...second.x]);
+    // The engine counts them: a search of 3 steps makes 2 + 3 x 2 local minimizations.
+    const s = run(basinHopping(f, randomCluster(13, 3), { seed: 1, steps: 3, temperature: 0.8, stepSize: 0.4, localMinimizer: compressedRelaxation(1) }));
+    expect(s.localMinimizations).toBe(8);
+    expect(() => compressedRelaxation(0)).toThrow(/^compression/);
+  });
+});
+
+describe("the cluster moves on LJ38's double funnel (a cut-down success check; the full measurement is the bench's)", () => {
+  test("with compression, angular moves and reseeds, LJ38 reaches -173.928427 from at least 2 of 10 random starts within 100 local minimizations each (measured: 5; plain basin hopping: 0)", () => {
+    const search = (seed: number, moves: boolean) => run(basinHopping(f, randomCluster(38, seed), {
+      seed, steps: moves ? 49 : 99, temperature: 0.8, stepSize: 0.4, target: -173.928427, targetTolerance: 1e-5,
+      ...(moves ? clusterSearch({ atoms: 38, pair, containment: Math.cbrt(38) + 1.5, density: 0.5, compression: 1, angular: 0.3, angularCandidates: 30, reseedAfter: 30 }) : { constrain: containment(Math.cbrt(38) + 1.5) }),
+    }));
+    const found = [];
+    for (let seed = 1; seed <= 10; seed++) {
+      const r = search(seed, true);
+      expect(r.localMinimizations).toBeLessThanOrEqual(100);
+      if (r.status === "target-reached") found.push(seed);
+    }
+    expect(found.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -67,6 +67,8 @@ export interface Relaxation {
   evaluations: number;
   /** Whether the relaxation reached a minimum (at the tolerance it stopped at); the search never accepts one that did not. */
   converged: boolean;
+  /** Local minimizations this relaxation made (default 1: a minimizer that relaxes in phases counts each). */
+  minimizations?: number;
   /**
    * Present when the relaxation stopped at a looser search tolerance than the
    * minimizer's final one (see {@link lbfgsRelaxation}): relaxes on from `x`

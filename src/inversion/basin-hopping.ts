@@ -194,7 +194,7 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
   const relax = (x: Float64Array): Relaxation => {
     const r = parts.localMinimizer.relax(f, x, maxEvaluations - evaluations);
     evaluations += r.evaluations;
-    localMinimizations++;
+    localMinimizations += r.minimizations ?? 1;
     return r;
   };
   /** A relaxation stopped at the search tolerance, continued to the final one (others as they are). */

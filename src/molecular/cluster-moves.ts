@@ -6,7 +6,7 @@
  * - The angular (surface) move of Wales & Doye (J. Phys. Chem. A 101, 5111,
  *   1997; GMIN's angular moves): the least-bound atom, the one with the
  *   highest pair energy, is taken off the cluster and put at a random point
- *   of its surface. Random displacements of every coordinate rarely move one
+ *   of its surface (or the best of several random points). Random displacements of every coordinate rarely move one
  *   badly placed atom far; this move does, so a cluster can rebuild its
  *   surface an atom at a time.
  * - A reseeding start: a fresh random cluster drawn from the search's own
@@ -54,12 +54,20 @@ function argmax(a: Float64Array): number {
 /**
  * Moves atom `atom` of x (in place) to a random direction from the centroid
  * c of the other atoms, at the distance R from c of the farthest of them: it
- * lands on the cluster's surface, |x_atom - c| = R. Draws two uniform numbers
- * (the direction, uniform on the sphere).
+ * lands on the cluster's surface, |x_atom - c| = R. With `candidates` > 1 it
+ * draws that many surface points and keeps the one where the atom's pair
+ * energy with the others (under `pair`) is lowest — a greedy choice of site
+ * (as Takeuchi's surface operation, J. Chem. Inf. Model. 46, 2066, 2006)
+ * costing candidates x (n - 1) pair energies (LJ38 at 30 candidates, with
+ * the ranking of atoms: about 1,800, some 3% of the ~70,000 of one
+ * relaxation). Draws two uniform numbers per candidate (a direction uniform
+ * on the sphere).
+ * @throws {InputError} with fewer than 2 atoms, or candidates > 1 without `pair`
  */
-export function angularMove(x: Float64Array, atom: number, rng: Random): void {
+export function angularMove(x: Float64Array, atom: number, rng: Random, candidates = 1, pair?: PairPotential): void {
   const n = x.length / 3;
   if (n < 2) throw new InputError("x", `an angular move needs at least 2 atoms, got ${n}`);
+  if (candidates > 1 && pair === undefined) throw new InputError("pair", `ranking ${candidates} candidate sites needs the pair potential`);
   let cx = 0, cy = 0, cz = 0;
   for (let i = 0; i < n; i++) {
     if (i === atom) continue;
@@ -74,11 +82,24 @@ export function angularMove(x: Float64Array, atom: number, rng: Random): void {
   for (let i = 0; i < n; i++) {
     if (i !== atom) radius = Math.max(radius, Math.hypot(x[3 * i] - cx, x[3 * i + 1] - cy, x[3 * i + 2] - cz));
   }
-  // Uniform on the sphere (Archimedes): z uniform in [-1, 1), azimuth uniform.
-  const z = 2 * rng.uniform() - 1, phi = 2 * Math.PI * rng.uniform(), s = Math.sqrt(1 - z * z);
-  x[3 * atom] = cx + radius * s * Math.cos(phi);
-  x[3 * atom + 1] = cy + radius * s * Math.sin(phi);
-  x[3 * atom + 2] = cz + radius * z;
+  let bestEnergy = Infinity, bx = 0, by = 0, bz = 0;
+  for (let k = 0; k < candidates; k++) {
+    // Uniform on the sphere (Archimedes): z uniform in [-1, 1), azimuth uniform.
+    const z = 2 * rng.uniform() - 1, phi = 2 * Math.PI * rng.uniform(), s = Math.sqrt(1 - z * z);
+    const px = cx + radius * s * Math.cos(phi), py = cy + radius * s * Math.sin(phi), pz = cz + radius * z;
+    let e = 0;
+    if (candidates > 1) {
+      for (let i = 0; i < n; i++) {
+        if (i === atom) continue;
+        const r = Math.hypot(x[3 * i] - px, x[3 * i + 1] - py, x[3 * i + 2] - pz);
+        if (r < pair!.cutoff) e += pair!.at(r).energy;
+      }
+    }
+    if (e < bestEnergy) [bestEnergy, bx, by, bz] = [e, px, py, pz];
+  }
+  x[3 * atom] = bx;
+  x[3 * atom + 1] = by;
+  x[3 * atom + 2] = bz;
 }
 
 /** Settings of {@link clusterSteps}. */
@@ -87,6 +108,8 @@ export interface ClusterStepOptions {
   pair: PairPotential;
   /** Probability that a step is an angular move rather than a uniform displacement, in [0, 1]. */
   angular: number;
+  /** Surface points drawn per angular move, the lowest kept (see {@link angularMove}). Default 1. */
+  candidates?: number;
 }
 
 /**
@@ -104,7 +127,7 @@ export function clusterSteps(options: ClusterStepOptions): StepTaker {
     take(x, stepSize, rng) {
       if (rng.uniform() >= p) return uniformDisplacement.take(x, stepSize, rng);
       if (energies.length !== x.length / 3) energies = new Float64Array(x.length / 3);
-      angularMove(x, argmax(atomEnergies(options.pair, x, energies)), rng);
+      angularMove(x, argmax(atomEnergies(options.pair, x, energies)), rng, options.candidates ?? 1, options.pair);
     },
   };
 }
