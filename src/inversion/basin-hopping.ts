@@ -20,6 +20,14 @@
  * minima (events and storage) are at the search tolerance unless they were
  * tightened so.
  *
+ * With option `reseed`, a search that has gone `reseed.after` steps without
+ * a new lowest minimum of its current run restarts: the next step relaxes
+ * `reseed.start(best, rng)` and moves there whatever its value (GMIN's
+ * NEWRESTART); the lowest minimum of the whole search is kept. Geometric moves
+ * (a cluster's angular moves, its compressed relaxation, its random restarts)
+ * come in as parts from the physics that knows them (src/molecular/
+ * cluster-search.ts).
+ *
  * Like every optimizer here it is a generator: one event per step (step 0 is
  * the relaxed start), drained by `run(basinHopping(f, x0, options), observer)`,
  * and a result that is an {@link OptimizeResult}.
@@ -237,6 +245,8 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
 
   // The current run's lowest minimum and the steps since it last improved (option `reseed`).
   let runBest = current.value, stale = 0;
+  // A real improvement, not the same minimum relaxed again to a value a little lower (a few
+  // roundings, or the search tolerance's error).
   const improves = (value: number, on: number) => on - value > 1e-6 * Math.max(1, Math.abs(on));
   while (step < steps && !reached() && evaluations < maxEvaluations) {
     step++;
@@ -262,13 +272,11 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
       current = { x: r.x, value: r.value, gradientNorm: r.gradientNorm };
       accepted = { step, value: r.value, x: Float64Array.from(r.x) };
       parts.storage.add(accepted);
-      // The best moves on a real improvement, not on the same minimum relaxed again to a value a
-      // little lower (a few roundings, or the search tolerance's error), so foundAt is when the
-      // lowest minimum was first found; the same minimum at the final tolerance replaces it at the
-      // search tolerance, keeping its step.
-      const improvement = best.value - r.value;
-      if (improvement > 1e-6 * Math.max(1, Math.abs(best.value))) best = { ...current, step, relaxation: r };
-      else if (improvement > 1e-12 * Math.abs(best.value) && r.tighten === undefined) best = { ...current, step: best.step, relaxation: r };
+      // The best moves on a real improvement, so foundAt is when the lowest minimum was first
+      // found; the same minimum at the final tolerance replaces it at the search tolerance,
+      // keeping its step.
+      if (improves(r.value, best.value)) best = { ...current, step, relaxation: r };
+      else if (best.value - r.value > 1e-12 * Math.abs(best.value) && r.tighten === undefined) best = { ...current, step: best.step, relaxation: r };
     }
     if (reseeding) {
       runBest = accept ? r.value : runBest;
