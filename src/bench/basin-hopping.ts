@@ -5,15 +5,21 @@
  *
  * Run:  npm run bench:basin-hopping -- 13 -44.326801 50 300
  *       npm run bench:basin-hopping -- 13 -44.326801 50 300 1e-6
- *       npm run bench:basin-hopping -- 38 -173.928427 8 3000
- * (atoms, known global minimum, number of random starts, basin-hopping steps). Settings:
- * random start at density 0.5, temperature 0.8, step 0.4, containment radius cbrt(n) + 1.5,
- * stop at the known minimum (within 1e-5); the default relaxation (L-BFGS, memory 40, to a
- * gradient norm of 3e-3 during the search, tightened to 1e-6 for the minima reported; an optional
- * fifth argument sets the search tolerance, 1e-6 relaxing every minimum fully). One JSON line per start and a summary line. Evaluations (of energy and
- * gradient together) and local minimizations count up to and including the one that first reached
- * the known minimum; the summary's medians are over the starts that reached it, its
- * evaluations_per_minimization over every relaxation of every start.
+ *       npm run bench:basin-hopping -- 38 -173.928427 10 2000
+ *       npm run bench:basin-hopping -- 38 -173.928427 10 2000 --compress 4 --reseed 30 --angular 0.3 --candidates 30
+ * (atoms, known global minimum, number of random starts, budget in local minimizations after the
+ * start's: a step of plain basin hopping makes one, a two-phase compressed step two). Settings:
+ * random start at density 0.5, temperature 0.8 (--temperature), step 0.4, containment radius
+ * cbrt(n) + 1.5, stop at the known minimum (within 1e-5); the default relaxation (L-BFGS, memory
+ * 40, to a gradient norm of 3e-3 during the search, tightened to 1e-6 for the minima reported; an
+ * optional fifth argument sets the search tolerance, 1e-6 relaxing every minimum fully). The
+ * cluster moves (src/molecular/cluster-search.ts), each off unless given: --compress mu (two-phase
+ * relaxation), --angular p and --candidates k (angular moves of the least-bound atom), --reseed n
+ * (a new random start after n steps without improvement); --first s starts at seed s (to split
+ * a measurement over processes). One JSON line per start and a summary line. Evaluations (of
+ * energy and gradient together) and local minimizations count up to and including the one that
+ * first reached the known minimum; the summary's means and medians are over the starts that
+ * reached it, its evaluations_per_minimization over every relaxation of every start.
  */
 import { basinHopping, type BasinHoppingOptions } from "../inversion/basin-hopping.js";
 import { run } from "../inversion/descent.js";
@@ -24,7 +30,7 @@ import { Potential } from "../molecular/potential.js";
 import { PairTerm } from "../molecular/pair-term.js";
 import { emit } from "./report.js";
 
-const usage = "usage: npm run bench:basin-hopping -- <atoms> <known minimum> <starts> <steps> [search tolerance] [--angular p] [--reseed n] [--temperature t] [--first seed]\n";
+const usage = "usage: npm run bench:basin-hopping -- <atoms> <known minimum> <starts> <steps> [search tolerance] [--compress mu] [--angular p] [--candidates k] [--reseed n] [--temperature t] [--first seed]\n";
 const args = process.argv.slice(2);
 const flags: Record<string, number> = {};
 const positional: number[] = [];

@@ -17,7 +17,7 @@
  * the farthest of them. Every random choice comes from the `rng` the search
  * passes, a fixed count per call, so the same seed gives the same search.
  */
-import { Random } from "../core/random.js";
+import type { Random } from "../core/random.js";
 import { InputError } from "../core/errors.js";
 import type { Reseeding, StepTaker } from "../inversion/basin-hopping-parts.js";
 import { uniformDisplacement } from "../inversion/basin-hopping-parts.js";
@@ -95,7 +95,12 @@ export function angularMove(x: Float64Array, atom: number, rng: Random, candidat
         if (r < pair!.cutoff) e += pair!.at(r).energy;
       }
     }
-    if (e < bestEnergy) [bestEnergy, bx, by, bz] = [e, px, py, pz];
+    if (e < bestEnergy) {
+      bestEnergy = e;
+      bx = px;
+      by = py;
+      bz = pz;
+    }
   }
   x[3 * atom] = bx;
   x[3 * atom + 1] = by;
