@@ -122,8 +122,9 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
     }
     const current = page.locator("section[data-panel=model2d] canvas.image-gl").first();
     const last = await pixels(current);
-    // The square plate is drawn square, and the recovered conductivity has a scale of its own (on the
-    // truth's 1-5 W/(m K) its weak blur would take a handful of the darkest colours).
+    // The square plate is drawn square, and the recovered conductivity has a scale of its own by default (on
+    // the truth's 1-5 W/(m K) its weak blur would take a handful of the darkest colours).
+    expect(await page.locator("section[data-panel=model2d] select").inputValue()).toBe("own");
     const size = await current.evaluate((c) => [c.clientWidth, c.clientHeight]);
     expect(Math.abs(size[0] / size[1] - 1)).toBeLessThan(0.03);
     expect(colourCount(last)).toBeGreaterThan(30);
@@ -158,6 +159,15 @@ describe.skipIf(chromium === null)("the viewer in chromium", () => {
       return sum / ((Math.floor(to * png.height) - Math.floor(from * png.height)) * png.width);
     };
     expect(brightness(last, 0.1, 0.2)).toBeLessThan(brightness(last, 0.8, 0.9) - 80);
+    // The three maps share one colour scale by default (the iterates span most of the truth's range):
+    // their colour bars read the same; "each its own" gives them their own.
+    const bars = () => page.locator("section[data-panel=model2d] figure.image .colorbar").allTextContents();
+    const shared = await bars();
+    expect(shared).toHaveLength(3);
+    expect(new Set(shared).size).toBe(1);
+    await page.locator("section[data-panel=model2d] select").selectOption("own");
+    await expect.poll(async () => new Set(await bars()).size).toBeGreaterThan(1);
+    await page.locator("section[data-panel=model2d] select").selectOption("shared");
     // The selected shot's source is a red star on the chart canvas over each model; its receivers are named in the note.
     const chart = (panel: string, i: number) => page.locator(`section[data-panel=${panel}] figure.image`).nth(i).locator(".uplot canvas:not(.image-gl)");
     const RED: [number, number, number] = [0xff, 0x4d, 0x4d];

@@ -58,12 +58,14 @@ export const model2D: PanelKind = {
     const others = (["truth", "start"] as const).filter((r) => run.role(r) !== undefined);
     const columns = 1 + others.length;
     if (columns > 2) body.closest("section")?.classList.add("wide");
-    // One colour scale for all three by default (the truth's, the start's and every iteration's
-    // range), so that colours compare across images; "each its own" shows a recovered structure far
-    // weaker than the truth's.
+    // One colour scale for all three (the truth's, the start's and every iteration's range), so
+    // that colours compare across images, or each its own, which shows a recovered structure far
+    // weaker than the truth's (a diffusion inversion's blur). The default is chosen once the
+    // models are loaded (see sharedByDefault).
     const scaleSelect = document.createElement("select");
     scaleSelect.setAttribute("aria-label", "model colour scale");
     scaleSelect.append(new Option("colour scale: shared", "shared"), new Option("colour scale: each its own", "own"));
+    let chosen = false;
     if (others.length > 0) {
       const controls = document.createElement("div");
       controls.className = "controls";
@@ -84,6 +86,10 @@ export const model2D: PanelKind = {
         const models = await run.loadRole("models");
         const row = models.data.subarray(frame * nx * ny, (frame + 1) * nx * ny);
         const fixedData = await Promise.all(fixed.map(async ({ role }) => (await run.loadRole(role)).data));
+        if (!chosen) {
+          chosen = true;
+          scaleSelect.value = sharedByDefault(models.data, fixedData) ? "shared" : "own";
+        }
         // The current model's scale spans every iteration, so it holds still while the slider moves.
         const shared = scaleSelect.value === "shared" ? rangeOf([models.data, ...fixedData], false) : null;
         current.setTitle(`iteration ${frame}`);
@@ -101,3 +107,14 @@ export const model2D: PanelKind = {
     return panel;
   },
 };
+
+/**
+ * Whether the model maps share one colour scale by default: when the iterates' own range covers at
+ * least a quarter of the shared one, so that what the inversion changed takes a good part of the
+ * colours (a 2D wave inversion's section); else each map gets its own (a heat inversion's weak blur
+ * of an inclusion, which the truth's range would draw in a handful of colours).
+ */
+function sharedByDefault(models: ArrayLike<number>, fixed: ArrayLike<number>[]): boolean {
+  const own = rangeOf([models], false), all = rangeOf([models, ...fixed], false);
+  return own.max - own.min >= 0.25 * (all.max - all.min);
+}
