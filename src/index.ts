@@ -105,12 +105,17 @@ export type { Conformer } from "./molecular/conformer-set.js";
 export { enumerateConformers, searchConformers, torsionMove } from "./molecular/conformer-search.js";
 export type { ConformerSearchResult, ConformerSearchOptions, EnumerationOptions, RelaxationSettings, StartRun } from "./molecular/conformer-search.js";
 export type { Box, PairList } from "./molecular/neighbors.js";
-export { randomCluster, containment, energyObjective, distanceFingerprint, distinctStructures } from "./molecular/cluster.js";
+export { randomCluster, randomClusterFrom, containment, energyObjective, distanceFingerprint, distinctStructures } from "./molecular/cluster.js";
+export { atomEnergies, angularMove, clusterSteps, randomReseeding } from "./molecular/cluster-moves.js";
+export type { ClusterStepOptions } from "./molecular/cluster-moves.js";
+export { compressed, compressedRelaxation } from "./molecular/compressed-relaxation.js";
+export { clusterSearch } from "./molecular/cluster-search.js";
+export type { ClusterMoves, ClusterSearchSettings } from "./molecular/cluster-search.js";
 export { basinHopping } from "./inversion/basin-hopping.js";
 export type { BasinHoppingOptions, BasinHoppingResult, BasinHoppingEvent, TrialSummary } from "./inversion/basin-hopping.js";
 export { uniformDisplacement, metropolis, adaptiveStepSize, lbfgsRelaxation, acceptedMinimaList } from "./inversion/basin-hopping-parts.js";
 export type {
-  AcceptedMinimum, Minimum, StepTaker, AcceptanceTest, StepSizeRule, StepSizeAdaptation, LocalMinimizer, LbfgsRelaxationOptions, Relaxation, MinimaStorage,
+  AcceptedMinimum, Minimum, StepTaker, AcceptanceTest, StepSizeRule, StepSizeAdaptation, LocalMinimizer, LbfgsRelaxationOptions, Relaxation, MinimaStorage, Reseeding,
 } from "./inversion/basin-hopping-parts.js";
 export { vibrationalFrequencies } from "./molecular/vibrations.js";
 export type { Vibrations } from "./molecular/vibrations.js";

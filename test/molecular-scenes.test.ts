@@ -26,6 +26,18 @@ describe("molecular scenes", () => {
     expect(Math.min(...energies)).toBeCloseTo(-42.439863, 5);
   });
 
+  test("lj38-basin-hopping: with its cluster moves (compression, angular moves, reseeds) the shipped seed reaches -173.928427 within 20 steps", () => {
+    const scene = loadScene("scenes/lj38-basin-hopping.json");
+    if (scene.kind !== "molecular-basin-hopping") throw new Error("expected a basin-hopping scene");
+    expect(scene.search).toMatchObject({ compression: 4, angular: 0.3, angularCandidates: 30, reseedAfter: 30 });
+    const s = runBasinHopping(scene, folder());
+    expect(s.reachedTarget).toBe(true);
+    expect(Math.abs(s.best - -173.928427)).toBeLessThan(1e-5);
+    // Measured 18 steps, 38 local minimizations (two per step, two for the start).
+    expect(s.steps).toBeLessThanOrEqual(20);
+    expect(s.localMinimizations).toBe(2 * s.steps + 2);
+  });
+
   test("dimer-calibration: the Morse fit recovers the reference within 3 standard errors with a residual at the noise level; LJ cannot", () => {
     const scene = loadScene("scenes/dimer-calibration.json");
     if (scene.kind !== "molecular-calibration") throw new Error("expected a calibration scene");

@@ -5,34 +5,56 @@
  *
  * Run:  npm run bench:basin-hopping -- 13 -44.326801 50 300
  *       npm run bench:basin-hopping -- 13 -44.326801 50 300 1e-6
- *       npm run bench:basin-hopping -- 38 -173.928427 8 3000
- * (atoms, known global minimum, number of random starts, basin-hopping steps). Settings:
- * random start at density 0.5, temperature 0.8, step 0.4, containment radius cbrt(n) + 1.5,
- * stop at the known minimum (within 1e-5); the default relaxation (L-BFGS, memory 40, to a
- * gradient norm of 3e-3 during the search, tightened to 1e-6 for the minima reported; an optional
- * fifth argument sets the search tolerance, 1e-6 relaxing every minimum fully). One JSON line per start and a summary line. Evaluations (of energy and
- * gradient together) and local minimizations count up to and including the one that first reached
- * the known minimum; the summary's medians are over the starts that reached it, its
- * evaluations_per_minimization over every relaxation of every start.
+ *       npm run bench:basin-hopping -- 38 -173.928427 10 2000
+ *       npm run bench:basin-hopping -- 38 -173.928427 10 2000 --compress 4 --reseed 30 --angular 0.3 --candidates 30
+ * (atoms, known global minimum, number of random starts, budget in local minimizations after the
+ * start's: a step of plain basin hopping makes one, a two-phase compressed step two). Settings:
+ * random start at density 0.5, temperature 0.8 (--temperature), step 0.4, containment radius
+ * cbrt(n) + 1.5, stop at the known minimum (within 1e-5); the default relaxation (L-BFGS, memory
+ * 40, to a gradient norm of 3e-3 during the search, tightened to 1e-6 for the minima reported; an
+ * optional fifth argument sets the search tolerance, 1e-6 relaxing every minimum fully). The
+ * cluster moves (src/molecular/cluster-search.ts), each off unless given: --compress mu (two-phase
+ * relaxation), --angular p and --candidates k (angular moves of the least-bound atom), --reseed n
+ * (a new random start after n steps without improvement); --first s starts at seed s (to split
+ * a measurement over processes). One JSON line per start and a summary line. Evaluations (of
+ * energy and gradient together) and local minimizations count up to and including the one that
+ * first reached the known minimum; the summary's means and medians are over the starts that
+ * reached it, its evaluations_per_minimization over every relaxation of every start.
  */
-import { basinHopping } from "../inversion/basin-hopping.js";
+import { basinHopping, type BasinHoppingOptions } from "../inversion/basin-hopping.js";
 import { run } from "../inversion/descent.js";
-import { containment, energyObjective, randomCluster } from "../molecular/cluster.js";
+import { energyObjective, randomCluster } from "../molecular/cluster.js";
+import { clusterSearch, type ClusterMoves } from "../molecular/cluster-search.js";
 import { lennardJones, PairPotential } from "../molecular/pair.js";
 import { Potential } from "../molecular/potential.js";
 import { PairTerm } from "../molecular/pair-term.js";
 import { emit } from "./report.js";
 
-const [n, target, starts, steps, searchTolerance] = process.argv.slice(2).map(Number);
-if (![n, target, starts, steps].every(Number.isFinite) || !(searchTolerance === undefined || searchTolerance > 0)) {
-  process.stderr.write("usage: npm run bench:basin-hopping -- <atoms> <known minimum> <starts> <steps> [search tolerance]\n");
+const usage = "usage: npm run bench:basin-hopping -- <atoms> <known minimum> <starts> <steps> [search tolerance] [--compress mu] [--angular p] [--candidates k] [--reseed n] [--temperature t] [--first seed]\n";
+const args = process.argv.slice(2);
+const flags: Record<string, number> = {};
+const positional: number[] = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i].startsWith("--")) flags[args[i].slice(2)] = Number(args[++i]);
+  else positional.push(Number(args[i]));
+}
+const [n, target, starts, steps, searchTolerance] = positional;
+const known = ["angular", "reseed", "temperature", "first", "compress", "candidates"];
+if (![n, target, starts, steps].every(Number.isFinite) || !(searchTolerance === undefined || searchTolerance > 0) || Object.entries(flags).some(([k, v]) => !known.includes(k) || !Number.isFinite(v))) {
+  process.stderr.write(usage);
   process.exit(2);
 }
-const f = energyObjective(new Potential([new PairTerm(new PairPotential(lennardJones, [1, 1]))]));
+const temperature = flags.temperature ?? 0.8, first = flags.first ?? 1;
+const moves: ClusterMoves = { angular: flags.angular, angularCandidates: flags.candidates, compression: flags.compress, reseedAfter: flags.reseed };
+const pair = new PairPotential(lennardJones, [1, 1]);
+const f = energyObjective(new Potential([new PairTerm(pair)]));
 const found: { minimizations: number; evaluations: number }[] = [];
 let allMinimizations = 0, allEvaluations = 0;
-for (let seed = 1; seed <= starts; seed++) {
-  const r = run(basinHopping(f, randomCluster(n, seed), { seed, steps, temperature: 0.8, stepSize: 0.4, target, targetTolerance: 1e-5, searchTolerance, constrain: containment(Math.cbrt(n) + 1.5) }));
+for (let seed = first; seed < first + starts; seed++) {
+  const parts = clusterSearch({ atoms: n, pair, containment: Math.cbrt(n) + 1.5, density: 0.5, searchTolerance, ...moves });
+  // The budget is in local minimizations: a two-phase (compressed) step makes two.
+  const options: BasinHoppingOptions = { seed, steps: Math.floor(steps / (moves.compression ? 2 : 1)), temperature, stepSize: 0.4, target, targetTolerance: 1e-5, ...parts };
+  const r = run(basinHopping(f, randomCluster(n, seed), options));
   const reached = r.status === "target-reached";
   allMinimizations += r.localMinimizations;
   allEvaluations += r.evaluations;
@@ -40,4 +62,11 @@ for (let seed = 1; seed <= starts; seed++) {
   emit({ n, seed, found: reached, minimizations: r.localMinimizations, evaluations: r.evaluations, best: r.value });
 }
 const median = (a: number[]) => (a.length === 0 ? null : a.sort((x, y) => x - y)[Math.floor(a.length / 2)]);
-emit({ n, impl: "gradscape", success: `${found.length}/${starts}`, median_minimizations: median(found.map((r) => r.minimizations)), median_evaluations: median(found.map((r) => r.evaluations)), evaluations_per_minimization: Math.round((10 * allEvaluations) / allMinimizations) / 10 });
+const mean = (a: number[]) => (a.length === 0 ? null : Math.round((10 * a.reduce((s, v) => s + v, 0)) / a.length) / 10);
+const hits = (key: "minimizations" | "evaluations") => found.map((r) => r[key]);
+emit({
+  n, impl: "gradscape", moves: { temperature, ...moves }, success: `${found.length}/${starts}`,
+  median_minimizations: median(hits("minimizations")), mean_minimizations: mean(hits("minimizations")),
+  median_evaluations: median(hits("evaluations")), mean_evaluations: mean(hits("evaluations")),
+  evaluations_per_minimization: Math.round((10 * allEvaluations) / allMinimizations) / 10,
+});

@@ -43,6 +43,20 @@ export interface StepTaker {
   take(x: Float64Array, stepSize: number, rng: Random): void;
 }
 
+/**
+ * Restarts a search that stopped improving (GMIN's NEWRESTART): after `after`
+ * steps in a row without a new lowest minimum of the current run (its
+ * start, or its last restart), the next step relaxes `start(...)` instead of
+ * a displacement and the search moves there whatever its value. The lowest
+ * minimum of the whole search is kept.
+ */
+export interface Reseeding {
+  /** Steps without improvement of the current run before a restart (a positive integer). */
+  after: number;
+  /** The restart's trial point (e.g. a new random start drawn from `rng`, or a perturbation of `best`), given the lowest minimum so far (not to be modified). */
+  start(best: Float64Array, rng: Random): Float64Array;
+}
+
 /** What a local minimizer returns for one relaxation. */
 export interface Relaxation {
   x: Float64Array;
@@ -53,6 +67,8 @@ export interface Relaxation {
   evaluations: number;
   /** Whether the relaxation reached a minimum (at the tolerance it stopped at); the search never accepts one that did not. */
   converged: boolean;
+  /** Local minimizations this relaxation made (default 1: a minimizer that relaxes in phases counts each). */
+  minimizations?: number;
   /**
    * Present when the relaxation stopped at a looser search tolerance than the
    * minimizer's final one (see {@link lbfgsRelaxation}): relaxes on from `x`

@@ -20,6 +20,14 @@
  * minima (events and storage) are at the search tolerance unless they were
  * tightened so.
  *
+ * With option `reseed`, a search that has gone `reseed.after` steps without
+ * a new lowest minimum of its current run restarts: the next step relaxes
+ * `reseed.start(best, rng)` and moves there whatever its value (GMIN's
+ * NEWRESTART); the lowest minimum of the whole search is kept. Geometric moves
+ * (a cluster's angular moves, its compressed relaxation, its random restarts)
+ * come in as parts from the physics that knows them (src/molecular/
+ * cluster-search.ts).
+ *
  * Like every optimizer here it is a generator: one event per step (step 0 is
  * the relaxed start), drained by `run(basinHopping(f, x0, options), observer)`,
  * and a result that is an {@link OptimizeResult}.
@@ -28,7 +36,7 @@ import { InputError } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import {
   acceptedMinimaList, adaptiveStepSize, lbfgsRelaxation, metropolis, uniformDisplacement,
-  type AcceptanceTest, type AcceptedMinimum, type LocalMinimizer, type MinimaStorage, type Relaxation,
+  type AcceptanceTest, type AcceptedMinimum, type LocalMinimizer, type MinimaStorage, type Relaxation, type Reseeding,
   type StepSizeAdaptation, type StepSizeRule, type StepTaker,
 } from "./basin-hopping-parts.js";
 import { option } from "./options.js";
@@ -83,6 +91,8 @@ export interface BasinHoppingOptions {
   localMinimizer?: LocalMinimizer;
   /** Replaces the list of every accepted minimum ({@link acceptedMinimaList}). One per search. */
   storage?: MinimaStorage;
+  /** Restarts the search after a run of steps without improvement (see {@link Reseeding}). Default: never. */
+  reseed?: Reseeding;
 }
 
 /** What the relaxation of one step's trial gave. */
@@ -108,6 +118,8 @@ export interface BasinHoppingEvent extends IterationEvent {
   trial: TrialSummary;
   /** Whether a minimum has reached `target`. */
   reachedTarget: boolean;
+  /** Whether this step was a restart (option `reseed`): its trial is the restart's start relaxed. */
+  reseeded: boolean;
 }
 
 /**
@@ -182,6 +194,7 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
   const parts = partsOf(options);
   const tolerance = option(options.targetTolerance, 1e-6, "targetTolerance", "non-negative");
   const maxEvaluations = option(options.maxEvaluations, Infinity, "maxEvaluations", "positive integer");
+  const reseedAfter = options.reseed === undefined ? Infinity : option(options.reseed.after, NaN, "reseed.after", "positive integer");
   const rng = new Random(options.seed);
   const t0 = performance.now();
 
@@ -189,7 +202,7 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
   const relax = (x: Float64Array): Relaxation => {
     const r = parts.localMinimizer.relax(f, x, maxEvaluations - evaluations);
     evaluations += r.evaluations;
-    localMinimizations++;
+    localMinimizations += r.minimizations ?? 1;
     return r;
   };
   /** A relaxation stopped at the search tolerance, continued to the final one (others as they are). */
@@ -221,43 +234,60 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
   if (!start.converged) return finish(evaluations >= maxEvaluations ? "max-evaluations" : "start-not-relaxed", best);
   // Only a minimum at the final tolerance (no `tighten` left) counts as reaching the target.
   const reached = () => options.target !== undefined && best.relaxation.tighten === undefined && best.value <= options.target + tolerance;
-  const event = (stepSizeUsed: number, trial: Relaxation, accepted: AcceptedMinimum | undefined): BasinHoppingEvent => ({
+  const event = (stepSizeUsed: number, trial: Relaxation, accepted: AcceptedMinimum | undefined, reseeded = false): BasinHoppingEvent => ({
     iteration: step, value: current.value, gradientNorm: current.gradientNorm, step: stepSizeUsed, evaluations,
     x: Float64Array.from(current.x), seconds: (performance.now() - t0) / 1000,
-    best: best.value, accepted, trial: { value: trial.value, gradientNorm: trial.gradientNorm, converged: trial.converged }, reachedTarget: reached(),
+    best: best.value, accepted, trial: { value: trial.value, gradientNorm: trial.gradientNorm, converged: trial.converged }, reachedTarget: reached(), reseeded,
   });
   const first: AcceptedMinimum = { step: 0, value: current.value, x: Float64Array.from(current.x) };
   parts.storage.add(first);
   yield event(0, start, first);
 
+  // The current run's lowest minimum and the steps since it last improved (option `reseed`).
+  let runBest = current.value, stale = 0;
+  // A real improvement, not the same minimum relaxed again to a value a little lower (a few
+  // roundings, or the search tolerance's error).
+  const improves = (value: number, on: number) => on - value > 1e-6 * Math.max(1, Math.abs(on));
   while (step < steps && !reached() && evaluations < maxEvaluations) {
     step++;
-    const trial = Float64Array.from(current.x);
-    parts.stepTaker.take(trial, stepSize, rng);
+    const reseeding = stale >= reseedAfter;
+    let trial: Float64Array;
+    if (reseeding) trial = Float64Array.from(options.reseed!.start(best.x, rng));
+    else {
+      trial = Float64Array.from(current.x);
+      parts.stepTaker.take(trial, stepSize, rng);
+    }
     options.constrain?.(trial);
     let r = relax(trial);
     // Sloppy, then tight (GMIN's SLOPPYCONV and TIGHTCONV): the search compares and steps from
     // minima at the search tolerance; one that may reach the target is relaxed on to the final
     // tolerance before it is judged (so the test, the storage and the best see the same minimum).
     if (mayReach(r)) r = tighten(r);
-    // The test is asked first, for every trial, so that its random draws stay in step.
-    const accept = parts.acceptance.accept({ value: r.value, x: r.x }, { value: current.value, x: current.x }, rng) && r.converged && Number.isFinite(r.value);
+    // The test is asked first, for every trial, so that its random draws stay in step; a restart
+    // moves the search whatever the test says (if its start relaxed to a minimum).
+    const test = parts.acceptance.accept({ value: r.value, x: r.x }, { value: current.value, x: current.x }, rng);
+    const accept = (test || reseeding) && r.converged && Number.isFinite(r.value);
     let accepted: AcceptedMinimum | undefined;
     if (accept) {
       current = { x: r.x, value: r.value, gradientNorm: r.gradientNorm };
       accepted = { step, value: r.value, x: Float64Array.from(r.x) };
       parts.storage.add(accepted);
-      // The best moves on a real improvement, not on the same minimum relaxed again to a value a
-      // little lower (a few roundings, or the search tolerance's error), so foundAt is when the
-      // lowest minimum was first found; the same minimum at the final tolerance replaces it at the
-      // search tolerance, keeping its step.
-      const improvement = best.value - r.value;
-      if (improvement > 1e-6 * Math.max(1, Math.abs(best.value))) best = { ...current, step, relaxation: r };
-      else if (improvement > 1e-12 * Math.abs(best.value) && r.tighten === undefined) best = { ...current, step: best.step, relaxation: r };
+      // The best moves on a real improvement, so foundAt is when the lowest minimum was first
+      // found; the same minimum at the final tolerance replaces it at the search tolerance,
+      // keeping its step.
+      if (improves(r.value, best.value)) best = { ...current, step, relaxation: r };
+      else if (best.value - r.value > 1e-12 * Math.abs(best.value) && r.tighten === undefined) best = { ...current, step: best.step, relaxation: r };
     }
-    const stepSizeUsed = stepSize;
+    if (reseeding) {
+      runBest = accept ? r.value : runBest;
+      stale = 0;
+    } else if (accept && improves(r.value, runBest)) {
+      runBest = r.value;
+      stale = 0;
+    } else stale++;
+    const stepSizeUsed = reseeding ? 0 : stepSize;
     stepSize = parts.stepSizeRule.next(stepSize, step, accept);
-    yield event(stepSizeUsed, r, accepted);
+    yield event(stepSizeUsed, r, accepted, reseeding);
   }
   if (reached()) return finish("target-reached", best);
   // The lowest minimum, the result, at the final tolerance (unless the budget is spent or the

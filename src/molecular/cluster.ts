@@ -4,7 +4,11 @@ import type { Potential } from "./potential.js";
 
 /** n atoms uniformly in a sphere holding them at number density `density` (seeded). */
 export function randomCluster(n: number, seed: number, density = 0.5): Float64Array {
-  const rng = new Random(seed);
+  return randomClusterFrom(n, new Random(seed), density);
+}
+
+/** {@link randomCluster} drawing from a generator (a search's own, for its reseeds): 3 uniform numbers per try of each atom. */
+export function randomClusterFrom(n: number, rng: Random, density = 0.5): Float64Array {
   const radius = Math.cbrt((3 * n) / (4 * Math.PI * density));
   const x = new Float64Array(3 * n);
   for (let i = 0; i < n; i++) {

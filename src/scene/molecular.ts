@@ -18,7 +18,8 @@ import { leastSquares } from "../inversion/misfit.js";
 import { dataObjective } from "../inversion/objective.js";
 import { identity, logarithm } from "../inversion/parametrization.js";
 import { ParameterEnergies } from "../molecular/calibration.js";
-import { containment, distinctStructures, energyObjective, randomCluster } from "../molecular/cluster.js";
+import { distinctStructures, energyObjective, randomCluster } from "../molecular/cluster.js";
+import { clusterSearch } from "../molecular/cluster-search.js";
 import { lennardJones, morse, PairPotential } from "../molecular/pair.js";
 import { Potential } from "../molecular/potential.js";
 import { PairTerm } from "../molecular/pair-term.js";
@@ -31,10 +32,11 @@ function pairOf(spec: PairSpec): { fn: typeof lennardJones; params: number[] } {
   return spec.kind === "lennard-jones" ? { fn: lennardJones, params: [spec.epsilon, spec.sigma] } : { fn: morse, params: [spec.depth, spec.width, spec.equilibrium] };
 }
 
-const potentialOf = (spec: PairSpec) => {
+const pairPotentialOf = (spec: PairSpec) => {
   const { fn, params } = pairOf(spec);
-  return new Potential([new PairTerm(new PairPotential(fn, params))]);
+  return new PairPotential(fn, params);
 };
+const potentialOf = (spec: PairSpec) => new Potential([new PairTerm(pairPotentialOf(spec))]);
 
 /** What a basin-hopping run reports. */
 export interface SearchSummary {
@@ -54,13 +56,16 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const n = scene.atoms;
   const s = scene.search;
   const sigma = scene.potential.kind === "lennard-jones" ? scene.potential.sigma : scene.potential.equilibrium;
-  const potential = potentialOf(scene.potential);
+  const epsilon = scene.potential.kind === "lennard-jones" ? scene.potential.epsilon : scene.potential.depth;
+  const pair = pairPotentialOf(scene.potential);
+  const potential = new Potential([new PairTerm(pair)]);
+  const density = scene.start.density / sigma ** 3;
   // A density so small that the start's ball has no finite radius is refused here, naming the field
   // (the fuzzer's start.density = 5e-324 otherwise surfaced as an infinite coordinate of positions[0]).
-  if (!Number.isFinite(Math.cbrt((3 * n) / (4 * Math.PI * (scene.start.density / sigma ** 3))))) {
+  if (!Number.isFinite(Math.cbrt((3 * n) / (4 * Math.PI * density)))) {
     throw new InputError("start.density", `${scene.start.density} atoms per unit volume spreads ${n} atoms over a ball of infinite radius; use a density near 0.5 / sigma^3`);
   }
-  const x0 = randomCluster(n, scene.start.seed, scene.start.density / sigma ** 3);
+  const x0 = randomCluster(n, scene.start.seed, density);
   // A potential that overflows at the start (a Morse width of 1e9, say) is the scene's fault: named
   // before the folder is created, so nothing is left on disk.
   try {
@@ -89,10 +94,13 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
   const search = basinHopping(energyObjective(potential), x0, {
     seed: s.seed, steps: s.steps, maxEvaluations: s.evaluations, temperature: s.temperature, stepSize: s.stepSize * sigma,
     target: scene.knownMinimum, targetTolerance: 1e-6 * Math.abs(scene.knownMinimum ?? 1),
-    // Every accepted minimum is written and labelled (distinctStructures, distances within 1e-4):
-    // scenes relax each to the final tolerance, not to the search's looser default.
-    searchTolerance: 1e-6,
-    constrain: containment(s.containment ?? (Math.cbrt(n) + 1.5) * sigma),
+    ...clusterSearch({
+      atoms: n, pair, density, containment: s.containment ?? (Math.cbrt(n) + 1.5) * sigma,
+      angular: s.angular, angularCandidates: s.angularCandidates, compression: (s.compression * epsilon) / sigma ** 2, reseedAfter: s.reseedAfter,
+      // Every accepted minimum is written and labelled (distinctStructures, distances within 1e-4):
+      // scenes relax each to the final tolerance, not to the search's looser default.
+      searchTolerance: 1e-6,
+    }),
   });
   const searched = () => run(search, (e) => {
     if (e.accepted !== undefined) sofar.push(e.accepted);
