@@ -4,7 +4,7 @@ import { linearAlkane } from "../src/molecular/alkane.js";
 import { BondGraph } from "../src/molecular/bond-graph.js";
 import { energyObjective } from "../src/molecular/cluster.js";
 import { conformerKey, enantiomerKey, isAchiral, staggeredClass } from "../src/molecular/conformer-key.js";
-import { enumerateConformers, searchConformers } from "../src/molecular/conformer-search.js";
+import { enumerateConformers, searchConformers } from "../src/search/conformer-search.js";
 import { chainBackbone, ConformerSet } from "../src/molecular/conformer-set.js";
 import { dihedralAngle } from "../src/molecular/dihedral.js";
 import { trappeUA } from "../src/molecular/trappe.js";

@@ -13,7 +13,7 @@
  * cbrt(n) + 1.5, stop at the known minimum (within 1e-5); the default relaxation (L-BFGS, memory
  * 40, to a gradient norm of 3e-3 during the search, tightened to 1e-6 for the minima reported; an
  * optional fifth argument sets the search tolerance, 1e-6 relaxing every minimum fully). The
- * cluster moves (src/molecular/cluster-search.ts), each off unless given: --compress mu (two-phase
+ * cluster moves (src/search/cluster-search.ts), each off unless given: --compress mu (two-phase
  * relaxation), --angular p and --candidates k (angular moves of the least-bound atom), --reseed n
  * (a new random start after n steps without improvement); --first s starts at seed s (to split
  * a measurement over processes). One JSON line per start and a summary line. Evaluations (of
@@ -24,7 +24,7 @@
 import { basinHopping, type BasinHoppingOptions } from "../inversion/basin-hopping.js";
 import { run } from "../inversion/descent.js";
 import { energyObjective, randomCluster } from "../molecular/cluster.js";
-import { clusterSearch, type ClusterMoves } from "../molecular/cluster-search.js";
+import { clusterSearch, type ClusterMoves } from "../search/cluster-search.js";
 import { lennardJones, PairPotential } from "../molecular/pair.js";
 import { Potential } from "../molecular/potential.js";
 import { PairTerm } from "../molecular/pair-term.js";

@@ -25,8 +25,8 @@
  * `reseed.start(best, rng)` and moves there whatever its value (GMIN's
  * NEWRESTART); the lowest minimum of the whole search is kept. Geometric moves
  * (a cluster's angular moves, its compressed relaxation, its random restarts)
- * come in as parts from the physics that knows them (src/molecular/
- * cluster-search.ts).
+ * come in as parts from code that joins the physics to this engine
+ * (src/search/cluster-search.ts).
  *
  * Like every optimizer here it is a generator: one event per step (step 0 is
  * the relaxed start), drained by `run(basinHopping(f, x0, options), observer)`,

@@ -7,7 +7,7 @@
 import { field } from "../core/arrays.js";
 import { InputError } from "../core/errors.js";
 import { linearAlkane } from "../molecular/alkane.js";
-import { enumerateConformers, searchConformers, type ConformerSearchResult } from "../molecular/conformer-search.js";
+import { enumerateConformers, searchConformers, type ConformerSearchResult } from "../search/conformer-search.js";
 import { trappeUA } from "../molecular/trappe.js";
 import { RunWriter } from "../run/folder.js";
 import { checkSceneMemory } from "./estimate.js";

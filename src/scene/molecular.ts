@@ -19,7 +19,7 @@ import { dataObjective } from "../inversion/objective.js";
 import { identity, logarithm } from "../inversion/parametrization.js";
 import { ParameterEnergies } from "../molecular/calibration.js";
 import { distinctStructures, energyObjective, randomCluster } from "../molecular/cluster.js";
-import { clusterSearch } from "../molecular/cluster-search.js";
+import { clusterSearch } from "../search/cluster-search.js";
 import { lennardJones, morse, PairPotential } from "../molecular/pair.js";
 import { Potential } from "../molecular/potential.js";
 import { PairTerm } from "../molecular/pair-term.js";

@@ -23,14 +23,14 @@ import { Random } from "../core/random.js";
 import { basinHopping } from "../inversion/basin-hopping.js";
 import { lbfgsRelaxation, type LocalMinimizer, type StepTaker } from "../inversion/basin-hopping-parts.js";
 import { run } from "../inversion/descent.js";
-import type { Molecule } from "./alkane.js";
-import { energyObjective } from "./cluster.js";
-import { conformerKey, STAGGERED, staggeredClass, type StaggeredClass } from "./conformer-key.js";
-import { chainBackbone, ConformerSet } from "./conformer-set.js";
-import { dihedralAngle } from "./dihedral.js";
-import { setDihedral } from "./internal-coordinates.js";
-import type { Potential } from "./potential.js";
-import type { Dihedral } from "./torsion.js";
+import type { Molecule } from "../molecular/alkane.js";
+import { energyObjective } from "../molecular/cluster.js";
+import { conformerKey, STAGGERED, staggeredClass, type StaggeredClass } from "../molecular/conformer-key.js";
+import { chainBackbone, ConformerSet } from "../molecular/conformer-set.js";
+import { dihedralAngle } from "../molecular/dihedral.js";
+import { setDihedral } from "../molecular/internal-coordinates.js";
+import type { Potential } from "../molecular/potential.js";
+import type { Dihedral } from "../molecular/torsion.js";
 
 const CLASSES: readonly StaggeredClass[] = ["t", "g+", "g-"];
 

@@ -21,8 +21,8 @@ import type { Random } from "../core/random.js";
 import { InputError } from "../core/errors.js";
 import type { Reseeding, StepTaker } from "../inversion/basin-hopping-parts.js";
 import { uniformDisplacement } from "../inversion/basin-hopping-parts.js";
-import { randomClusterFrom } from "./cluster.js";
-import type { PairPotential } from "./pair.js";
+import { randomClusterFrom } from "../molecular/cluster.js";
+import type { PairPotential } from "../molecular/pair.js";
 
 /**
  * The energy of each atom, half of each pair it is in (so they sum to the

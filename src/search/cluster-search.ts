@@ -5,10 +5,10 @@
  */
 import type { BasinHoppingOptions } from "../inversion/basin-hopping.js";
 import { lbfgsRelaxation } from "../inversion/basin-hopping-parts.js";
-import { containment } from "./cluster.js";
+import { containment } from "../molecular/cluster.js";
 import { clusterSteps, randomReseeding } from "./cluster-moves.js";
 import { compressedRelaxation } from "./compressed-relaxation.js";
-import type { PairPotential } from "./pair.js";
+import type { PairPotential } from "../molecular/pair.js";
 
 /** The moves of a cluster search (each off unless set), in the units of the pair potential. */
 export interface ClusterMoves {
