@@ -133,13 +133,29 @@ static void FN(mirror_rows2d)(real *u, ptrdiff_t sx, ptrdiff_t x0, ptrdiff_t x1,
     for (ptrdiff_t c = x0; c < x1; c++) u[(GS_GHOST - 1 - j) * sx + c] = sign == 0 ? (real)0 : (real)sign * u[(GS_GHOST + j) * sx + c];
 }
 
+/* Spans of columns are widened to whole multiples of GS_SPAN cells where they may be, so that
+ * their loops run whole vectors (a span's scalar remainder cost as much as its vectors on the
+ * short spans of the x layers): past a layer a = 0 and b = 1, so the wider psi_x and x terms
+ * compute zeros there and leave every cell as it was. The end of a span [x0, end), within x1;
+ * the start of a span [start, x1), within x0. */
+#ifndef GS_SPAN
+#define GS_SPAN 8
+#endif
+INLINE ptrdiff_t FN(span_end2d)(ptrdiff_t x0, ptrdiff_t end, ptrdiff_t x1) {
+  const ptrdiff_t e = x0 + (end - x0 + GS_SPAN - 1) / GS_SPAN * GS_SPAN;
+  return e > x1 ? x1 : e;
+}
+INLINE ptrdiff_t FN(span_start2d)(ptrdiff_t x0, ptrdiff_t start, ptrdiff_t x1) {
+  const ptrdiff_t b = x1 - (x1 - start + GS_SPAN - 1) / GS_SPAN * GS_SPAN;
+  return b < x0 ? x0 : b;
+}
+
 /* The columns of a row that take x terms: [x0, *xa) and [*xb, x1) (the x layers and GS_GHOST
  * columns past them, where D1 psi_x reaches); and whether row r takes z terms (the z layers'
  * rows and GS_GHOST rows past them). */
 INLINE void FN(x_terms2d)(const FN(gs_sweep2d) *s, ptrdiff_t *xa, ptrdiff_t *xb) {
   const ptrdiff_t g = GS_GHOST, x0 = g, x1 = s->sx - g;
-  ptrdiff_t a = s->xl > x0 ? s->xl + g : x0, b = s->xr < x1 ? s->xr - g : x1;
-  if (a > x1) a = x1;
+  ptrdiff_t a = s->xl > x0 ? FN(span_end2d)(x0, s->xl + g, x1) : x0, b = s->xr < x1 ? FN(span_start2d)(x0, s->xr - g, x1) : x1;
   if (b < a) b = a; /* the terms cover the row */
   *xa = a, *xb = b;
 }
@@ -170,8 +186,8 @@ INLINE void FN(forward_rows2d)(const FN(gs_sweep2d) *s, real *u, real *un, real 
   for (ptrdiff_t r = ra; r < rb; r++) {
     const ptrdiff_t row = r * sx;
     if (r + g < rb) FN(psiz_row2d)(s, u, r + g);
-    if (s->xl > x0) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, x0, s->xl, WEIGHTS_D(s));
-    if (s->xr < x1) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, s->xr, x1, WEIGHTS_D(s));
+    if (s->xl > x0) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, x0, FN(span_end2d)(x0, s->xl, x1), WEIGHTS_D(s));
+    if (s->xr < x1) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, FN(span_start2d)(x0, s->xr, x1), x1, WEIGHTS_D(s));
     const int pz = FN(z_terms2d)(s, r);
     FN(span2d)(s, u, un, w, r, x0, xa, 1, pz);
     FN(span2d)(s, u, un, w, r, xa, xb, 0, pz);
