@@ -31,12 +31,15 @@ function shrunk(file: string): Record<string, any> {
     if (s.design.kind === "rod") (s.design.noise.draws = 1), (s.design.inversion.iterations = 3);
   }
   if (s.kind === "conformer-search" && s.search.method === "basin-hopping") (s.search.starts = 1), (s.search.steps = 3);
+  if (s.kind === "joint-inversion") s.optimizer.iterations = 2;
   if (s.kind === "wave2d-inversion") {
-    // Two shots of 200 steps: a 2D section's full acquisition would take seconds per mutant.
+    // Two shots of 100 steps, at most 8 receivers (each a receiver-side illumination run) and one
+    // band: a 2D section's full acquisition would take seconds per mutant.
     s.optimizer.iterations = 1;
-    s.time.nt = 200;
+    s.time.nt = 100;
     if (Array.isArray(s.shots)) s.shots = s.shots.slice(0, 2);
-    else s.shots.sources.count = Math.min(s.shots.sources.count, 2);
+    else (s.shots.sources.count = Math.min(s.shots.sources.count, 2)), (s.shots.receivers.count = Math.min(s.shots.receivers.count, 8));
+    if (Array.isArray(s.bands)) s.bands = s.bands.slice(-1);
   }
   return s;
 }
