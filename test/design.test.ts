@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -14,6 +14,7 @@ import { logDetPrecision, posteriorAtDesign, type DesignProblem } from "../src/i
 import { readRun } from "../src/run/folder.js";
 import type { SensorDesignScene } from "../src/scene/design-schema.js";
 import { loadScene, parseScene } from "../src/scene/load.js";
+import type { Progress } from "../src/scene/progress.js";
 import { runSensorDesign } from "../src/scene/sensor-design.js";
 import { expectRoles } from "./helpers/roles.js";
 
@@ -99,6 +100,25 @@ describe("the detection network", () => {
     // The objective (negative likelihood) never rises.
     const misfit = flatten(run.load("misfit"));
     for (let k = 1; k < misfit.length; k++) expect(misfit[k]).toBeLessThanOrEqual(misfit[k - 1]);
+  });
+
+  test("stopped after iteration 4 and resumed from its folder, a run ends with the same bytes", () => {
+    const s = scene("design-network");
+    const short = { ...s, optimizer: { ...s.optimizer, iterations: 8 } };
+    const root = folder(), whole = join(root, "whole"), resumed = join(root, "resumed");
+    runSensorDesign(short, whole);
+    const stopAt4: Progress = { start() {}, stop() {}, update: (done) => { if (done >= 4) throw new Error("stopped"); } };
+    expect(() => runSensorDesign(short, resumed, stopAt4)).toThrow("stopped");
+    expect(readRun(resumed).manifest.status).toBe("running");
+    expect(readRun(resumed).load("designs").shape[0]).toBe(4); // the start and iterations 1-3
+    runSensorDesign(short, resumed, undefined, true);
+    const files = readdirSync(whole).filter((f) => f.endsWith(".npy") || f === "manifest.json");
+    expect(files).toContain("designs.npy");
+    for (const f of files) expect(readFileSync(join(resumed, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
+    // A finished run is not resumed; a run of another scene is refused.
+    expect(() => runSensorDesign(short, whole, undefined, true)).toThrow(/^--resume: the run in .* is finished, not running/);
+    expect(() => runSensorDesign(short, resumed, stopAt4)).toThrow("stopped");
+    expect(() => runSensorDesign({ ...short, optimizer: { ...short.optimizer, iterations: 9 } }, resumed, undefined, true)).toThrow(/^--resume: the run in .* was made from a different scene$/);
   });
 
   test("a station off the survey area is refused, naming it", () => {

@@ -170,7 +170,7 @@ describe("--resume", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--resume: the run in .* (is finished, not running|was made from a different scene)/);
     const f = spawnSync(process.execPath, [cli, "run", "scenes/layered-forward.json", "--out", done, "--resume"], { encoding: "utf8" });
-    expect(f.stderr).toMatch(/--resume: only inversion scenes can be resumed/);
+    expect(f.stderr).toMatch(/--resume: only inversion and sensor-design scenes can be resumed/);
   });
 });
 

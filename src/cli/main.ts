@@ -139,7 +139,7 @@ async function runCommand(sceneFile: string, opts: RunOptions): Promise<void> {
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 16)) fail(`--threads: expected an integer from 1 to 16, got ${JSON.stringify(opts.threads)}`);
   const scene = loadScene(sceneFile);
   const kind = sceneKind(scene);
-  if (opts.resume && !kind.resumable) fail("--resume: only inversion scenes can be resumed");
+  if (opts.resume && !kind.resumable) fail("--resume: only inversion and sensor-design scenes can be resumed");
   if (workers !== undefined && !kind.shotWorkers) fail("--workers: only wave inversion scenes run shots on workers");
   if (threads !== undefined && kind.shotThreads !== true) fail("--threads: only 2D wave inversion scenes step a shot on several threads");
   const dir = resolve(opts.out);

@@ -139,11 +139,11 @@ export const SCENE_KINDS: { [K in Scene["kind"]]: SceneKind<K> } = {
   },
   "sensor-design": {
     schema: SensorDesignScene,
-    resumable: false,
+    resumable: true,
     shotWorkers: false,
     run(scene, request, progress) {
       const t0 = performance.now();
-      const s = runSensorDesign(scene, request.dir, progress);
+      const s = runSensorDesign(scene, request.dir, progress, request.resume);
       return `${s.message} after ${s.iterations} iterations (${since(t0).toFixed(1)} s)\n${s.report}run folder: ${s.dir}\n`;
     },
   },

@@ -4,10 +4,13 @@
  * sensors on the survey area or the rod), and after every iteration the
  * folder holds the layouts so far (`designs`, row 0 the start), the objective
  * and the gradient norm, with a "running" manifest, so the viewer can follow
- * the sensors moving live or replay them.
+ * the sensors moving live or replay them. The optimizer's state goes with
+ * each iteration's manifest, so `--resume` continues a killed run to the
+ * same bytes as one run through.
  */
 import { field } from "../core/arrays.js";
 import { checkSceneMemory } from "./estimate.js";
+import type { ContinuationState } from "../inversion/continuation.js";
 import { run } from "../inversion/descent.js";
 import { projectedLbfgs } from "../inversion/projected.js";
 import { RunWriter } from "../run/folder.js";
@@ -16,6 +19,7 @@ import { networkDesignProblem } from "./design-network.js";
 import { rodDesignProblem } from "./design-rod.js";
 import type { SensorDesignScene } from "./design-schema.js";
 import { silentProgress, type Progress } from "./progress.js";
+import { resumePoint } from "./resume.js";
 
 /** What a design run reports. */
 export interface DesignSummary {
@@ -39,12 +43,16 @@ export function sensorDesignProblem(scene: SensorDesignScene): SensorDesignProbl
   return scene.design.kind === "network" ? networkDesignProblem(scene.design) : rodDesignProblem(scene.design);
 }
 
-/** Runs the scene into `dir`; everything is checked before the folder is touched. */
-export function runSensorDesign(scene: SensorDesignScene, dir: string, progress: Progress = silentProgress): DesignSummary {
+/**
+ * Runs the scene into `dir` (`resume`: continues the killed run there);
+ * everything is checked before the folder is touched.
+ */
+export function runSensorDesign(scene: SensorDesignScene, dir: string, progress: Progress = silentProgress, resume = false): DesignSummary {
   checkSceneMemory(scene);
+  const from = resume ? resumePoint(dir, scene) : null;
   const problem = sensorDesignProblem(scene);
   const { sensors, dims } = problem;
-  const writer = new RunWriter(dir, { replace: true });
+  const writer = new RunWriter(dir, { replace: from === null });
   const coordinateAxis = { name: dims === 1 ? "x" : "x, y", units: "m" };
   const domain = new Float64Array(2 * dims);
   for (let c = 0; c < dims; c++) [domain[2 * c], domain[2 * c + 1]] = [problem.lower[c], problem.upper[c]];
@@ -53,6 +61,14 @@ export function runSensorDesign(scene: SensorDesignScene, dir: string, progress:
 
   const layouts: Float64Array[] = [Float64Array.from(problem.start)];
   const history = { value: [] as number[], gradientNorm: [] as number[] };
+  if (from !== null) {
+    // The layouts and history up to the saved state (the manifest names the state of its iteration).
+    const k = from.state.optimizer.iteration, size = sensors * dims;
+    const saved = from.load("designs");
+    for (let i = 1; i <= k; i++) layouts.push(saved.slice(i * size, (i + 1) * size));
+    history.value = Array.from(from.load("misfit").subarray(0, k));
+    history.gradientNorm = Array.from(from.load("gradient_norm").subarray(0, k));
+  }
   const iterAxis = { name: "iteration", start: 1, step: 1 };
   const writeHistory = () => {
     const k = layouts.length - 1;
@@ -70,12 +86,19 @@ export function runSensorDesign(scene: SensorDesignScene, dir: string, progress:
   const startValue = -problem.objective(Float64Array.from(problem.start), g);
   const total = scene.optimizer.iterations;
   progress.start(total, "design");
-  const result = run(projectedLbfgs(problem.objective, problem.start, { lower: problem.lower, upper: problem.upper }, { maxIterations: total, gradientTolerance: 0 }), (e) => {
+  if (from !== null) progress.update(layouts.length - 1, "resumed");
+  const bounds = { lower: problem.lower, upper: problem.upper };
+  const result = run(projectedLbfgs(problem.objective, problem.start, bounds, { maxIterations: total, gradientTolerance: 0, resume: from?.state.optimizer }), (e) => {
     layouts.push(Float64Array.from(e.x));
     history.value.push(e.value);
     history.gradientNorm.push(e.gradientNorm);
     progress.update(e.iteration, `${problem.criterion} ${(-e.value).toPrecision(6)}`);
     writeHistory();
+    // One stage: the state in the shape every resumable run's manifest names (see resume.ts).
+    if (e.state !== undefined) {
+      const state: ContinuationState = { stage: 0, iterationsBefore: 0, evaluationsBefore: 0, optimizer: e.state };
+      writer.attach("state", JSON.stringify(state));
+    }
     writer.finish(scene.kind, scene, { status: "running", iterations: e.iteration });
   });
   progress.stop();
