@@ -58,6 +58,20 @@ describe("joint-column.json: both models recovered better jointly than separatel
     expect([...last.subarray(n)]).toEqual([...flatten(run.load("conductivity"))]);
     expect(run.manifest.arrays.map((a) => a.name)).toEqual(expect.arrayContaining(["wave_observed", "heat_observed", "heat_sensors"]));
   });
+
+  test("the model error of each iteration is the root mean square of the blocks' relative errors (each free of units)", () => {
+    const run = readRun(dir), n = 120;
+    const models = flatten(run.load("models")), errors = flatten(run.load("model_error"));
+    const [vTrue, kTrue] = ["true_velocity", "true_conductivity"].map((a) => flatten(run.load(a)));
+    const rel = (m: Float64Array, t: Float64Array) => Math.sqrt(m.reduce((s, v, i) => s + (v - t[i]) ** 2, 0) / t.reduce((s, v) => s + v * v, 0));
+    for (const k of [1, errors.length]) {
+      const m = models.subarray(k * 2 * n, (k + 1) * 2 * n);
+      const ev = rel(m.subarray(0, n), vTrue), ek = rel(m.subarray(n), kTrue);
+      expect(errors[k - 1]).toBeCloseTo(Math.sqrt((ev * ev + ek * ek) / 2), 12);
+    }
+    const [velocity, conductivity] = joint.blocks!;
+    expect(joint.finalError).toBeCloseTo(Math.sqrt((velocity.finalError ** 2 + conductivity.finalError ** 2) / 2), 12);
+  });
 });
 
 describe("joint-inversion scenes", () => {

@@ -61,6 +61,8 @@ export interface InversionProblem<R extends object = object> {
   truth: Float64Array | null;
   /** 0 unless given (temperatures are judged against their mean, not against 0 K). */
   errorReference?: number;
+  /** The model error of a model when the relative error above does not fit (models of several units). */
+  modelError?(model: Float64Array): number;
   start: Float64Array;
   /** Model <-> optimization variables x. */
   parametrization: Parametrization;

@@ -73,6 +73,7 @@ export function jointInversionProblem(scene: JointInversionScene, warn: (m: stri
     meta: { units: parts[b].model.units, axes: parts[b].model.axes, role: `block-${which}`, block: names[b], offset: b * n, description: `${which === "model" ? "final" : which === "truth" ? "true" : "starting"} ${names[b]}` },
   });
   const prefixed = (prefix: string, a: OutputArray): OutputArray => ({ ...a, name: `${prefix}_${a.name}` });
+  const blockErrors = (m: Float64Array) => parts.map((p, b) => relativeError(m.subarray(b * n, (b + 1) * n), p.truth, p.errorReference ?? 0));
   return {
     model: { name: "joint_model", shape: [2 * n], axes: [{ name: "cell" }], units: `${wave.model.units} (cells 0..${n - 1}), ${heat.model.units} (cells ${n}..${2 * n - 1})` },
     truth: stack(wave.truth!, heat.truth!),
@@ -81,17 +82,17 @@ export function jointInversionProblem(scene: JointInversionScene, warn: (m: stri
     optimizer: OPTIMIZERS[scene.optimizer.kind],
     termNames,
     stages: [{ label: "joint", iterations: scene.optimizer.iterations, objective }],
+    // The blocks' relative errors combined (root mean square): each is free of units, while one
+    // relative error of the stacked vector would be the velocity's alone (m/s against W/(m K)).
+    modelError: (m) => Math.hypot(...blockErrors(m)) / Math.sqrt(parts.length),
     inputs: [
       ...parts.flatMap((p, b) => [blockArray(b, "truth", p.truth!), blockArray(b, "start", p.start)]),
       ...wave.inputs.map((a) => prefixed("wave", a)),
       ...heat.inputs.map((a) => prefixed("heat", a)),
     ],
     finish(_x, final) {
-      const blocks = parts.map((p, b) => ({
-        name: names[b],
-        startError: relativeError(p.start, p.truth, p.errorReference ?? 0),
-        finalError: relativeError(final.subarray(b * n, (b + 1) * n), p.truth, p.errorReference ?? 0),
-      }));
+      const [startErrors, finalErrors] = [blockErrors(stack(wave.start, heat.start)), blockErrors(final)];
+      const blocks = parts.map((_, b) => ({ name: names[b], startError: startErrors[b], finalError: finalErrors[b] }));
       return { arrays: parts.map((_, b) => blockArray(b, "model", final.slice(b * n, (b + 1) * n))), result: { blocks } };
     },
     close() {

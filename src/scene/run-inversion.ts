@@ -76,6 +76,7 @@ export function runInversion<R extends object>(scene: SceneRecord, dir: string, 
 function runProblem<R extends object>(problem: InversionProblem<R>, scene: SceneRecord, dir: string, progress: Progress, from: ResumePoint | null): InversionSummary & Partial<R> {
   const { model, start, truth, termNames } = problem;
   const reference = problem.errorReference ?? 0;
+  const modelError = problem.modelError ?? ((m: Float64Array) => relativeError(m, truth, reference));
   const param = problem.parametrization;
   const x0 = new Float64Array(start.length);
   param.toParameter(start, x0);
@@ -172,7 +173,7 @@ function runProblem<R extends object>(problem: InversionProblem<R>, scene: Scene
       ),
       (e) => {
         param.toModel(toX(e.x), m);
-        const err = relativeError(m, truth, reference);
+        const err = modelError(m);
         models.push(Float64Array.from(m));
         history.value.push(e.value);
         history.gradientNorm.push(e.gradientNorm);
@@ -214,8 +215,8 @@ function runProblem<R extends object>(problem: InversionProblem<R>, scene: Scene
   writer.array(model.name, field(final, model.shape), modelMeta("model", "final model"));
   const finish = problem.finish(x, final, progress);
   finish.arrays.forEach(write);
-  const startError = relativeError(start, truth, reference);
-  const finalError = relativeError(final, truth, reference);
+  const startError = modelError(start);
+  const finalError = modelError(final);
   const extra: Partial<R> = finish.result ?? {};
   writer.finish(scene.kind, scene, { status: "finished", result: { message: result.message, iterations: result.iterations, evaluations: result.evaluations, startError, finalError, ...extra } });
   return { dir, iterations: result.iterations, message: result.message, startError, finalError, ...extra };
