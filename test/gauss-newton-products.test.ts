@@ -4,7 +4,8 @@
  * differences of its own gradient; on linear forward problems (a dense matrix,
  * and heat diffusion as a function of its initial temperature) the product of
  * the whole objective against the dense Hessian A^T W A + regularizers and
- * against differences of the objective's gradient; with a nonlinear physics
+ * against differences of the objective's gradient, and stacked in a joint
+ * objective with a coupling, and in preconditioned variables; with a nonlinear physics
  * and parametrization, symmetry and positive curvature; and where there is no
  * curvature (normalized cross-correlation), no product.
  */
@@ -12,9 +13,11 @@ import { describe, expect, test } from "vitest";
 import { field, flatten } from "../src/core/arrays.js";
 import { Random } from "../src/core/random.js";
 import { HeatSimulator } from "../src/heat/simulator.js";
+import { gradientSimilarity, jointObjective } from "../src/inversion/joint.js";
 import { huber, leastSquares, normalizedCrossCorrelation, type Misfit } from "../src/inversion/misfit.js";
 import { dataObjective, modelObjective } from "../src/inversion/objective.js";
 import { logarithm } from "../src/inversion/parametrization.js";
+import { scaledHessianVector, scaledObjective } from "../src/inversion/precondition.js";
 import { damping, smoothness, totalVariation, type Regularizer } from "../src/inversion/regularization.js";
 import type { Objective } from "../src/inversion/types.js";
 import { adversarial } from "../src/inversion/worst-case.js";
@@ -117,6 +120,34 @@ describe("Gauss-Newton products of data objectives", () => {
     expect(relative(out, dense)).toBeLessThan(1e-13);
     // The gradient is linear in x: its central difference is exact but for round-off (~1e-16 / h; 6e-14 measured).
     expect(relative(out, gradientDifference(objective.objective, x, v, 1e-3))).toBeLessThan(1e-10);
+  });
+
+  test("a joint objective of two linear blocks with a gradient-similarity coupling: the stacked product equals differences of the joint gradient", () => {
+    const rng = new Random(8);
+    const n = 10;
+    const block = (rows: number) => dataObjective({
+      simulator: matrixSimulator(rng.fillNormal(new Float64Array(rows * n)), rows, n), observed: field(rng.fillNormal(new Float64Array(rows)), [rows]),
+      misfit: leastSquares(), modelShape: [n], regularization: [{ term: smoothness(n), weight: 0.5 }],
+    });
+    const joint = jointObjective([{ name: "a", size: n, objective: block(15) }, { name: "b", size: n, objective: block(12) }], [{ term: gradientSimilarity(1.7), weight: 3, between: [0, 1] }]);
+    const x = rng.fillNormal(new Float64Array(2 * n)), v = rng.fillNormal(new Float64Array(2 * n));
+    const out = new Float64Array(2 * n);
+    joint.hessianVector!(x, v, out);
+    expect(relative(out, gradientDifference(joint.objective, x, v, 1e-3))).toBeLessThan(1e-10);
+  });
+
+  test("in preconditioned variables z (x = scale z) the scaled product equals differences of the scaled gradient", () => {
+    const rng = new Random(4);
+    const rows = 14, cols = 9;
+    const objective = dataObjective({
+      simulator: matrixSimulator(rng.fillNormal(new Float64Array(rows * cols)), rows, cols), observed: field(rng.fillNormal(new Float64Array(rows)), [rows]),
+      misfit: leastSquares(), modelShape: [cols], regularization: [{ term: damping(), weight: 0.1 }],
+    });
+    const scale = Float64Array.from({ length: cols }, () => 0.2 + 3 * rng.uniform());
+    const z = rng.fillNormal(new Float64Array(cols)), v = rng.fillNormal(new Float64Array(cols));
+    const out = new Float64Array(cols);
+    scaledHessianVector(objective.hessianVector!, scale)(z, v, out);
+    expect(relative(out, gradientDifference(scaledObjective(objective.objective, scale), z, v, 1e-3))).toBeLessThan(1e-10);
   });
 
   test("heat diffusion in its initial temperature (linear), least squares with smoothness and total variation: the product equals differences of the gradient", () => {

@@ -12,17 +12,18 @@ import { damping, smoothness, totalVariation, type DifferenceShape } from "../in
 /**
  * The scene optimizers, each spending its iteration budget (gradient tolerance 0) and resumable:
  * the momentum methods backtrack their steps (momentum 0.9, restarts), Adam takes steps of 0.01
- * in the optimization variables, Newton-CG differences the gradient for its Hessian products (one
- * evaluation each, at most 10 per iteration).
+ * in the optimization variables, Newton-CG (at most 10 CG iterations a step) takes the stage's
+ * Gauss-Newton products where it has them (see dataObjective) and differences the gradient for
+ * its products where not (one evaluation each).
  */
 export const OPTIMIZERS: Record<OptimizerKind, Optimizer> = {
-  lbfgs: (f, x0, maxIterations, resume) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "nonlinear-cg": (f, x0, maxIterations, resume) => nonlinearCG(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "steepest-descent": (f, x0, maxIterations, resume) => steepestDescent(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "heavy-ball": (f, x0, maxIterations, resume) => heavyBall(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  nesterov: (f, x0, maxIterations, resume) => nesterov(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  adam: (f, x0, maxIterations, resume) => adam(f, x0, { step: 0.01, maxIterations, gradientTolerance: 0, resume }),
-  "newton-cg": (f, x0, maxIterations, resume) => newtonCG(f, x0, { cgIterations: 10, maxIterations, gradientTolerance: 0, resume }),
+  lbfgs: ({ objective }, x0, maxIterations, resume) => lbfgs(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "nonlinear-cg": ({ objective }, x0, maxIterations, resume) => nonlinearCG(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "steepest-descent": ({ objective }, x0, maxIterations, resume) => steepestDescent(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "heavy-ball": ({ objective }, x0, maxIterations, resume) => heavyBall(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  nesterov: ({ objective }, x0, maxIterations, resume) => nesterov(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  adam: ({ objective }, x0, maxIterations, resume) => adam(objective, x0, { step: 0.01, maxIterations, gradientTolerance: 0, resume }),
+  "newton-cg": ({ objective, hessianVector }, x0, maxIterations, resume) => newtonCG(objective, x0, { hessianVector, cgIterations: 10, maxIterations, gradientTolerance: 0, resume }),
 };
 
 /** A scene's regularization entry. */

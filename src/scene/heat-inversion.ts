@@ -185,7 +185,7 @@ function lCurve(
   progress.start(weights.length, "L-curve");
   weights.forEach((w, i) => {
     const obj = objectiveWith(w);
-    const r = run(optimizer(obj.objective, x0, iterations));
+    const r = run(optimizer(obj, x0, iterations));
     obj.objective(r.x, new Float64Array(r.x.length));
     const m = new Float64Array(r.x.length);
     param.toModel(r.x, m);

@@ -53,6 +53,7 @@ export function jointInversionProblem(scene: JointInversionScene, warn: (m: stri
     const joint = jointObjective(blocks, [coupling]);
     return {
       objective: joint.objective,
+      hessianVector: joint.hessianVector,
       terms: joint.terms,
       toModel: (x) => {
         const m = new Float64Array(2 * n);
