@@ -66,7 +66,7 @@ export type { FistaOptions } from "./inversion/fista.js";
 export { gaussNewton } from "./inversion/gauss-newton.js";
 export type { GaussNewtonSpec, GaussNewtonOptions } from "./inversion/gauss-newton.js";
 export { continuation, lbfgsOptimizer } from "./inversion/continuation.js";
-export type { Stage, StageEvent, Optimizer, ContinuationState } from "./inversion/continuation.js";
+export type { Stage, StageEvent, StageObjective, Optimizer, ContinuationState } from "./inversion/continuation.js";
 export { lowPass } from "./wave/filter.js";
 export { trialValue } from "./inversion/line-search.js";
 export { diagonalPreconditioner, preconditionerScale, scaledObjective } from "./inversion/precondition.js";

@@ -61,10 +61,10 @@ describe("frequency continuation against cycle skipping", () => {
     const full = objectiveFor(Infinity);
     const x0 = start.map(Math.log);
 
-    const trapped = run(continuation([{ cutoff: Infinity, iterations: 120 }], () => full.objective, x0));
+    const trapped = run(continuation([{ cutoff: Infinity, iterations: 120 }], () => full, x0));
     const bands = [2, 4, 7, Infinity].map((cutoff) => ({ cutoff, iterations: 30 }));
     const seen: number[] = [];
-    const multiscale = run(continuation(bands, (b) => objectiveFor(b.cutoff).objective, x0), (e: StageEvent) => seen.push(e.stage));
+    const multiscale = run(continuation(bands, (b) => objectiveFor(b.cutoff), x0), (e: StageEvent) => seen.push(e.stage));
 
     // Measured: start 22.5%; full band ends at 49.6% (its line search gives up in a local
     // minimum); the continuation reaches 4.1% in 120 iterations.

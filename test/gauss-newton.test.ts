@@ -1,32 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { field, flatten } from "../src/core/arrays.js";
-import type { Differentiable, Field } from "../src/core/contract.js";
 import { Random } from "../src/core/random.js";
 import { run } from "../src/inversion/descent.js";
 import { gaussNewton } from "../src/inversion/gauss-newton.js";
 import { logarithm } from "../src/inversion/parametrization.js";
 import { WaveSimulator } from "../src/wave/simulator.js";
 import { smallProblem } from "./helpers/wave.js";
-
-/** F(m) = A m for a dense rows x cols matrix: the simplest simulator of the contract. */
-function matrixSimulator(A: Float64Array, rows: number, cols: number): Differentiable {
-  const apply = (m: Field) => {
-    const x = flatten(m), out = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i] += A[i * cols + j] * x[j];
-    return field(out, [rows]);
-  };
-  const transpose = (d: Field) => {
-    const y = flatten(d), out = new Float64Array(cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j] += A[i * cols + j] * y[i];
-    return field(out, [cols]);
-  };
-  return {
-    forward: apply,
-    vjp: (_m, d) => transpose(d),
-    jvp: (_m, dm) => apply(dm),
-    linearize: (m) => ({ data: apply(m), vjp: transpose, jvp: apply }),
-  };
-}
+import { matrixSimulator } from "./helpers/matrix.js";
 
 /** Solves the normal equations A^T W A x = A^T W d by Gaussian elimination (the independent truth). */
 function normalEquations(A: Float64Array, rows: number, cols: number, d: Float64Array, w: Float64Array): Float64Array {

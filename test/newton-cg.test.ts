@@ -90,4 +90,21 @@ describe("trust-region Newton-CG", () => {
     expect(differenced.iterations).toBeLessThanOrEqual(8);
     expect(Math.abs(differenced.value - quasi.value)).toBeLessThan(1e-12);
   });
+
+  test("with products, the default evaluation budget lets the run spend its iterations (a trial a step, and the start)", () => {
+    // Rosenbrock with its exact Hessian, from (-1.2, 1): far from converged after 3 iterations.
+    const f: Objective = ([x, y], g) => {
+      g[0] = -2 * (1 - x) - 400 * x * (y - x * x);
+      g[1] = 200 * (y - x * x);
+      return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+    };
+    const hessianVector = ([x, y]: Float64Array, v: Float64Array, out: Float64Array) => {
+      out[0] = (2 - 400 * (y - x * x) + 800 * x * x) * v[0] - 400 * x * v[1];
+      out[1] = -400 * x * v[0] + 200 * v[1];
+    };
+    const r = run(newtonCG(f, Float64Array.of(-1.2, 1), { hessianVector, maxIterations: 3, gradientTolerance: 0 }));
+    expect(r.status).toBe("max-iterations");
+    expect(r.iterations).toBe(3);
+    expect(r.evaluations).toBe(4);
+  });
 });

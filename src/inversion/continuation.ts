@@ -7,7 +7,7 @@
  * src/wave/filter.ts).
  */
 import { lbfgs } from "./methods.js";
-import type { IterationEvent, Objective, OptimizeResult, OptimizerState } from "./types.js";
+import type { HessianVectorProduct, IterationEvent, Objective, OptimizeResult, OptimizerState } from "./types.js";
 
 /** One stage of a continuation schedule. */
 export interface Stage {
@@ -23,11 +23,21 @@ export interface StageEvent extends IterationEvent {
   continuation?: ContinuationState;
 }
 
-/** An optimizer as continuation uses it: objective, start, iteration budget, and a state to resume from. */
-export type Optimizer = (f: Objective, x0: Float64Array, maxIterations: number, resume?: OptimizerState) => Generator<IterationEvent, OptimizeResult>;
+/**
+ * What an optimizer gets of a stage: its objective and, where the problem has them,
+ * Hessian-vector products (a DataObjective is one, with Gauss-Newton products when its terms
+ * allow). Methods that use no second derivatives read only `objective`.
+ */
+export interface StageObjective {
+  objective: Objective;
+  hessianVector?: HessianVectorProduct;
+}
+
+/** An optimizer as continuation uses it: the stage's objective, start, iteration budget, and a state to resume from. */
+export type Optimizer = (stage: StageObjective, x0: Float64Array, maxIterations: number, resume?: OptimizerState) => Generator<IterationEvent, OptimizeResult>;
 
 /** L-BFGS with gradient tolerance 0, so each stage spends its iteration budget unless the line search gives up. */
-export const lbfgsOptimizer: Optimizer = (f, x0, maxIterations, resume) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0, resume });
+export const lbfgsOptimizer: Optimizer = ({ objective }, x0, maxIterations, resume) => lbfgs(objective, x0, { maxIterations, gradientTolerance: 0, resume });
 
 /** Where a continuation run stood after an iteration: enough to resume it exactly. */
 export interface ContinuationState {
@@ -45,7 +55,7 @@ export interface ContinuationState {
  * last stage's result, with iterations and evaluations summed over stages.
  */
 export function* continuation<S extends Stage>(
-  stages: readonly S[], objectiveFor: (stage: S, index: number) => Objective, x0: Float64Array, optimizer: Optimizer = lbfgsOptimizer,
+  stages: readonly S[], objectiveFor: (stage: S, index: number) => StageObjective, x0: Float64Array, optimizer: Optimizer = lbfgsOptimizer,
   resume?: ContinuationState,
 ): Generator<StageEvent, OptimizeResult> {
   let x: Float64Array = Float64Array.from(x0);

@@ -4,12 +4,17 @@
  * gradients, using only jvp and vjp of the simulator (never forming J), then
  * backtracks along dx. One linearization per iteration; each CG step costs one
  * jvp and one vjp.
+ *
+ * The product J^T C J of one linearization ({@link gaussNewtonProduct}, C the
+ * misfit's curvature in the data: W here) also serves Newton-CG on the
+ * objectives of src/inversion/objective.ts.
  */
 import { armijoBacktracking } from "./line-search.js";
 import { decreasedTooLittle, option, stoppingRules } from "./options.js";
 import { field, flatten } from "../core/arrays.js";
-import type { Differentiable, Field } from "../core/contract.js";
+import type { Differentiable, Field, Linearization } from "../core/contract.js";
 import { InputError } from "../core/errors.js";
+import { leastSquares, type Misfit } from "./misfit.js";
 import { identity, type Parametrization } from "./parametrization.js";
 import { outcome, stopBefore, type IterationEvent, type OptimizeResult, type Status, type StoppingRules } from "./types.js";
 import { dotv, normv } from "./vector.js";
@@ -34,6 +39,30 @@ export interface GaussNewtonOptions extends StoppingRules {
   damping?: number;
 }
 
+/** A product in the model: writes A dm into `out` (both of the model's length). */
+export type ModelProduct = (dm: Float64Array, out: Float64Array) => void;
+
+/**
+ * The (generalized) Gauss-Newton product of `misfit` at a linearization:
+ * dm -> J^T C J dm, with J the simulator's Jacobian at the linearized model and
+ * C the misfit's curvature in the data at the prediction (W for weighted least
+ * squares). Each product costs one jvp and one vjp; the linearization must stay
+ * the simulator's latest (see StorageTickets).
+ * @throws {InputError} when the misfit has no curvature or the simulator no jvp
+ */
+export function gaussNewtonProduct(lin: Linearization, misfit: Misfit, observed: Float64Array, modelShape: readonly number[]): ModelProduct {
+  const { jvp } = lin;
+  if (jvp === undefined) throw new InputError("simulator", "Gauss-Newton needs a simulator with jvp");
+  if (misfit.curvature === undefined) throw new InputError("misfit", `"${misfit.name}" has no Gauss-Newton curvature (it is not convex in the data)`);
+  const shape = [...modelShape];
+  const predicted = flatten(lin.data);
+  const weighted = new Float64Array(predicted.length);
+  return (dm, out) => {
+    misfit.curvature!(predicted, observed, flatten(jvp(field(dm, shape))), weighted);
+    out.set(flatten(lin.vjp(field(weighted, lin.data.shape))));
+  };
+}
+
 /** Minimizes the weighted least-squares misfit from x0 (optimization variables). */
 export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: GaussNewtonOptions = {}): Generator<IterationEvent, OptimizeResult> {
   const sim = spec.simulator;
@@ -43,6 +72,7 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
   const observed = flatten(spec.observed);
   const weights = spec.weights;
   if (weights !== undefined && weights.length !== observed.length) throw new InputError("weights", `expected ${observed.length} values, got ${weights.length}`);
+  const misfit = leastSquares(weights);
   const rules = stoppingRules(options, { maxIterations: 50, evaluationsPerIteration: 10 });
   const { gradientTolerance: gtol, maxIterations, maxEvaluations } = rules;
   const cgIterations = option(options.cgIterations, 20, "cgIterations", "positive integer");
@@ -58,28 +88,18 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
   let evaluations = 0;
   let iteration = 0;
   let value = NaN;
-
-  const misfit = (data: Float64Array, residual: Float64Array | null): number => {
-    let v = 0;
-    for (let i = 0; i < data.length; i++) {
-      const r = data[i] - observed[i];
-      const w = weights === undefined ? 1 : weights[i];
-      v += 0.5 * w * r * r;
-      if (residual) residual[i] = w * r;
-    }
-    return v;
-  };
+  const vm = new Float64Array(n);
+  const back = new Float64Array(n);
   const finish = (status: Status): OptimizeResult => outcome(x, value, normv(g), iteration, evaluations, status);
 
   for (;;) {
     param.toModel(x, m);
     param.chain(x, m, ones, jac);
     const lin = sim.linearize(field(m, shape));
-    const jvp = lin.jvp;
-    if (jvp === undefined) throw new InputError("simulator", "Gauss-Newton needs a simulator with jvp");
+    const product = gaussNewtonProduct(lin, misfit, observed, shape);
     const data = flatten(lin.data);
     const residual = new Float64Array(data.length);
-    value = misfit(data, residual);
+    value = misfit.evaluate(data, observed, residual);
     evaluations++;
     const gm = flatten(lin.vjp(field(residual, lin.data.shape)));
     for (let i = 0; i < n; i++) g[i] = gm[i] * jac[i];
@@ -90,11 +110,8 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
 
     // H v = jac * J^T W J (jac * v) + mu v
     const hess = (v: Float64Array, out: Float64Array) => {
-      const vm = new Float64Array(n);
       for (let i = 0; i < n; i++) vm[i] = jac[i] * v[i];
-      const jv = flatten(jvp(field(vm, shape)));
-      const wjv = weights === undefined ? jv : jv.map((a, i) => a * weights[i]);
-      const back = flatten(lin.vjp(field(wjv, lin.data.shape)));
+      product(vm, back);
       for (let i = 0; i < n; i++) out[i] = jac[i] * back[i] + mu * v[i];
     };
     // Conjugate gradients on H dx = -g from dx = 0.
@@ -121,11 +138,12 @@ export function* gaussNewton(spec: GaussNewtonSpec, x0: Float64Array, options: G
     // Backtracking on the misfit alone (forward runs only).
     const slope = dotv(g, dx);
     const xt = new Float64Array(n);
+    const scratch = new Float64Array(observed.length);
     const search = armijoBacktracking(value, 1, 1e-4, Math.min(30, maxEvaluations - evaluations), (step) => {
       for (let i = 0; i < n; i++) xt[i] = x[i] + step * dx[i];
       param.toModel(xt, m);
       try {
-        return { value: misfit(flatten(sim.forward(field(m, shape))), null), decrease: step * slope };
+        return { value: misfit.evaluate(flatten(sim.forward(field(m, shape))), observed, scratch), decrease: step * slope };
       } catch (e) {
         if (!(e instanceof InputError)) throw e; // e.g. a trial model breaking the CFL limit: shorten the step
         return { value: NaN, decrease: step * slope };

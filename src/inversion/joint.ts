@@ -14,17 +14,23 @@
  * Couplings act on the blocks' optimization variables (with log
  * parametrizations: log-velocity and log-conductivity, whose jumps across the
  * interfaces of layered rock are roughly proportional).
+ *
+ * Hessian-vector products (for Newton-CG) stack the same way, when every block
+ * has them and every coupling its Hessian: the blocks' products side by side
+ * plus each coupling's Hessian applied to the two blocks of v.
  */
 import { InputError, NonFiniteError } from "../core/errors.js";
 import type { DataObjective } from "./objective.js";
 import type { Parametrization } from "./parametrization.js";
-import type { Objective } from "./types.js";
+import type { HessianVectorProduct, Objective } from "./types.js";
 
 /** A penalty tying two blocks of equal length together. */
 export interface Coupling {
   readonly name: string;
   /** Returns C(a, b) and writes dC/da into `ga`, dC/db into `gb`. */
   evaluate(a: Float64Array, b: Float64Array, ga: Float64Array, gb: Float64Array): number;
+  /** Writes the Hessian of C at (a, b) applied to (va, vb) into (ha, hb): its a and b parts. */
+  hessianVector?(a: Float64Array, b: Float64Array, va: Float64Array, vb: Float64Array, ha: Float64Array, hb: Float64Array): void;
 }
 
 /**
@@ -35,23 +41,26 @@ export interface Coupling {
  */
 export function gradientSimilarity(alpha: number): Coupling {
   if (!Number.isFinite(alpha)) throw new InputError("gradientSimilarity.alpha", `expected a finite ratio, got ${alpha}`);
+  const evaluate = (a: Float64Array, b: Float64Array, ga: Float64Array, gb: Float64Array): number => {
+    if (a.length !== b.length) throw new InputError("gradientSimilarity", `the blocks must have equal lengths, got ${a.length} and ${b.length}`);
+    ga.fill(0);
+    gb.fill(0);
+    let v = 0;
+    for (let k = 0; k + 1 < a.length; k++) {
+      const e = a[k + 1] - a[k] - alpha * (b[k + 1] - b[k]);
+      v += 0.5 * e * e;
+      ga[k + 1] += e;
+      ga[k] -= e;
+      gb[k + 1] -= alpha * e;
+      gb[k] += alpha * e;
+    }
+    return v;
+  };
   return {
     name: "gradient-similarity",
-    evaluate(a, b, ga, gb) {
-      if (a.length !== b.length) throw new InputError("gradientSimilarity", `the blocks must have equal lengths, got ${a.length} and ${b.length}`);
-      ga.fill(0);
-      gb.fill(0);
-      let v = 0;
-      for (let k = 0; k + 1 < a.length; k++) {
-        const e = a[k + 1] - a[k] - alpha * (b[k + 1] - b[k]);
-        v += 0.5 * e * e;
-        ga[k + 1] += e;
-        ga[k] -= e;
-        gb[k + 1] -= alpha * e;
-        gb[k] += alpha * e;
-      }
-      return v;
-    },
+    evaluate,
+    // A quadratic form of (a, b): its Hessian applied to (va, vb) is its gradient at (va, vb).
+    hessianVector: (_a, _b, va, vb, ha, hb) => void evaluate(va, vb, ha, hb),
   };
 }
 
@@ -73,6 +82,8 @@ export interface WeightedCoupling {
 /** The stacked objective, its terms, and where each block lies in x. */
 export interface JointObjective {
   objective: Objective;
+  /** Stacked Hessian-vector products: present when every block has them and every coupling its Hessian. */
+  hessianVector?: HessianVectorProduct;
   /** At the last evaluation: every block's terms as `<block>.<term>`, and each weighted coupling by name. */
   readonly terms: Record<string, number>;
   /** Offset of each block in x. */
@@ -118,7 +129,19 @@ export function jointObjective(blocks: readonly JointBlock[], couplings: readonl
     }
     return total;
   };
-  return { objective, terms, offsets, split };
+  const second = blocks.every((b) => b.objective.hessianVector !== undefined) && couplings.every((c) => c.term.hessianVector !== undefined);
+  const ha = blocks.map((b) => new Float64Array(b.size));
+  const hb = blocks.map((b) => new Float64Array(b.size));
+  const hessianVector: HessianVectorProduct = (x, v, out) => {
+    const xs = split(x), vs = split(v), outs = split(out);
+    blocks.forEach((b, i) => b.objective.hessianVector!(xs[i], vs[i], outs[i]));
+    for (const { term, weight, between: [i, j] } of couplings) {
+      term.hessianVector!(xs[i], xs[j], vs[i], vs[j], ha[i], hb[j]);
+      for (let k = 0; k < ha[i].length; k++) outs[i][k] += weight * ha[i][k];
+      for (let k = 0; k < hb[j].length; k++) outs[j][k] += weight * hb[j][k];
+    }
+  };
+  return { objective, hessianVector: second ? hessianVector : undefined, terms, offsets, split };
 }
 
 /**

@@ -9,6 +9,13 @@ export interface Misfit {
   readonly name: string;
   /** Returns phi and writes d phi / d predicted into `gradient`. */
   evaluate(predicted: Float64Array, observed: Float64Array, gradient: Float64Array): number;
+  /**
+   * Writes the second derivative of phi in the data applied to `v`, (d^2 phi / d predicted^2) v,
+   * into `out`: the C of the (generalized) Gauss-Newton product J^T C J. Given only where C is
+   * positive semidefinite (phi convex in the data), so that J^T C J is too; a misfit without it
+   * (normalized cross-correlation) leaves Newton-CG to difference the gradient.
+   */
+  curvature?(predicted: Float64Array, observed: Float64Array, v: Float64Array, out: Float64Array): void;
 }
 
 function checkWeights(weights: Float64Array | undefined): void {
@@ -20,7 +27,8 @@ function checkWeights(weights: Float64Array | undefined): void {
 
 /**
  * Least squares 0.5 sum w_i (p_i - o_i)^2; with w_i = 1 / sigma_i^2 this is
- * the Gaussian negative log-likelihood for a diagonal noise covariance.
+ * the Gaussian negative log-likelihood for a diagonal noise covariance. Its
+ * curvature is W = diag(w): Gauss-Newton's J^T W J.
  */
 export function leastSquares(weights?: Float64Array): Misfit {
   checkWeights(weights);
@@ -36,12 +44,18 @@ export function leastSquares(weights?: Float64Array): Misfit {
       }
       return v;
     },
+    curvature(_p, _o, v, out) {
+      for (let i = 0; i < v.length; i++) out[i] = (weights === undefined ? 1 : weights[i]) * v[i];
+    },
   };
 }
 
 /**
  * Huber misfit: r^2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond,
- * so outliers pull with a bounded force delta instead of |r|.
+ * so outliers pull with a bounded force delta instead of |r|. Its curvature
+ * is w on the residuals within delta and 0 beyond (the weights of iteratively
+ * reweighted least squares' inner samples): exact but at |r| = delta, where the
+ * inner side's w is taken.
  */
 export function huber(delta: number, weights?: Float64Array): Misfit {
   if (!(delta > 0) || !Number.isFinite(delta)) throw new InputError("huber.delta", `expected a positive threshold, got ${delta}`);
@@ -63,6 +77,9 @@ export function huber(delta: number, weights?: Float64Array): Misfit {
         }
       }
       return v;
+    },
+    curvature(p, o, v, out) {
+      for (let i = 0; i < v.length; i++) out[i] = Math.abs(p[i] - o[i]) <= delta ? (weights === undefined ? 1 : weights[i]) * v[i] : 0;
     },
   };
 }

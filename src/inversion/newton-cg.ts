@@ -146,7 +146,9 @@ function steihaug(
 /** Minimizes f from x0 by trust-region Newton-CG: see the module documentation. */
 export function* newtonCG(f: Objective, x0: Float64Array, options: NewtonCGOptions = {}): Generator<NewtonCGEvent, NewtonCGResult> {
   const n = x0.length;
-  const rules = stoppingRules(options, { maxIterations: 200, evaluationsPerIteration: options.hessianVector === undefined ? n + 1 : 1 });
+  // A trial a step, plus the products' evaluations when they are differences; 2 with products
+  // leaves room for the start's evaluation (1 would stop a run one iteration short).
+  const rules = stoppingRules(options, { maxIterations: 200, evaluationsPerIteration: options.hessianVector === undefined ? n + 1 : 2 });
   const { gradientTolerance: gtol, maxIterations, maxEvaluations } = rules;
   const radius0 = option(options.radius, 1, "radius", "positive");
   const maxRadius = option(options.maxRadius, 1000 * radius0, "maxRadius", "positive");

@@ -6,7 +6,7 @@
  * illumination). Any optimizer then runs on z unchanged.
  */
 import { InputError } from "../core/errors.js";
-import type { Objective } from "./types.js";
+import type { HessianVectorProduct, Objective } from "./types.js";
 
 /** An objective in preconditioned variables z, with the maps between z and x. */
 export interface Preconditioned {
@@ -44,6 +44,20 @@ export function scaledObjective(f: Objective, scale: Float64Array): Objective {
     const v = f(x, gz);
     for (let i = 0; i < n; i++) gz[i] *= scale[i];
     return v;
+  };
+}
+
+/** Hessian-vector products in the variables z of x = scale * z: H_z v = scale * H_x (scale * v). */
+export function scaledHessianVector(hessianVector: HessianVectorProduct, scale: Float64Array): HessianVectorProduct {
+  const n = scale.length;
+  const x = new Float64Array(n), sv = new Float64Array(n);
+  return (z, v, out) => {
+    for (let i = 0; i < n; i++) {
+      x[i] = scale[i] * z[i];
+      sv[i] = scale[i] * v[i];
+    }
+    hessianVector(x, sv, out);
+    for (let i = 0; i < n; i++) out[i] *= scale[i];
   };
 }
 

@@ -10,6 +10,8 @@ export interface Regularizer {
   readonly name: string;
   /** Returns R(m) and writes dR/dm into `gradient`. */
   evaluate(m: Float64Array, gradient: Float64Array): number;
+  /** Writes the Hessian of R at m applied to `v`, (d^2 R / dm^2) v, into `out` (for Newton-CG's products). */
+  hessianVector?(m: Float64Array, v: Float64Array, out: Float64Array): void;
 }
 
 /** Tikhonov damping 0.5 |m - reference|^2. */
@@ -25,6 +27,7 @@ export function damping(reference?: Float64Array): Regularizer {
       }
       return v;
     },
+    hessianVector: (_m, v, out) => out.set(v),
   };
 }
 
@@ -33,40 +36,54 @@ export type DifferenceShape = number | readonly [number, number];
 
 /**
  * sum over neighbour differences d (along x: m_{i+1} - m_i within rows of nx;
- * on a grid also along y: m_{p+nx} - m_p) of rho(d), whose derivative is `slope(d)`.
+ * on a grid also along y: m_{p+nx} - m_p) of rho(d), whose derivative is
+ * `slope(d)` and second derivative `bend(d)`: the Hessian applied to v adds
+ * bend(d) (v_j - v_i) to j and takes it from i, pair by pair.
  */
-function differencePenalty(name: string, shape: DifferenceShape, rho: (d: number) => number, slope: (d: number) => number): Regularizer {
+function differencePenalty(name: string, shape: DifferenceShape, rho: (d: number) => number, slope: (d: number) => number, bend: (d: number) => number): Regularizer {
   const grid = typeof shape !== "number";
   const nx = grid ? shape[1] : shape;
   const ny = grid ? shape[0] : 0;
   if (!Number.isInteger(nx) || nx < (grid ? 1 : 2) || (grid && (!Number.isInteger(ny) || ny < 1 || nx * ny < 2))) {
     throw new InputError("shape", `expected a profile length (an integer >= 2) or a grid [ny, nx], got ${JSON.stringify(shape)}`);
   }
-  const pair = (m: Float64Array, g: Float64Array, i: number, j: number) => {
-    const d = m[j] - m[i];
-    const t = slope(d);
-    g[j] += t;
-    g[i] -= t;
-    return rho(d);
+  /** Calls `pair(i, j)` for every neighbour pair of a model of `size` values (rows first, then columns), summing what it returns. */
+  const sumPairs = (size: number, pair: (i: number, j: number) => number): number => {
+    if (grid && size !== nx * ny) throw new InputError(name, `expected ${nx * ny} model values (grid [${ny}, ${nx}]), got ${size}`);
+    let v = 0;
+    for (let s = 0; s < size; s += nx) {
+      for (let i = s; i < s + nx - 1; i++) v += pair(i, i + 1);
+    }
+    if (grid) for (let p = 0; p + nx < size; p++) v += pair(p, p + nx);
+    return v;
   };
   return {
     name,
     evaluate(m, g) {
-      if (grid && m.length !== nx * ny) throw new InputError(name, `expected ${nx * ny} model values (grid [${ny}, ${nx}]), got ${m.length}`);
       g.fill(0);
-      let v = 0;
-      for (let s = 0; s < m.length; s += nx) {
-        for (let i = s; i < s + nx - 1; i++) v += pair(m, g, i, i + 1);
-      }
-      if (grid) for (let p = 0; p + nx < m.length; p++) v += pair(m, g, p, p + nx);
-      return v;
+      return sumPairs(m.length, (i, j) => {
+        const d = m[j] - m[i];
+        const t = slope(d);
+        g[j] += t;
+        g[i] -= t;
+        return rho(d);
+      });
+    },
+    hessianVector(m, v, out) {
+      out.fill(0);
+      sumPairs(m.length, (i, j) => {
+        const t = bend(m[j] - m[i]) * (v[j] - v[i]);
+        out[j] += t;
+        out[i] -= t;
+        return 0;
+      });
     },
   };
 }
 
 /** Tikhonov smoothness 0.5 sum of squared neighbour differences (profiles of `shape` cells, or a grid). */
 export function smoothness(shape: DifferenceShape): Regularizer {
-  return differencePenalty("smoothness", shape, (d) => 0.5 * d * d, (d) => d);
+  return differencePenalty("smoothness", shape, (d) => 0.5 * d * d, (d) => d, () => 1);
 }
 
 /**
@@ -75,5 +92,5 @@ export function smoothness(shape: DifferenceShape): Regularizer {
  */
 export function totalVariation(shape: DifferenceShape, epsilon: number): Regularizer {
   if (!(epsilon > 0)) throw new InputError("totalVariation.epsilon", `expected a positive smoothing, got ${epsilon}`);
-  return differencePenalty("total-variation", shape, (d) => Math.sqrt(d * d + epsilon * epsilon), (d) => d / Math.sqrt(d * d + epsilon * epsilon));
+  return differencePenalty("total-variation", shape, (d) => Math.sqrt(d * d + epsilon * epsilon), (d) => d / Math.sqrt(d * d + epsilon * epsilon), (d) => epsilon * epsilon / (d * d + epsilon * epsilon) ** 1.5);
 }

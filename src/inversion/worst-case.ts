@@ -22,6 +22,9 @@
  *   there is 0, the minimum-norm subgradient (the subdifferential is the ball of radius eta). With
  *   `epsilon` > 0, rho is smoothed to sqrt(rho^2 + epsilon^2): smooth everywhere, gradient 0 at
  *   r = 0, and still an upper bound on the worst case (the smoothed rho is never smaller).
+ * - Its curvature in the data (for Gauss-Newton products) is the Hessian
+ *   (1 + eta / rho) I - eta r r^T / rho^3, positive definite (at least 1 along r); at rho = 0 the
+ *   identity, the limit of neither side but the one where the gradient's scale is 1 as well.
  */
 import { InputError } from "../core/errors.js";
 import type { Misfit } from "./misfit.js";
@@ -29,7 +32,9 @@ import type { Objective } from "./types.js";
 
 /** The worst-case value and the factor on the least-squares gradient, from L = 1/2 |r|^2. */
 export interface WorstCase {
-  /** 1/2 (rho + eta)^2, rho = sqrt(2 L + epsilon^2). */
+  /** sqrt(2 L + epsilon^2): |r|, smoothed by epsilon. */
+  rho: number;
+  /** 1/2 (rho + eta)^2. */
   value: number;
   /** d value / d L = 1 + eta / rho (1 where rho = 0: the residual, hence the gradient, is 0 there). */
   scale: number;
@@ -38,7 +43,7 @@ export interface WorstCase {
 /** The point function: lifts a least-squares value L = 1/2 |r|^2 to the worst case over |delta| <= eta. */
 export function worstCase(leastSquaresValue: number, eta: number, epsilon = 0): WorstCase {
   const rho = Math.sqrt(2 * leastSquaresValue + epsilon * epsilon);
-  return { value: 0.5 * (rho + eta) ** 2, scale: rho > 0 ? 1 + eta / rho : 1 };
+  return { rho, value: 0.5 * (rho + eta) ** 2, scale: rho > 0 ? 1 + eta / rho : 1 };
 }
 
 function checkBudget(eta: number, epsilon: number): void {
@@ -64,6 +69,17 @@ export function adversarial(eta: number, epsilon = 0): Misfit {
       const w = worstCase(l, eta, epsilon);
       for (let i = 0; i < p.length; i++) g[i] *= w.scale;
       return w.value;
+    },
+    curvature(p, o, v, out) {
+      let l = 0, rv = 0;
+      for (let i = 0; i < p.length; i++) {
+        const r = p[i] - o[i];
+        l += 0.5 * r * r;
+        rv += r * v[i];
+      }
+      const { rho, scale } = worstCase(l, eta, epsilon);
+      const along = rho > 0 ? (eta * rv) / rho ** 3 : 0;
+      for (let i = 0; i < p.length; i++) out[i] = scale * v[i] - along * (p[i] - o[i]);
     },
   };
 }

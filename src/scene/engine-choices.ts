@@ -5,25 +5,34 @@ import { adam } from "../inversion/adam.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
 import { heavyBall, nesterov } from "../inversion/momentum.js";
 import { newtonCG } from "../inversion/newton-cg.js";
-import type { OptimizerKind } from "./optimizer-kinds.js";
+import type { OptimizerEntry, OptimizerKind } from "./optimizer-kinds.js";
 import type { WeightedRegularizer } from "../inversion/objective.js";
 import { damping, smoothness, totalVariation, type DifferenceShape } from "../inversion/regularization.js";
 
-/**
- * The scene optimizers, each spending its iteration budget (gradient tolerance 0) and resumable:
- * the momentum methods backtrack their steps (momentum 0.9, restarts), Adam takes steps of 0.01
- * in the optimization variables, Newton-CG differences the gradient for its Hessian products (one
- * evaluation each, at most 10 per iteration).
- */
-export const OPTIMIZERS: Record<OptimizerKind, Optimizer> = {
-  lbfgs: (f, x0, maxIterations, resume) => lbfgs(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "nonlinear-cg": (f, x0, maxIterations, resume) => nonlinearCG(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "steepest-descent": (f, x0, maxIterations, resume) => steepestDescent(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "heavy-ball": (f, x0, maxIterations, resume) => heavyBall(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  nesterov: (f, x0, maxIterations, resume) => nesterov(f, x0, { maxIterations, gradientTolerance: 0, resume }),
-  adam: (f, x0, maxIterations, resume) => adam(f, x0, { step: 0.01, maxIterations, gradientTolerance: 0, resume }),
-  "newton-cg": (f, x0, maxIterations, resume) => newtonCG(f, x0, { cgIterations: 10, maxIterations, gradientTolerance: 0, resume }),
+/** Each scene optimizer made from the options of its entry (schema: optimizer-kinds.ts). */
+const OPTIMIZERS: Record<OptimizerKind, (entry: OptimizerEntry) => Optimizer> = {
+  lbfgs: () => ({ objective }, x0, maxIterations, resume) => lbfgs(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "nonlinear-cg": () => ({ objective }, x0, maxIterations, resume) => nonlinearCG(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "steepest-descent": () => ({ objective }, x0, maxIterations, resume) => steepestDescent(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "heavy-ball": ({ step, momentum }) => ({ objective }, x0, maxIterations, resume) => heavyBall(objective, x0, { step, momentum, maxIterations, gradientTolerance: 0, resume }),
+  nesterov: ({ step, momentum }) => ({ objective }, x0, maxIterations, resume) => nesterov(objective, x0, { step, momentum, maxIterations, gradientTolerance: 0, resume }),
+  adam: ({ step = 0.01 }) => ({ objective }, x0, maxIterations, resume) => adam(objective, x0, { step, maxIterations, gradientTolerance: 0, resume }),
+  "newton-cg": ({ radius, cgIterations = 10 }) => ({ objective, hessianVector }, x0, maxIterations, resume) =>
+    newtonCG(objective, x0, { hessianVector, radius, cgIterations, maxIterations, gradientTolerance: 0, resume }),
 };
+
+/**
+ * The optimizer of a scene's entry, spending each stage's iteration budget (gradient tolerance 0)
+ * and resumable. Unset options keep the choices scenes had before they could set them: the
+ * momentum methods backtrack their steps (momentum 0.9, restarts), Adam's step is 0.01 in the
+ * optimization variables (the engine's default 0.001), Newton-CG's radius 1 and at most 10 CG
+ * iterations a step (the engine's default: one a variable). Newton-CG takes the stage's
+ * Gauss-Newton products where it has them (see dataObjective) and differences the gradient for
+ * its products where not (one evaluation each).
+ */
+export function optimizerOf(entry: OptimizerEntry): Optimizer {
+  return OPTIMIZERS[entry.kind](entry);
+}
 
 /** A scene's regularization entry. */
 export interface RegularizationSpec {

@@ -77,7 +77,7 @@ export function boundedOptimizer(bounds: [number, number], param: Parametrizatio
   const ends = new Float64Array(2);
   param.toParameter(Float64Array.of(bounds[0], bounds[1]), ends);
   const lower = scale.map((v) => Math.min(ends[0], ends[1]) / v), upper = scale.map((v) => Math.max(ends[0], ends[1]) / v);
-  return (f, xStart, maxIterations, resume) => projectedLbfgs(f, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0, resume });
+  return ({ objective }, xStart, maxIterations, resume) => projectedLbfgs(objective, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0, resume });
 }
 
 /** Adds the scene's seeded noise to the observed traces (of nt samples), in place: Gaussian, and strong on a few chosen traces. */

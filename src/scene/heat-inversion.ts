@@ -27,7 +27,7 @@ import type { HeatInversionScene } from "./heat-schema.js";
 import type { InversionProblem, OutputArray } from "./inversion-problem.js";
 import { relativeError, runInversion, type InversionSummary } from "./run-inversion.js";
 import { inclusionFigures, type InclusionFigure } from "./inclusion-figures.js";
-import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
+import { optimizerOf, regularizersOf } from "./engine-choices.js";
 import { silentProgress, type Progress } from "./progress.js";
 
 
@@ -134,7 +134,7 @@ export function heatInversionProblem(scene: HeatInversionScene): InversionProble
   const termNames = [misfit.name, ...regularization.map((r) => r.term.name)];
   const x0 = new Float64Array(start.length);
   param.toParameter(start, x0);
-  const optimizer = OPTIMIZERS[scene.optimizer.kind];
+  const optimizer = optimizerOf(scene.optimizer);
   const dataAxes = [{ name: "sensor" }, { name: "t", units: "s", start: 0, step: dt }];
   const data = (role: ArrayMeta["role"], description?: string) => ({ units: "K", axes: dataAxes, role, ...(description === undefined ? {} : { description }) });
   return {
@@ -185,7 +185,7 @@ function lCurve(
   progress.start(weights.length, "L-curve");
   weights.forEach((w, i) => {
     const obj = objectiveWith(w);
-    const r = run(optimizer(obj.objective, x0, iterations));
+    const r = run(optimizer(obj, x0, iterations));
     obj.objective(r.x, new Float64Array(r.x.length));
     const m = new Float64Array(r.x.length);
     param.toModel(r.x, m);

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
-import { OPTIMIZER_KINDS } from "./optimizer-kinds.js";
+import { optimizerEntry } from "./optimizer-kinds.js";
 import { adversarialMisfit } from "./wave-fields.js";
 
 const positive = z.number().positive().finite();
@@ -88,7 +88,7 @@ export const HeatInversionScene = z
       .array(z.object({ kind: z.enum(["damping", "smoothness", "total-variation"]), weight: z.number().min(0).finite(), epsilon: positive.optional().describe("total-variation smoothing") }).strict())
       .max(LIMITS.regularizers)
       .default([]),
-    optimizer: z.object({ kind: z.enum(OPTIMIZER_KINDS).default("lbfgs"), iterations: z.number().int().min(1).max(LIMITS.iterations) }).strict(),
+    optimizer: optimizerEntry(),
     lCurve: z
       .object({ weights: z.array(z.number().min(0).finite()).min(2).max(LIMITS.stages).describe("weights of regularization[0], one inversion each") })
       .strict()

@@ -11,7 +11,7 @@ import { field, flatten } from "../core/arrays.js";
 import { InputError } from "../core/errors.js";
 import { blockParametrization, gradientSimilarity, jointObjective } from "../inversion/joint.js";
 import type { DataObjective } from "../inversion/objective.js";
-import { OPTIMIZERS } from "./engine-choices.js";
+import { optimizerOf } from "./engine-choices.js";
 import { checkSceneMemory } from "./estimate.js";
 import { heatInversionProblem } from "./heat-inversion.js";
 import type { InversionProblem, OutputArray } from "./inversion-problem.js";
@@ -53,6 +53,7 @@ export function jointInversionProblem(scene: JointInversionScene, warn: (m: stri
     const joint = jointObjective(blocks, [coupling]);
     return {
       objective: joint.objective,
+      hessianVector: joint.hessianVector,
       terms: joint.terms,
       toModel: (x) => {
         const m = new Float64Array(2 * n);
@@ -79,7 +80,7 @@ export function jointInversionProblem(scene: JointInversionScene, warn: (m: stri
     truth: stack(wave.truth!, heat.truth!),
     start: stack(wave.start, heat.start),
     parametrization: param,
-    optimizer: OPTIMIZERS[scene.optimizer.kind],
+    optimizer: optimizerOf(scene.optimizer),
     termNames,
     stages: [{ label: "joint", iterations: scene.optimizer.iterations, objective }],
     // The blocks' relative errors combined (root mean square): each is free of units, while one

@@ -13,7 +13,7 @@ import { NonFiniteError } from "../core/errors.js";
 import { continuation } from "../inversion/continuation.js";
 import { run } from "../inversion/descent.js";
 import type { DataObjective } from "../inversion/objective.js";
-import { scaledObjective } from "../inversion/precondition.js";
+import { scaledHessianVector, scaledObjective } from "../inversion/precondition.js";
 import { RunWriter, type ArrayMeta } from "../run/folder.js";
 import type { InversionProblem, OutputArray } from "./inversion-problem.js";
 import { silentProgress, type Progress } from "./progress.js";
@@ -162,12 +162,16 @@ function runProblem<R extends object>(problem: InversionProblem<R>, scene: Scene
         problem.stages, (stage) => {
           current = stage.objective();
           const f = scaledObjective(current.objective, scale);
-          return (z, g) => {
-            const v = f(z, g);
-            last.z.set(z);
-            last.g.set(g);
-            last.terms = termNames.map((t) => current!.terms[t]);
-            return v;
+          const hessianVector = current.hessianVector;
+          return {
+            objective: (z, g) => {
+              const v = f(z, g);
+              last.z.set(z);
+              last.g.set(g);
+              last.terms = termNames.map((t) => current!.terms[t]);
+              return v;
+            },
+            hessianVector: hessianVector === undefined ? undefined : scaledHessianVector(hessianVector, scale),
           };
         }, z0, problem.optimizer, from?.state,
       ),

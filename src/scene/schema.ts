@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
-import { OPTIMIZER_KINDS } from "./optimizer-kinds.js";
+import { optimizerEntry } from "./optimizer-kinds.js";
 import { HeatInversionScene } from "./heat-schema.js";
 import { SensorDesignScene } from "./design-schema.js";
 import { BasinHoppingScene, CalibrationScene, ConformerSearchScene } from "./molecular-schema.js";
@@ -135,7 +135,7 @@ export const JointInversionScene = z
         weight: z.number().min(0).finite(),
       })
       .strict(),
-    optimizer: z.object({ kind: z.enum(OPTIMIZER_KINDS).default("lbfgs"), iterations: z.number().int().min(1).max(LIMITS.iterations) }).strict(),
+    optimizer: optimizerEntry(),
   })
   .strict();
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { LIMITS } from "./limits.js";
-import { OPTIMIZER_KINDS } from "./optimizer-kinds.js";
+import { optimizerEntry } from "./optimizer-kinds.js";
 
 export const positive = z.number().positive().finite();
 
@@ -87,12 +87,7 @@ export const inversionFields = {
     )
     .max(LIMITS.regularizers)
     .default([]),
-  optimizer: z
-    .object({
-      kind: z.enum(OPTIMIZER_KINDS).default("lbfgs"),
-      iterations: z.number().int().min(1).max(LIMITS.iterations).describe("iterations per band"),
-    })
-    .strict(),
+  optimizer: optimizerEntry("iterations per band"),
   preconditioning: z
     .object({
       kind: z.literal("illumination"),

@@ -24,7 +24,7 @@ import { waveConfigOf } from "./wave-forward.js";
 import type { InversionProblem } from "./inversion-problem.js";
 import { runInversion, type InversionSummary } from "./run-inversion.js";
 import type { Progress } from "./progress.js";
-import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
+import { optimizerOf, regularizersOf } from "./engine-choices.js";
 
 /**
  * The problem of the scene, everything checked (stability and dispersion once for the scene).
@@ -80,7 +80,7 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
   // optimizer (and its saved state) works in z and every band shares the same z.
   const illumination = scene.preconditioning === undefined ? null : flatten(sim.illumination(field(start, [nx]), { receiverSide: scene.preconditioning.receiverSide }));
   const scale = illumination === null ? new Float64Array(nx).fill(1) : preconditionerScale(parameterHessian(illumination, start, x0, param), scene.preconditioning!.waterLevel);
-  const optimizer = bounds === null ? OPTIMIZERS[scene.optimizer.kind] : boundedOptimizer(bounds, param, scale);
+  const optimizer = bounds === null ? optimizerOf(scene.optimizer) : boundedOptimizer(bounds, param, scale);
   const xAxis = { name: "x", units: "m", start: origin, step: dx };
   const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
   return {

@@ -18,7 +18,7 @@ import { lowPass } from "../wave/filter.js";
 import { checkVelocityRange2D, type Point2D, type Wave2DConfig } from "../wave/grid2d.js";
 import { WaveSimulator2D } from "../wave/simulator2d.js";
 import { ricker } from "../wave/wavelet.js";
-import { OPTIMIZERS, regularizersOf } from "./engine-choices.js";
+import { optimizerOf, regularizersOf } from "./engine-choices.js";
 import { checkSceneMemory, finalWavefieldEvery, framesKept } from "./estimate.js";
 import { PARAMETRIZATIONS, addNoise, boundedOptimizer, sceneMisfitOf, parameterHessian, velocityBounds } from "./fwi-parts.js";
 import type { InversionProblem } from "./inversion-problem.js";
@@ -152,7 +152,7 @@ export function wave2DInversionProblem(scene: Wave2DInversionScene, warnTo: (m: 
     const taper = pointTaper(g, config.shots.flatMap((s) => [s.source, ...s.receivers]), scene.taper.radius);
     for (let i = 0; i < cells; i++) scale[i] *= Math.max(taper[i], TAPER_FLOOR);
   }
-  const optimizer: Optimizer = bounds === null ? OPTIMIZERS[scene.optimizer.kind] : boundedOptimizer(bounds, param, scale);
+  const optimizer: Optimizer = bounds === null ? optimizerOf(scene.optimizer) : boundedOptimizer(bounds, param, scale);
   const axes = [{ name: "z", units: "m", start: g.z0, step: g.dz }, { name: "x", units: "m", start: g.x0, step: g.dx }];
   const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
   const shotKept = scene.output.wavefieldShot ?? Math.floor(dataShape[0] / 2);
