@@ -18,6 +18,8 @@ import { run } from "../src/inversion/descent.js";
 import { readRun } from "../src/run/folder.js";
 import { heatInversionProblem, runHeatInversion } from "../src/scene/heat-inversion.js";
 import type { HeatInversionScene } from "../src/scene/heat-schema.js";
+import type { WaveInversionScene } from "../src/scene/schema.js";
+import { runWaveInversion, waveInversionProblem } from "../src/scene/wave-inversion.js";
 import { loadScene, parseScene, parseSceneText } from "../src/scene/load.js";
 import type { OptimizerEntry, OptimizerKind } from "../src/scene/optimizer-kinds.js";
 import { optimizerOf } from "../src/scene/engine-choices.js";
@@ -147,5 +149,36 @@ describe("the options of a scene's optimizer", () => {
     expect(refused({ kind: "adam", iterations: 4, momentum: 0.5 })).toThrow("optimizer.momentum: is an option of heavy-ball or nesterov, not of adam: remove it");
     // One line each.
     expect(refused({ kind: "adam", iterations: 4, step: -1 })).not.toThrow(/\n/);
+  });
+});
+
+describe("bounds with the scene's optimizer", () => {
+  /** reflection-fwi.json cut to 4 iterations on 1,500 steps, bounded to its start's (and truth's) range, 2,000-3,200 m/s, or unbounded. */
+  function bounded(kind: OptimizerKind, options: Omit<OptimizerEntry, "kind" | "iterations"> = {}, bounds = true): WaveInversionScene {
+    const s = loadScene("scenes/reflection-fwi.json");
+    if (s.kind !== "wave-inversion") throw new Error("expected a wave scene");
+    const { bounds: _, ...rest } = s;
+    return { ...rest, time: { ...s.time, nt: 1500 }, ...(bounds ? { bounds: { velocity: [2000, 3200] as [number, number] } } : {}), optimizer: { kind, iterations: 4, ...options } };
+  }
+  const modelsOf = (s: WaveInversionScene) => {
+    const dir = mkdtempSync(join(tmpdir(), `scene-bounded-${s.optimizer.kind}-`));
+    runWaveInversion(s, dir);
+    return flatten(readRun(dir).load("models"));
+  };
+
+  test.each([["adam", { step: 0.05 }], ["heavy-ball", {}], ["nesterov", {}], ["lbfgs", {}]] as const)("%s: unbounded, its models leave 2,000-3,200 m/s; bounded, every model stays inside", (kind, options) => {
+    const free = modelsOf(bounded(kind, options, false));
+    expect(free.some((v) => v < 1999 || v > 3201)).toBe(true);
+    // Projection clamps in the optimization variables (log velocity): back in m/s the bounds hold to round-off.
+    for (const v of modelsOf(bounded(kind, options))) {
+      expect(v).toBeGreaterThanOrEqual(2000 * (1 - 1e-12));
+      expect(v).toBeLessThanOrEqual(3200 * (1 + 1e-12));
+    }
+  });
+
+  test("kinds that cannot keep bounds are refused, naming optimizer.kind", () => {
+    for (const kind of ["newton-cg", "nonlinear-cg", "steepest-descent"] as const) {
+      expect(() => waveInversionProblem(bounded(kind))).toThrow(new RegExp(`^optimizer\\.kind: "${kind}" does not keep bounds: choose "lbfgs", "heavy-ball", "nesterov", "adam"`));
+    }
   });
 });

@@ -5,21 +5,30 @@ import { adam } from "../inversion/adam.js";
 import { lbfgs, nonlinearCG, steepestDescent } from "../inversion/methods.js";
 import { heavyBall, nesterov } from "../inversion/momentum.js";
 import { newtonCG } from "../inversion/newton-cg.js";
+import { projectedLbfgs, type Bounds } from "../inversion/projected.js";
 import type { OptimizerEntry, OptimizerKind } from "./optimizer-kinds.js";
 import type { WeightedRegularizer } from "../inversion/objective.js";
 import { damping, smoothness, totalVariation, type DifferenceShape } from "../inversion/regularization.js";
 
-/** Each scene optimizer made from the options of its entry (schema: optimizer-kinds.ts). */
-const OPTIMIZERS: Record<OptimizerKind, (entry: OptimizerEntry) => Optimizer> = {
-  lbfgs: () => ({ objective }, x0, maxIterations, resume) => lbfgs(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "nonlinear-cg": () => ({ objective }, x0, maxIterations, resume) => nonlinearCG(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "steepest-descent": () => ({ objective }, x0, maxIterations, resume) => steepestDescent(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "heavy-ball": ({ step, momentum }) => ({ objective }, x0, maxIterations, resume) => heavyBall(objective, x0, { step, momentum, maxIterations, gradientTolerance: 0, resume }),
-  nesterov: ({ step, momentum }) => ({ objective }, x0, maxIterations, resume) => nesterov(objective, x0, { step, momentum, maxIterations, gradientTolerance: 0, resume }),
-  adam: ({ step = 0.01 }) => ({ objective }, x0, maxIterations, resume) => adam(objective, x0, { step, maxIterations, gradientTolerance: 0, resume }),
-  "newton-cg": ({ radius, cgIterations = 10 }) => ({ objective, hessianVector }, x0, maxIterations, resume) =>
+/**
+ * Each scene optimizer made from the options of its entry (schema: optimizer-kinds.ts) and, for
+ * the kinds that keep them by projection, box bounds (L-BFGS then runs as projected L-BFGS);
+ * null marks the kinds that cannot keep bounds.
+ */
+const OPTIMIZERS: Record<OptimizerKind, (entry: OptimizerEntry, bounds?: Bounds) => Optimizer | null> = {
+  lbfgs: (_, bounds) => ({ objective }, x0, maxIterations, resume) =>
+    bounds === undefined ? lbfgs(objective, x0, { maxIterations, gradientTolerance: 0, resume }) : projectedLbfgs(objective, x0, bounds, { maxIterations, gradientTolerance: 0, resume }),
+  "nonlinear-cg": (_, bounds) => bounds !== undefined ? null : ({ objective }, x0, maxIterations, resume) => nonlinearCG(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "steepest-descent": (_, bounds) => bounds !== undefined ? null : ({ objective }, x0, maxIterations, resume) => steepestDescent(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "heavy-ball": ({ step, momentum }, bounds) => ({ objective }, x0, maxIterations, resume) => heavyBall(objective, x0, { step, momentum, bounds, maxIterations, gradientTolerance: 0, resume }),
+  nesterov: ({ step, momentum }, bounds) => ({ objective }, x0, maxIterations, resume) => nesterov(objective, x0, { step, momentum, bounds, maxIterations, gradientTolerance: 0, resume }),
+  adam: ({ step = 0.01 }, bounds) => ({ objective }, x0, maxIterations, resume) => adam(objective, x0, { step, bounds, maxIterations, gradientTolerance: 0, resume }),
+  "newton-cg": ({ radius, cgIterations = 10 }, bounds) => bounds !== undefined ? null : ({ objective, hessianVector }, x0, maxIterations, resume) =>
     newtonCG(objective, x0, { hessianVector, radius, cgIterations, maxIterations, gradientTolerance: 0, resume }),
 };
+
+/** The kinds that keep bounds, for the message refusing the others. */
+const BOUNDED_KINDS = ["lbfgs", "heavy-ball", "nesterov", "adam"] as const;
 
 /**
  * The optimizer of a scene's entry, spending each stage's iteration budget (gradient tolerance 0)
@@ -28,10 +37,16 @@ const OPTIMIZERS: Record<OptimizerKind, (entry: OptimizerEntry) => Optimizer> = 
  * optimization variables (the engine's default 0.001), Newton-CG's radius 1 and at most 10 CG
  * iterations a step (the engine's default: one a variable). Newton-CG takes the stage's
  * Gauss-Newton products where it has them (see dataObjective) and differences the gradient for
- * its products where not (one evaluation each).
+ * its products where not (one evaluation each). With `bounds` (in the optimizer's variables),
+ * L-BFGS runs projected and the momentum methods and Adam project their steps; the other kinds
+ * are refused, naming optimizer.kind.
  */
-export function optimizerOf(entry: OptimizerEntry): Optimizer {
-  return OPTIMIZERS[entry.kind](entry);
+export function optimizerOf(entry: OptimizerEntry, bounds?: Bounds): Optimizer {
+  const optimizer = OPTIMIZERS[entry.kind](entry, bounds);
+  if (optimizer === null) {
+    throw new InputError("optimizer.kind", `"${entry.kind}" does not keep bounds: choose ${BOUNDED_KINDS.map((k) => `"${k}"`).join(", ")} (each keeps them by projection), or remove the bounds`);
+  }
+  return optimizer;
 }
 
 /** A scene's regularization entry. */

@@ -7,11 +7,12 @@ import { InputError } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import type { Optimizer } from "../inversion/continuation.js";
 import { identity, logarithm, slowness, squaredSlowness, type Parametrization } from "../inversion/parametrization.js";
-import { projectedLbfgs } from "../inversion/projected.js";
 import type { Misfit } from "../inversion/misfit.js";
 import type { Objective } from "../inversion/types.js";
 import { adversarial, adversarialObjective } from "../inversion/worst-case.js";
 import { misfitOf, type MisfitSpec } from "../parallel/shot-term.js";
+import { optimizerOf } from "./engine-choices.js";
+import type { OptimizerEntry } from "./optimizer-kinds.js";
 import type { WaveInversionScene } from "./schema.js";
 
 export const PARAMETRIZATIONS: Record<WaveInversionScene["parametrization"], Parametrization> = {
@@ -69,15 +70,16 @@ export function velocityBounds(bounds: WaveInversionScene["bounds"], start: Floa
 }
 
 /**
- * Projected L-BFGS keeping the velocity in `bounds`: bounds on the velocity become bounds on the
- * optimization variables (the parametrizations are monotone), scaled cell by cell into the
+ * The scene's optimizer keeping the velocity in `bounds` (see optimizerOf: projected L-BFGS, or
+ * the momentum methods and Adam projecting their steps): bounds on the velocity become bounds on
+ * the optimization variables (the parametrizations are monotone), scaled cell by cell into the
  * preconditioned variables z = x / scale.
  */
-export function boundedOptimizer(bounds: [number, number], param: Parametrization, scale: Float64Array): Optimizer {
+export function boundedOptimizer(entry: OptimizerEntry, bounds: [number, number], param: Parametrization, scale: Float64Array): Optimizer {
   const ends = new Float64Array(2);
   param.toParameter(Float64Array.of(bounds[0], bounds[1]), ends);
   const lower = scale.map((v) => Math.min(ends[0], ends[1]) / v), upper = scale.map((v) => Math.max(ends[0], ends[1]) / v);
-  return ({ objective }, xStart, maxIterations, resume) => projectedLbfgs(objective, xStart, { lower, upper }, { maxIterations, gradientTolerance: 0, resume });
+  return optimizerOf(entry, { lower, upper });
 }
 
 /** Adds the scene's seeded noise to the observed traces (of nt samples), in place: Gaussian, and strong on a few chosen traces. */

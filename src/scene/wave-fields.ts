@@ -74,7 +74,7 @@ export const inversionFields = {
     .object({ velocity: z.tuple([positive, positive]).describe("[vmin, vmax] (m/s)") })
     .strict()
     .optional()
-    .describe("box bounds on the velocity, kept by projection (projected L-BFGS; the optimizer's kind is then ignored)"),
+    .describe("box bounds on the velocity, kept by projection: lbfgs runs as projected L-BFGS, heavy-ball, nesterov and adam project their steps; other kinds are refused"),
   regularization: z
     .array(
       z

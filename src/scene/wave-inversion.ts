@@ -80,7 +80,7 @@ export function waveInversionProblem(scene: WaveInversionScene, warnTo: (m: stri
   // optimizer (and its saved state) works in z and every band shares the same z.
   const illumination = scene.preconditioning === undefined ? null : flatten(sim.illumination(field(start, [nx]), { receiverSide: scene.preconditioning.receiverSide }));
   const scale = illumination === null ? new Float64Array(nx).fill(1) : preconditionerScale(parameterHessian(illumination, start, x0, param), scene.preconditioning!.waterLevel);
-  const optimizer = bounds === null ? optimizerOf(scene.optimizer) : boundedOptimizer(bounds, param, scale);
+  const optimizer = bounds === null ? optimizerOf(scene.optimizer) : boundedOptimizer(scene.optimizer, bounds, param, scale);
   const xAxis = { name: "x", units: "m", start: origin, step: dx };
   const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
   return {

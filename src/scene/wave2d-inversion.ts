@@ -152,7 +152,7 @@ export function wave2DInversionProblem(scene: Wave2DInversionScene, warnTo: (m: 
     const taper = pointTaper(g, config.shots.flatMap((s) => [s.source, ...s.receivers]), scene.taper.radius);
     for (let i = 0; i < cells; i++) scale[i] *= Math.max(taper[i], TAPER_FLOOR);
   }
-  const optimizer: Optimizer = bounds === null ? optimizerOf(scene.optimizer) : boundedOptimizer(bounds, param, scale);
+  const optimizer: Optimizer = bounds === null ? optimizerOf(scene.optimizer) : boundedOptimizer(scene.optimizer, bounds, param, scale);
   const axes = [{ name: "z", units: "m", start: g.z0, step: g.dz }, { name: "x", units: "m", start: g.x0, step: g.dx }];
   const dataAxes = [{ name: "shot" }, { name: "receiver" }, { name: "t", units: "s", start: 0, step: dt }];
   const shotKept = scene.output.wavefieldShot ?? Math.floor(dataShape[0] / 2);
