@@ -32,6 +32,17 @@ describe("the wave2d-standard problem of ../shared/bench/wave2d_ref.c", () => {
     for (const r of [0, 1, 250, 499]) onCell(lay.receivers[0][r], cell(r, 10));
   });
 
+  test("with the default 20-cell C-PML the grid is the same 600 x 300 cells, the source and receivers on the same cells, the band's cells the C's clamped velocities", () => {
+    const wide = wave2DSimulator(10, "float64", { mode: "full" }).layout, narrow = wave2DSimulator(10, "float64", { mode: "full" }, 1, 20).layout;
+    expect([narrow.nx, narrow.nz, narrow.sx, narrow.sz]).toEqual([560, 260, wide.sx, wide.sz]);
+    expect([...narrow.sources[0].index]).toEqual([...wide.sources[0].index]);
+    for (const r of [0, 1, 250, 499]) expect([...narrow.receivers[0][r].index]).toEqual([...wide.receivers[0][r].index]);
+    const c = wave2DVelocity(), cn = wave2DVelocity(20), at = (ix: number, iz: number) => cn[iz * 560 + ix];
+    expect(at(30 + 250, 30 + 100)).toBe(c[100 * 500 + 250]); // the lens's centre, 30 cells in
+    expect([at(0, 0), at(559, 0), at(0, 259), at(559, 259)]).toEqual([c[0], c[499], c[199 * 500], c[199 * 500 + 499]]); // corners: clamped
+    expect(at(100, 10)).toBe(c[70]); // in the band above the interior: its top row's velocity
+  });
+
   test("float64 full storage of the gradient's steps fits an arena", () => {
     const steps = gradientSteps2D(), cells = 608 * 308;
     expect(steps).toBe(nt2D <= 1300 ? nt2D : 1300);

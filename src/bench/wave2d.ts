@@ -10,6 +10,8 @@
  * 8 Hz Ricker at interior cell (x 100, z 10), 500 receivers at z 10. Our model cell (ix, iz) is
  * at (ix dx, iz dz), the C's interior cell (j, l) = (ix, iz), so sources and receivers fall on
  * the same cells. Throughput counts cells as the C counts them: 600 x 300 = 180,000 a step.
+ * Forward lines with `pml_cells` run the same cells and velocities with C-PML layers of the
+ * simulator's default width (20 cells, which scenes use), the rest of the C's band model cells.
  *
  * Full storage of 2,000 float64 steps (3.0 GB) does not fit an arena (2 GiB, MAX_ARENA_BYTES):
  * every gradient (ours in both precisions, full storage and checkpointing, and the C's, whose
@@ -52,35 +54,52 @@ export function gradientSteps2D(): number {
   return fit >= nt2D ? nt2D : Math.floor(fit / 100) * 100;
 }
 
-/** The velocity of wave2d_ref.c's make_model on the interior cells, shape [nz, nx] (m/s). */
-export function wave2DVelocity(): Float64Array {
-  const c = new Float64Array(NX * NZ);
-  for (let l = 0; l < NZ; l++) {
-    for (let j = 0; j < NX; j++) {
+/**
+ * The velocity of wave2d_ref.c's make_model (m/s) on our model cells, shape [nz, nx]: with C-PML
+ * layers of `pml` cells (NB, the C's band, by default) the model takes the NB - pml cells of the
+ * band inside them, where make_model clamps into its interior as here, so that the 600 x 300
+ * cells carry the C's velocities whatever the layers' width.
+ */
+export function wave2DVelocity(pml = NB): Float64Array {
+  const pad = NB - pml, nx = NX + 2 * pad, nz = NZ + 2 * pad;
+  const c = new Float64Array(nx * nz);
+  for (let iz = 0; iz < nz; iz++) {
+    for (let ix = 0; ix < nx; ix++) {
+      const j = Math.min(Math.max(ix - pad, 0), NX - 1), l = Math.min(Math.max(iz - pad, 0), NZ - 1);
       const r = Math.hypot(j - 250, l - 100) / 40;
-      c[l * NX + j] = 1500 + 625 * Math.floor(l / 40) - (r < 1 ? 500 * Math.cos((Math.PI * r) / 2) ** 2 : 0);
+      c[iz * nx + ix] = 1500 + 625 * Math.floor(l / 40) - (r < 1 ? 500 * Math.cos((Math.PI * r) / 2) ** 2 : 0);
     }
   }
   return c;
 }
 
-/** The wave2d-standard simulator of `nt` steps (each shot on `threads` threads). */
-export function wave2DSimulator(nt: number, precision: Precision, storage: Storage, threads = 1): WaveSimulator2D {
+/**
+ * The wave2d-standard simulator of `nt` steps (each shot on `threads` threads), with C-PML layers
+ * `pml` cells wide (default NB, the C's sponge band; narrower, the rest of the band is model
+ * cells, the grid still 600 x 300 cells and the source and receivers on the C's cells).
+ */
+export function wave2DSimulator(nt: number, precision: Precision, storage: Storage, threads = 1, pml = NB): WaveSimulator2D {
+  const pad = NB - pml;
   return new WaveSimulator2D({
-    nx: NX, nz: NZ, dx: DX, dz: DX, dt: DT, nt, order: 8, top: "absorbing", pml: { width: NB, velocity: 4000 },
+    nx: NX + 2 * pad, nz: NZ + 2 * pad, dx: DX, dz: DX, dt: DT, nt, order: 8, top: "absorbing", pml: { width: pml, velocity: 4000 },
     storage, precision, threads, warn: () => {},
     shots: [{
-      source: { x: 100 * DX, z: 10 * DX }, wavelet: ricker(F0, nt, DT, 1 / F0),
-      receivers: Array.from({ length: NX }, (_, j) => ({ x: j * DX, z: 10 * DX })),
+      source: { x: (100 + pad) * DX, z: (10 + pad) * DX }, wavelet: ricker(F0, nt, DT, 1 / F0),
+      receivers: Array.from({ length: NX }, (_, j) => ({ x: (j + pad) * DX, z: (10 + pad) * DX })),
     }],
   });
 }
+
+/** The C-PML width of the narrow-layer forward lines: the simulator's default (pml.width), which scenes use. */
+export const DEFAULT_PML_2D = 20;
 
 /** Best forward and full-storage gradient throughputs (Mcell/s, cells counted as the C counts them) and gradient seconds per step over forward's. */
 export interface Wave2DTimes {
   backend: BackendName;
   precision: Precision;
   forwardMcells: number;
+  /** The forward with the default C-PML width (DEFAULT_PML_2D) on the same cells. */
+  forwardNarrowMcells: number;
   gradientMcells: number;
   gradientOverForward: number;
 }
@@ -131,11 +150,17 @@ export async function benchWave2D(): Promise<Wave2DTimes[]> {
       }
       const sim = wave2DSimulator(nt, precision, { mode: "full" });
       const s = await timed(() => sim.forward(velocity));
-      const entry: Wave2DTimes = { backend, precision, forwardMcells: mcells(nt, s), gradientMcells: NaN, gradientOverForward: NaN };
+      const entry: Wave2DTimes = { backend, precision, forwardMcells: mcells(nt, s), forwardNarrowMcells: NaN, gradientMcells: NaN, gradientOverForward: NaN };
       times.push(entry);
       forwardPerStep.set(entry, s / nt);
       const cells = sim.layout.sx * sim.layout.sz;
       emit({ ...line, run: "forward", cells: CELLS_2D, steps: nt, seconds: +s.toFixed(4), mcells_per_s: entry.forwardMcells, memory_bytes: totalBytes(wave2DMemory(cells, nt, NX, precision)), peak_rss_bytes: peakRss() });
+      // The same 600 x 300 cells and velocities with the default C-PML width: 560 x 260 model cells.
+      const narrow = wave2DSimulator(nt, precision, { mode: "full" }, 1, DEFAULT_PML_2D);
+      const velocityNarrow = field(wave2DVelocity(DEFAULT_PML_2D), [narrow.layout.nz, narrow.layout.nx]);
+      const sn = await timed(() => narrow.forward(velocityNarrow));
+      entry.forwardNarrowMcells = mcells(nt, sn);
+      emit({ ...line, run: "forward", pml_cells: DEFAULT_PML_2D, pml_note: `C-PML ${DEFAULT_PML_2D} cells wide (the default), the other ${NB - DEFAULT_PML_2D} cells of the C's absorbing band model cells`, cells: CELLS_2D, steps: nt, seconds: +sn.toFixed(4), mcells_per_s: entry.forwardNarrowMcells });
     }
   }
   for (const entry of times) {
@@ -195,6 +220,7 @@ export function emitWave2DRatios(ref: Record<string, number | string>, times: re
     emit({
       problem: PROBLEM, backend: t.backend, precision: t.precision, ratio_to: `c-${ref.build}-float64`,
       forward_throughput_ratio: +(t.forwardMcells / (ref.forward_mcells as number)).toFixed(3),
+      [`forward_pml${DEFAULT_PML_2D}_throughput_ratio`]: +(t.forwardNarrowMcells / (ref.forward_mcells as number)).toFixed(3),
       gradient_throughput_ratio: +(t.gradientMcells / (ref.gradient_mcells as number)).toFixed(3),
       ...targets,
       gradient_over_forward: t.gradientOverForward, c_gradient_over_forward: ref.gradient_over_forward,
