@@ -70,57 +70,40 @@ INLINE void FN(row2d)(const real *restrict u, real *restrict un, const real *res
  * case is a fifth of the time, the C-PML rows and columns (and their psi sweeps) three quarters,
  * and the loops are bound by loads and memory, not by arithmetic. */
 
-/* row2d's eight cases, each a loop of its own (named by store, px, pz). */
-#define ROW2D_PARAMS                                                                                                  \
-  const real *restrict u, real *restrict un, const real *restrict m, real *restrict w, const real *restrict psix,    \
-      real *restrict zetax, const real *restrict ax, const real *restrict bx, const real *restrict psiz,             \
-      real *restrict zetaz, real az, real bz, ptrdiff_t start, ptrdiff_t end, ptrdiff_t sx, real idx2, real idz2,     \
-      real c0, real c1, real c2, real c3, real c4, real d1, real d2, real d3, real d4
-#define ROW2D_ARGS \
-  u, un, m, w, psix, zetax, ax, bx, psiz, zetaz, az, bz, start, end, sx, idx2, idz2, c0, c1, c2, c3, c4, d1, d2, d3, d4
-#define ROW2D_CASE(store, px, pz) \
-  LOOP void FN(row2d_##store##px##pz)(ROW2D_PARAMS) { FN(row2d)(ROW2D_ARGS, store, px, pz); }
-ROW2D_CASE(0, 0, 0)
-ROW2D_CASE(0, 0, 1)
-ROW2D_CASE(0, 1, 0)
-ROW2D_CASE(0, 1, 1)
-ROW2D_CASE(1, 0, 0)
-ROW2D_CASE(1, 0, 1)
-ROW2D_CASE(1, 1, 0)
-ROW2D_CASE(1, 1, 1)
-#undef ROW2D_CASE
-
-/* Columns [start, end) of row r (at cell `row`) by the case of row2d they need. */
-INLINE void FN(span2d)(const FN(gs_sweep2d) *s, const real *u, real *un, real *w, ptrdiff_t r,
-                       ptrdiff_t start, ptrdiff_t end, int px, int pz) {
-  if (start >= end) return;
-  const ptrdiff_t row = r * s->sx;
-  real *const wr = w == NULL ? NULL : w + row;
-#define ROW2D_CALL(store, px, pz)                                                                                     \
-  FN(row2d_##store##px##pz)(u + row, un + row, s->m + row, wr, s->psix + row, s->zetax + row, s->ax, s->bx, \
-                            s->psiz + row, s->zetaz + row, s->az[r], s->bz[r], start, end, s->sx, s->idx2, s->idz2,    \
-                            WEIGHTS_C(s), WEIGHTS_D(s))
-  /* a switch, not a table of functions: the WebAssembly module may own no data */
-  switch ((w != NULL) * 4 + px * 2 + pz) {
-    case 0: ROW2D_CALL(0, 0, 0); break;
-    case 1: ROW2D_CALL(0, 0, 1); break;
-    case 2: ROW2D_CALL(0, 1, 0); break;
-    case 3: ROW2D_CALL(0, 1, 1); break;
-    case 4: ROW2D_CALL(1, 0, 0); break;
-    case 5: ROW2D_CALL(1, 0, 1); break;
-    case 6: ROW2D_CALL(1, 1, 0); break;
-    default: ROW2D_CALL(1, 1, 1); break;
-  }
-#undef ROW2D_CALL
-}
-#undef ROW2D_PARAMS
-#undef ROW2D_ARGS
-
 /* psi = b psi + a D1 u along x on columns [start, end) of a row (a, b per column). */
-LOOP void FN(psix2d)(const real *restrict u, real *restrict psi, const real *restrict a, const real *restrict b,
-                     ptrdiff_t start, ptrdiff_t end, real d1, real d2, real d3, real d4) {
+INLINE void FN(psix2d)(const real *restrict u, real *restrict psi, const real *restrict a, const real *restrict b,
+                       ptrdiff_t start, ptrdiff_t end, real d1, real d2, real d3, real d4) {
   for (ptrdiff_t j = start; j < end; j++) psi[j] = FN(flush)(b[j] * psi[j] + a[j] * D1(u, j));
 }
+
+/* A whole row in one call, a loop of its own for each (store, pz) case: psi_x on the x layers'
+ * spans [x0, pl) and [pr, x1), then the row's three spans of row2d, [x0, xa) and [xb, x1) with
+ * the x terms, [xa, xb) without. One call a row, not one a span: the x layers' spans are short,
+ * and a call's setup (the weights broadcast, pointers spilled) cost as much as their work (3-4%
+ * of a forward in both precisions, wave2d-standard, 2026-11-30). */
+#define ROWALL_PARAMS                                                                                                  \
+  const real *restrict u, real *restrict un, const real *restrict m, real *restrict w, real *restrict psix,           \
+      real *restrict zetax, const real *restrict ax, const real *restrict bx, const real *restrict psiz,             \
+      real *restrict zetaz, real az, real bz, ptrdiff_t x0, ptrdiff_t pl, ptrdiff_t xa, ptrdiff_t xb, ptrdiff_t pr,  \
+      ptrdiff_t x1, ptrdiff_t sx, real idx2, real idz2, real c0, real c1, real c2, real c3, real c4, real d1,         \
+      real d2, real d3, real d4
+#define ROWALL_CASE(store, pz)                                                                                        \
+  LOOP void FN(rowall2d_##store##pz)(ROWALL_PARAMS) {                                                                 \
+    if (pl > x0) FN(psix2d)(u, psix, ax, bx, x0, pl, d1, d2, d3, d4);                                                  \
+    if (pr < x1) FN(psix2d)(u, psix, ax, bx, pr, x1, d1, d2, d3, d4);                                                  \
+    FN(row2d)(u, un, m, w, psix, zetax, ax, bx, psiz, zetaz, az, bz, x0, xa, sx, idx2, idz2, c0, c1, c2, c3, c4, d1,  \
+              d2, d3, d4, store, 1, pz);                                                                               \
+    FN(row2d)(u, un, m, w, psix, zetax, ax, bx, psiz, zetaz, az, bz, xa, xb, sx, idx2, idz2, c0, c1, c2, c3, c4, d1,  \
+              d2, d3, d4, store, 0, pz);                                                                               \
+    FN(row2d)(u, un, m, w, psix, zetax, ax, bx, psiz, zetaz, az, bz, xb, x1, sx, idx2, idz2, c0, c1, c2, c3, c4, d1,  \
+              d2, d3, d4, store, 1, pz);                                                                               \
+  }
+ROWALL_CASE(0, 0)
+ROWALL_CASE(0, 1)
+ROWALL_CASE(1, 0)
+ROWALL_CASE(1, 1)
+#undef ROWALL_CASE
+#undef ROWALL_PARAMS
 
 /* psi = b psi + a D1 u along z (neighbours sx apart) on columns [start, end) of a row (the row's a, b). */
 LOOP void FN(psiz2d)(const real *restrict u, real *restrict psi, real a, real b, ptrdiff_t start, ptrdiff_t end,
@@ -188,12 +171,20 @@ INLINE void FN(forward_rows2d)(const FN(gs_sweep2d) *s, real *u, real *un, real 
   for (ptrdiff_t r = ra; r < rb; r++) {
     const ptrdiff_t row = r * sx;
     if (r + g < rb) FN(psiz_row2d)(s, u, r + g);
-    if (s->xl > x0) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, x0, FN(span_end2d)(x0, s->xl, x1), WEIGHTS_D(s));
-    if (s->xr < x1) FN(psix2d)(u + row, s->psix + row, s->ax, s->bx, FN(span_start2d)(x0, s->xr, x1), x1, WEIGHTS_D(s));
+    const ptrdiff_t pl = s->xl > x0 ? FN(span_end2d)(x0, s->xl, x1) : x0, pr = s->xr < x1 ? FN(span_start2d)(x0, s->xr, x1) : x1;
     const int pz = FN(z_terms2d)(s, r);
-    FN(span2d)(s, u, un, w, r, x0, xa, 1, pz);
-    FN(span2d)(s, u, un, w, r, xa, xb, 0, pz);
-    FN(span2d)(s, u, un, w, r, xb, x1, 1, pz);
+    real *const wr = w == NULL ? NULL : w + row;
+#define ROWALL_CALL(store, pz)                                                                                        \
+  FN(rowall2d_##store##pz)(u + row, un + row, s->m + row, wr, s->psix + row, s->zetax + row, s->ax, s->bx,              \
+                           s->psiz + row, s->zetaz + row, s->az[r], s->bz[r], x0, pl, xa, xb, pr, x1, sx, s->idx2,      \
+                           s->idz2, WEIGHTS_C(s), WEIGHTS_D(s))
+    switch ((w != NULL) * 2 + pz) {
+      case 0: ROWALL_CALL(0, 0); break;
+      case 1: ROWALL_CALL(0, 1); break;
+      case 2: ROWALL_CALL(1, 0); break;
+      default: ROWALL_CALL(1, 1); break;
+    }
+#undef ROWALL_CALL
   }
 }
 
