@@ -41,6 +41,10 @@ describe("shots in parallel", () => {
   const problem: ShotProblem = { config, observed: config.shots.map((_, s) => data.slice(s * per, (s + 1) * per)), misfit: { kind: "least-squares" } };
   const shared = sharedPool(problem);
 
+  test("a missing worker script is refused at once, naming it (the objective waits for the workers synchronously: it would hang)", () => {
+    expect(() => new ShotPool(problem, 2, "/nonexistent/shot-worker.js")).toThrow(/^workerFile: \/nonexistent\/shot-worker\.js does not exist: shots on workers need the built worker script/);
+  });
+
   test("a 16-shot value and gradient on 2 workers equal the serial loop bit for bit, and the one-simulator gradient to round-off", () => {
     const gSerial = new Float64Array(nx), gPool = new Float64Array(nx);
     const vSerial = serialShotObjective(problem)(start, gSerial);

@@ -123,24 +123,25 @@ describe("the Marmousi-like section", () => {
 });
 
 describe("the 2D illumination pair", () => {
-  test("illumination preconditioning reaches 80%, 75% and 70% of the starting model error in at most 2/3 of the plain run's iterations", () => {
+  test("illumination preconditioning reaches 80% and 75% of the starting model error in at most 2/3 of the plain run's iterations", () => {
     // scenes/illumination2d-*.json as shipped (160 x 120 cells, 8 shots, 25 L-BFGS iterations),
     // cut to the iterations the thresholds need. Both runs level off near 65% of the starting error
     // (surface reflections of a 10 Hz wavelet do not resolve the bodies' smooth interiors), so the
-    // thresholds are where both still descend. Measured 2026-11-30: plain 4, 8, 16; preconditioned
-    // 2, 4, 9 (waterLevel 0.01). Required: each threshold reached by both, the preconditioned run
-    // in at most 2/3 of the plain run's iterations.
+    // thresholds are where both still descend. Measured 2026-11-30: plain 4, 8, 16 iterations to
+    // 80%, 75%, 70%; preconditioned 2, 4, 9 (waterLevel 0.01; the README quotes all three). Tested
+    // to 75% (70% would double the plain run): each threshold reached by both, the preconditioned
+    // run in at most 2/3 of the plain run's iterations.
     const iterationsTo = (name: string, iterations: number) => {
       const scene = loadScene(`scenes/${name}.json`);
       if (scene.kind !== "wave2d-inversion") throw new Error("unexpected kind");
       const dir = mkdtempSync(join(tmpdir(), `${name}-`));
       const result = runWave2DInversion({ ...scene, optimizer: { ...scene.optimizer, iterations } }, dir);
       const errors = flatten(readRun(dir).load("model_error"));
-      return [0.8, 0.75, 0.7].map((f) => errors.findIndex((e) => e < f * result.startError) + 1);
+      return [0.8, 0.75].map((f) => errors.findIndex((e) => e < f * result.startError) + 1);
     };
-    const plain = iterationsTo("illumination2d-plain", 18);
-    const preconditioned = iterationsTo("illumination2d-preconditioned", 12);
-    for (let k = 0; k < 3; k++) {
+    const plain = iterationsTo("illumination2d-plain", 10);
+    const preconditioned = iterationsTo("illumination2d-preconditioned", 6);
+    for (let k = 0; k < 2; k++) {
       expect(plain[k]).toBeGreaterThan(0);
       expect(preconditioned[k]).toBeGreaterThan(0);
       expect(preconditioned[k]).toBeLessThanOrEqual((2 / 3) * plain[k]);

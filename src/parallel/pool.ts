@@ -7,7 +7,9 @@
  * the pool plugs into any optimizer as an ordinary objective.
  */
 import { memoryLimit } from "../core/memory.js";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 import type { Objective } from "../inversion/types.js";
@@ -38,6 +40,9 @@ export class ShotPool {
    */
   constructor(problem: ShotProblem, workers = availableParallelism(), workerFile: string | URL = new URL("./shot-worker.js", import.meta.url)) {
     if (!Number.isInteger(workers) || workers < 1) throw new InputError("workers", `expected a positive integer, got ${workers}`);
+    // The objective waits for the workers synchronously, so a worker that cannot start would hang it: refuse a missing script here.
+    const script = typeof workerFile === "string" ? workerFile : fileURLToPath(workerFile);
+    if (!existsSync(script)) throw new InputError("workerFile", `${script} does not exist: shots on workers need the built worker script (dist/shot-worker.js beside the library bundle; npm run build)`);
     this.workers = workers;
     this.size = shotModelShape(problem).reduce((a, b) => a * b, 1);
     const ns = problem.config.shots.length;
