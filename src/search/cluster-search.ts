@@ -21,7 +21,11 @@ export interface ClusterMoves {
   compression?: number;
   /** Restart from a new random cluster after this many steps without a new lowest minimum of the current run. Default: never. */
   reseedAfter?: number;
-  /** Rounds of dynamic lattice searching after each relaxation (see {@link dynamicLatticeRelaxation}); 0: none. Default 0. */
+  /**
+   * Rounds of dynamic lattice searching after each relaxation (see {@link dynamicLatticeRelaxation}):
+   * the trial is relaxed as without them (two-phase with `compression`), each lattice search's result
+   * in one plain phase; 0: none. Default 0.
+   */
   lattice?: number;
 }
 
