@@ -109,6 +109,8 @@ export { randomCluster, randomClusterFrom, containment, energyObjective, distanc
 export { atomEnergies, angularMove, clusterSteps, randomReseeding } from "./search/cluster-moves.js";
 export type { ClusterStepOptions } from "./search/cluster-moves.js";
 export { compressed, compressedRelaxation } from "./search/compressed-relaxation.js";
+export { dynamicLatticeRelaxation, latticeSearch, latticeSites, pairMinimum } from "./search/dynamic-lattice.js";
+export type { DynamicLatticeOptions, DynamicLatticeRelaxationOptions } from "./search/dynamic-lattice.js";
 export { clusterSearch } from "./search/cluster-search.js";
 export type { ClusterMoves, ClusterSearchSettings } from "./search/cluster-search.js";
 export { basinHopping } from "./inversion/basin-hopping.js";

@@ -121,6 +121,29 @@ describe("pair sums", () => {
     for (let k = 0; k < x.length; k++) expect(Math.abs(g[k] - gRef[k])).toBeLessThan(1e-12 * scale);
   });
 
+  test("open space: the all-pairs loop gives the general path's energy and gradient bit for bit (every cutoff mode, functions with and without a squared kernel)", () => {
+    const rng = new Random(21);
+    const n = 38;
+    const x = Float64Array.from({ length: 3 * n }, () => 4 * (rng.uniform() - 0.5));
+    const cases: [PairFunction, number[], number, CutoffMode][] = [
+      [lennardJones, [1, 1], Infinity, "none"],
+      [lennardJones, [1.3, 0.9], 2.5, "energy-shifted"],
+      [lennardJones, [1.3, 0.9], 2.5, "force-shifted"],
+      [morse, [2.1, 1.7, 1.2], Infinity, "none"],
+      [morse, [2.1, 1.7, 1.2], 2.2, "energy-shifted"],
+    ];
+    for (const [fn, p, rc, mode] of cases) {
+      const term = new PairTerm(new PairPotential(fn, p, rc, mode));
+      // Without a parameter gradient the open-space loop runs; with one, the pair list and `at`.
+      const g = new Float64Array(3 * n).fill(0.25), gRef = new Float64Array(3 * n).fill(0.25);
+      const e = term.evaluate(x, g, null);
+      const eRef = term.evaluate(x, gRef, new Float64Array(p.length));
+      expect(e).toBe(eRef);
+      for (let k = 0; k < 3 * n; k++) expect(g[k]).toBe(gRef[k]);
+      expect(term.evaluate(x, null, null)).toBe(eRef);
+    }
+  });
+
   test("a cluster in open space: forces sum to zero and exert no torque; Taylor orders 1 and 2; dot test", () => {
     const rng = new Random(8);
     const n = 13;

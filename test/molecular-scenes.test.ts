@@ -70,6 +70,15 @@ describe("molecular scenes", () => {
     });
   });
 
+  test("search.lattice adds dynamic lattice searching (on a Morse cluster: its sites at r_e): the known minimum is still reached, and the lattice's relaxations are counted as local minimizations", () => {
+    const scene = loadScene("scenes/morse-cluster.json");
+    if (scene.kind !== "molecular-basin-hopping") throw new Error("expected a basin-hopping scene");
+    expect(scene.search.lattice).toBe(0);
+    const s = runBasinHopping({ ...scene, search: { ...scene.search, lattice: 3 } }, folder());
+    expect(s.reachedTarget).toBe(true);
+    expect(s.localMinimizations).toBeGreaterThan(s.steps + 1);
+  });
+
   test("a budget in gradient evaluations stops the search within it", () => {
     const scene = loadScene("scenes/morse-cluster.json");
     if (scene.kind !== "molecular-basin-hopping") throw new Error("expected a basin-hopping scene");

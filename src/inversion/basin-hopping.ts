@@ -79,6 +79,11 @@ export interface BasinHoppingOptions {
   targetTolerance?: number;
   /** Budget of objective evaluations over the whole search. Default unlimited. */
   maxEvaluations?: number;
+  /**
+   * Budget of local minimizations after the start's (a relaxation in phases counts each): the
+   * search ends with the step that spends it ("max-minimizations"). Default unlimited.
+   */
+  maxMinimizations?: number;
   /** Applied to each trial point (in place) after the step taker, before it is relaxed. */
   constrain?: (x: Float64Array) => void;
   /** Replaces the seeded uniform displacement ({@link uniformDisplacement}). */
@@ -128,8 +133,8 @@ export interface BasinHoppingEvent extends IterationEvent {
  * `gradientTolerance` (unless the evaluation budget ran out first; its
  * `gradientNorm` says). It succeeds only by
  * reaching `target` (status "target-reached"): nothing tells a search without
- * one that its lowest minimum is global, so it ends on a budget ("max-steps"
- * or "max-evaluations"), with "non-finite" when the relaxed start's value
+ * one that its lowest minimum is global, so it ends on a budget ("max-steps",
+ * "max-evaluations" or "max-minimizations"), with "non-finite" when the relaxed start's value
  * is not finite, or with "start-not-relaxed" when the start's relaxation did
  * not converge (nothing is accepted then: a failed relaxation is never a minimum).
  */
@@ -194,6 +199,7 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
   const parts = partsOf(options);
   const tolerance = option(options.targetTolerance, 1e-6, "targetTolerance", "non-negative");
   const maxEvaluations = option(options.maxEvaluations, Infinity, "maxEvaluations", "positive integer");
+  const maxMinimizations = option(options.maxMinimizations, Infinity, "maxMinimizations", "positive integer");
   const reseedAfter = options.reseed === undefined ? Infinity : option(options.reseed.after, NaN, "reseed.after", "positive integer");
   const rng = new Random(options.seed);
   const t0 = performance.now();
@@ -242,13 +248,15 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
   const first: AcceptedMinimum = { step: 0, value: current.value, x: Float64Array.from(current.x) };
   parts.storage.add(first);
   yield event(0, start, first);
+  const startMinimizations = localMinimizations;
+  const minimizationsLeft = () => localMinimizations - startMinimizations < maxMinimizations;
 
   // The current run's lowest minimum and the steps since it last improved (option `reseed`).
   let runBest = current.value, stale = 0;
   // A real improvement, not the same minimum relaxed again to a value a little lower (a few
   // roundings, or the search tolerance's error).
   const improves = (value: number, on: number) => on - value > 1e-6 * Math.max(1, Math.abs(on));
-  while (step < steps && !reached() && evaluations < maxEvaluations) {
+  while (step < steps && !reached() && evaluations < maxEvaluations && minimizationsLeft()) {
     step++;
     const reseeding = stale >= reseedAfter;
     let trial: Float64Array;
@@ -294,5 +302,5 @@ export function* basinHopping(f: Objective, x0: Float64Array, options: BasinHopp
   // tightening fails: then as the search left it, its gradient norm saying so).
   const tight = tighten(best.relaxation);
   if (tight !== best.relaxation && tight.converged && tight.value <= best.value) best = { x: tight.x, value: tight.value, gradientNorm: tight.gradientNorm, step: best.step, relaxation: tight };
-  return finish(evaluations >= maxEvaluations ? "max-evaluations" : "max-steps", best);
+  return finish(evaluations >= maxEvaluations ? "max-evaluations" : minimizationsLeft() ? "max-steps" : "max-minimizations", best);
 }

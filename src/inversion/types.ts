@@ -28,6 +28,7 @@ export type Status =
   | "non-finite"
   | "target-reached"
   | "max-steps"
+  | "max-minimizations"
   | "start-not-relaxed"
   | "radius-collapsed";
 
@@ -41,6 +42,7 @@ export const STATUS_MESSAGES: Readonly<Record<Status, string>> = {
   "non-finite": "stopped: the objective or its gradient is NaN or infinite",
   "target-reached": "found: a minimum reached the target value (within targetTolerance)",
   "max-steps": "stopped: the basin-hopping step budget (steps) is spent",
+  "max-minimizations": "stopped: the basin-hopping budget of local minimizations (maxMinimizations) is spent",
   "start-not-relaxed": "stopped: the relaxation of the starting point did not reach a minimum (raise localIterations, or start closer to one)",
   "radius-collapsed": "stopped: the trust region shrank to round-off without an acceptable step (the gradient or the Hessian products may be wrong, or the problem at round-off)",
 };

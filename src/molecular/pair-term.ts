@@ -6,6 +6,7 @@
  */
 import { InputError } from "../core/errors.js";
 import { cellScratch, cellSum, type CellScratch } from "./cell-loop.js";
+import { openSum } from "./open-loop.js";
 import { cellsPerSide, minimumImage, pairList, type Box, type PairList } from "./neighbors.js";
 import type { PairPotential, PairValues } from "./pair.js";
 import { addPairHessian, type EnergyTerm } from "./term.js";
@@ -77,6 +78,7 @@ export class PairTerm implements EnergyTerm {
   private scratch: CellScratch = cellScratch(0);
 
   evaluate(x: Float64Array, gradient: Float64Array | null, paramGradient: Float64Array | null): number {
+    if (paramGradient === null && this.box === null) return openSum(this.potential, x, gradient);
     const nc = cellsPerSide(this.box, this.potential.cutoff);
     if (paramGradient === null && nc !== null) {
       if (this.scratch.xs.length !== x.length) this.scratch = cellScratch(x.length);

@@ -31,6 +31,7 @@ export const BasinHoppingScene = z
         angularCandidates: z.number().int().min(1).max(1000).default(1).describe("surface points an angular move draws, keeping the one where the moved atom's pair energy is lowest"),
         compression: z.number().min(0).finite().default(0).describe("two-phase relaxation: each trial is first relaxed with compression * sum_i |x_i - c|^2 added (c the centroid; in epsilon / sigma^2, for Morse D_e / r_e^2), then without it; each phase counts as a local minimization (0: one phase)"),
         reseedAfter: z.number().int().min(1).max(LIMITS.searchSteps).optional().describe("restart from a new random start after this many steps without a new lowest minimum of the current run"),
+        lattice: z.number().int().min(0).max(100).default(0).describe("rounds of dynamic lattice searching after each relaxation: atoms moved greedily, least bound first, to the vacant sites at the pair minimum's distance from three neighbours, then relaxed, while it improves; each relaxation counts as a local minimization (0: none)"),
       })
       .strict(),
     knownMinimum: z.number().finite().optional().describe("tabulated global minimum: the search stops when it reaches it"),

@@ -96,7 +96,7 @@ export function runBasinHopping(scene: BasinHoppingScene, dir: string, progress:
     target: scene.knownMinimum, targetTolerance: 1e-6 * Math.abs(scene.knownMinimum ?? 1),
     ...clusterSearch({
       atoms: n, pair, density, containment: s.containment ?? (Math.cbrt(n) + 1.5) * sigma,
-      angular: s.angular, angularCandidates: s.angularCandidates, compression: (s.compression * epsilon) / sigma ** 2, reseedAfter: s.reseedAfter,
+      angular: s.angular, angularCandidates: s.angularCandidates, compression: (s.compression * epsilon) / sigma ** 2, reseedAfter: s.reseedAfter, lattice: s.lattice,
       // Every accepted minimum is written and labelled (distinctStructures, distances within 1e-4):
       // scenes relax each to the final tolerance, not to the search's looser default.
       searchTolerance: 1e-6,

@@ -8,6 +8,7 @@ import { lbfgsRelaxation } from "../inversion/basin-hopping-parts.js";
 import { containment } from "../molecular/cluster.js";
 import { clusterSteps, randomReseeding } from "./cluster-moves.js";
 import { compressedRelaxation } from "./compressed-relaxation.js";
+import { dynamicLatticeRelaxation } from "./dynamic-lattice.js";
 import type { PairPotential } from "../molecular/pair.js";
 
 /** The moves of a cluster search (each off unless set), in the units of the pair potential. */
@@ -20,6 +21,12 @@ export interface ClusterMoves {
   compression?: number;
   /** Restart from a new random cluster after this many steps without a new lowest minimum of the current run. Default: never. */
   reseedAfter?: number;
+  /**
+   * Rounds of dynamic lattice searching after each relaxation (see {@link dynamicLatticeRelaxation}):
+   * the trial is relaxed as without them (two-phase with `compression`), each lattice search's result
+   * in one plain phase; 0: none. Default 0.
+   */
+  lattice?: number;
 }
 
 /** Settings of {@link clusterSearch}. */
@@ -41,8 +48,10 @@ export interface ClusterSearchSettings extends ClusterMoves {
 export function clusterSearch(s: ClusterSearchSettings): Partial<BasinHoppingOptions> {
   const options: Partial<BasinHoppingOptions> = { constrain: containment(s.containment) };
   if ((s.angular ?? 0) > 0) options.stepTaker = clusterSteps({ pair: s.pair, angular: s.angular!, candidates: s.angularCandidates });
-  if ((s.compression ?? 0) > 0) options.localMinimizer = compressedRelaxation(s.compression!, lbfgsRelaxation({ searchTolerance: s.searchTolerance }));
-  else if (s.searchTolerance !== undefined) options.searchTolerance = s.searchTolerance;
+  const plain = lbfgsRelaxation({ searchTolerance: s.searchTolerance });
+  if ((s.compression ?? 0) > 0) options.localMinimizer = compressedRelaxation(s.compression!, plain);
+  if ((s.lattice ?? 0) > 0) options.localMinimizer = dynamicLatticeRelaxation(s.pair, options.localMinimizer ?? plain, plain, { rounds: s.lattice });
+  if (options.localMinimizer === undefined && s.searchTolerance !== undefined) options.searchTolerance = s.searchTolerance;
   if (s.reseedAfter !== undefined) options.reseed = randomReseeding(s.atoms, s.reseedAfter, s.density);
   return options;
 }
