@@ -13,7 +13,7 @@
       "type": "static_library",
       "sources": ["src/wave/kernel.c"],
       "cflags": ["-fPIC", "-std=c11", "-O3", "-ffp-contract=off", "-pthread"],
-      "defines": ["GS_THREADS"],
+      "defines": ["GS_THREADS", "GS_CALLER_FTZ"],
       "conditions": [
         ["target_arch=='x64' or target_arch=='ia32'", { "cflags": ["-march=native"] }],
         ["target_arch=='arm64'", { "cflags": ["-mcpu=native"] }],

@@ -17,9 +17,15 @@
  */
 
 /* Zero below TINY: the decaying C-PML memory variables and u inside a layer are set to zero
- * before they turn subnormal (see kernel.c for the interior). */
+ * before they turn subnormal (see kernel.c for the interior). Where the caller runs every kernel
+ * with flush-to-zero and denormals-are-zero (GS_CALLER_FTZ: the native binding), the hardware
+ * does it and the compare costs 6-8% of a 2D forward for nothing (wave2d-standard, 2026-11-30). */
 static inline real FN(flush)(real x) {
+#if GS_HARDWARE_FLUSH
+  return x;
+#else
   return ABS(x) < TINY ? (real)0 : x;
+#endif
 }
 
 /* Each sweep over cells is a function of its own, not inlined into the step, and its range comes

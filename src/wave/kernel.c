@@ -8,6 +8,15 @@
 #include "kernel.h"
 #include "team.h"
 
+/* The native binding (kernel-napi.c, built with GS_CALLER_FTZ) sets flush-to-zero and
+ * denormals-are-zero around every kernel call on x86 and AArch64 (and team threads inherit the
+ * mode), so there the kernels' own flush is the hardware's; elsewhere (WebAssembly) it is a compare. */
+#if defined(GS_CALLER_FTZ) && (defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86) || defined(__aarch64__))
+#define GS_HARDWARE_FLUSH 1
+#else
+#define GS_HARDWARE_FLUSH 0
+#endif
+
 static inline int32_t max32(int32_t x, int32_t y) { return x > y ? x : y; }
 static inline int32_t min32(int32_t x, int32_t y) { return x < y ? x : y; }
 
