@@ -66,7 +66,9 @@ INLINE void FN(row2d)(const real *restrict u, real *restrict un, const real *res
  * (256 or 128 float64 wide: 0.90x); two time steps per sweep down the rows, step n+1 a few rows
  * behind step n (1.00x); two rows at once in the interior (0.93x f64, 1.04x f32); psi_z of the
  * row GS_GHOST below computed in the row's own loop, not a pass of its own (1.00x f64, 0.97x
- * f32; alternated builds, 4 runs each). What did pay: spans of whole vectors (GS_SPAN). The interior
+ * f32; alternated builds, 4 runs each); the kernels built by clang (0.6-0.7x) or with -funroll-loops
+ * (1.00x). What did pay: spans of whole vectors (GS_SPAN), one call a row (rowall2d), and leaving
+ * the flush to the hardware natively (GS_HARDWARE_FLUSH, kernel.c). The interior
  * case is a fifth of the time, the C-PML rows and columns (and their psi sweeps) three quarters,
  * and the loops are bound by loads and memory, not by arithmetic. */
 
