@@ -78,6 +78,22 @@ describe("heat simulator adjoint", () => {
     for (let i = 0; i < x.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThanOrEqual(1e-13 * scale);
   });
 
+  test("jvp reads the stored temperatures while they are its linearization's: the same bits as the checkpointed simulator's forward-and-tangent run, and after a later linearize too (it runs the forward again)", () => {
+    for (const dims of [1, 2] as const) {
+      for (const scheme of SCHEMES) {
+        const { config, conductivity } = smallHeatProblem(dims, scheme);
+        const sim = new HeatSimulator(config), ck = new HeatSimulator({ ...config, storage: { mode: "checkpoint", snapshots: 3 } });
+        const dk = field(flatten(conductivity).map((v, i) => 0.1 * v * Math.sin(i + 1)), sim.modelShape);
+        const expected = flatten(ck.linearize(conductivity).jvp(dk));
+        const lin = sim.linearize(conductivity);
+        expect(flatten(lin.jvp(dk))).toEqual(expected); // from storage
+        const other = field(flatten(conductivity).map((v) => 1.1 * v), sim.modelShape);
+        sim.linearize(other); // takes the storage
+        expect(flatten(lin.jvp(dk))).toEqual(expected); // recomputed
+      }
+    }
+  });
+
   test("full storage belongs to the latest linearization: an older one refuses to read it, a checkpointed one does not", () => {
     const { config, conductivity } = smallHeatProblem(1, "crank-nicolson");
     const sim = new HeatSimulator(config);

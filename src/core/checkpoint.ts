@@ -268,11 +268,16 @@ export class StorageTickets {
   /** @param what the simulator and its storage, e.g. `WaveSimulator (stored wavefield)` */
   constructor(private readonly what: string) {}
 
-  /** A new ticket, retiring every earlier one; call the returned check before reading the storage. */
-  issue(): () => void {
+  /**
+   * A new ticket, retiring every earlier one: call the returned check before reading the storage
+   * (it throws once a later ticket exists); its `held()` says, without throwing, whether the
+   * storage is still this ticket's (a reader that can recompute instead).
+   */
+  issue(): (() => void) & { held(): boolean } {
     const ticket = ++this.latest;
-    return () => {
-      if (ticket !== this.latest) throw new Error(`${this.what}: this linearization's storage was reused by a later linearize(); linearize again (or use checkpoint storage)`);
-    };
+    const held = () => ticket === this.latest;
+    return Object.assign(() => {
+      if (!held()) throw new Error(`${this.what}: this linearization's storage was reused by a later linearize(); linearize again (or use checkpoint storage)`);
+    }, { held });
   }
 }

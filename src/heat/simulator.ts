@@ -98,13 +98,17 @@ export class HeatSimulator implements Differentiable {
     const full = this.layout.storage.mode === "full";
     // The factorization is kept for the adjoint and tangent runs (they solve with the same matrix).
     const st = this.stepper(k);
-    const current = full ? this.tickets.issue() : () => {};
+    const ticket = full ? this.tickets.issue() : null;
     const { data, states } = this.run(st, full ? [] : null);
     const gradients = (dData: Field) => {
-      current();
+      ticket?.();
       return this.adjoint(st, dData, states);
     };
-    return { data, gradients, vjp: (dData) => gradients(dData).conductivity, jvp: (dk) => this.tangent(st, dk) };
+    // The tangent reads the stored temperatures while they are this linearization's (a Gauss-Newton
+    // product is then one tangent run, not a forward and a tangent); otherwise it runs the forward beside.
+    const stored = (n: number) => this.storage!.subarray(n * this.layout.size, (n + 1) * this.layout.size);
+    const jvp = (dk: Field) => this.tangent(st, dk, ticket?.held() === true ? stored : null);
+    return { data, gradients, vjp: (dData) => gradients(dData).conductivity, jvp };
   }
 
   /** The simulator as a (linear) function of the initial temperature, at conductivity k. */
@@ -283,17 +287,21 @@ export class HeatSimulator implements Differentiable {
     return { conductivity: field(sink.conductivity, shape), initial: field(a, shape), strengths: pack(sink.strengths), boundaries: pack(sink.sides) };
   }
 
-  /** J dk by the tangent model run beside a forward run. */
-  private tangent(st: HeatStepper, dConductivity: Field): Field {
+  /**
+   * J dk by the tangent model run beside a forward run, or (`stored`: T^n for n in [0, nt)) beside
+   * the stored temperatures, the same bits either way (the stored ones are that forward's).
+   */
+  private tangent(st: HeatStepper, dConductivity: Field, stored: ((n: number) => Float64Array) | null = null): Field {
     const lay = this.layout;
     checkShape(dConductivity, this.modelShape, "dConductivity");
     const dk = flatten(dConductivity);
     const [ns, nt] = this.dataShape;
     const out = new Float64Array(ns * nt);
-    let T = Float64Array.from(lay.initial), next = new Float64Array(lay.size);
+    let T: Float64Array = Float64Array.from(lay.initial), next: Float64Array = new Float64Array(lay.size);
     let dT = new Float64Array(lay.size), dNext = new Float64Array(lay.size);
     for (let n = 0; n < nt - 1; n++) {
-      st.forward(n, T, next);
+      if (stored === null) st.forward(n, T, next);
+      else (T = stored(n)), (next = stored(n + 1));
       st.tangent(n, dk, dT, dNext, T, next);
       [T, next] = [next, T];
       [dT, dNext] = [dNext, dT];
