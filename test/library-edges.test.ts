@@ -48,7 +48,7 @@ describe("the library's edges", () => {
 
   test("simulators given a plain or typed array instead of an ndarray say so", () => {
     const nt = 100;
-    const wave = new WaveSimulator({ nx: 50, dx: 5, dt: 5e-4, nt, pml: { velocity: 2000 }, shots: [{ source: 100, wavelet: ricker(15, nt, 5e-4), receivers: [50] }] });
+    const wave = new WaveSimulator({ nx: 50, dx: 5, dt: 5e-4, nt, pml: { velocity: 2000 }, warn: () => {}, shots: [{ source: 100, wavelet: ricker(15, nt, 5e-4), receivers: [50] }] });
     expect(() => wave.forward(new Float64Array(50).fill(2000) as never)).toThrow(/^velocity: expected an ndarray \(make one with field\(values, shape\)\), got a Float64Array of length 50$/);
     const c = field(new Float64Array(50).fill(2000), [50]);
     expect(() => wave.vjp(c, [1, 2, 3] as never)).toThrow(/^dData: expected an ndarray .*got an array of length 3$/);
