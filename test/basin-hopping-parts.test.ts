@@ -12,17 +12,9 @@ import { energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { lennardJones, PairPotential } from "../src/molecular/pair.js";
 import { Potential } from "../src/molecular/potential.js";
 import { PairTerm } from "../src/molecular/pair-term.js";
+import { wells } from "./helpers/wells.js";
 
-// A rugged bowl: a local minimum near every multiple of 2π/3 in each coordinate, the global
-// one at the origin with value -3 (three coordinates).
-const wells: Objective = (x, g) => {
-  let v = 0;
-  for (let i = 0; i < x.length; i++) {
-    v += 0.1 * x[i] * x[i] - Math.cos(3 * x[i]);
-    g[i] = 0.2 * x[i] + 3 * Math.sin(3 * x[i]);
-  }
-  return v;
-};
+// The rugged bowl in three coordinates: its global minimum at the origin, value -3.
 const start = () => Float64Array.of(4.1, -3.3, 2.2);
 const base: BasinHoppingOptions = { seed: 5, steps: 40, temperature: 0.5, stepSize: 1 };
 const search = (options: Partial<BasinHoppingOptions>, observer?: (e: BasinHoppingEvent) => void) =>

@@ -3,7 +3,6 @@ import { Random } from "../src/core/random.js";
 import { basinHopping, type BasinHoppingEvent, type BasinHoppingOptions } from "../src/inversion/basin-hopping.js";
 import { run } from "../src/inversion/descent.js";
 import { lbfgs } from "../src/inversion/methods.js";
-import type { Objective } from "../src/inversion/types.js";
 import { containment, energyObjective, randomCluster } from "../src/molecular/cluster.js";
 import { angularMove, atomEnergies, clusterSteps, randomReseeding } from "../src/search/cluster-moves.js";
 import { clusterSearch } from "../src/search/cluster-search.js";
@@ -12,6 +11,7 @@ import { lbfgsRelaxation } from "../src/inversion/basin-hopping-parts.js";
 import { lennardJones, PairPotential } from "../src/molecular/pair.js";
 import { Potential } from "../src/molecular/potential.js";
 import { PairTerm } from "../src/molecular/pair-term.js";
+import { wells } from "./helpers/wells.js";
 
 const pair = new PairPotential(lennardJones, [1, 1]);
 const f = energyObjective(new Potential([new PairTerm(pair)]));
@@ -88,15 +88,7 @@ describe("cluster moves", () => {
 });
 
 describe("reseeding a search that stopped improving", () => {
-  // A rugged bowl (minima near every multiple of 2π/3 in each coordinate) whose restarts are a fixed far point.
-  const wells: Objective = (x, g) => {
-    let v = 0;
-    for (let i = 0; i < x.length; i++) {
-      v += 0.1 * x[i] * x[i] - Math.cos(3 * x[i]);
-      g[i] = 0.2 * x[i] + 3 * Math.sin(3 * x[i]);
-    }
-    return v;
-  };
+  // The rugged bowl (test/helpers/wells.ts), its restarts a fixed far point.
 
   test("restarts exactly after `after` steps without a new lowest minimum of the current run, and moves there whatever its value", () => {
     const after = 4;

@@ -12,23 +12,22 @@ import { damping, smoothness, totalVariation, type DifferenceShape } from "../in
 
 /**
  * Each scene optimizer made from the options of its entry (schema: optimizer-kinds.ts) and, for
- * the kinds that keep them by projection, box bounds (L-BFGS then runs as projected L-BFGS);
- * null marks the kinds that cannot keep bounds.
+ * the kinds in BOUNDED_KINDS, box bounds (L-BFGS then runs as projected L-BFGS).
  */
-const OPTIMIZERS: Record<OptimizerKind, (entry: OptimizerEntry, bounds?: Bounds) => Optimizer | null> = {
+const OPTIMIZERS: Record<OptimizerKind, (entry: OptimizerEntry, bounds?: Bounds) => Optimizer> = {
   lbfgs: (_, bounds) => ({ objective }, x0, maxIterations, resume) =>
     bounds === undefined ? lbfgs(objective, x0, { maxIterations, gradientTolerance: 0, resume }) : projectedLbfgs(objective, x0, bounds, { maxIterations, gradientTolerance: 0, resume }),
-  "nonlinear-cg": (_, bounds) => bounds !== undefined ? null : ({ objective }, x0, maxIterations, resume) => nonlinearCG(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
-  "steepest-descent": (_, bounds) => bounds !== undefined ? null : ({ objective }, x0, maxIterations, resume) => steepestDescent(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "nonlinear-cg": () => ({ objective }, x0, maxIterations, resume) => nonlinearCG(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
+  "steepest-descent": () => ({ objective }, x0, maxIterations, resume) => steepestDescent(objective, x0, { maxIterations, gradientTolerance: 0, resume }),
   "heavy-ball": ({ step, momentum }, bounds) => ({ objective }, x0, maxIterations, resume) => heavyBall(objective, x0, { step, momentum, bounds, maxIterations, gradientTolerance: 0, resume }),
   nesterov: ({ step, momentum }, bounds) => ({ objective }, x0, maxIterations, resume) => nesterov(objective, x0, { step, momentum, bounds, maxIterations, gradientTolerance: 0, resume }),
   adam: ({ step = 0.01 }, bounds) => ({ objective }, x0, maxIterations, resume) => adam(objective, x0, { step, bounds, maxIterations, gradientTolerance: 0, resume }),
-  "newton-cg": ({ radius, cgIterations = 10 }, bounds) => bounds !== undefined ? null : ({ objective, hessianVector }, x0, maxIterations, resume) =>
+  "newton-cg": ({ radius, cgIterations = 10 }) => ({ objective, hessianVector }, x0, maxIterations, resume) =>
     newtonCG(objective, x0, { hessianVector, radius, cgIterations, maxIterations, gradientTolerance: 0, resume }),
 };
 
-/** The kinds that keep bounds, for the message refusing the others. */
-const BOUNDED_KINDS = ["lbfgs", "heavy-ball", "nesterov", "adam"] as const;
+/** The kinds that keep bounds (by projection); the others are refused when a scene has bounds. */
+const BOUNDED_KINDS: readonly OptimizerKind[] = ["lbfgs", "heavy-ball", "nesterov", "adam"];
 
 /**
  * The optimizer of a scene's entry, spending each stage's iteration budget (gradient tolerance 0)
@@ -42,11 +41,10 @@ const BOUNDED_KINDS = ["lbfgs", "heavy-ball", "nesterov", "adam"] as const;
  * are refused, naming optimizer.kind.
  */
 export function optimizerOf(entry: OptimizerEntry, bounds?: Bounds): Optimizer {
-  const optimizer = OPTIMIZERS[entry.kind](entry, bounds);
-  if (optimizer === null) {
+  if (bounds !== undefined && !BOUNDED_KINDS.includes(entry.kind)) {
     throw new InputError("optimizer.kind", `"${entry.kind}" does not keep bounds: choose ${BOUNDED_KINDS.map((k) => `"${k}"`).join(", ")} (each keeps them by projection), or remove the bounds`);
   }
-  return optimizer;
+  return OPTIMIZERS[entry.kind](entry, bounds);
 }
 
 /** A scene's regularization entry. */
